@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { AppError } from '../core/errors.ts';
+import type { DialectName } from './migrations/dialect-helpers.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+// int8 (bigint, count(*)) arrives as a string by default; our counts fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * An open Vigil database. Query modules take a `Store` and use `db` (Kysely);
+ * hot paths may use `sqlite` (the raw better-sqlite3 handle) or `pool` directly.
+ */
+export type Store = {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  readonly url: string;
+  readonly sqlite: SqliteDatabase.Database | null;
+  readonly pool: pg.Pool | null;
+  close(): Promise<void>;
+};
+
+export type OpenStoreOptions = {
+  /** A file path (SQLite, `:memory:` allowed) or `postgres://...`. */
+  url: string;
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+  /** PostgreSQL schema to use (tests isolate themselves this way). */
+  pgSchema?: string;
+  poolSize?: number;
+};
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const { url } = options;
+  let store: Store;
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    try {
+      const client = await pool.connect();
+      if (options.pgSchema) await client.query(`create schema if not exists "${options.pgSchema}"`);
+      client.release();
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new AppError('UNAVAILABLE', `cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    store = { db, dialect: 'postgres', url, sqlite: null, pool, close: () => db.destroy() };
+  } else {
+    if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
+    const sqlite = new SqliteDatabase(url);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.pragma('cache_size = -262144'); // 256 MiB
+    sqlite.pragma('temp_store = MEMORY');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    store = { db, dialect: 'sqlite', url, sqlite, pool: null, close: () => db.destroy() };
+  }
+  if (options.migrate !== false) await migrate(store);
+  return store;
+}
+
+export const redact = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+
+/** Applies pending migrations, each in its own transaction. Returns the names applied. */
+export async function migrate(store: Store): Promise<string[]> {
+  const { db } = store;
+  await sql`create table if not exists vigil_migrations (name text primary key, applied_at text not null)`.execute(db);
+  const rows = await sql<{ name: string }>`select name from vigil_migrations`.execute(db);
+  const done = new Set(rows.rows.map((r) => r.name));
+  const applied: string[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.name)) continue;
+    await db.transaction().execute(async (trx) => {
+      if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(724001)`.execute(trx);
+      const again = await sql<{ name: string }>`select name from vigil_migrations where name = ${m.name}`.execute(trx);
+      if (again.rows.length > 0) return;
+      await m.up(trx as unknown as Kysely<unknown>, store.dialect);
+      await sql`insert into vigil_migrations (name, applied_at) values (${m.name}, ${new Date().toISOString()})`.execute(trx);
+      applied.push(m.name);
+    });
+  }
+  return applied;
+}

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { DialectName } from './dialect-helpers.ts';
+import * as m001 from './001-foundation.ts';
+
+export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
+
+/**
+ * Ordered, append-only. Never edit a migration that has shipped; add a new one.
+ * Each later issue appends its own file here (e.g. 002-playbooks.ts).
+ */
+export const MIGRATIONS: Migration[] = [{ name: '001-foundation', up: m001.up }];
