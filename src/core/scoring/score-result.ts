@@ -1,0 +1,65 @@
+import type { SignalCategory } from '../signals/signal-category.ts';
+
+export const BANDS = ['healthy', 'at-risk', 'critical'] as const;
+export type Band = (typeof BANDS)[number];
+
+/** One signal's part in a score. `value` is in the signal's own unit; `subScore` is 0–100. */
+export type SignalContribution = {
+  signalId: string;
+  category: SignalCategory;
+  label: string;
+  unit: string;
+  /** null when the signal is not available for this account on this date. */
+  value: number | string | null;
+  subScore: number | null;
+  /** Effective weight after redistribution (0 when not available); all effective weights sum to 1. */
+  weight: number;
+  /** Points this signal adds to the overall score: weight × subScore. */
+  points: number;
+  /** Points lost versus a perfect sub-score: weight × (100 − subScore). Drives "what pulls it down". */
+  gap: number;
+  /** 0..1; 1 = fresh, fading towards 0 as the input goes stale. */
+  freshness: number;
+  /** Human explanation, e.g. "logins down 42% (30d vs prior 60d)". */
+  detail: string;
+};
+
+export type CategoryScore = {
+  category: SignalCategory;
+  score: number | null;
+  weight: number;
+  coverage: number;
+};
+
+export type ScoreDriver = {
+  signalId: string;
+  label: string;
+  /** Signed change in points since the previous score (for `moved`), or points lost (for `down`). */
+  points: number;
+  detail: string;
+};
+
+export type ScoreResult = {
+  accountId: string;
+  asOf: string;
+  modelVersion: number;
+  /** 0–100, one decimal. The override, when active, is in `override`, not here. */
+  score: number;
+  band: Band;
+  /** Share of the model's weight backed by data, 0–1. */
+  coverage: number;
+  categories: CategoryScore[];
+  signals: SignalContribution[];
+  drivers: {
+    /** Biggest gaps, most negative first. */
+    down: ScoreDriver[];
+    /** Strongest contributions. */
+    up: ScoreDriver[];
+    /** What moved since the previous score (signed). */
+    moved: ScoreDriver[];
+    /** Cheapest improvements that would lift the account to the next band. */
+    lift: { targetBand: Band; pointsNeeded: number; suggestions: ScoreDriver[] } | null;
+  };
+  trend: { d7: number | null; d30: number | null; d90: number | null };
+  override: { score: number; band: Band; reason: string; by: string; expiresAt: string } | null;
+};
