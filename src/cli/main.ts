@@ -10,7 +10,10 @@ import { handleError } from './handle-error.ts';
  */
 const program = new Command('vigil')
   .description('Vigil: customer health and retention analytics')
-  .option('--db <url>', 'SQLite file path or postgres:// URL (default: $VIGIL_DATABASE_URL or ./data/vigil.db)')
+  .option(
+    '--db <url>',
+    'SQLite file path or postgres:// URL (default: $VIGIL_DATABASE_URL or ./data/vigil.db)',
+  )
   .showHelpAfterError();
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');

@@ -15,10 +15,16 @@ export type VigilConfig = Readonly<{
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
 
-export function loadConfig(overrides: Partial<VigilConfig> = {}, env: NodeJS.ProcessEnv = process.env): VigilConfig {
+export function loadConfig(
+  overrides: Partial<VigilConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): VigilConfig {
   const databaseUrl = overrides.databaseUrl ?? env.VIGIL_DATABASE_URL ?? DEFAULT_DATABASE_PATH;
   return Object.freeze({
-    databaseUrl: /^postgres(ql)?:\/\//.test(databaseUrl) || databaseUrl === ':memory:' ? databaseUrl : resolve(databaseUrl),
+    databaseUrl:
+      /^postgres(ql)?:\/\//.test(databaseUrl) || databaseUrl === ':memory:'
+        ? databaseUrl
+        : resolve(databaseUrl),
     port: overrides.port ?? Number(env.VIGIL_PORT ?? env.PORT ?? 3000),
     host: overrides.host ?? env.VIGIL_HOST ?? '127.0.0.1',
     sessionSecret: overrides.sessionSecret ?? env.VIGIL_SESSION_SECRET ?? null,

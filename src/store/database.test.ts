@@ -40,7 +40,11 @@ describe.each(TEST_STORE_KINDS)('store on %s', (kind) => {
         updated_at: new Date(0).toISOString(),
       })
       .execute();
-    const row = await store.db.selectFrom('accounts').selectAll().where('id', '=', 'a1').executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', 'a1')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(row.traits)).toEqual({ plan: 'pro', seats: 50 });
   });
 

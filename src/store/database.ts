@@ -52,7 +52,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       client.release();
     } catch (e) {
       await pool.end().catch(() => {});
-      throw new AppError('UNAVAILABLE', `cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+      throw new AppError(
+        'UNAVAILABLE',
+        `cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`,
+      );
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', url, sqlite: null, pool, close: () => db.destroy() };
@@ -76,7 +79,9 @@ export const redact = (url: string) => url.replace(/\/\/([^:@/]+):([^@/]+)@/, '/
 /** Applies pending migrations, each in its own transaction. Returns the names applied. */
 export async function migrate(store: Store): Promise<string[]> {
   const { db } = store;
-  await sql`create table if not exists vigil_migrations (name text primary key, applied_at text not null)`.execute(db);
+  await sql`create table if not exists vigil_migrations (name text primary key, applied_at text not null)`.execute(
+    db,
+  );
   const rows = await sql<{ name: string }>`select name from vigil_migrations`.execute(db);
   const done = new Set(rows.rows.map((r) => r.name));
   const applied: string[] = [];
@@ -84,10 +89,14 @@ export async function migrate(store: Store): Promise<string[]> {
     if (done.has(m.name)) continue;
     await db.transaction().execute(async (trx) => {
       if (store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(724001)`.execute(trx);
-      const again = await sql<{ name: string }>`select name from vigil_migrations where name = ${m.name}`.execute(trx);
+      const again = await sql<{
+        name: string;
+      }>`select name from vigil_migrations where name = ${m.name}`.execute(trx);
       if (again.rows.length > 0) return;
       await m.up(trx as unknown as Kysely<unknown>, store.dialect);
-      await sql`insert into vigil_migrations (name, applied_at) values (${m.name}, ${new Date().toISOString()})`.execute(trx);
+      await sql`insert into vigil_migrations (name, applied_at) values (${m.name}, ${new Date().toISOString()})`.execute(
+        trx,
+      );
       applied.push(m.name);
     });
   }

@@ -4,7 +4,11 @@ import type { Generated } from 'kysely';
  * Kysely table types. snake_case columns; dates are ISO text, JSON is text,
  * booleans are 0/1 integers, so SQLite and PostgreSQL share one code path.
  */
-export type Database = {
+export type Database = CoreTables;
+// Each feature area adds its tables in its own file (schema-<area>.ts) and intersects them here:
+// export type Database = CoreTables & PlaybookTables & AuthTables & ...;
+
+export type CoreTables = {
   accounts: AccountsTable;
   contracts: ContractsTable;
   contacts: ContactsTable;

@@ -19,7 +19,8 @@ export const TEST_STORE_KINDS: TestStoreKind[] =
  */
 export async function openTestStore(kind: TestStoreKind): Promise<Store> {
   if (kind === 'sqlite') return openStore({ url: ':memory:' });
-  if (!TEST_PG_URL) throw new Error('CI=true but VIGIL_TEST_DATABASE_URL is not set: PostgreSQL tests cannot run');
+  if (!TEST_PG_URL)
+    throw new Error('CI=true but VIGIL_TEST_DATABASE_URL is not set: PostgreSQL tests cannot run');
   const schema = `vigil_test_${randomBytes(6).toString('hex')}`;
   const store = await openStore({ url: TEST_PG_URL, pgSchema: schema, poolSize: 4 });
   const close = store.close;

@@ -3,11 +3,20 @@ import { z } from 'zod';
 /** ISO date `YYYY-MM-DD`. All day arithmetic in Vigil is UTC. */
 export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 /** ISO timestamp; normalised to `YYYY-MM-DDTHH:mm:ss.sssZ` by the importer. */
-export const isoTimeSchema = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date-time');
+export const isoTimeSchema = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date-time');
 
 export const SEGMENTS = ['smb', 'mid-market', 'enterprise'] as const;
 export const CONTACT_ROLES = ['champion', 'executive_sponsor', 'admin', 'user'] as const;
-export const CONTRACT_STATUSES = ['active', 'renewed', 'expanded', 'contracted', 'churned', 'reactivated'] as const;
+export const CONTRACT_STATUSES = [
+  'active',
+  'renewed',
+  'expanded',
+  'contracted',
+  'churned',
+  'reactivated',
+] as const;
 
 const idSchema = z.string().min(1).max(200);
 const traitValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -69,8 +69,16 @@ export const EVENT_PROPERTY_SCHEMAS = {
   }),
   // commercial
   invoice_issued: z.looseObject({ invoiceId: ref, amount: z.number().nonnegative(), dueDate: isoDateSchema }),
-  invoice_paid: z.looseObject({ invoiceId: ref, amount: z.number().nonnegative().optional(), daysLate: z.number().int().min(0).default(0) }),
-  payment_failed: z.looseObject({ invoiceId: ref.optional(), amount: z.number().optional(), reason: text.optional() }),
+  invoice_paid: z.looseObject({
+    invoiceId: ref,
+    amount: z.number().nonnegative().optional(),
+    daysLate: z.number().int().min(0).default(0),
+  }),
+  payment_failed: z.looseObject({
+    invoiceId: ref.optional(),
+    amount: z.number().optional(),
+    reason: text.optional(),
+  }),
   billing_dispute: z.looseObject({
     invoiceId: ref.optional(),
     status: z.enum(['opened', 'resolved']).default('opened'),
@@ -83,7 +91,11 @@ export const EVENT_PROPERTY_SCHEMAS = {
     text: text.optional(),
   }),
   // competitive
-  competitor_mention: z.looseObject({ competitor: ref, channel: z.string().max(100).optional(), text: text.optional() }),
+  competitor_mention: z.looseObject({
+    competitor: ref,
+    channel: z.string().max(100).optional(),
+    text: text.optional(),
+  }),
   rival_feature_request: z.looseObject({ feature: ref, competitor: ref.optional(), text: text.optional() }),
   evaluation_noticed: z.looseObject({ competitor: ref.optional(), text: text.optional() }),
   // outcomes
@@ -124,17 +136,25 @@ export type VigilEvent = {
 }[EventType];
 
 /** Validates an envelope and its type's properties; returns the event or the zod issues. */
-export function parseEvent(input: unknown): { ok: true; event: VigilEvent } | { ok: false; issues: { path: string; message: string }[] } {
+export function parseEvent(
+  input: unknown,
+): { ok: true; event: VigilEvent } | { ok: false; issues: { path: string; message: string }[] } {
   const env = eventEnvelopeSchema.safeParse(input);
   if (!env.success) {
-    return { ok: false, issues: env.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    return {
+      ok: false,
+      issues: env.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    };
   }
   const schema = EVENT_PROPERTY_SCHEMAS[env.data.type];
   const props = schema.safeParse(env.data.properties);
   if (!props.success) {
     return {
       ok: false,
-      issues: props.error.issues.map((i) => ({ path: ['properties', ...i.path].join('.'), message: i.message })),
+      issues: props.error.issues.map((i) => ({
+        path: ['properties', ...i.path].join('.'),
+        message: i.message,
+      })),
     };
   }
   const time = new Date(env.data.time).toISOString();

@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import { addAutoId, type DialectName, emptyJsonArray, emptyJsonObject, notNull, zero } from './dialect-helpers.ts';
+import {
+  addAutoId,
+  type DialectName,
+  emptyJsonArray,
+  emptyJsonObject,
+  notNull,
+  zero,
+} from './dialect-helpers.ts';
 
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const s = db.schema;
@@ -95,7 +102,10 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('events', 'bigint', zero)
     .addPrimaryKeyConstraint('user_daily_pk', ['account_id', 'contact_id', 'day'])
     .execute();
-  await s.createTable('seen_events').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+  await s
+    .createTable('seen_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .execute();
 
   await addAutoId(s.createTable('imports'), dialect)
     .addColumn('path', 'text', notNull)

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DialectName } from './dialect-helpers.ts';
 import * as m001 from './001-foundation.ts';
+import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
 

@@ -1,0 +1,30 @@
+import { sql } from 'kysely';
+import type { Store } from '../database.ts';
+
+/**
+ * Marks accounts as needing a rescore. Bumps `version` so a worker that is
+ * scoring the account right now leaves the row in place (it clears the row
+ * only when the version it claimed is unchanged): no change is ever lost.
+ */
+export async function markDirty(store: Store, accountIds: Iterable<string>, at: string): Promise<number> {
+  const ids = [...new Set(accountIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await store.db
+      .insertInto('dirty_accounts')
+      .values(
+        chunk.map((id) => ({
+          account_id: id,
+          marked_at: at,
+          version: 1,
+          locked_by: null,
+          locked_until: null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('account_id').doUpdateSet({ marked_at: at, version: sql`dirty_accounts.version + 1` }),
+      )
+      .execute();
+  }
+  return ids.length;
+}
