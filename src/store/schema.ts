@@ -125,6 +125,10 @@ export type ImportsTable = {
   rejected: number;
   started_at: string;
   finished_at: string | null;
+  updated: Generated<number>;
+  ignored: Generated<number>;
+  bytes: Generated<number>;
+  error: string | null;
 };
 
 export type RejectsTable = {
@@ -137,6 +141,7 @@ export type RejectsTable = {
   raw: string;
   created_at: string;
   resolved_at: string | null;
+  kind: string | null;
 };
 
 export type DirtyAccountsTable = {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001-foundation.ts';
+import * as m002 from './002-import.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -8,4 +9,7 @@ export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: Diale
  * Ordered, append-only. Never edit a migration that has shipped; add a new one.
  * Each later issue appends its own file here (e.g. 002-playbooks.ts).
  */
-export const MIGRATIONS: Migration[] = [{ name: '001-foundation', up: m001.up }];
+export const MIGRATIONS: Migration[] = [
+  { name: '001-foundation', up: m001.up },
+  { name: '002-import', up: m002.up },
+];

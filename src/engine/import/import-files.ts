@@ -1,0 +1,587 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { Transaction } from 'kysely';
+import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
+import type { VigilEvent } from '../../core/data-model/events.ts';
+import { isUsageEventType } from '../../core/data-model/events.ts';
+import { AppError } from '../../core/errors.ts';
+import { KIND_FIELDS, mapRow, parseTimeValue, type UsageRow } from '../../core/import/map-row.ts';
+import {
+  detectKind,
+  type FileMapping,
+  IMPORT_KINDS,
+  type ImportKind,
+  type Mapping,
+  matchesGlob,
+} from '../../core/import/mapping.ts';
+import { UsageRollup } from '../../core/import/usage-rollup.ts';
+import {
+  addUsageDeltas,
+  claimEventIds,
+  insertEvents,
+  insertRejects,
+  type RejectRow,
+  upsertAccounts,
+  upsertCatalog,
+  upsertContacts,
+  upsertContracts,
+  upsertUsers,
+} from '../../store/queries/import-writes.ts';
+import { markDirty } from '../../store/queries/mark-dirty.ts';
+import type { Database } from '../../store/schema.ts';
+import type { EngineContext } from '../context.ts';
+import { type RecordBatch, readRecordBatches } from './read-records.ts';
+
+export type ImportProgress = { file: string; bytesDone: number; bytesTotal: number; rows: number };
+
+export type ImportFilesOptions = {
+  paths: string[];
+  mapping?: Mapping | null;
+  onProgress?: (p: ImportProgress) => void;
+  /** How many rejects each file report carries for printing (all are stored). Default 100. */
+  sampleRejects?: number;
+};
+
+export type FileImportReport = {
+  path: string;
+  kind: ImportKind | null;
+  /** imported | unchanged (same content imported before) | skipped (not an import file) */
+  status: 'imported' | 'unchanged' | 'skipped';
+  importId: number | null;
+  rows: number;
+  accepted: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+  bytes: number;
+  ms: number;
+  rejects: RejectRow[];
+  note?: string;
+};
+
+export type ImportReport = {
+  files: FileImportReport[];
+  rows: number;
+  accepted: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+  bytes: number;
+  usageEvents: number;
+  ms: number;
+  rowsPerSecond: number;
+  mbPerSecond: number;
+};
+
+const KIND_ORDER = new Map(IMPORT_KINDS.map((k, i) => [k, i]));
+/** Rows per usage rollup flush: bounds memory however large the file. */
+const ROLLUP_FLUSH_ROWS = 1_000_000;
+const ENTITY_BATCH = 2000;
+
+type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping | null; bytes: number };
+
+/** Expands folders, assigns each file its kind (mapping first, then the native name) and import order. */
+export function planImport(paths: string[], mapping: Mapping | null): PlannedFile[] {
+  const files: { path: string; explicit: boolean }[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    if (!existsSync(abs)) throw new AppError('BAD_INPUT', `${p}: no such file or folder`);
+    if (statSync(abs).isDirectory()) {
+      const walk = (dir: string) => {
+        for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+          a.name.localeCompare(b.name),
+        )) {
+          const full = join(dir, e.name);
+          if (e.isDirectory()) walk(full);
+          else if (/\.(csv|ndjson|jsonl)$/i.test(e.name)) files.push({ path: full, explicit: false });
+        }
+      };
+      walk(abs);
+    } else files.push({ path: abs, explicit: true });
+  }
+  const planned = files.map(({ path }) => {
+    const name = basename(path);
+    const fm = mapping?.files.find((f) => matchesGlob(f.match, name)) ?? null;
+    return { path, kind: fm?.kind ?? detectKind(name), mapping: fm, bytes: statSync(path).size };
+  });
+  for (const f of files) {
+    const p = planned.find((x) => x.path === f.path)!;
+    if (f.explicit && !p.kind)
+      throw new AppError(
+        'BAD_INPUT',
+        `${f.path}: cannot tell what this file holds; name it accounts*.csv, contracts*.csv, contacts*.csv, users*.csv, catalog*.csv, usage*.csv or events*.ndjson, or give a --mapping with a files entry that matches it`,
+      );
+  }
+  return planned.sort(
+    (a, b) =>
+      (a.kind ? KIND_ORDER.get(a.kind)! : 99) - (b.kind ? KIND_ORDER.get(b.kind)! : 99) ||
+      a.path.localeCompare(b.path),
+  );
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Imports CSV/NDJSON files (or folders of them). Each file lands in one
+ * transaction: its good rows, its rejects (kept for review) and its
+ * bookkeeping together, so a crash never leaves half a file. Usage events are
+ * rolled up per account/day, feature/day and user/day on the way in.
+ * Re-importing identical data changes nothing: entity rows are compared,
+ * events are keyed by id, and a usage file whose content was imported before
+ * is recognised by its hash.
+ */
+export async function importFiles(ctx: EngineContext, options: ImportFilesOptions): Promise<ImportReport> {
+  const started = performance.now();
+  const plan = planImport(options.paths, options.mapping ?? null);
+  const bytesTotal = plan.reduce((s, f) => s + f.bytes, 0);
+  let bytesBefore = 0;
+  const knownAccounts = new Set(
+    (await ctx.store.db.selectFrom('accounts').select('id').execute()).map((r) => r.id),
+  );
+  const files: FileImportReport[] = [];
+  let usageEvents = 0;
+  for (const f of plan) {
+    if (!f.kind) {
+      files.push(emptyReport(f, 'skipped', 'not an import file (name it by kind or map it)'));
+      bytesBefore += f.bytes;
+      continue;
+    }
+    const progress = (done: number, rows: number) =>
+      options.onProgress?.({ file: f.path, bytesDone: bytesBefore + done, bytesTotal, rows });
+    const report = await importOneFile(
+      ctx,
+      f as PlannedFile & { kind: ImportKind },
+      knownAccounts,
+      progress,
+      options,
+    );
+    usageEvents += report.usageEvents;
+    files.push(report.file);
+    bytesBefore += f.bytes;
+  }
+  const sum = (k: 'rows' | 'accepted' | 'updated' | 'duplicates' | 'rejected' | 'ignored' | 'bytes') =>
+    files.reduce((s, f) => s + f[k], 0);
+  const ms = performance.now() - started;
+  const rows = sum('rows');
+  return {
+    files,
+    rows,
+    accepted: sum('accepted'),
+    updated: sum('updated'),
+    duplicates: sum('duplicates'),
+    rejected: sum('rejected'),
+    ignored: sum('ignored'),
+    bytes: sum('bytes'),
+    usageEvents,
+    ms,
+    rowsPerSecond: ms > 0 ? Math.round(rows / (ms / 1000)) : 0,
+    mbPerSecond: ms > 0 ? sum('bytes') / 1e6 / (ms / 1000) : 0,
+  };
+}
+
+function emptyReport(f: PlannedFile, status: FileImportReport['status'], note?: string): FileImportReport {
+  return {
+    path: f.path,
+    kind: f.kind,
+    status,
+    importId: null,
+    rows: 0,
+    accepted: 0,
+    updated: 0,
+    duplicates: 0,
+    rejected: 0,
+    ignored: 0,
+    bytes: f.bytes,
+    ms: 0,
+    rejects: [],
+    ...(note ? { note } : {}),
+  };
+}
+
+type Trx = Transaction<Database>;
+
+async function importOneFile(
+  ctx: EngineContext,
+  f: PlannedFile & { kind: ImportKind },
+  knownAccounts: Set<string>,
+  progress: (bytesDone: number, rows: number) => void,
+  options: ImportFilesOptions,
+): Promise<{ file: FileImportReport; usageEvents: number }> {
+  const t0 = performance.now();
+  const { store } = ctx;
+  const now = () => ctx.clock.now().toISOString();
+  const sha = await sha256File(f.path);
+  const previous = await store.db
+    .selectFrom('imports')
+    .select(['id', 'lines_done'])
+    .where('sha256', '=', sha)
+    .where('kind', '=', f.kind)
+    .where('status', '=', 'done')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (previous) {
+    const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${previous.id})`);
+    r.rows = previous.lines_done;
+    r.duplicates = previous.lines_done;
+    r.ms = performance.now() - t0;
+    progress(f.bytes, 0);
+    return { file: r, usageEvents: 0 };
+  }
+
+  const report = emptyReport(f, 'imported');
+  const sampleLimit = options.sampleRejects ?? 100;
+  let usageEvents = 0;
+  let bytesDone = 0;
+  const rollup = new UsageRollup();
+  const dirty = new Set<string>();
+  let pendingRejects: RejectRow[] = [];
+
+  await store.db.transaction().execute(async (trx: Trx) => {
+    const inserted = await trx
+      .insertInto('imports')
+      .values({
+        path: f.path,
+        sha256: sha,
+        kind: f.kind,
+        status: 'running',
+        started_at: now(),
+        finished_at: null,
+        error: null,
+        lines_done: 0,
+        accepted: 0,
+        duplicates: 0,
+        rejected: 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const importId = Number(inserted.id);
+    report.importId = importId;
+
+    const reject = (line: number, field: string | null, reason: string, raw: string) => {
+      report.rejected++;
+      const r: RejectRow = { source: f.path, line, field, reason, raw };
+      pendingRejects.push(r);
+      if (report.rejects.length < sampleLimit) report.rejects.push(r);
+    };
+    const flushRejects = async () => {
+      if (pendingRejects.length === 0) return;
+      await insertRejects(trx, importId, pendingRejects, now());
+      pendingRejects = [];
+    };
+    const flushRollup = async () => {
+      if (rollup.pendingRows === 0) return;
+      await addUsageDeltas(store, trx, rollup.drain());
+    };
+
+    let entities: { line: number; value: Record<string, unknown>; raw: string }[] = [];
+    let events: VigilEvent[] = [];
+    let streamedUsage: UsageRow[] = [];
+
+    const writeEntities = async () => {
+      if (entities.length === 0) return;
+      const batch = entities;
+      entities = [];
+      const at = now();
+      let res: { inserted: number; updated: number; unchanged: number; accountIds?: string[] };
+      switch (f.kind) {
+        case 'accounts': {
+          const r = await upsertAccounts(
+            trx,
+            batch.map((b) => b.value as Account),
+            at,
+          );
+          for (const b of batch) knownAccounts.add(b.value.id as string);
+          res = { ...r, accountIds: r.changedIds };
+          break;
+        }
+        case 'contracts':
+        case 'contacts': {
+          const ok = batch.filter((b) => {
+            const acc = b.value.accountId as string;
+            if (knownAccounts.has(acc)) return true;
+            reject(b.line, 'account_id', `unknown account "${acc}" (import its accounts file first)`, b.raw);
+            return false;
+          });
+          res =
+            f.kind === 'contracts'
+              ? await upsertContracts(
+                  trx,
+                  ok.map((b) => b.value as Contract),
+                )
+              : await upsertContacts(
+                  trx,
+                  ok.map((b) => b.value as Contact),
+                );
+          break;
+        }
+        case 'users':
+          res = await upsertUsers(
+            trx,
+            batch.map((b) => b.value as User),
+            at,
+          );
+          break;
+        default:
+          res = await upsertCatalog(
+            trx,
+            batch.map((b) => b.value as CatalogFeature),
+          );
+      }
+      report.accepted += res.inserted;
+      report.updated += res.updated;
+      report.duplicates += res.unchanged;
+      for (const id of res.accountIds ?? []) dirty.add(id);
+    };
+    const writeEvents = async () => {
+      if (events.length > 0) {
+        const res = await insertEvents(trx, events, now());
+        report.accepted += res.inserted;
+        report.duplicates += res.duplicates;
+        for (const id of res.accountIds) dirty.add(id);
+        events = [];
+      }
+      if (streamedUsage.length > 0) {
+        // usage inside event streams is deduplicated per id, like the API
+        const fresh = await claimEventIds(
+          trx,
+          streamedUsage.map((u) => u.id),
+        );
+        for (const u of streamedUsage) {
+          if (!fresh.has(u.id)) {
+            report.duplicates++;
+            continue;
+          }
+          fresh.delete(u.id);
+          rollup.add(u);
+          usageEvents++;
+          report.accepted++;
+          dirty.add(u.accountId);
+        }
+        streamedUsage = [];
+      }
+    };
+
+    const fast = f.kind === 'usage' ? compileUsageFastPath(f.mapping) : null;
+    let header: string[] | null = null;
+    let headerChecked = false;
+
+    const onBatch = async (batch: RecordBatch) => {
+      if (batch.format === 'csv' && !headerChecked) {
+        headerChecked = true;
+        header = batch.header;
+        checkHeader(f, header);
+      }
+      for (let i = 0; i < batch.rows.length; i++) {
+        const line = batch.lines[i]!;
+        report.rows++;
+        let record: Record<string, unknown>;
+        let raw: string;
+        if (batch.format === 'csv') {
+          const cells = batch.rows[i]!;
+          const h = batch.header;
+          if (cells.length !== h.length) {
+            reject(
+              line,
+              null,
+              `expected ${h.length} columns, found ${cells.length}`,
+              cells.join(f.mapping?.delimiter ?? ','),
+            );
+            continue;
+          }
+          if (fast) {
+            const res = fast(cells, h, knownAccounts);
+            if (typeof res === 'string' || res === null) {
+              if (res === null) report.ignored++;
+              else {
+                const [field, reason] = res.split('\u0001') as [string, string];
+                reject(
+                  line,
+                  field,
+                  reason,
+                  JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
+                );
+              }
+              continue;
+            }
+            rollup.add(res);
+            usageEvents++;
+            report.accepted++;
+            dirty.add(res.accountId);
+            if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
+            continue;
+          }
+          record = {};
+          for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
+          raw = JSON.stringify(record);
+        } else {
+          raw = batch.rows[i]!;
+          try {
+            const parsed = JSON.parse(raw) as unknown;
+            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+              reject(line, null, 'expected a JSON object', raw);
+              continue;
+            }
+            record = parsed as Record<string, unknown>;
+          } catch (e) {
+            reject(line, null, `invalid JSON: ${(e as Error).message}`, raw);
+            continue;
+          }
+        }
+        const mapped = mapRow(record, f.kind, f.mapping);
+        if (!mapped.ok) {
+          if (mapped.ignored) report.ignored++;
+          else reject(line, mapped.field, mapped.reason, raw);
+          continue;
+        }
+        if (mapped.kind === 'entity') entities.push({ line, value: mapped.value, raw });
+        else {
+          const acc = mapped.value.accountId;
+          if (!knownAccounts.has(acc)) {
+            reject(line, 'account_id', `unknown account "${acc}"`, raw);
+            continue;
+          }
+          if (mapped.kind === 'event') events.push(mapped.value);
+          else if (batch.format === 'csv') {
+            rollup.add(mapped.value);
+            usageEvents++;
+            report.accepted++;
+            dirty.add(acc);
+          } else streamedUsage.push(mapped.value);
+        }
+        if (entities.length >= ENTITY_BATCH) await writeEntities();
+        if (events.length + streamedUsage.length >= ENTITY_BATCH) await writeEvents();
+        if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
+      }
+      await flushRejects();
+      progress(bytesDone, report.rows);
+    };
+
+    await readRecordBatches(f.path, onBatch, {
+      delimiter: f.mapping?.delimiter,
+      onBytes: (n) => {
+        bytesDone += n;
+      },
+    });
+    await writeEntities();
+    await writeEvents();
+    await flushRollup();
+    await flushRejects();
+    await markDirty({ ...store, db: trx }, dirty, now());
+    await trx
+      .updateTable('imports')
+      .set({
+        status: 'done',
+        finished_at: now(),
+        lines_done: report.rows,
+        accepted: report.accepted,
+        updated: report.updated,
+        duplicates: report.duplicates,
+        rejected: report.rejected,
+        ignored: report.ignored,
+        bytes: f.bytes,
+      })
+      .where('id', '=', importId)
+      .execute();
+  });
+  report.ms = performance.now() - t0;
+  progress(f.bytes, report.rows);
+  return { file: report, usageEvents };
+}
+
+/** A header that lacks a required column fails the file up front, naming the column. */
+function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
+  const required: Record<ImportKind, string[]> = {
+    users: ['id', 'role'],
+    catalog: ['key'],
+    accounts: ['id', 'name'],
+    contracts: ['id', 'account_id', 'start', 'end', 'arr'],
+    contacts: ['id', 'account_id'],
+    events: ['id', 'account_id', 'time'],
+    usage: ['id', 'account_id', 'time'],
+  };
+  const has = new Set(header);
+  const missing = required[f.kind].filter((field) => {
+    const source = f.mapping?.columns[field] ?? field;
+    return !has.has(source) && f.mapping?.defaults[field] === undefined;
+  });
+  if (f.kind === 'usage' || f.kind === 'events') {
+    const typeSource = f.mapping?.eventNameColumn ?? f.mapping?.columns.type ?? 'type';
+    if (!has.has(typeSource) && f.mapping?.defaults.type === undefined) missing.push(typeSource);
+  }
+  if (missing.length > 0)
+    throw new AppError(
+      'BAD_INPUT',
+      `${f.path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${f.mapping?.columns[m] ?? m}"`).join(', ')} (the header has: ${header.join(', ')})`,
+      { line: 1, missing },
+    );
+  void KIND_FIELDS;
+}
+
+/**
+ * The hot path for usage CSVs that need no value maps or taxonomy: reads cells
+ * by index without building an object per row. Returns the row, null for an
+ * ignored row, or "field\u0001reason" for a reject.
+ */
+function compileUsageFastPath(mapping: FileMapping | null) {
+  if (
+    mapping &&
+    (Object.keys(mapping.values).length > 0 ||
+      Object.keys(mapping.defaults).length > 0 ||
+      mapping.eventNameColumn ||
+      mapping.dateFormat !== 'iso')
+  )
+    return null;
+  let idx: Record<string, number> | null = null;
+  let lastHeader: string[] | null = null;
+  return (cells: string[], header: string[], known: Set<string>): UsageRow | string | null => {
+    if (header !== lastHeader) {
+      lastHeader = header;
+      idx = {};
+      for (const field of ['id', 'account_id', 'contact_id', 'type', 'time', 'key', 'count'])
+        idx[field] = header.indexOf(mapping?.columns[field] ?? field);
+    }
+    const ix = idx!;
+    const id = cells[ix.id!] ?? '';
+    if (id === '') return 'id\u0001is required';
+    const accountId = cells[ix.account_id!] ?? '';
+    if (accountId === '') return 'account_id\u0001is required';
+    if (!known.has(accountId)) return `account_id\u0001unknown account "${accountId}"`;
+    const type = cells[ix.type!] ?? '';
+    if (!isUsageEventType(type))
+      return `type\u0001"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`;
+    let time = cells[ix.time!] ?? '';
+    if (!(time.length === 24 && time.charCodeAt(10) === 84 && time.charCodeAt(23) === 90)) {
+      if (time === '') return 'time\u0001is required';
+      try {
+        time = parseTimeValue(time, 'iso', 'time');
+      } catch (e) {
+        return `time\u0001${(e as Error).message}`;
+      }
+    }
+    const rawKey = ix.key! >= 0 ? (cells[ix.key!] ?? '') : '';
+    if (type !== 'login' && rawKey === '') return `key\u0001is required for ${type}`;
+    const rawCount = ix.count! >= 0 ? (cells[ix.count!] ?? '') : '';
+    let count = 1;
+    if (rawCount !== '') {
+      count = Number(rawCount);
+      if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
+    }
+    const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
+    return {
+      id,
+      accountId,
+      contactId: contact === '' ? null : contact,
+      type,
+      time,
+      key: rawKey === '' ? null : rawKey,
+      count,
+    };
+  };
+}

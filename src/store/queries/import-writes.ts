@@ -1,0 +1,354 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
+import type { VigilEvent } from '../../core/data-model/events.ts';
+import type { FeatureDailyDelta, UsageDailyDelta, UserDailyDelta } from '../../core/import/usage-rollup.ts';
+import type { Store } from '../database.ts';
+import type { Database } from '../schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+const CHUNK = 400;
+
+function* chunks<T>(rows: T[], size = CHUNK): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+export type EntityWriteResult = { inserted: number; updated: number; unchanged: number };
+
+const stable = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Upserts entity rows by id and reports which were new, changed or identical
+ * (re-importing the same data changes nothing and says so).
+ */
+async function upsertRows<R extends { id: string }>(
+  db: Db,
+  table: 'accounts' | 'contracts' | 'contacts' | 'users',
+  rows: R[],
+  compare: (keyof R & string)[],
+): Promise<EntityWriteResult & { changedIds: string[] }> {
+  const result = { inserted: 0, updated: 0, unchanged: 0, changedIds: [] as string[] };
+  // the last row of a file wins when it repeats an id
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const chunk of chunks([...byId.values()])) {
+    const existing = await db
+      .selectFrom(table)
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        chunk.map((r) => r.id),
+      )
+      .execute();
+    const old = new Map(existing.map((e) => [e.id, e as unknown as R]));
+    const write: R[] = [];
+    for (const r of chunk) {
+      const prev = old.get(r.id);
+      if (!prev) result.inserted++;
+      else if (compare.every((c) => stable(prev[c]) === stable(r[c]))) {
+        result.unchanged++;
+        continue;
+      } else result.updated++;
+      write.push(r);
+      result.changedIds.push(r.id);
+    }
+    if (write.length === 0) continue;
+    const cols = Object.keys(write[0]!).filter((c) => c !== 'id');
+    await db
+      .insertInto(table)
+      .values(write as never)
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet(Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
+      )
+      .execute();
+  }
+  return result;
+}
+
+export async function upsertAccounts(db: Db, accounts: Account[], at: string) {
+  const rows = accounts.map((a) => ({
+    id: a.id,
+    name: a.name,
+    segment: a.segment,
+    industry: a.industry ?? null,
+    owner: a.owner ?? null,
+    parent_id: a.parentId ?? null,
+    lifecycle_stage: a.lifecycleStage ?? null,
+    created_at: a.createdAt ?? null,
+    traits: JSON.stringify(a.traits),
+    updated_at: at,
+  }));
+  return upsertRows(db, 'accounts', rows, [
+    'name',
+    'segment',
+    'industry',
+    'owner',
+    'parent_id',
+    'lifecycle_stage',
+    'created_at',
+    'traits',
+  ]);
+}
+
+export async function upsertContracts(db: Db, contracts: Contract[]) {
+  const rows = contracts.map((c) => ({
+    id: c.id,
+    account_id: c.accountId,
+    start_date: c.start,
+    end_date: c.end,
+    arr: c.arr,
+    currency: c.currency,
+    seats: c.seats ?? null,
+    plan: c.plan ?? null,
+    products: JSON.stringify(c.products),
+    status: c.status,
+    churned_at: c.churnedAt ?? null,
+    churn_reason: c.churnReason ?? null,
+  }));
+  const res = await upsertRows(db, 'contracts', rows, [
+    'account_id',
+    'start_date',
+    'end_date',
+    'arr',
+    'currency',
+    'seats',
+    'plan',
+    'products',
+    'status',
+    'churned_at',
+    'churn_reason',
+  ]);
+  const changed = new Set(res.changedIds);
+  return { ...res, accountIds: rows.filter((r) => changed.has(r.id)).map((r) => r.account_id) };
+}
+
+export async function upsertContacts(db: Db, contacts: Contact[]) {
+  const rows = contacts.map((c) => ({
+    id: c.id,
+    account_id: c.accountId,
+    email: c.email ?? null,
+    name: c.name ?? null,
+    title: c.title ?? null,
+    role: c.role,
+    joined_at: c.joinedAt ?? null,
+    left_at: c.leftAt ?? null,
+  }));
+  const res = await upsertRows(db, 'contacts', rows, [
+    'account_id',
+    'email',
+    'name',
+    'title',
+    'role',
+    'joined_at',
+    'left_at',
+  ]);
+  const changed = new Set(res.changedIds);
+  return { ...res, accountIds: rows.filter((r) => changed.has(r.id)).map((r) => r.account_id) };
+}
+
+export async function upsertUsers(db: Db, users: User[], at: string) {
+  const rows = users.map((u) => ({
+    id: u.id,
+    name: u.name ?? null,
+    email: u.email ?? null,
+    role: u.role,
+    manager_id: u.managerId ?? null,
+    created_at: at,
+  }));
+  // created_at is not compared: re-importing a user must not count as a change
+  return upsertRows(db, 'users', rows as (typeof rows)[number][], ['name', 'email', 'role', 'manager_id']);
+}
+
+export async function upsertCatalog(db: Db, features: CatalogFeature[]): Promise<EntityWriteResult> {
+  const result = { inserted: 0, updated: 0, unchanged: 0 };
+  const existing = new Map(
+    (await db.selectFrom('catalog_features').selectAll().execute()).map((r) => [r.key, r]),
+  );
+  for (const f of features) {
+    const row = {
+      key: f.key,
+      name: f.name ?? null,
+      core: f.core ? 1 : 0,
+      add_on: f.addOn ? 1 : 0,
+      list_price: f.listPrice ?? null,
+    };
+    const prev = existing.get(f.key);
+    if (prev && stable({ ...prev }) === stable(row)) {
+      result.unchanged++;
+      continue;
+    }
+    if (prev) result.updated++;
+    else result.inserted++;
+    await db
+      .insertInto('catalog_features')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ name: row.name, core: row.core, add_on: row.add_on, list_price: row.list_price }),
+      )
+      .execute();
+  }
+  return result;
+}
+
+/** Inserts timeline events; an id seen before is a duplicate and changes nothing. */
+export async function insertEvents(
+  db: Db,
+  events: VigilEvent[],
+  at: string,
+): Promise<{ inserted: number; duplicates: number; accountIds: string[] }> {
+  let inserted = 0;
+  const accountIds: string[] = [];
+  for (const chunk of chunks(events, 300)) {
+    const rows = await db
+      .insertInto('events')
+      .values(
+        chunk.map((e) => ({
+          id: e.id,
+          account_id: e.accountId,
+          contact_id: e.contactId,
+          type: e.type,
+          time: e.time,
+          properties: JSON.stringify(e.properties),
+          ingested_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning(['id', 'account_id'])
+      .execute();
+    inserted += rows.length;
+    for (const r of rows) accountIds.push(r.account_id);
+  }
+  return { inserted, duplicates: events.length - inserted, accountIds };
+}
+
+/**
+ * Remembers usage event ids seen through the API and NDJSON streams; returns
+ * the ids that are new. (Bulk usage files are idempotent by their content hash.)
+ */
+export async function claimEventIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  for (const chunk of chunks([...new Set(ids)], 500)) {
+    const rows = await db
+      .insertInto('seen_events')
+      .values(chunk.map((id) => ({ id })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) fresh.add(r.id);
+  }
+  return fresh;
+}
+
+/**
+ * Adds usage deltas onto the daily rollups. SQLite takes a prepared-statement
+ * loop on the raw handle (the import's hot path, several times faster than
+ * building multi-row SQL); PostgreSQL takes multi-row upserts. Both run inside
+ * the caller's transaction.
+ */
+export async function addUsageDeltas(
+  store: Store,
+  db: Db,
+  deltas: { usage: UsageDailyDelta[]; feature: FeatureDailyDelta[]; user: UserDailyDelta[] },
+): Promise<void> {
+  if (store.sqlite) {
+    const s = store.sqlite;
+    const u = s.prepare(
+      `insert into usage_daily (account_id, day, logins, events, integration_events) values (?, ?, ?, ?, ?)
+       on conflict (account_id, day) do update set logins = logins + excluded.logins,
+       events = events + excluded.events, integration_events = integration_events + excluded.integration_events`,
+    );
+    for (const d of deltas.usage) u.run(d.accountId, d.day, d.logins, d.events, d.integrationEvents);
+    const f = s.prepare(
+      `insert into feature_daily (account_id, feature, day, count) values (?, ?, ?, ?)
+       on conflict (account_id, feature, day) do update set count = count + excluded.count`,
+    );
+    for (const d of deltas.feature) f.run(d.accountId, d.feature, d.day, d.count);
+    const us = s.prepare(
+      `insert into user_daily (account_id, contact_id, day, events) values (?, ?, ?, ?)
+       on conflict (account_id, contact_id, day) do update set events = events + excluded.events`,
+    );
+    for (const d of deltas.user) us.run(d.accountId, d.contactId, d.day, d.events);
+    return;
+  }
+  for (const chunk of chunks(deltas.usage, 1000)) {
+    await db
+      .insertInto('usage_daily')
+      .values(
+        chunk.map((d) => ({
+          account_id: d.accountId,
+          day: d.day,
+          logins: d.logins,
+          events: d.events,
+          integration_events: d.integrationEvents,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'day']).doUpdateSet({
+          logins: sql`usage_daily.logins + excluded.logins`,
+          events: sql`usage_daily.events + excluded.events`,
+          integration_events: sql`usage_daily.integration_events + excluded.integration_events`,
+        }),
+      )
+      .execute();
+  }
+  for (const chunk of chunks(deltas.feature, 1000)) {
+    await db
+      .insertInto('feature_daily')
+      .values(chunk.map((d) => ({ account_id: d.accountId, feature: d.feature, day: d.day, count: d.count })))
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'feature', 'day'])
+          .doUpdateSet({ count: sql`feature_daily.count + excluded.count` }),
+      )
+      .execute();
+  }
+  for (const chunk of chunks(deltas.user, 1000)) {
+    await db
+      .insertInto('user_daily')
+      .values(
+        chunk.map((d) => ({
+          account_id: d.accountId,
+          contact_id: d.contactId,
+          day: d.day,
+          events: d.events,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['account_id', 'contact_id', 'day'])
+          .doUpdateSet({ events: sql`user_daily.events + excluded.events` }),
+      )
+      .execute();
+  }
+}
+
+export type RejectRow = {
+  source: string;
+  line: number | null;
+  field: string | null;
+  reason: string;
+  raw: string;
+};
+
+export async function insertRejects(db: Db, importId: number | null, rejects: RejectRow[], at: string) {
+  for (const chunk of chunks(rejects, 200)) {
+    await db
+      .insertInto('rejects')
+      .values(
+        chunk.map((r) => ({
+          import_id: importId,
+          source: r.source,
+          line: r.line,
+          field: r.field,
+          reason: r.reason,
+          raw: r.raw.slice(0, 20_000),
+          created_at: at,
+          resolved_at: null,
+        })),
+      )
+      .execute();
+  }
+}
