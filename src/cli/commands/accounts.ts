@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { today } from '../../engine/context.ts';
+import { listAccountRows } from '../../store/queries/list-account-rows.ts';
+import { printJson, withContext } from '../with-context.ts';
+
+const listSchema = z.object({
+  owner: z.string().optional(),
+  segment: z.string().optional(),
+  band: z.enum(['healthy', 'at-risk', 'critical']).optional(),
+  limit: z.coerce.number().int().positive().optional(),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  json: z.boolean().default(false),
+});
+
+export function register(program: Command) {
+  const accounts = program.command('accounts').description('accounts and their health');
+  accounts
+    .command('list', { isDefault: true })
+    .description('list accounts, riskiest first')
+    .option('--owner <user>', 'only this CSM')
+    .option('--segment <segment>', 'only this segment')
+    .option('--band <band>', 'healthy | at-risk | critical')
+    .option('--limit <n>', 'at most n accounts')
+    .option('--as-of <date>', 'ARR and renewal as of this date (default today)')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown, cmd: Command) => {
+      const opts = listSchema.parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const rows = await listAccountRows(ctx.store, {
+          asOf: opts.asOf ?? today(ctx),
+          owner: opts.owner,
+          segment: opts.segment,
+          band: opts.band,
+          limit: opts.limit,
+        });
+        if (opts.json) return printJson(rows);
+        const out = (s: string) => process.stdout.write(`${s}\n`);
+        out(
+          `${'ID'.padEnd(14)} ${'NAME'.padEnd(32)} ${'SEGMENT'.padEnd(12)} ${'OWNER'.padEnd(10)} ${'ARR'.padStart(12)} ${'RENEWAL'.padEnd(10)} ${'SCORE'.padStart(5)} BAND`,
+        );
+        for (const r of rows)
+          out(
+            `${r.id.padEnd(14)} ${r.name.slice(0, 32).padEnd(32)} ${r.segment.padEnd(12)} ${(r.owner ?? '-').padEnd(10)} ${Math.round(r.arr).toLocaleString('en-US').padStart(12)} ${(r.renewalDate ?? '-').padEnd(10)} ${r.score === null ? '    -' : r.score.toFixed(0).padStart(5)} ${r.band ?? 'unscored'}`,
+          );
+        out(`${rows.length} account(s)`);
+      });
+    });
+}
