@@ -17,7 +17,9 @@ export async function benchPortfolio(accounts: number, months = 24): Promise<str
   const t = performance.now();
   const r = await generateDemo({ outDir: dir, accounts, months, seed: 42 });
   writeFileSync(join(dir, '.complete'), JSON.stringify(r));
-  process.stderr.write(`  generated ${accounts} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `  generated ${accounts} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
+  );
   return dir;
 }
 

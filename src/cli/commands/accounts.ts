@@ -9,7 +9,10 @@ const listSchema = z.object({
   segment: z.string().optional(),
   band: z.enum(['healthy', 'at-risk', 'critical']).optional(),
   limit: z.coerce.number().int().positive().optional(),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').optional(),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
   json: z.boolean().default(false),
 });
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES } from './events.ts';
 import { mapRow } from '../import/map-row.ts';
 import type { ImportKind } from '../import/mapping.ts';
+import { EVENT_TYPES } from './events.ts';
 
 // The examples in docs/data-model.md are real: every one must import cleanly.
 const doc = readFileSync(new URL('../../../docs/data-model.md', import.meta.url), 'utf8');

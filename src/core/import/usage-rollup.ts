@@ -1,3 +1,5 @@
+import type { UsageEventType } from '../data-model/events.ts';
+import { AppError } from '../errors.ts';
 import type { UsageRow } from './map-row.ts';
 
 /** Feature keys of non-feature usage in `feature_daily`. */
@@ -23,73 +25,265 @@ export type UsageDailyDelta = {
 };
 export type FeatureDailyDelta = { accountId: string; feature: string; day: string; count: number };
 export type UserDailyDelta = { accountId: string; contactId: string; day: string; events: number };
+export type UsageDeltas = {
+  usage: UsageDailyDelta[];
+  feature: FeatureDailyDelta[];
+  user: UserDailyDelta[];
+  /** Accounts the deltas touch. */
+  accounts: string[];
+};
 
-const SEP = '\u0001';
+const FEATURE_BITS = 4_096;
+/** Days since 1970 fit in 16 bits until 2149. */
+const DAY_BITS = 65_536;
+
+/** Days since 1970-01-01 of the `YYYY-MM-DD` prefix of an ISO string, without allocating (days_from_civil). */
+export function dayNumber(iso: string): number {
+  const y0 =
+    (iso.charCodeAt(0) - 48) * 1000 +
+    (iso.charCodeAt(1) - 48) * 100 +
+    (iso.charCodeAt(2) - 48) * 10 +
+    (iso.charCodeAt(3) - 48);
+  const m = (iso.charCodeAt(5) - 48) * 10 + (iso.charCodeAt(6) - 48);
+  const d = (iso.charCodeAt(8) - 48) * 10 + (iso.charCodeAt(9) - 48);
+  const y = m <= 2 ? y0 - 1 : y0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** Per account (or per contact) index → Map of small-integer key → slot in a counts array. */
+type SlotIndex = (Map<number, number> | undefined)[];
 
 /**
  * Aggregates raw usage events into additive daily deltas (per account, per
  * feature, per user). Deltas are added onto the stored rollups, so events may
  * arrive in any order and in any number of batches.
+ *
+ * This is most of an import's CPU time, so the hot path allocates nothing:
+ * ids are interned to small integers, counts live in flat arrays, and each
+ * account (and contact) has its own small map keyed by day or feature×day —
+ * small integers V8 keeps unboxed, where one big map keyed by
+ * account×feature×day would box every key.
  */
 export class UsageRollup {
-  private readonly usage = new Map<string, [number, number, number]>();
-  private readonly feature = new Map<string, number>();
-  private readonly user = new Map<string, number>();
-  private rowsSinceDrain = 0;
+  private readonly accountIds: string[] = [];
+  private readonly accountIndex = new Map<string, number>();
+  private readonly features: string[] = [];
+  private readonly featureIndex = new Map<string, number>();
+  private readonly featureKeys = new Map<string, number>();
+  private readonly integrationKeys = new Map<string, number>();
+  private readonly customKeys = new Map<string, number>();
+  private readonly contactIndex = new Map<number, Map<string, number>>();
+  private readonly contacts: [number, string][] = [];
+  private usage: SlotIndex = [];
+  private feature: SlotIndex = [];
+  private user: SlotIndex = [];
+  private readonly logins: number[] = [];
+  private readonly events: number[] = [];
+  private readonly integrations: number[] = [];
+  private readonly featureCounts: number[] = [];
+  private readonly userCounts: number[] = [];
+  private rows = 0;
+  private lastDate = '';
+  private lastDay = 0;
 
   get pendingRows(): number {
-    return this.rowsSinceDrain;
-  }
-
-  get size(): number {
-    return this.usage.size + this.feature.size + this.user.size;
+    return this.rows;
   }
 
   add(row: UsageRow): void {
-    const day = row.time.slice(0, 10);
-    const n = row.count;
-    const uk = row.accountId + SEP + day;
-    let u = this.usage.get(uk);
-    if (!u) {
-      u = [0, 0, 0];
-      this.usage.set(uk, u);
+    this.addEvent(row.accountId, row.contactId, row.type, row.time, row.key, row.count);
+  }
+
+  /**
+   * The slot of a known account, or -1. Seed the rollup with the accounts that
+   * exist (`knowAccounts`) so one lookup both validates and interns the id.
+   */
+  accountSlot(accountId: string): number {
+    return this.accountIndex.get(accountId) ?? -1;
+  }
+
+  knowAccounts(ids: Iterable<string>): void {
+    for (const id of ids) this.intern(id);
+  }
+
+  private intern(accountId: string): number {
+    let acc = this.accountIndex.get(accountId);
+    if (acc === undefined) {
+      acc = this.accountIds.length;
+      this.accountIds.push(accountId);
+      this.accountIndex.set(accountId, acc);
     }
-    if (row.type === 'login') u[0] += n;
-    else if (row.type === 'integration_used') u[2] += n;
-    u[1] += n;
-    const fk = featureKeyOf(row);
-    if (fk !== null) {
-      const k = row.accountId + SEP + fk + SEP + day;
-      this.feature.set(k, (this.feature.get(k) ?? 0) + n);
+    return acc;
+  }
+
+  addEvent(
+    accountId: string,
+    contactId: string | null,
+    type: UsageEventType,
+    time: string,
+    key: string | null,
+    count: number,
+  ): void {
+    this.addAt(this.intern(accountId), contactId, type, time, key, count);
+  }
+
+  /** `acc` from `accountSlot`. */
+  addAt(
+    acc: number,
+    contactId: string | null,
+    type: UsageEventType,
+    time: string,
+    key: string | null,
+    count: number,
+  ): void {
+    if (this.lastDate === '' || !time.startsWith(this.lastDate)) {
+      this.lastDate = time.slice(0, 10);
+      this.lastDay = dayNumber(time);
     }
-    if (row.contactId) {
-      const k = row.accountId + SEP + row.contactId + SEP + day;
-      this.user.set(k, (this.user.get(k) ?? 0) + n);
+    const day = this.lastDay;
+    let usage = this.usage[acc];
+    if (usage === undefined) {
+      usage = new Map();
+      this.usage[acc] = usage;
     }
-    this.rowsSinceDrain++;
+    let slot = usage.get(day);
+    if (slot === undefined) {
+      slot = this.events.length;
+      usage.set(day, slot);
+      this.logins.push(0);
+      this.events.push(0);
+      this.integrations.push(0);
+    }
+    this.events[slot]! += count;
+    if (type === 'login') this.logins[slot]! += count;
+    else {
+      if (type === 'integration_used') this.integrations[slot]! += count;
+      const f = this.featureOf(type, key!);
+      const fk = f * DAY_BITS + day;
+      let feature = this.feature[acc];
+      if (feature === undefined) {
+        feature = new Map();
+        this.feature[acc] = feature;
+      }
+      const fs = feature.get(fk);
+      if (fs === undefined) {
+        feature.set(fk, this.featureCounts.length);
+        this.featureCounts.push(count);
+      } else this.featureCounts[fs]! += count;
+    }
+    if (contactId !== null) {
+      let perAccount = this.contactIndex.get(acc);
+      if (perAccount === undefined) {
+        perAccount = new Map();
+        this.contactIndex.set(acc, perAccount);
+      }
+      let c = perAccount.get(contactId);
+      if (c === undefined) {
+        c = this.contacts.length;
+        this.contacts.push([acc, contactId]);
+        perAccount.set(contactId, c);
+      }
+      let user = this.user[c];
+      if (user === undefined) {
+        user = new Map();
+        this.user[c] = user;
+      }
+      const us = user.get(day);
+      if (us === undefined) {
+        user.set(day, this.userCounts.length);
+        this.userCounts.push(count);
+      } else this.userCounts[us]! += count;
+    }
+    this.rows++;
+  }
+
+  private featureOf(type: UsageEventType, key: string): number {
+    const names =
+      type === 'feature_used'
+        ? this.featureKeys
+        : type === 'integration_used'
+          ? this.integrationKeys
+          : this.customKeys;
+    let f = names.get(key);
+    if (f !== undefined) return f;
+    const name =
+      type === 'feature_used' ? key : type === 'integration_used' ? `integration:${key}` : `custom:${key}`;
+    f = this.featureIndex.get(name);
+    if (f === undefined) {
+      f = this.features.length;
+      if (f >= FEATURE_BITS)
+        throw new AppError(
+          'BAD_INPUT',
+          `more than ${FEATURE_BITS} distinct feature keys; map rare ones to fewer keys`,
+        );
+      this.features.push(name);
+      this.featureIndex.set(name, f);
+    }
+    names.set(key, f);
+    return f;
   }
 
   /** Returns the accumulated deltas and empties the rollup. */
-  drain(): { usage: UsageDailyDelta[]; feature: FeatureDailyDelta[]; user: UserDailyDelta[] } {
+  drain(): UsageDeltas {
     const usage: UsageDailyDelta[] = [];
-    for (const [k, [logins, events, integrationEvents]] of this.usage) {
-      const [accountId, day] = k.split(SEP) as [string, string];
-      usage.push({ accountId, day, logins, events, integrationEvents });
-    }
     const feature: FeatureDailyDelta[] = [];
-    for (const [k, count] of this.feature) {
-      const [accountId, f, day] = k.split(SEP) as [string, string, string];
-      feature.push({ accountId, feature: f, day, count });
-    }
     const user: UserDailyDelta[] = [];
-    for (const [k, events] of this.user) {
-      const [accountId, contactId, day] = k.split(SEP) as [string, string, string];
-      user.push({ accountId, contactId, day, events });
-    }
-    this.usage.clear();
-    this.feature.clear();
-    this.user.clear();
-    this.rowsSinceDrain = 0;
-    return { usage, feature, user };
+    const touched = new Set<number>();
+    this.usage.forEach((m, acc) => {
+      if (!m) return;
+      touched.add(acc);
+      for (const [d, slot] of m)
+        usage.push({
+          accountId: this.accountIds[acc]!,
+          day: dayString(d),
+          logins: this.logins[slot]!,
+          events: this.events[slot]!,
+          integrationEvents: this.integrations[slot]!,
+        });
+    });
+    this.feature.forEach((m, acc) => {
+      if (!m) return;
+      for (const [fk, slot] of m)
+        feature.push({
+          accountId: this.accountIds[acc]!,
+          feature: this.features[Math.floor(fk / DAY_BITS)]!,
+          day: dayString(fk % DAY_BITS),
+          count: this.featureCounts[slot]!,
+        });
+    });
+    this.user.forEach((m, c) => {
+      if (!m) return;
+      const [acc, contactId] = this.contacts[c]!;
+      for (const [d, slot] of m)
+        user.push({
+          accountId: this.accountIds[acc]!,
+          contactId,
+          day: dayString(d),
+          events: this.userCounts[slot]!,
+        });
+    });
+    const accounts = [...touched].map((a) => this.accountIds[a]!);
+    this.usage = [];
+    this.feature = [];
+    this.user = [];
+    for (const arr of [this.logins, this.events, this.integrations, this.featureCounts, this.userCounts])
+      arr.length = 0;
+    this.lastDate = '';
+    this.rows = 0;
+    return { usage, feature, user, accounts };
   }
+}
+
+const DAY_STRINGS = new Map<number, string>();
+function dayString(day: number): string {
+  let s = DAY_STRINGS.get(day);
+  if (s === undefined) {
+    s = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    DAY_STRINGS.set(day, s);
+  }
+  return s;
 }

@@ -62,9 +62,15 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
       'notes.txt': 'not an import file',
     });
     const r = await importFiles(ctx, { paths: [dir] });
-    const byName = Object.fromEntries(r.files.map((f) => [f.path.split('/').pop(), f]));
+    const byName: Record<string, (typeof r.files)[number]> = Object.fromEntries(
+      r.files.map((f) => [f.path.split('/').pop(), f]),
+    );
     expect(byName['accounts.csv']).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
-    expect(byName['accounts.csv']!.rejects[0]).toMatchObject({ line: 4, field: 'name', reason: 'is required' });
+    expect(byName['accounts.csv']!.rejects[0]).toMatchObject({
+      line: 4,
+      field: 'name',
+      reason: 'is required',
+    });
     expect(byName['contracts.csv']).toMatchObject({ rows: 5, accepted: 3, rejected: 2 });
     expect(byName['contracts.csv']!.rejects.map((x) => [x.line, x.field])).toEqual([
       [6, 'end'],
@@ -86,15 +92,32 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
 
     const rejects = await store.db.selectFrom('rejects').selectAll().execute();
     expect(rejects).toHaveLength(9);
-    expect(rejects.every((x) => x.raw.length > 0 && x.source.endsWith('.csv') !== x.source.endsWith('.ndjson'))).toBe(
-      true,
-    );
+    expect(
+      rejects.every((x) => x.raw.length > 0 && x.source.endsWith('.csv') !== x.source.endsWith('.ndjson')),
+    ).toBe(true);
 
-    const acc = await store.db.selectFrom('accounts').selectAll().where('id', '=', 'a2').executeTakeFirstOrThrow();
+    const acc = await store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', 'a2')
+      .executeTakeFirstOrThrow();
     expect(acc.name).toBe('Beta, Inc.');
     expect(JSON.parse(acc.traits)).toEqual({ plan: 'silver', employees: 40 });
-    const daily = await store.db.selectFrom('usage_daily').selectAll().orderBy('account_id').orderBy('day').execute();
-    expect(daily.map((d) => [d.account_id, d.day, Number(d.logins), Number(d.events), Number(d.integration_events)])).toEqual([
+    const daily = await store.db
+      .selectFrom('usage_daily')
+      .selectAll()
+      .orderBy('account_id')
+      .orderBy('day')
+      .execute();
+    expect(
+      daily.map((d) => [
+        d.account_id,
+        d.day,
+        Number(d.logins),
+        Number(d.events),
+        Number(d.integration_events),
+      ]),
+    ).toEqual([
       ['a1', '2025-01-02', 1, 6, 2],
       ['a1', '2025-01-06', 4, 4, 0],
     ]);
@@ -108,7 +131,11 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
       ['c1', 4],
       ['c2', 2],
     ]);
-    const dirty = await store.db.selectFrom('dirty_accounts').select('account_id').orderBy('account_id').execute();
+    const dirty = await store.db
+      .selectFrom('dirty_accounts')
+      .select('account_id')
+      .orderBy('account_id')
+      .execute();
     expect(dirty.map((d) => d.account_id)).toEqual(['a1', 'a2']);
 
     // the same files again: nothing changes
@@ -123,11 +150,18 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
 
   it('re-importing edited entity files reports unchanged rows as duplicates and applies only changes', async () => {
     const dir = folder({
-      'accounts.csv': `${ACCOUNTS}a4,Delta,mid-market,tech,csm1,,,2024-05-01,gold,300\n`.replace('Acme', 'Acme Corp'),
+      'accounts.csv': `${ACCOUNTS}a4,Delta,mid-market,tech,csm1,,,2024-05-01,gold,300\n`.replace(
+        'Acme',
+        'Acme Corp',
+      ),
     });
     const r = await importFiles(ctx, { paths: [dir] });
     expect(r.files[0]).toMatchObject({ accepted: 1, updated: 1, duplicates: 1, rejected: 1 });
-    const a1 = await store.db.selectFrom('accounts').select('name').where('id', '=', 'a1').executeTakeFirstOrThrow();
+    const a1 = await store.db
+      .selectFrom('accounts')
+      .select('name')
+      .where('id', '=', 'a1')
+      .executeTakeFirstOrThrow();
     expect(a1.name).toBe('Acme Corp');
   });
 
@@ -163,8 +197,10 @@ files:
     ignore: ["Page Viewed"]
 `);
     const dir = folder({
-      'customers.csv': 'CustomerID,Company,Tier,CSM,Plan,Churned\nm1,Mapped One,MM,csm1,Pro,No\nm2,Mapped Two,XL,csm2,Basic,Yes\n',
-      'subs.csv': 'SubID,CustomerID,Start,End,MRR\ns1,m1,01/15/2025,01/14/2026,"1,000"\ns2,m1,13/01/2025,01/14/2026,10\n',
+      'customers.csv':
+        'CustomerID,Company,Tier,CSM,Plan,Churned\nm1,Mapped One,MM,csm1,Pro,No\nm2,Mapped Two,XL,csm2,Basic,Yes\n',
+      'subs.csv':
+        'SubID,CustomerID,Start,End,MRR\ns1,m1,01/15/2025,01/14/2026,"1,000"\ns2,m1,13/01/2025,01/14/2026,10\n',
       'track.csv':
         'event_id,org,user,ts,event\nt1,m1,p1,1736935200,Signed In\nt2,m1,p1,1736935260,Report Built\nt3,m1,p2,1736935300,API Call\nt4,m1,p1,1736935400,Page Viewed\nt5,m1,p1,1736935500,Mystery\n',
     });
@@ -175,18 +211,35 @@ files:
       r.files.find((f) => f.kind === 'usage')!,
     ];
     expect(customers).toMatchObject({ accepted: 2, rejected: 0 });
-    const m1 = await store.db.selectFrom('accounts').selectAll().where('id', '=', 'm1').executeTakeFirstOrThrow();
+    const m1 = await store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', 'm1')
+      .executeTakeFirstOrThrow();
     expect(m1.segment).toBe('mid-market');
     expect(JSON.parse(m1.traits)).toEqual({ Plan: 'Pro', Churned: 'No' });
-    const m2 = await store.db.selectFrom('accounts').selectAll().where('id', '=', 'm2').executeTakeFirstOrThrow();
+    const m2 = await store.db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', 'm2')
+      .executeTakeFirstOrThrow();
     expect(m2.segment).toBe('XL'); // unmapped values pass through
     expect(subs).toMatchObject({ accepted: 1, rejected: 1 });
     expect(subs.rejects[0]).toMatchObject({ line: 3, field: 'start' });
-    const s1 = await store.db.selectFrom('contracts').selectAll().where('id', '=', 's1').executeTakeFirstOrThrow();
+    const s1 = await store.db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('id', '=', 's1')
+      .executeTakeFirstOrThrow();
     expect([s1.start_date, s1.end_date, Number(s1.arr)]).toEqual(['2025-01-15', '2026-01-14', 12000]);
     expect(track).toMatchObject({ rows: 5, accepted: 3, ignored: 1, rejected: 1 });
     expect(track.rejects[0]!.reason).toContain('"Mystery" is not in the mapping');
-    const f = await store.db.selectFrom('feature_daily').selectAll().where('account_id', '=', 'm1').orderBy('feature').execute();
+    const f = await store.db
+      .selectFrom('feature_daily')
+      .selectAll()
+      .where('account_id', '=', 'm1')
+      .orderBy('feature')
+      .execute();
     expect(f.map((x) => [x.feature, x.day])).toEqual([
       ['integration:api', '2025-01-15'],
       ['reports', '2025-01-15'],
@@ -195,8 +248,12 @@ files:
 
   it('fails a file with a missing required column up front, naming it, and leaves nothing behind', async () => {
     const dir = folder({ 'contracts-bad.csv': 'id,account_id,start,arr\nq1,a1,2025-01-01,100\n' });
-    await expect(importFiles(ctx, { paths: [dir] })).rejects.toThrow(/contracts-bad.csv:1: missing column "end"/);
-    expect(await store.db.selectFrom('contracts').select('id').where('id', '=', 'q1').execute()).toHaveLength(0);
+    await expect(importFiles(ctx, { paths: [dir] })).rejects.toThrow(
+      /contracts-bad.csv:1: missing column "end"/,
+    );
+    expect(await store.db.selectFrom('contracts').select('id').where('id', '=', 'q1').execute()).toHaveLength(
+      0,
+    );
     expect(
       await store.db.selectFrom('imports').select('id').where('path', 'like', '%contracts-bad.csv').execute(),
     ).toHaveLength(0);
@@ -205,10 +262,12 @@ files:
 
 describe('parseMapping', () => {
   it('names the line and field of a mistake', () => {
-    expect(() =>
-      parseMapping('files:\n  - match: "a*.csv"\n    kind: acounts\n', 'm.yaml'),
-    ).toThrow(/m.yaml:3 files.0.kind/);
-    expect(() => parseMapping('files:\n  - match: x\n    kind: usage\n    colums: {}\n', 'm.yaml')).toThrow(/m.yaml:2/);
+    expect(() => parseMapping('files:\n  - match: "a*.csv"\n    kind: acounts\n', 'm.yaml')).toThrow(
+      /m.yaml:3 files.0.kind/,
+    );
+    expect(() => parseMapping('files:\n  - match: x\n    kind: usage\n    colums: {}\n', 'm.yaml')).toThrow(
+      /m.yaml:2/,
+    );
     expect(() => parseMapping('files: [\n', 'm.yaml')).toThrow(/m.yaml:\d/);
   });
 });

@@ -240,6 +240,7 @@ async function importOneFile(
   let usageEvents = 0;
   let bytesDone = 0;
   const rollup = new UsageRollup();
+  rollup.knowAccounts(knownAccounts);
   const dirty = new Set<string>();
   let pendingRejects: RejectRow[] = [];
 
@@ -277,7 +278,9 @@ async function importOneFile(
     };
     const flushRollup = async () => {
       if (rollup.pendingRows === 0) return;
-      await addUsageDeltas(store, trx, rollup.drain());
+      const deltas = rollup.drain();
+      for (const id of deltas.accounts) dirty.add(id);
+      await addUsageDeltas(store, trx, deltas);
     };
 
     let entities: { line: number; value: Record<string, unknown>; raw: string }[] = [];
@@ -362,7 +365,6 @@ async function importOneFile(
           rollup.add(u);
           usageEvents++;
           report.accepted++;
-          dirty.add(u.accountId);
         }
         streamedUsage = [];
       }
@@ -396,25 +398,16 @@ async function importOneFile(
             continue;
           }
           if (fast) {
-            const res = fast(cells, h, knownAccounts);
-            if (typeof res === 'string' || res === null) {
-              if (res === null) report.ignored++;
-              else {
-                const [field, reason] = res.split('\u0001') as [string, string];
-                reject(
-                  line,
-                  field,
-                  reason,
-                  JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
-                );
-              }
-              continue;
+            const res = fast(cells, h, knownAccounts, rollup);
+            if (res === true) {
+              usageEvents++;
+              report.accepted++;
+              if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
+            } else if (res === null) report.ignored++;
+            else {
+              const [field, reason] = res.split('\u0001') as [string, string];
+              reject(line, field, reason, JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))));
             }
-            rollup.add(res);
-            usageEvents++;
-            report.accepted++;
-            dirty.add(res.accountId);
-            if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
             continue;
           }
           record = {};
@@ -452,7 +445,6 @@ async function importOneFile(
             rollup.add(mapped.value);
             usageEvents++;
             report.accepted++;
-            dirty.add(acc);
           } else streamedUsage.push(mapped.value);
         }
         if (entities.length >= ENTITY_BATCH) await writeEntities();
@@ -540,7 +532,12 @@ function compileUsageFastPath(mapping: FileMapping | null) {
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], known: Set<string>): UsageRow | string | null => {
+  return (
+    cells: string[],
+    header: string[],
+    known: Set<string>,
+    rollup: UsageRollup,
+  ): true | string | null => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
@@ -552,7 +549,8 @@ function compileUsageFastPath(mapping: FileMapping | null) {
     if (id === '') return 'id\u0001is required';
     const accountId = cells[ix.account_id!] ?? '';
     if (accountId === '') return 'account_id\u0001is required';
-    if (!known.has(accountId)) return `account_id\u0001unknown account "${accountId}"`;
+    const acc = rollup.accountSlot(accountId);
+    if (acc < 0) return `account_id\u0001unknown account "${accountId}"`;
     const type = cells[ix.type!] ?? '';
     if (!isUsageEventType(type))
       return `type\u0001"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`;
@@ -574,14 +572,7 @@ function compileUsageFastPath(mapping: FileMapping | null) {
       if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
-    return {
-      id,
-      accountId,
-      contactId: contact === '' ? null : contact,
-      type,
-      time,
-      key: rawKey === '' ? null : rawKey,
-      count,
-    };
+    rollup.addAt(acc, contact === '' ? null : contact, type, time, rawKey === '' ? null : rawKey, count);
+    return true;
   };
 }
