@@ -173,6 +173,9 @@ export function parseTimeValue(raw: string, format: DateFormat, field: string): 
     const time = /[ T](\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(s);
     return `${day}T${time ? `${pad(+time[1]!)}:${time[2]}:${time[3] ?? '00'}` : '00:00:00'}.000Z`;
   }
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!ymd) throw new FieldError(field, `"${raw}" is not an ISO date-time`);
+  validDate(+ymd[1]!, +ymd[2]!, +ymd[3]!, field, raw);
   // fast path for the canonical form the demo and most exports write
   if (s.length === 24 && s[10] === 'T' && s[23] === 'Z') return s;
   const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
@@ -352,6 +355,8 @@ function mapEvent(
     if (col.startsWith('prop:') && v !== '' && v !== undefined)
       properties = { ...properties, [col.slice(5)]: v };
   }
+  if (depthOf(properties) > MAX_PROPERTY_DEPTH)
+    return { ok: false, field: 'properties', reason: `nested deeper than ${MAX_PROPERTY_DEPTH} levels` };
   if (isUsageEventType(type)) {
     const count = (read('count') as number | undefined) ?? (properties.count as number | undefined) ?? 1;
     if (!Number.isInteger(count) || count < 0)
@@ -372,4 +377,20 @@ function mapEvent(
     return { ok: false, field: issue.path || 'type', reason: issue.message };
   }
   return { ok: true, kind: 'event', value: parsed.event };
+}
+
+const MAX_PROPERTY_DEPTH = 16;
+
+/** Nesting depth of a JSON value, iteratively (a hostile document must not overflow the stack). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > MAX_PROPERTY_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
 }

@@ -80,6 +80,8 @@ const KIND_ORDER = new Map(IMPORT_KINDS.map((k, i) => [k, i]));
 /** Rows per usage rollup flush: bounds memory however large the file. */
 const ROLLUP_FLUSH_ROWS = 1_000_000;
 const ENTITY_BATCH = 2000;
+/** Events before this are surely a unit or format mistake (and would not fit the rollups' day numbers). */
+const EARLIEST_TIME = '1970-01-01T00:00:00.000Z';
 
 type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping | null; bytes: number };
 
@@ -370,7 +372,14 @@ async function importOneFile(
       }
     };
 
-    const fast = f.kind === 'usage' ? compileUsageFastPath(f.mapping) : null;
+    const latest = new Date(ctx.clock.now().getTime() + 86_400_000).toISOString();
+    const timeProblem = (time: string) =>
+      time < EARLIEST_TIME
+        ? `${time} is before 1970-01-01`
+        : time > latest
+          ? `${time} is in the future (after ${latest.slice(0, 10)})`
+          : null;
+    const fast = f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem) : null;
     let header: string[] | null = null;
     let headerChecked = false;
 
@@ -435,6 +444,11 @@ async function importOneFile(
         }
         if (mapped.kind === 'entity') entities.push({ line, value: mapped.value, raw });
         else {
+          const problem = timeProblem(mapped.value.time);
+          if (problem) {
+            reject(line, 'time', problem, raw);
+            continue;
+          }
           const acc = mapped.value.accountId;
           if (!knownAccounts.has(acc)) {
             reject(line, 'account_id', `unknown account "${acc}"`, raw);
@@ -498,6 +512,8 @@ function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
     events: ['id', 'account_id', 'time'],
     usage: ['id', 'account_id', 'time'],
   };
+  if (header.length === 0 || (header.length === 1 && header[0] === ''))
+    throw new AppError('BAD_INPUT', `${f.path}:1: the file is empty (no header line)`, { line: 1 });
   const has = new Set(header);
   const missing = required[f.kind].filter((field) => {
     const source = f.mapping?.columns[field] ?? field;
@@ -521,7 +537,7 @@ function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
  * by index without building an object per row. Returns the row, null for an
  * ignored row, or "field\u0001reason" for a reject.
  */
-function compileUsageFastPath(mapping: FileMapping | null) {
+function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: string) => string | null) {
   if (
     mapping &&
     (Object.keys(mapping.values).length > 0 ||
@@ -563,6 +579,8 @@ function compileUsageFastPath(mapping: FileMapping | null) {
         return `time\u0001${(e as Error).message}`;
       }
     }
+    const problem = timeProblem(time);
+    if (problem) return `time\u0001${problem}`;
     const rawKey = ix.key! >= 0 ? (cells[ix.key!] ?? '') : '';
     if (type !== 'login' && rawKey === '') return `key\u0001is required for ${type}`;
     const rawCount = ix.count! >= 0 ? (cells[ix.count!] ?? '') : '';
