@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { EngineContext } from '../context.ts';
+
+export type VerifyCheck = { name: string; ok: boolean; problems: number; examples: string[] };
+export type VerifyReport = { ok: boolean; checks: VerifyCheck[]; ms: number };
+
+/**
+ * Cross-checks what the store holds: the daily rollups against each other
+ * (an account-day's events = its logins + its feature/integration/custom
+ * counts; user activity never exceeds it), rows that point at nothing,
+ * current scores against score history, imports left running, and the
+ * database's own integrity check.
+ */
+export async function verifyStore(ctx: EngineContext): Promise<VerifyReport> {
+  const t0 = performance.now();
+  const { db } = ctx.store;
+  const checks: VerifyCheck[] = [];
+  const check = async (name: string, query: Promise<{ example: string }[]>, count?: Promise<number>) => {
+    const rows = await query;
+    const problems = count ? await count : rows.length;
+    checks.push({ name, ok: problems === 0, problems, examples: rows.slice(0, 5).map((r) => r.example) });
+  };
+
+  const featureSums = db
+    .selectFrom('feature_daily')
+    .select(['account_id', 'day', sql<number>`sum(count)`.as('n')])
+    .groupBy(['account_id', 'day']);
+  await check(
+    'usage_daily.events = logins + feature/integration/custom counts',
+    db
+      .selectFrom('usage_daily as u')
+      .leftJoin(featureSums.as('f'), (j) =>
+        j.onRef('f.account_id', '=', 'u.account_id').onRef('f.day', '=', 'u.day'),
+      )
+      .select(
+        sql<string>`u.account_id || ' ' || u.day || ': events ' || u.events || ' vs ' || (u.logins + coalesce(f.n, 0))`.as(
+          'example',
+        ),
+      )
+      .where(sql<boolean>`u.events <> u.logins + coalesce(f.n, 0)`)
+      .limit(1000)
+      .execute(),
+  );
+  await check(
+    'feature_daily has a matching usage_daily row',
+    db
+      .selectFrom('feature_daily as f')
+      .leftJoin('usage_daily as u', (j) =>
+        j.onRef('u.account_id', '=', 'f.account_id').onRef('u.day', '=', 'f.day'),
+      )
+      .select(sql<string>`f.account_id || ' ' || f.feature || ' ' || f.day`.as('example'))
+      .where('u.account_id', 'is', null)
+      .limit(1000)
+      .execute(),
+  );
+  const userSums = db
+    .selectFrom('user_daily')
+    .select(['account_id', 'day', sql<number>`sum(events)`.as('n')])
+    .groupBy(['account_id', 'day']);
+  await check(
+    'user activity never exceeds the account-day total',
+    db
+      .selectFrom(userSums.as('us'))
+      .leftJoin('usage_daily as u', (j) =>
+        j.onRef('u.account_id', '=', 'us.account_id').onRef('u.day', '=', 'us.day'),
+      )
+      .select(
+        sql<string>`us.account_id || ' ' || us.day || ': users ' || us.n || ' > ' || coalesce(u.events, 0)`.as(
+          'example',
+        ),
+      )
+      .where(sql<boolean>`us.n > coalesce(u.events, 0)`)
+      .limit(1000)
+      .execute(),
+  );
+  for (const table of ['contracts', 'contacts', 'events'] as const) {
+    await check(
+      `${table} belong to known accounts`,
+      sql<{ example: string }>`select t.id || ' → ' || t.account_id as example from ${sql.table(table)} t
+        left join accounts a on a.id = t.account_id where a.id is null limit 1000`
+        .execute(db)
+        .then((r) => r.rows),
+    );
+  }
+  await check(
+    'contracts end on or after their start',
+    db
+      .selectFrom('contracts')
+      .select(sql<string>`id || ': ' || start_date || ' .. ' || end_date`.as('example'))
+      .where(sql<boolean>`end_date < start_date`)
+      .limit(1000)
+      .execute(),
+  );
+  await check(
+    'current scores match the latest score in history',
+    db
+      .selectFrom('current_scores as c')
+      .leftJoin('scores as s', (j) =>
+        j
+          .onRef('s.account_id', '=', 'c.account_id')
+          .onRef('s.as_of', '=', 'c.as_of')
+          .onRef('s.model_version', '=', 'c.model_version'),
+      )
+      .select(
+        sql<string>`c.account_id || ' ' || c.as_of || ': ' || c.score || ' vs ' || coalesce(s.score, -1)`.as(
+          'example',
+        ),
+      )
+      .where((eb) => eb.or([eb('s.account_id', 'is', null), eb('s.score', '<>', eb.ref('c.score'))]))
+      .limit(1000)
+      .execute(),
+  );
+  await check(
+    'no import was left half-done',
+    db
+      .selectFrom('imports')
+      .select(sql<string>`'#' || id || ' ' || path`.as('example'))
+      .where('status', '<>', 'done')
+      .execute(),
+  );
+  if (ctx.store.sqlite) {
+    const rows = ctx.store.sqlite.pragma('integrity_check') as { integrity_check: string }[];
+    const bad = rows.filter((r) => r.integrity_check !== 'ok');
+    checks.push({
+      name: 'SQLite integrity_check',
+      ok: bad.length === 0,
+      problems: bad.length,
+      examples: bad.slice(0, 5).map((r) => r.integrity_check),
+    });
+  }
+  return { ok: checks.every((c) => c.ok), checks, ms: performance.now() - t0 };
+}
