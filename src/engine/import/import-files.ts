@@ -311,7 +311,12 @@ async function importOneFile(
           const ok = batch.filter((b) => {
             const acc = b.value.accountId as string;
             if (knownAccounts.has(acc)) return true;
-            reject(b.line, 'account_id', `unknown account "${acc}" (import its accounts file first)`, b.raw);
+            reject(
+              b.line,
+              'account_id',
+              `unknown account "${acc}" (not among the accounts imported so far)`,
+              b.raw,
+            );
             return false;
           });
           res =
