@@ -1,7 +1,8 @@
 // Child process of bench/import.bench.ts: imports a portfolio folder into a fresh SQLite file,
 // entities and timeline events first, then the usage files (the timed part), and prints JSON.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { detectKind } from '../../src/core/import/mapping.ts';
 import { contextForStore } from '../../src/engine/context.ts';
 import { importFiles } from '../../src/engine/import/import-files.ts';
 import { openStore } from '../../src/store/database.ts';
@@ -9,7 +10,9 @@ import { openStore } from '../../src/store/database.ts';
 const [dir, dbPath] = process.argv.slice(2) as [string, string];
 const store = await openStore({ url: dbPath });
 const ctx = contextForStore(store);
-const all = readdirSync(dir).map((f) => join(dir, f));
+const all = readdirSync(dir)
+  .filter((f) => detectKind(basename(f)) !== null)
+  .map((f) => join(dir, f));
 const usage = all.filter((f) => /\/usage[^/]*\.csv$/.test(f));
 const rest = all.filter((f) => !usage.includes(f));
 const t0 = performance.now();

@@ -16,8 +16,8 @@ export type CoreTables = {
   catalog_features: CatalogFeaturesTable;
   events: EventsTable;
   usage_daily: UsageDailyTable;
-  feature_daily: FeatureDailyTable;
-  user_daily: UserDailyTable;
+  feature_monthly: FeatureMonthlyTable;
+  user_monthly: UserMonthlyTable;
   seen_events: SeenEventsTable;
   imports: ImportsTable;
   rejects: RejectsTable;
@@ -97,17 +97,21 @@ export type UsageDailyTable = {
   integration_events: number;
 };
 
-export type FeatureDailyTable = {
+/** Per account, feature and month: a bitmask of active days (bit d-1 = day d) and the month's count. */
+export type FeatureMonthlyTable = {
   account_id: string;
   feature: string;
-  day: string;
+  month: string; // YYYY-MM
+  days: number;
   count: number;
 };
 
-export type UserDailyTable = {
+/** Per account, contact and month: a bitmask of the days the contact was active and its event count. */
+export type UserMonthlyTable = {
   account_id: string;
   contact_id: string;
-  day: string;
+  month: string; // YYYY-MM
+  days: number;
   events: number;
 };
 

@@ -22,9 +22,11 @@ const rowArb: fc.Arbitrary<UsageRow> = fc.record({
 /** The obvious aggregation the rollup must agree with. */
 function naive(rows: UsageRow[]) {
   const usage = new Map<string, [number, number, number]>();
-  const feature = new Map<string, number>();
-  const user = new Map<string, number>();
+  const feature = new Map<string, number[]>();
+  const user = new Map<string, number[]>();
   for (const r of rows) {
+    const month = r.time.slice(0, 7);
+    const bit = 1 << (Number(r.time.slice(8, 10)) - 1);
     const day = r.time.slice(0, 10);
     const u = usage.get(`${r.accountId}|${day}`) ?? [0, 0, 0];
     u[1] += r.count;
@@ -32,13 +34,16 @@ function naive(rows: UsageRow[]) {
     if (r.type === 'integration_used') u[2] += r.count;
     usage.set(`${r.accountId}|${day}`, u);
     const f = featureKeyOf(r);
-    if (f)
-      feature.set(`${r.accountId}|${f}|${day}`, (feature.get(`${r.accountId}|${f}|${day}`) ?? 0) + r.count);
-    if (r.contactId)
-      user.set(
-        `${r.accountId}|${r.contactId}|${day}`,
-        (user.get(`${r.accountId}|${r.contactId}|${day}`) ?? 0) + r.count,
-      );
+    if (f) {
+      const k = `${r.accountId}|${f}|${month}`;
+      const [days, n] = feature.get(k) ?? [0, 0];
+      feature.set(k, [days! | bit, n! + r.count]);
+    }
+    if (r.contactId) {
+      const k = `${r.accountId}|${r.contactId}|${month}`;
+      const [days, n] = user.get(k) ?? [0, 0];
+      user.set(k, [days! | bit, n! + r.count]);
+    }
   }
   return { usage, feature, user };
 }
@@ -50,8 +55,8 @@ describe('UsageRollup', () => {
         const rollup = new UsageRollup();
         const got = {
           usage: new Map<string, number[]>(),
-          feature: new Map<string, number>(),
-          user: new Map<string, number>(),
+          feature: new Map<string, number[]>(),
+          user: new Map<string, number[]>(),
         };
         const merge = () => {
           const d = rollup.drain();
@@ -61,12 +66,14 @@ describe('UsageRollup', () => {
             got.usage.set(k, [prev[0]! + u.logins, prev[1]! + u.events, prev[2]! + u.integrationEvents]);
           }
           for (const f of d.feature) {
-            const k = `${f.accountId}|${f.feature}|${f.day}`;
-            got.feature.set(k, (got.feature.get(k) ?? 0) + f.count);
+            const k = `${f.accountId}|${f.feature}|${f.month}`;
+            const [days, n] = got.feature.get(k) ?? [0, 0];
+            got.feature.set(k, [days! | f.days, n! + f.count]);
           }
           for (const u of d.user) {
-            const k = `${u.accountId}|${u.contactId}|${u.day}`;
-            got.user.set(k, (got.user.get(k) ?? 0) + u.events);
+            const k = `${u.accountId}|${u.contactId}|${u.month}`;
+            const [days, n] = got.user.get(k) ?? [0, 0];
+            got.user.set(k, [days! | u.days, n! + u.events]);
           }
         };
         rows.forEach((r, i) => {

@@ -23,19 +23,44 @@ export type UsageDailyDelta = {
   events: number;
   integrationEvents: number;
 };
-export type FeatureDailyDelta = { accountId: string; feature: string; day: string; count: number };
-export type UserDailyDelta = { accountId: string; contactId: string; day: string; events: number };
+/** `days`: bitmask of active days in the month (bit d-1 = day d); merged with OR, counts added. */
+export type FeatureMonthlyDelta = {
+  accountId: string;
+  feature: string;
+  month: string;
+  days: number;
+  count: number;
+};
+export type UserMonthlyDelta = {
+  accountId: string;
+  contactId: string;
+  month: string;
+  days: number;
+  events: number;
+};
 export type UsageDeltas = {
   usage: UsageDailyDelta[];
-  feature: FeatureDailyDelta[];
-  user: UserDailyDelta[];
+  feature: FeatureMonthlyDelta[];
+  user: UserMonthlyDelta[];
   /** Accounts the deltas touch. */
   accounts: string[];
 };
 
 const FEATURE_BITS = 4_096;
-/** Days since 1970 fit in 16 bits until 2149. */
+/** Days since 1970 (and months since year 0) fit in 16 bits. */
 const DAY_BITS = 65_536;
+
+/** Months since year 0 of an ISO string (year × 12 + month − 1), without allocating. */
+function monthNumber(iso: string): number {
+  const y =
+    (iso.charCodeAt(0) - 48) * 1000 +
+    (iso.charCodeAt(1) - 48) * 100 +
+    (iso.charCodeAt(2) - 48) * 10 +
+    (iso.charCodeAt(3) - 48);
+  return y * 12 + (iso.charCodeAt(5) - 48) * 10 + (iso.charCodeAt(6) - 49);
+}
+
+const monthString = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
 
 /** Days since 1970-01-01 of the `YYYY-MM-DD` prefix of an ISO string, without allocating (days_from_civil). */
 export function dayNumber(iso: string): number {
@@ -59,7 +84,7 @@ type SlotIndex = (Map<number, number> | undefined)[];
 
 /**
  * Aggregates raw usage events into additive daily deltas (per account, per
- * feature, per user). Deltas are added onto the stored rollups, so events may
+ * feature and month, per user and month with active-day bitmasks). Deltas are added onto the stored rollups, so events may
  * arrive in any order and in any number of batches.
  *
  * This is most of an import's CPU time, so the hot path allocates nothing:
@@ -85,10 +110,14 @@ export class UsageRollup {
   private readonly events: number[] = [];
   private readonly integrations: number[] = [];
   private readonly featureCounts: number[] = [];
+  private readonly featureDays: number[] = [];
   private readonly userCounts: number[] = [];
+  private readonly userDays: number[] = [];
   private rows = 0;
   private lastDate = '';
   private lastDay = 0;
+  private lastMonth = 0;
+  private lastDayBit = 0;
 
   get pendingRows(): number {
     return this.rows;
@@ -143,8 +172,12 @@ export class UsageRollup {
     if (this.lastDate === '' || !time.startsWith(this.lastDate)) {
       this.lastDate = time.slice(0, 10);
       this.lastDay = dayNumber(time);
+      this.lastMonth = monthNumber(time);
+      this.lastDayBit = 1 << ((time.charCodeAt(8) - 48) * 10 + (time.charCodeAt(9) - 48) - 1);
     }
     const day = this.lastDay;
+    const month = this.lastMonth;
+    const bit = this.lastDayBit;
     let usage = this.usage[acc];
     if (usage === undefined) {
       usage = new Map();
@@ -163,7 +196,7 @@ export class UsageRollup {
     else {
       if (type === 'integration_used') this.integrations[slot]! += count;
       const f = this.featureOf(type, key!);
-      const fk = f * DAY_BITS + day;
+      const fk = f * DAY_BITS + month;
       let feature = this.feature[acc];
       if (feature === undefined) {
         feature = new Map();
@@ -173,7 +206,11 @@ export class UsageRollup {
       if (fs === undefined) {
         feature.set(fk, this.featureCounts.length);
         this.featureCounts.push(count);
-      } else this.featureCounts[fs]! += count;
+        this.featureDays.push(bit);
+      } else {
+        this.featureCounts[fs]! += count;
+        this.featureDays[fs]! |= bit;
+      }
     }
     if (contactId !== null) {
       let perAccount = this.contactIndex.get(acc);
@@ -192,11 +229,15 @@ export class UsageRollup {
         user = new Map();
         this.user[c] = user;
       }
-      const us = user.get(day);
+      const us = user.get(month);
       if (us === undefined) {
-        user.set(day, this.userCounts.length);
+        user.set(month, this.userCounts.length);
         this.userCounts.push(count);
-      } else this.userCounts[us]! += count;
+        this.userDays.push(bit);
+      } else {
+        this.userCounts[us]! += count;
+        this.userDays[us]! |= bit;
+      }
     }
     this.rows++;
   }
@@ -230,8 +271,8 @@ export class UsageRollup {
   /** Returns the accumulated deltas and empties the rollup. */
   drain(): UsageDeltas {
     const usage: UsageDailyDelta[] = [];
-    const feature: FeatureDailyDelta[] = [];
-    const user: UserDailyDelta[] = [];
+    const feature: FeatureMonthlyDelta[] = [];
+    const user: UserMonthlyDelta[] = [];
     const touched = new Set<number>();
     this.usage.forEach((m, acc) => {
       if (!m) return;
@@ -251,18 +292,20 @@ export class UsageRollup {
         feature.push({
           accountId: this.accountIds[acc]!,
           feature: this.features[Math.floor(fk / DAY_BITS)]!,
-          day: dayString(fk % DAY_BITS),
+          month: monthString(fk % DAY_BITS),
+          days: this.featureDays[slot]!,
           count: this.featureCounts[slot]!,
         });
     });
     this.user.forEach((m, c) => {
       if (!m) return;
       const [acc, contactId] = this.contacts[c]!;
-      for (const [d, slot] of m)
+      for (const [mo, slot] of m)
         user.push({
           accountId: this.accountIds[acc]!,
           contactId,
-          day: dayString(d),
+          month: monthString(mo),
+          days: this.userDays[slot]!,
           events: this.userCounts[slot]!,
         });
     });
@@ -270,7 +313,15 @@ export class UsageRollup {
     this.usage = [];
     this.feature = [];
     this.user = [];
-    for (const arr of [this.logins, this.events, this.integrations, this.featureCounts, this.userCounts])
+    for (const arr of [
+      this.logins,
+      this.events,
+      this.integrations,
+      this.featureCounts,
+      this.featureDays,
+      this.userCounts,
+      this.userDays,
+    ])
       arr.length = 0;
     this.lastDate = '';
     this.rows = 0;

@@ -121,15 +121,15 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
       ['a1', '2025-01-02', 1, 6, 2],
       ['a1', '2025-01-06', 4, 4, 0],
     ]);
-    const features = await store.db.selectFrom('feature_daily').selectAll().orderBy('feature').execute();
-    expect(features.map((f) => [f.feature, Number(f.count)])).toEqual([
-      ['integration:salesforce', 2],
-      ['reports', 3],
+    const features = await store.db.selectFrom('feature_monthly').selectAll().orderBy('feature').execute();
+    expect(features.map((f) => [f.feature, f.month, Number(f.days), Number(f.count)])).toEqual([
+      ['integration:salesforce', '2025-01', 0b10, 2],
+      ['reports', '2025-01', 0b10, 3],
     ]);
-    const users = await store.db.selectFrom('user_daily').selectAll().orderBy('contact_id').execute();
-    expect(users.map((u) => [u.contact_id, Number(u.events)])).toEqual([
-      ['c1', 4],
-      ['c2', 2],
+    const users = await store.db.selectFrom('user_monthly').selectAll().orderBy('contact_id').execute();
+    expect(users.map((u) => [u.contact_id, Number(u.days), Number(u.events)])).toEqual([
+      ['c1', 0b10, 4],
+      ['c2', 0b10, 2],
     ]);
     const dirty = await store.db
       .selectFrom('dirty_accounts')
@@ -235,14 +235,14 @@ files:
     expect(track).toMatchObject({ rows: 5, accepted: 3, ignored: 1, rejected: 1 });
     expect(track.rejects[0]!.reason).toContain('"Mystery" is not in the mapping');
     const f = await store.db
-      .selectFrom('feature_daily')
+      .selectFrom('feature_monthly')
       .selectAll()
       .where('account_id', '=', 'm1')
       .orderBy('feature')
       .execute();
-    expect(f.map((x) => [x.feature, x.day])).toEqual([
-      ['integration:api', '2025-01-15'],
-      ['reports', '2025-01-15'],
+    expect(f.map((x) => [x.feature, x.month, Number(x.days)])).toEqual([
+      ['integration:api', '2025-01', 1 << 14],
+      ['reports', '2025-01', 1 << 14],
     ]);
   });
 

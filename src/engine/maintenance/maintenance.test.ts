@@ -55,8 +55,8 @@ describe.each(TEST_STORE_KINDS)('verifyStore on %s', (kind) => {
     const r = await verifyStore(ctx);
     expect(r.ok).toBe(false);
     const failed = Object.fromEntries(r.checks.filter((c) => !c.ok).map((c) => [c.name, c.examples]));
-    expect(failed['usage_daily.events = logins + feature/integration/custom counts']).toEqual([
-      'a1 2025-01-01: events 99 vs 5',
+    expect(failed['usage_daily.events = logins + feature/integration/custom counts (per month)']).toEqual([
+      'a1 2025-01: events 99 vs 5',
     ]);
     expect(failed['contacts belong to known accounts']).toEqual(['orphan → nope']);
   });

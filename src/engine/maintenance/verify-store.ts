@@ -21,57 +21,38 @@ export async function verifyStore(ctx: EngineContext): Promise<VerifyReport> {
     checks.push({ name, ok: problems === 0, problems, examples: rows.slice(0, 5).map((r) => r.example) });
   };
 
-  const featureSums = db
-    .selectFrom('feature_daily')
-    .select(['account_id', 'day', sql<number>`sum(count)`.as('n')])
-    .groupBy(['account_id', 'day']);
+  // per account and month: usage events = logins + feature/integration/custom counts
+  const usageMonths = sql<{ example: string }>`
+    with u as (select account_id, substr(day, 1, 7) as month, sum(events) as events, sum(logins) as logins
+               from usage_daily group by account_id, substr(day, 1, 7)),
+         f as (select account_id, month, sum(count) as n from feature_monthly group by account_id, month)
+    select u.account_id || ' ' || u.month || ': events ' || u.events || ' vs ' || (u.logins + coalesce(f.n, 0)) as example
+    from u left join f on f.account_id = u.account_id and f.month = u.month
+    where u.events <> u.logins + coalesce(f.n, 0) limit 1000`;
   await check(
-    'usage_daily.events = logins + feature/integration/custom counts',
-    db
-      .selectFrom('usage_daily as u')
-      .leftJoin(featureSums.as('f'), (j) =>
-        j.onRef('f.account_id', '=', 'u.account_id').onRef('f.day', '=', 'u.day'),
-      )
-      .select(
-        sql<string>`u.account_id || ' ' || u.day || ': events ' || u.events || ' vs ' || (u.logins + coalesce(f.n, 0))`.as(
-          'example',
-        ),
-      )
-      .where(sql<boolean>`u.events <> u.logins + coalesce(f.n, 0)`)
-      .limit(1000)
-      .execute(),
+    'usage_daily.events = logins + feature/integration/custom counts (per month)',
+    usageMonths.execute(db).then((r) => r.rows),
   );
   await check(
-    'feature_daily has a matching usage_daily row',
-    db
-      .selectFrom('feature_daily as f')
-      .leftJoin('usage_daily as u', (j) =>
-        j.onRef('u.account_id', '=', 'f.account_id').onRef('u.day', '=', 'f.day'),
-      )
-      .select(sql<string>`f.account_id || ' ' || f.feature || ' ' || f.day`.as('example'))
-      .where('u.account_id', 'is', null)
-      .limit(1000)
-      .execute(),
+    'feature and user activity have matching usage_daily months',
+    sql<{ example: string }>`
+      select x.account_id || ' ' || x.month as example from
+        (select account_id, month from feature_monthly union select account_id, month from user_monthly) x
+      where not exists (select 1 from usage_daily u where u.account_id = x.account_id and substr(u.day, 1, 7) = x.month)
+      limit 1000`
+      .execute(db)
+      .then((r) => r.rows),
   );
-  const userSums = db
-    .selectFrom('user_daily')
-    .select(['account_id', 'day', sql<number>`sum(events)`.as('n')])
-    .groupBy(['account_id', 'day']);
   await check(
-    'user activity never exceeds the account-day total',
-    db
-      .selectFrom(userSums.as('us'))
-      .leftJoin('usage_daily as u', (j) =>
-        j.onRef('u.account_id', '=', 'us.account_id').onRef('u.day', '=', 'us.day'),
-      )
-      .select(
-        sql<string>`us.account_id || ' ' || us.day || ': users ' || us.n || ' > ' || coalesce(u.events, 0)`.as(
-          'example',
-        ),
-      )
-      .where(sql<boolean>`us.n > coalesce(u.events, 0)`)
-      .limit(1000)
-      .execute(),
+    'user activity never exceeds the account-month total',
+    sql<{ example: string }>`
+      with us as (select account_id, month, sum(events) as n from user_monthly group by account_id, month),
+           u as (select account_id, substr(day, 1, 7) as month, sum(events) as events from usage_daily group by account_id, substr(day, 1, 7))
+      select us.account_id || ' ' || us.month || ': users ' || us.n || ' > ' || coalesce(u.events, 0) as example
+      from us left join u on u.account_id = us.account_id and u.month = us.month
+      where us.n > coalesce(u.events, 0) limit 1000`
+      .execute(db)
+      .then((r) => r.rows),
   );
   for (const table of ['contracts', 'contacts', 'events'] as const) {
     await check(

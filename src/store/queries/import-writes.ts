@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
 import type { VigilEvent } from '../../core/data-model/events.ts';
-import type { FeatureDailyDelta, UsageDailyDelta, UserDailyDelta } from '../../core/import/usage-rollup.ts';
+import type { UsageDeltas } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../database.ts';
 import type { Database } from '../schema.ts';
 
@@ -242,86 +242,69 @@ export async function claimEventIds(db: Db, ids: string[]): Promise<Set<string>>
   return fresh;
 }
 
+const UPSERT = {
+  usage: {
+    columns: 5,
+    sql: (values: string) =>
+      `insert into usage_daily (account_id, day, logins, events, integration_events) values ${values}
+       on conflict (account_id, day) do update set logins = usage_daily.logins + excluded.logins,
+       events = usage_daily.events + excluded.events,
+       integration_events = usage_daily.integration_events + excluded.integration_events`,
+  },
+  feature: {
+    columns: 5,
+    sql: (values: string) =>
+      `insert into feature_monthly (account_id, feature, month, days, count) values ${values}
+       on conflict (account_id, feature, month) do update set days = feature_monthly.days | excluded.days,
+       count = feature_monthly.count + excluded.count`,
+  },
+  user: {
+    columns: 5,
+    sql: (values: string) =>
+      `insert into user_monthly (account_id, contact_id, month, days, events) values ${values}
+       on conflict (account_id, contact_id, month) do update set days = user_monthly.days | excluded.days,
+       events = user_monthly.events + excluded.events`,
+  },
+} as const;
+
 /**
- * Adds usage deltas onto the daily rollups. SQLite takes a prepared-statement
- * loop on the raw handle (the import's hot path, several times faster than
- * building multi-row SQL); PostgreSQL takes multi-row upserts. Both run inside
- * the caller's transaction.
+ * Adds usage deltas onto the rollups (counts add, active-day masks OR), in
+ * multi-row upserts. SQLite runs prepared statements on the raw handle — the
+ * import's hot path — and PostgreSQL parameterised queries; both inside the
+ * caller's transaction.
  */
-export async function addUsageDeltas(
-  store: Store,
-  db: Db,
-  deltas: { usage: UsageDailyDelta[]; feature: FeatureDailyDelta[]; user: UserDailyDelta[] },
-): Promise<void> {
-  if (store.sqlite) {
-    const s = store.sqlite;
-    const u = s.prepare(
-      `insert into usage_daily (account_id, day, logins, events, integration_events) values (?, ?, ?, ?, ?)
-       on conflict (account_id, day) do update set logins = logins + excluded.logins,
-       events = events + excluded.events, integration_events = integration_events + excluded.integration_events`,
-    );
-    for (const d of deltas.usage) u.run(d.accountId, d.day, d.logins, d.events, d.integrationEvents);
-    const f = s.prepare(
-      `insert into feature_daily (account_id, feature, day, count) values (?, ?, ?, ?)
-       on conflict (account_id, feature, day) do update set count = count + excluded.count`,
-    );
-    for (const d of deltas.feature) f.run(d.accountId, d.feature, d.day, d.count);
-    const us = s.prepare(
-      `insert into user_daily (account_id, contact_id, day, events) values (?, ?, ?, ?)
-       on conflict (account_id, contact_id, day) do update set events = events + excluded.events`,
-    );
-    for (const d of deltas.user) us.run(d.accountId, d.contactId, d.day, d.events);
-    return;
-  }
-  for (const chunk of chunks(deltas.usage, 1000)) {
-    await db
-      .insertInto('usage_daily')
-      .values(
-        chunk.map((d) => ({
-          account_id: d.accountId,
-          day: d.day,
-          logins: d.logins,
-          events: d.events,
-          integration_events: d.integrationEvents,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['account_id', 'day']).doUpdateSet({
-          logins: sql`usage_daily.logins + excluded.logins`,
-          events: sql`usage_daily.events + excluded.events`,
-          integration_events: sql`usage_daily.integration_events + excluded.integration_events`,
-        }),
-      )
-      .execute();
-  }
-  for (const chunk of chunks(deltas.feature, 1000)) {
-    await db
-      .insertInto('feature_daily')
-      .values(chunk.map((d) => ({ account_id: d.accountId, feature: d.feature, day: d.day, count: d.count })))
-      .onConflict((oc) =>
-        oc
-          .columns(['account_id', 'feature', 'day'])
-          .doUpdateSet({ count: sql`feature_daily.count + excluded.count` }),
-      )
-      .execute();
-  }
-  for (const chunk of chunks(deltas.user, 1000)) {
-    await db
-      .insertInto('user_daily')
-      .values(
-        chunk.map((d) => ({
-          account_id: d.accountId,
-          contact_id: d.contactId,
-          day: d.day,
-          events: d.events,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(['account_id', 'contact_id', 'day'])
-          .doUpdateSet({ events: sql`user_daily.events + excluded.events` }),
-      )
-      .execute();
+export async function addUsageDeltas(store: Store, db: Db, deltas: UsageDeltas): Promise<void> {
+  const tables = [
+    ['usage', deltas.usage.map((d) => [d.accountId, d.day, d.logins, d.events, d.integrationEvents])],
+    ['feature', deltas.feature.map((d) => [d.accountId, d.feature, d.month, d.days, d.count])],
+    ['user', deltas.user.map((d) => [d.accountId, d.contactId, d.month, d.days, d.events])],
+  ] as const;
+  for (const [table, rows] of tables) {
+    const spec = UPSERT[table];
+    if (store.sqlite) {
+      const BATCH = 200;
+      const placeholders = (n: number) =>
+        Array.from({ length: n }, () => `(${Array(spec.columns).fill('?').join(', ')})`).join(', ');
+      const full = store.sqlite.prepare(spec.sql(placeholders(BATCH)));
+      const args: (string | number)[] = [];
+      let i = 0;
+      for (; i + BATCH <= rows.length; i += BATCH) {
+        args.length = 0;
+        for (let j = i; j < i + BATCH; j++) for (const v of rows[j]!) args.push(v);
+        full.run(args);
+      }
+      if (i < rows.length) {
+        const rest = rows.slice(i);
+        store.sqlite.prepare(spec.sql(placeholders(rest.length))).run(rest.flat());
+      }
+      continue;
+    }
+    for (const chunk of chunks(rows as unknown as (string | number)[][], 1000)) {
+      // the same statement text with $n parameters, through Kysely's raw SQL
+      const values = sql.join(chunk.map((r) => sql`(${sql.join(r)})`));
+      const [head, tail] = spec.sql('\u0000').split('\u0000') as [string, string];
+      await sql`${sql.raw(head)}${values}${sql.raw(tail)}`.execute(db);
+    }
   }
 }
 
