@@ -8,6 +8,12 @@ import { handleError } from './handle-error.ts';
  * Every file in ./commands (except tests) exports `register(program)`; commands
  * are discovered so that adding one never means editing a shared list.
  */
+// `vigil accounts list | head` closes stdout early: that is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command('vigil')
   .description('Vigil: customer health and retention analytics')
   .option(

@@ -62,4 +62,6 @@ export type ScoreResult = {
   };
   trend: { d7: number | null; d30: number | null; d90: number | null };
   override: { score: number; band: Band; reason: string; by: string; expiresAt: string } | null;
+  /** Calibrated probability of churn within the model's horizon, when the model has been trained. */
+  churnProbability?: { probability: number; horizonDays: number } | null;
 };

@@ -18,7 +18,16 @@ export type AccountRow = {
 /** Accounts with their ARR, next renewal and current score, riskiest first (unscored last). */
 export async function listAccountRows(
   store: Store,
-  options: { asOf: string; owner?: string; segment?: string; band?: string; limit?: number; offset?: number },
+  options: {
+    asOf: string;
+    owner?: string | undefined;
+    segment?: string | undefined;
+    band?: string | undefined;
+    limit?: number | undefined;
+    offset?: number | undefined;
+    /** Include former customers (no contract in force). Default false. */
+    includeFormer?: boolean;
+  },
 ): Promise<AccountRow[]> {
   let q = store.db
     .selectFrom('accounts as a')
@@ -46,6 +55,22 @@ export async function listAccountRows(
         .where('c.end_date', '>=', options.asOf)
         .as('term_end'),
     ]);
+  if (!options.includeFormer)
+    q = q.where((eb) =>
+      eb.or([
+        eb.not(
+          eb.exists(eb.selectFrom('contracts as c0').select('c0.id').whereRef('c0.account_id', '=', 'a.id')),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('contracts as c1')
+            .select('c1.id')
+            .whereRef('c1.account_id', '=', 'a.id')
+            .where('c1.start_date', '<=', options.asOf)
+            .where('c1.end_date', '>=', options.asOf),
+        ),
+      ]),
+    );
   if (options.owner) q = q.where('a.owner', '=', options.owner);
   if (options.segment) q = q.where('a.segment', '=', options.segment);
   if (options.band) q = q.where('s.band', '=', options.band);

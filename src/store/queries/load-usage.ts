@@ -1,7 +1,4 @@
-import {
-  expandFeatureMonthly,
-  expandUserMonthly,
-} from '../../core/data-model/expand-monthly.ts';
+import { expandFeatureMonthly, expandUserMonthly } from '../../core/data-model/expand-monthly.ts';
 import type { FeatureDaily, UsageDaily, UserDaily } from '../../core/data-model/rollups.ts';
 import type { Store } from '../database.ts';
 

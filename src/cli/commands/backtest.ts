@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { backtestModel } from '../../engine/learning/backtest-model.ts';
+import { num, out, printExcluded, printMetrics } from '../learning/print-metrics.ts';
+import { printJson, withContext } from '../with-context.ts';
+
+const optionsSchema = z.object({
+  model: z.coerce.number().int().positive().optional(),
+  horizon: z.coerce.number().int().min(1).max(1095).default(180),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
+  bootstrap: z.coerce.number().int().min(1).max(10_000).default(200),
+  json: z.boolean().default(false),
+});
+
+export function register(program: Command) {
+  program
+    .command('backtest')
+    .description(
+      'how well a model would have predicted churn on your own history (AUC, lift, bands, calibration, lead time)',
+    )
+    .option('--model <version>', 'model version (default: the active model)')
+    .option('--horizon <days>', 'label: churned within this many days after each snapshot', '180')
+    .option('--from <date>', 'first snapshot month (default: first contract start)')
+    .option('--to <date>', 'last day of known outcomes (default: today)')
+    .option('--bootstrap <n>', 'bootstrap resamples for the AUC confidence interval', '200')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown, cmd: Command) => {
+      const opts = optionsSchema.parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const r = await backtestModel(ctx, {
+          version: opts.model,
+          horizonDays: opts.horizon,
+          from: opts.from,
+          to: opts.to,
+          bootstrapIterations: opts.bootstrap,
+        });
+        if (opts.json) return printJson(r);
+        out(
+          `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), horizon ${r.horizonDays} days`,
+        );
+        out(`  monthly snapshots ${r.period.from} – ${r.period.to} (${r.period.dates} dates)`);
+        printExcluded(r.excluded);
+        printMetrics(r.metrics, r.horizonDays);
+        if (r.calibrationSource === 'fitted-on-earlier-half')
+          out(
+            '  (no stored calibration: probabilities fitted on the earlier half of the snapshots, judged on the later half)',
+          );
+        out();
+        out(
+          `  time: snapshots ${num(r.timings.scoreMs / 1000, 1)} s, metrics ${num(r.timings.metricsMs / 1000, 2)} s, total ${num(r.timings.totalMs / 1000, 1)} s`,
+        );
+      });
+    });
+}

@@ -1,0 +1,131 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { approveModel } from '../../engine/learning/approve-model.ts';
+import { diffModels, type ModelDiff } from '../../engine/learning/diff-models.ts';
+import { listModels } from '../../engine/learning/list-models.ts';
+import { printJson, withContext } from '../with-context.ts';
+
+const version = z.coerce.number().int().positive();
+const jsonOpt = z.object({ json: z.boolean().default(false) });
+const out = (s: string) => process.stdout.write(`${s}\n`);
+const fmt = (v: unknown) =>
+  v === undefined
+    ? '(none)'
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? String(v)
+        : v.toFixed(4)
+      : JSON.stringify(v);
+
+export function register(program: Command) {
+  const model = program.command('model').description('health model versions: list, compare, approve');
+
+  model
+    .command('list', { isDefault: true })
+    .description('list model versions, newest first')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown, cmd: Command) => {
+      const opts = jsonOpt.parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const rows = await listModels(ctx);
+        if (opts.json) return printJson(rows);
+        out(
+          `${'VERSION'.padEnd(8)} ${'STATUS'.padEnd(9)} ${'NAME'.padEnd(28)} ${'CREATED'.padEnd(20)} ${'APPROVED BY'.padEnd(14)} BACKTEST`,
+        );
+        for (const m of rows) {
+          const bt = m.backtest
+            ? `AUC ${m.backtest.auc?.toFixed(3) ?? '-'}, median lead ${m.backtest.medianLeadDays ?? '-'} d (${m.backtest.horizonDays ?? '-'} d horizon)`
+            : '-';
+          out(
+            `${String(m.version).padEnd(8)} ${m.status.padEnd(9)} ${m.name.slice(0, 28).padEnd(28)} ${m.createdAt.slice(0, 19).padEnd(20)} ${(m.approvedBy ?? '-').padEnd(14)} ${bt}`,
+          );
+        }
+        if (rows.length === 0) out('no model versions yet');
+      });
+    });
+
+  model
+    .command('diff')
+    .description('compare two model versions: settings (weights first) and backtests side by side')
+    .argument('<a>', 'version A (e.g. the active one)')
+    .argument('<b>', 'version B (e.g. the proposal)')
+    .option('--json', 'print JSON')
+    .action(async (a: string, b: string, raw: unknown, cmd: Command) => {
+      const opts = jsonOpt.parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const d = await diffModels(ctx, version.parse(a), version.parse(b));
+        if (opts.json) return printJson(d);
+        printDiff(d);
+      });
+    });
+
+  model
+    .command('approve')
+    .description('make a proposed model version active (the current one is retired)')
+    .argument('<version>', 'the proposed version')
+    .option('--by <name>', 'who approves (default: your login name)')
+    .option('--json', 'print JSON')
+    .action(async (v: string, raw: unknown, cmd: Command) => {
+      const opts = jsonOpt.extend({ by: z.string().min(1).optional() }).parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const r = await approveModel(ctx, version.parse(v), opts.by ?? userInfo().username);
+        if (opts.json) return printJson(r);
+        out(
+          `model ${r.version} is now active (approved by ${r.approvedBy}); ${r.previous === null ? 'no previous model' : `model ${r.previous} retired`}; ${r.accountsQueued} accounts queued for rescoring`,
+        );
+      });
+    });
+}
+
+type Side = {
+  auc?: number | null;
+  aucCi?: { lower: number | null; upper: number | null };
+  averagePrecision?: number | null;
+  topDecile?: { precision: number; lift: number | null; recall: number | null };
+  calibration?: { brier: number } | null;
+  leadTime?: { atRisk?: { median: number | null }; critical?: { median: number | null } };
+  bandChurnRates?: { band: string; rate: number | null }[];
+};
+
+function printDiff(d: ModelDiff) {
+  out(`A: model ${d.a.version} (${d.a.status}) ${d.a.name}`);
+  out(`B: model ${d.b.version} (${d.b.status}) ${d.b.name}`);
+  out('');
+  out(`${'SETTING'.padEnd(48)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'CHANGE'.padStart(9)}`);
+  for (const c of d.changes)
+    out(
+      `${c.path.slice(0, 48).padEnd(48)} ${fmt(c.a).slice(0, 10).padStart(10)} ${fmt(c.b).slice(0, 10).padStart(10)} ${c.delta === null ? '' : `${c.delta > 0 ? '+' : ''}${c.delta.toFixed(4)}`.padStart(9)}`,
+    );
+  if (d.changes.length === 0) out('(identical settings)');
+  // A trained model stores its own backtest next to the one of the model it challenged, on the same held-out period.
+  const stored = (d.backtests.b ?? d.backtests.a) as {
+    proposed?: Side;
+    current?: Side;
+    heldOut?: { from: string; to: string };
+  } | null;
+  if (!stored?.proposed) return;
+  const p = stored.proposed;
+  const c = stored.current ?? {};
+  out('');
+  out(
+    `Backtest on the held-out period${stored.heldOut ? ` ${stored.heldOut.from} – ${stored.heldOut.to}` : ''}: current vs proposed`,
+  );
+  const row = (label: string, x: string, y: string) =>
+    out(`  ${label.padEnd(30)} ${x.padStart(16)} ${y.padStart(16)}`);
+  const n = (v: number | null | undefined, k = 3) => (v === null || v === undefined ? '-' : v.toFixed(k));
+  row('', 'current', 'proposed');
+  row('ROC AUC', n(c.auc), n(p.auc));
+  row('  95% CI', `${n(c.aucCi?.lower)}–${n(c.aucCi?.upper)}`, `${n(p.aucCi?.lower)}–${n(p.aucCi?.upper)}`);
+  row('PR AUC', n(c.averagePrecision), n(p.averagePrecision));
+  row('lift in riskiest 10%', n(c.topDecile?.lift, 2), n(p.topDecile?.lift, 2));
+  row('Brier score', n(c.calibration?.brier, 4), n(p.calibration?.brier, 4));
+  row('median lead, at-risk (days)', n(c.leadTime?.atRisk?.median, 0), n(p.leadTime?.atRisk?.median, 0));
+  row('median lead, critical (days)', n(c.leadTime?.critical?.median, 0), n(p.leadTime?.critical?.median, 0));
+  for (const band of ['critical', 'at-risk', 'healthy']) {
+    const rate = (s: Side) => s.bandChurnRates?.find((b) => b.band === band)?.rate;
+    const pc = (v: number | null | undefined) =>
+      v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`;
+    row(`churn rate, ${band}`, pc(rate(c)), pc(rate(p)));
+  }
+}

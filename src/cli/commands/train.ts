@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { trainModel } from '../../engine/learning/train-model.ts';
+import { num, out, pct, printExcluded } from '../learning/print-metrics.ts';
+import { printJson, withContext } from '../with-context.ts';
+
+const optionsSchema = z.object({
+  horizon: z.coerce.number().int().min(1).max(1095).default(180),
+  testMonths: z.coerce.number().int().min(1).max(120).default(12),
+  l2: z.coerce.number().nonnegative().default(1),
+  by: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+});
+
+export function register(program: Command) {
+  program
+    .command('train')
+    .description(
+      'learn signal weights from history and write them as a proposed model (approve with `vigil model approve`)',
+    )
+    .option('--horizon <days>', 'predict churn within this many days', '180')
+    .option('--test-months <n>', 'most recent snapshot months held out for evaluation', '12')
+    .option('--l2 <lambda>', 'ridge penalty on standardised coefficients', '1')
+    .option('--by <name>', 'recorded as the creator of the proposal')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown, cmd: Command) => {
+      const opts = optionsSchema.parse(raw);
+      await withContext(cmd, async (ctx) => {
+        const r = await trainModel(ctx, {
+          horizonDays: opts.horizon,
+          testMonths: opts.testMonths,
+          l2: opts.l2,
+          by: opts.by,
+        });
+        if (opts.json) return printJson(r);
+        out(
+          `Proposed model ${r.proposedVersion} (challenging model ${r.currentVersion}), horizon ${r.horizonDays} days`,
+        );
+        out(
+          `  fitted on ${r.fit.snapshots.toLocaleString('en-US')} snapshots ${r.fit.from} – ${r.fit.to} (${r.fit.churned} churned)`,
+        );
+        out(
+          `  evaluated on ${r.heldOut.snapshots.toLocaleString('en-US')} held-out snapshots ${r.heldOut.from} – ${r.heldOut.to} (${r.heldOut.churned} churned); ${r.embargoed} snapshots in between left out so no label overlaps`,
+        );
+        printExcluded(r.excluded);
+        out();
+        out(
+          `  ${'SIGNAL'.padEnd(30)} ${'CURRENT'.padStart(8)} ${'PROPOSED'.padStart(9)} ${'EFFECT/SD'.padStart(10)} ${'COVERAGE'.padStart(9)}`,
+        );
+        for (const w of r.weights)
+          out(
+            `  ${w.signalId.padEnd(30)} ${pct(w.current).padStart(8)} ${pct(w.proposed).padStart(9)} ${num(w.standardizedCoefficient, 2).padStart(10)} ${pct(w.coverage).padStart(9)}`,
+          );
+        for (const d of r.dropped) out(`  dropped ${d.signalId}: ${d.reason}`);
+        out();
+        const row = (label: string, c: string, p: string) =>
+          out(`  ${label.padEnd(30)} ${c.padStart(14)} ${p.padStart(14)}`);
+        row('held-out backtest', `model ${r.currentVersion}`, `model ${r.proposedVersion}`);
+        row('ROC AUC', num(r.current.auc), num(r.proposed.auc));
+        row(
+          '  95% CI',
+          `${num(r.current.aucCi.lower)}–${num(r.current.aucCi.upper)}`,
+          `${num(r.proposed.aucCi.lower)}–${num(r.proposed.aucCi.upper)}`,
+        );
+        row('PR AUC', num(r.current.averagePrecision), num(r.proposed.averagePrecision));
+        row('lift in riskiest 10%', num(r.current.topDecile.lift, 2), num(r.proposed.topDecile.lift, 2));
+        row('Brier score', num(r.current.calibration?.brier, 4), num(r.proposed.calibration?.brier, 4));
+        row(
+          'median lead at-risk (d)',
+          num(r.current.leadTime.atRisk.median, 0),
+          num(r.proposed.leadTime.atRisk.median, 0),
+        );
+        row(
+          'median lead critical (d)',
+          num(r.current.leadTime.critical.median, 0),
+          num(r.proposed.leadTime.critical.median, 0),
+        );
+        for (const band of ['critical', 'at-risk', 'healthy'])
+          row(
+            `churn rate ${band}`,
+            pct(r.current.bandChurnRates.find((b) => b.band === band)?.rate),
+            pct(r.proposed.bandChurnRates.find((b) => b.band === band)?.rate),
+          );
+        out(`  logistic model itself: held-out AUC ${num(r.logisticAuc)}`);
+        out(
+          `  churn probability within ${r.horizonDays} d = 1 / (1 + exp(−(${num(r.calibration.slope, 4)} × score + ${num(r.calibration.intercept, 3)})))`,
+        );
+        out();
+        out(
+          r.beatsCurrent
+            ? `The proposal beats the current model on held-out history. Review with \`vigil model diff ${r.currentVersion || r.proposedVersion} ${r.proposedVersion}\`, then \`vigil model approve ${r.proposedVersion}\`.`
+            : 'The proposal does NOT beat the current model on held-out history; approving it is not recommended.',
+        );
+      });
+    });
+}

@@ -1,0 +1,17 @@
+import { businessEffect } from './business-effect.ts';
+import type { SignalDefinition } from './signal-definition.ts';
+
+/** Hiring at the account: a positive effect that decays with a 120-day half-life. Unit: effect 0..1; available while the effect lasts. */
+export const hiring: SignalDefinition = {
+  id: 'hiring',
+  label: 'Hiring',
+  category: 'business',
+  unit: 'effect',
+  windowDays: 365,
+  direction: 'higher-is-better',
+  thresholds: [
+    [0, 50],
+    [1, 100],
+  ],
+  compute: (data, ctx) => businessEffect(data, ctx, 'hiring', 120, 'hiring'),
+};

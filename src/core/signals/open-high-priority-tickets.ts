@@ -1,0 +1,34 @@
+import type { SignalDefinition } from './signal-definition.ts';
+import { daysAgo } from './signal-helpers.ts';
+
+/** High or urgent support tickets open on the as-of date (opened in the last 180 days). Unit: tickets; lower is better. */
+export const openHighPriorityTickets: SignalDefinition = {
+  id: 'open-high-priority-tickets',
+  label: 'Open high-priority tickets',
+  category: 'risk',
+  unit: 'tickets',
+  windowDays: 180,
+  direction: 'lower-is-better',
+  thresholds: [
+    [0, 100],
+    [1, 60],
+    [2, 35],
+    [4, 0],
+  ],
+  compute(data, ctx) {
+    const open = new Map<string, string>();
+    for (const e of data.events) {
+      const ago = daysAgo(e.time, ctx.asOfDay);
+      if (ago < 0 || ago >= 180) continue;
+      if (e.type === 'ticket_opened') open.set(e.properties.ticketId, e.properties.priority);
+      else if (e.type === 'ticket_updated' && e.properties.priority && open.has(e.properties.ticketId))
+        open.set(e.properties.ticketId, e.properties.priority);
+      else if (e.type === 'ticket_closed') open.delete(e.properties.ticketId);
+    }
+    const high = [...open.values()].filter((p) => p === 'high' || p === 'urgent').length;
+    return {
+      value: high,
+      detail: high ? `${high} high-priority ticket(s) open` : 'no high-priority tickets open',
+    };
+  },
+};

@@ -1,0 +1,189 @@
+import { bandOf, computeScore } from '../../core/scoring/compute-score.ts';
+import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
+import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
+import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import { type EngineContext, today } from '../context.ts';
+import { getActiveModel } from './get-active-model.ts';
+
+export type ScoreChange = {
+  accountId: string;
+  owner: string | null;
+  previous: { score: number; band: Band } | null;
+  current: ScoreResult;
+};
+
+export type RecomputeOptions = {
+  /** Score these accounts; default: the dirty ones (claimDirty) or, with `all`, every account. */
+  accountIds?: string[];
+  all?: boolean;
+  asOf?: string;
+  workerId?: string;
+  /** Accounts per batch (default 200). */
+  batchSize?: number;
+};
+
+export type RecomputeReport = {
+  scored: number;
+  changes: ScoreChange[];
+  ms: number;
+  asOf: string;
+  modelVersion: number;
+};
+
+/**
+ * Rescores accounts under the active model and stores the result: a history
+ * row per (account, as-of, model version) and the current score with the
+ * previous one. Dirty accounts are claimed with a lease and released only if
+ * not marked again meanwhile, so no change is lost. A band or score change is
+ * published on the bus and returned for playbooks.
+ */
+export async function recomputeScores(
+  ctx: EngineContext,
+  options: RecomputeOptions = {},
+): Promise<RecomputeReport> {
+  const t0 = performance.now();
+  const { store } = ctx;
+  const asOf = options.asOf ?? today(ctx);
+  const active = await getActiveModel(store);
+  const workerId = options.workerId ?? `pid-${process.pid}`;
+  const batchSize = options.batchSize ?? 200;
+  const changes: ScoreChange[] = [];
+  let scored = 0;
+
+  const scoreBatch = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
+    const current = await store.db
+      .selectFrom('current_scores')
+      .selectAll()
+      .where('account_id', 'in', ids)
+      .execute();
+    const prevById = new Map(current.map((c) => [c.account_id, c]));
+    const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
+    const hist = await store.db
+      .selectFrom('scores')
+      .select(['account_id', 'as_of', 'score'])
+      .where('account_id', 'in', ids)
+      .where('as_of', '>=', historyFrom)
+      .where('as_of', '<', asOf)
+      .execute();
+    const histById = new Map<string, { asOf: string; score: number }[]>();
+    for (const h of hist)
+      histById.set(h.account_id, [
+        ...(histById.get(h.account_id) ?? []),
+        { asOf: h.as_of, score: Number(h.score) },
+      ]);
+    const now = ctx.clock.now().toISOString();
+    const rows: ScoreResult[] = [];
+    for (const id of ids) {
+      const d = data.get(id);
+      if (!d) continue;
+      const prev = prevById.get(id);
+      const previous = prev ? (JSON.parse(prev.detail) as ScoreResult) : null;
+      const result = computeScore(d, active.model, asOf, {
+        modelVersion: active.version,
+        previous,
+        history: histById.get(id) ?? [],
+      });
+      rows.push(result);
+      const override = prev?.override_score ?? null;
+      void override;
+      if (!prev || Number(prev.score) !== result.score || prev.band !== result.band) {
+        changes.push({
+          accountId: id,
+          owner: d.account.owner ?? null,
+          previous: prev ? { score: Number(prev.score), band: prev.band as Band } : null,
+          current: result,
+        });
+      }
+    }
+    await store.db.transaction().execute(async (trx) => {
+      for (const r of rows) {
+        const detail = JSON.stringify(r);
+        await trx
+          .insertInto('scores')
+          .values({
+            account_id: r.accountId,
+            as_of: asOf,
+            model_version: r.modelVersion,
+            score: r.score,
+            band: r.band,
+            coverage: r.coverage,
+            detail,
+            computed_at: now,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['account_id', 'as_of', 'model_version'])
+              .doUpdateSet({ score: r.score, band: r.band, coverage: r.coverage, detail, computed_at: now }),
+          )
+          .execute();
+        const prev = prevById.get(r.accountId);
+        const carry =
+          prev && prev.as_of !== asOf
+            ? { previous_score: Number(prev.score), previous_band: prev.band }
+            : prev
+              ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
+              : { previous_score: null, previous_band: null };
+        await trx
+          .insertInto('current_scores')
+          .values({
+            account_id: r.accountId,
+            as_of: asOf,
+            model_version: r.modelVersion,
+            score: r.score,
+            band: r.band,
+            coverage: r.coverage,
+            detail,
+            computed_at: now,
+            ...carry,
+            override_score: prev?.override_score ?? null,
+          })
+          .onConflict((oc) =>
+            oc
+              .column('account_id')
+              .doUpdateSet({
+                as_of: asOf,
+                model_version: r.modelVersion,
+                score: r.score,
+                band: r.band,
+                coverage: r.coverage,
+                detail,
+                computed_at: now,
+                ...carry,
+              }),
+          )
+          .execute();
+      }
+    });
+    scored += rows.length;
+  };
+
+  if (options.accountIds || options.all) {
+    const ids =
+      options.accountIds ??
+      (await store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id);
+    for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
+  } else {
+    for (;;) {
+      const claims: DirtyClaim[] = await claimDirty(store, {
+        workerId,
+        limit: batchSize,
+        now: ctx.clock.now().toISOString(),
+      });
+      if (claims.length === 0) break;
+      await scoreBatch(claims.map((c) => c.accountId));
+      await releaseDirty(store, claims);
+    }
+  }
+  for (const c of changes) {
+    ctx.bus.emit('score-changed', {
+      accountId: c.accountId,
+      owner: c.owner,
+      previous: c.previous,
+      current: c.current,
+    });
+  }
+  void bandOf;
+  return { scored, changes, ms: performance.now() - t0, asOf, modelVersion: active.version };
+}
