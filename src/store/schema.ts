@@ -198,6 +198,8 @@ export type CurrentScoresTable = ScoresTable & {
   previous_score: number | null;
   previous_band: string | null;
   override_score: number | null;
+  trend_30: number | null;
+  top_driver: string | null;
 };
 
 export type OverridesTable = {

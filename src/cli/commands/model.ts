@@ -7,6 +7,8 @@ import { listModels } from '../../engine/learning/list-models.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const version = z.coerce.number().int().positive();
+/** diff also accepts 0: the built-in default model. */
+const anyVersion = z.coerce.number().int().nonnegative();
 const jsonOpt = z.object({ json: z.boolean().default(false) });
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (v: unknown) =>
@@ -48,13 +50,13 @@ export function register(program: Command) {
   model
     .command('diff')
     .description('compare two model versions: settings (weights first) and backtests side by side')
-    .argument('<a>', 'version A (e.g. the active one)')
+    .argument('<a>', 'version A (e.g. the active one; 0 = built-in default)')
     .argument('<b>', 'version B (e.g. the proposal)')
     .option('--json', 'print JSON')
     .action(async (a: string, b: string, raw: unknown, cmd: Command) => {
       const opts = jsonOpt.parse(raw);
       await withContext(cmd, async (ctx) => {
-        const d = await diffModels(ctx, version.parse(a), version.parse(b));
+        const d = await diffModels(ctx, anyVersion.parse(a), anyVersion.parse(b));
         if (opts.json) return printJson(d);
         printDiff(d);
       });

@@ -7,7 +7,7 @@ import { printJson, withContext } from '../with-context.ts';
 const optionsSchema = z.object({
   horizon: z.coerce.number().int().min(1).max(1095).default(180),
   testMonths: z.coerce.number().int().min(1).max(120).default(12),
-  l2: z.coerce.number().nonnegative().default(1),
+  l2: z.coerce.number().positive().optional(),
   by: z.string().min(1).optional(),
   json: z.boolean().default(false),
 });
@@ -20,7 +20,7 @@ export function register(program: Command) {
     )
     .option('--horizon <days>', 'predict churn within this many days', '180')
     .option('--test-months <n>', 'most recent snapshot months held out for evaluation', '12')
-    .option('--l2 <lambda>', 'ridge penalty on standardised coefficients', '1')
+    .option('--l2 <lambda>', 'ridge penalty on standardised coefficients (default: chosen by cross-validation)')
     .option('--by <name>', 'recorded as the creator of the proposal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
@@ -81,7 +81,10 @@ export function register(program: Command) {
             pct(r.current.bandChurnRates.find((b) => b.band === band)?.rate),
             pct(r.proposed.bandChurnRates.find((b) => b.band === band)?.rate),
           );
-        out(`  logistic model itself: held-out AUC ${num(r.logisticAuc)}`);
+        out(`  logistic model itself: held-out AUC ${num(r.logisticAuc)}; L2 penalty ${r.l2} (chosen by cross-validation over accounts)`);
+        out(
+          `  bands: healthy ≥ ${r.bands.current.healthy} → ${r.bands.proposed.healthy}, at-risk ≥ ${r.bands.current.atRisk} → ${r.bands.proposed.atRisk}`,
+        );
         out(
           `  churn probability within ${r.horizonDays} d = 1 / (1 + exp(−(${num(r.calibration.slope, 4)} × score + ${num(r.calibration.intercept, 3)})))`,
         );

@@ -125,6 +125,8 @@ export async function recomputeScores(
             : prev
               ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
               : { previous_score: null, previous_band: null };
+        const top = r.drivers.down[0];
+        const extra = { trend_30: r.trend.d30, top_driver: top ? `${top.label}: ${top.detail}` : null };
         await trx
           .insertInto('current_scores')
           .values({
@@ -137,6 +139,7 @@ export async function recomputeScores(
             detail,
             computed_at: now,
             ...carry,
+            ...extra,
             override_score: prev?.override_score ?? null,
           })
           .onConflict((oc) =>
@@ -151,6 +154,7 @@ export async function recomputeScores(
                 detail,
                 computed_at: now,
                 ...carry,
+            ...extra,
               }),
           )
           .execute();
