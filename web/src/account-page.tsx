@@ -1,0 +1,213 @@
+import EChartsReact from 'echarts-for-react';
+import type { ComponentType, CSSProperties } from 'react';
+import { useAccountQuery, useScoreHistoryQuery, useTimelineQuery } from './api.ts';
+import { BAND_COLOR, money } from './format.ts';
+import { BandPill } from './portfolio-page.tsx';
+
+// echarts-for-react ships CommonJS types that NodeNext resolution misreads; the runtime default is the component
+const ReactECharts = ((EChartsReact as unknown as { default?: unknown }).default ??
+  EChartsReact) as ComponentType<{
+  option: unknown;
+  style?: CSSProperties;
+}>;
+
+function HistoryChart({ id }: { id: string }) {
+  const q = useScoreHistoryQuery(id);
+  if (q.isPending) return <p>Loading history…</p>;
+  if (q.isError) return <p className="error">{q.error.message}</p>;
+  const items = q.data.items;
+  if (items.length === 0) return <p className="muted">No score history yet.</p>;
+  const option = {
+    aria: { enabled: true, description: `Health score history, ${items.length} points` },
+    grid: { left: 40, right: 20, top: 20, bottom: 30 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: items.map((i) => i.asOf) },
+    yAxis: { type: 'value', min: 0, max: 100 },
+    series: [
+      {
+        type: 'line',
+        name: 'score',
+        data: items.map((i) => i.score),
+        smooth: true,
+        symbolSize: 6,
+        lineStyle: { width: 3, color: '#2b6cb0' },
+        itemStyle: { color: '#2b6cb0' },
+        markArea: {
+          silent: true,
+          data: [
+            [{ yAxis: 80, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
+            [{ yAxis: 50, itemStyle: { color: 'rgba(214,158,46,0.08)' } }, { yAxis: 80 }],
+            [{ yAxis: 0, itemStyle: { color: 'rgba(229,62,62,0.08)' } }, { yAxis: 50 }],
+          ],
+        },
+        markLine: {
+          symbol: 'none',
+          label: { formatter: (p: { name: string }) => p.name },
+          data: q.data.modelChanges.map((m) => ({ name: `model v${m.toVersion}`, xAxis: m.asOf })),
+        },
+      },
+    ],
+  };
+  return <ReactECharts option={option} style={{ height: 260 }} />;
+}
+
+export function AccountPage({ id }: { id: string }) {
+  const q = useAccountQuery(id);
+  const timeline = useTimelineQuery(id);
+  if (q.isPending) return <p>Loading account…</p>;
+  if (q.isError) return <p className="error">{q.error.message}</p>;
+  const { account, score, contracts, contacts } = q.data;
+  const current = contracts.filter((c) => c.status === 'active' || c.end >= (score?.asOf ?? ''));
+  const arr = current.reduce((s, c) => s + c.arr, 0);
+  return (
+    <section>
+      <p>
+        <a href="#/">← Portfolio</a>
+      </p>
+      <div className="account-head">
+        <div>
+          <h1>{account.name}</h1>
+          <div className="muted">
+            {account.segment} · {account.industry} · owner {account.owner ?? '–'} · {money(arr)} ARR
+          </div>
+        </div>
+        {score && (
+          <div className="gauge" style={{ borderColor: BAND_COLOR[score.band] }}>
+            <div className="gauge-score">{Math.round(score.score)}</div>
+            <BandPill band={score.band} />
+            <div className="muted small">coverage {Math.round(score.coverage * 100)}%</div>
+          </div>
+        )}
+      </div>
+      <div className="panel">
+        <h2>Score history</h2>
+        <HistoryChart id={id} />
+      </div>
+      {score && (
+        <div className="cols">
+          <div className="panel">
+            <h2>What pulls it down</h2>
+            <ul className="drivers">
+              {score.drivers.down.map((d) => (
+                <li key={d.signalId}>
+                  <span className="pts neg">{d.points.toFixed(1)}</span> <b>{d.label}</b> — {d.detail}
+                </li>
+              ))}
+            </ul>
+            {score.drivers.lift && (
+              <>
+                <h3>
+                  To reach {score.drivers.lift.targetBand}: +{score.drivers.lift.pointsNeeded} points
+                </h3>
+                <ul className="drivers">
+                  {score.drivers.lift.suggestions.map((d) => (
+                    <li key={d.signalId}>
+                      <span className="pts pos">+{d.points.toFixed(1)}</span> {d.label}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </div>
+          <div className="panel">
+            <h2>What holds it up</h2>
+            <ul className="drivers">
+              {score.drivers.up.map((d) => (
+                <li key={d.signalId}>
+                  <span className="pts pos">+{d.points.toFixed(1)}</span> <b>{d.label}</b> — {d.detail}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+      {score && (
+        <div className="panel">
+          <h2>Signals</h2>
+          <table className="grid" aria-label="Signals">
+            <thead>
+              <tr>
+                <th>Category</th>
+                <th>Signal</th>
+                <th className="num">Sub-score</th>
+                <th className="num">Weight</th>
+                <th className="num">Points</th>
+                <th>Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {score.signals
+                .filter((s) => s.subScore !== null)
+                .map((s) => (
+                  <tr key={s.signalId}>
+                    <td>{s.category}</td>
+                    <td>{s.label}</td>
+                    <td className="num">
+                      <span className="bar" style={{ width: `${s.subScore}%` }} />{' '}
+                      {Math.round(s.subScore ?? 0)}
+                    </td>
+                    <td className="num">{(s.weight * 100).toFixed(1)}%</td>
+                    <td className="num">{s.points.toFixed(1)}</td>
+                    <td className="muted">
+                      {s.detail}
+                      {s.freshness < 1 ? ` (fading ${Math.round(s.freshness * 100)}%)` : ''}
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <div className="cols">
+        <div className="panel">
+          <h2>Contacts</h2>
+          <ul className="plain">
+            {contacts.map((c) => (
+              <li key={c.id}>
+                {c.name} <span className="muted">— {c.title}</span>{' '}
+                <span className="pill">{c.role.replace('_', ' ')}</span>
+                {c.leftAt ? <span className="pill critical">left {c.leftAt}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="panel">
+          <h2>Timeline</h2>
+          {timeline.isPending ? (
+            <p>Loading…</p>
+          ) : timeline.isError ? (
+            <p className="error">{timeline.error.message}</p>
+          ) : (
+            <ul className="timeline">
+              {timeline.data.items.map((e) => (
+                <li key={e.id}>
+                  <span className="muted small">{e.time.slice(0, 10)}</span>{' '}
+                  <b>{e.type.replace(/_/g, ' ')}</b> <span className="muted">{describe(e.properties)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function describe(p: Record<string, unknown>): string {
+  const keys = [
+    'status',
+    'kind',
+    'priority',
+    'score',
+    'sentiment',
+    'competitor',
+    'milestone',
+    'subject',
+    'text',
+    'daysLate',
+  ];
+  return keys
+    .filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
+    .map((k) => `${k}: ${String(p[k]).slice(0, 80)}`)
+    .join(' · ');
+}
