@@ -41,7 +41,7 @@ export const healthModelSchema = z.object({
     .object({ healthy: z.number().min(0).max(100), atRisk: z.number().min(0).max(100) })
     .refine((b) => b.healthy > b.atRisk, 'bands.healthy must be above bands.atRisk')
     .default({ healthy: 80, atRisk: 50 }),
-  categories: z.record(z.enum(SIGNAL_CATEGORIES), z.object({ weight: z.number().min(0) })),
+  categories: z.partialRecord(z.enum(SIGNAL_CATEGORIES), z.object({ weight: z.number().min(0) })),
   signals: z.record(z.string(), signalSettingSchema),
   custom: z.array(customSignalSchema).default([]),
   /** Different weights per segment or lifecycle stage (e.g. onboarding accounts lean on time to value). */

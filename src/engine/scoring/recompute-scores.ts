@@ -143,19 +143,17 @@ export async function recomputeScores(
             override_score: prev?.override_score ?? null,
           })
           .onConflict((oc) =>
-            oc
-              .column('account_id')
-              .doUpdateSet({
-                as_of: asOf,
-                model_version: r.modelVersion,
-                score: r.score,
-                band: r.band,
-                coverage: r.coverage,
-                detail,
-                computed_at: now,
-                ...carry,
-            ...extra,
-              }),
+            oc.column('account_id').doUpdateSet({
+              as_of: asOf,
+              model_version: r.modelVersion,
+              score: r.score,
+              band: r.band,
+              coverage: r.coverage,
+              detail,
+              computed_at: now,
+              ...carry,
+              ...extra,
+            }),
           )
           .execute();
       }
