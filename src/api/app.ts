@@ -17,14 +17,27 @@ export type AppOptions = {
 /** The HTTP app: one sub-app per resource under /v1, one error envelope, the dashboard at /. */
 export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   const app = new Hono();
-  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } }));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    }),
+  );
   app.onError((e, c) => {
-    if (!(e instanceof AppError)) ctx.logger.error('request failed', { path: c.req.path, error: (e as Error).message });
+    if (!(e instanceof AppError))
+      ctx.logger.error('request failed', { path: c.req.path, error: (e as Error).message });
     return errorResponse(c, e);
   });
   app.notFound((c) =>
     c.req.path.startsWith('/v1/')
-      ? c.json({ error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}`, details: null } }, 404)
+      ? c.json(
+          { error: { code: 'NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}`, details: null } },
+          404,
+        )
       : c.text('not found', 404),
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
@@ -38,7 +51,9 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
     app.get('*', (c) => (c.req.path.startsWith('/v1/') ? c.notFound() : c.html(index)));
   } else {
     app.get('/', (c) =>
-      c.html('<!doctype html><title>Vigil</title><p>The dashboard is not built. Run <code>npm run build:web</code>, or use the API at <a href="/v1/accounts">/v1/accounts</a>.</p>'),
+      c.html(
+        '<!doctype html><title>Vigil</title><p>The dashboard is not built. Run <code>npm run build:web</code>, or use the API at <a href="/v1/accounts">/v1/accounts</a>.</p>',
+      ),
     );
   }
   return app;

@@ -19,7 +19,11 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 
 /** Every error leaves as `{ error: { code, message, details } }`; never a stack trace. */
 export function errorResponse(c: Context, e: unknown) {
-  if (isAppError(e)) return c.json({ error: { code: e.code, message: e.message, details: e.details ?? null } }, STATUS[e.code]);
+  if (isAppError(e))
+    return c.json(
+      { error: { code: e.code, message: e.message, details: e.details ?? null } },
+      STATUS[e.code],
+    );
   if (e instanceof ZodError)
     return c.json(
       {

@@ -83,7 +83,11 @@ export function accountRoutes(ctx: EngineContext) {
     if (q.includeFormer !== 'true')
       base = base.where((eb) =>
         eb.or([
-          eb.not(eb.exists(eb.selectFrom('contracts as c0').select('c0.id').whereRef('c0.account_id', '=', 'a.id'))),
+          eb.not(
+            eb.exists(
+              eb.selectFrom('contracts as c0').select('c0.id').whereRef('c0.account_id', '=', 'a.id'),
+            ),
+          ),
           eb.exists(
             eb
               .selectFrom('contracts as c1')
@@ -102,7 +106,9 @@ export function accountRoutes(ctx: EngineContext) {
     if (q.maxScore !== undefined) base = base.where('s.score', '<=', q.maxScore);
     if (q.q) {
       const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`).toLowerCase()}%`;
-      base = base.where((eb) => eb.or([eb(sql`lower(a.name)`, 'like', like), eb(sql`lower(a.id)`, 'like', like)]));
+      base = base.where((eb) =>
+        eb.or([eb(sql`lower(a.name)`, 'like', like), eb(sql`lower(a.id)`, 'like', like)]),
+      );
     }
     const wrapped = db.selectFrom(base.as('x')).selectAll();
     let filtered = wrapped;
@@ -134,7 +140,9 @@ export function accountRoutes(ctx: EngineContext) {
         owner: r.owner,
         arr: Number(r.arr ?? 0),
         seats: Number(r.seats ?? 0),
-        renewalDate: r.term_end ? new Date(Date.parse(r.term_end) + 86_400_000).toISOString().slice(0, 10) : null,
+        renewalDate: r.term_end
+          ? new Date(Date.parse(r.term_end) + 86_400_000).toISOString().slice(0, 10)
+          : null,
         score: r.score === null ? null : Number(r.score),
         band: r.band ?? null,
         coverage: r.coverage === null ? null : Number(r.coverage),
@@ -177,17 +185,29 @@ export function accountRoutes(ctx: EngineContext) {
     if (q.from) query = query.where('as_of', '>=', q.from);
     if (q.to) query = query.where('as_of', '<=', q.to);
     const rows = await query.execute();
-    const items = rows.map((r) => ({ asOf: r.as_of, score: Number(r.score), band: r.band, coverage: Number(r.coverage), modelVersion: Number(r.model_version) }));
+    const items = rows.map((r) => ({
+      asOf: r.as_of,
+      score: Number(r.score),
+      band: r.band,
+      coverage: Number(r.coverage),
+      modelVersion: Number(r.model_version),
+    }));
     const modelChanges: { asOf: string; fromVersion: number; toVersion: number }[] = [];
     for (let i = 1; i < items.length; i++)
       if (items[i]!.modelVersion !== items[i - 1]!.modelVersion)
-        modelChanges.push({ asOf: items[i]!.asOf, fromVersion: items[i - 1]!.modelVersion, toVersion: items[i]!.modelVersion });
+        modelChanges.push({
+          asOf: items[i]!.asOf,
+          fromVersion: items[i - 1]!.modelVersion,
+          toVersion: items[i]!.modelVersion,
+        });
     return c.json({ items, modelChanges });
   });
 
   app.get('/:id/timeline', async (c) => {
     const id = c.req.param('id');
-    const q = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200), before: z.string().optional() }).parse(c.req.query());
+    const q = z
+      .object({ limit: z.coerce.number().int().min(1).max(1000).default(200), before: z.string().optional() })
+      .parse(c.req.query());
     let query = ctx.store.db
       .selectFrom('events')
       .select(['id', 'type', 'time', 'contact_id', 'properties'])
@@ -196,7 +216,15 @@ export function accountRoutes(ctx: EngineContext) {
       .limit(q.limit);
     if (q.before) query = query.where('time', '<', q.before);
     const rows = await query.execute();
-    return c.json({ items: rows.map((r) => ({ id: r.id, type: r.type, time: r.time, contactId: r.contact_id, properties: JSON.parse(r.properties) })) });
+    return c.json({
+      items: rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        time: r.time,
+        contactId: r.contact_id,
+        properties: JSON.parse(r.properties),
+      })),
+    });
   });
 
   app.get('/:id/explain', async (c) => {

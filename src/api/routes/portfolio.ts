@@ -7,7 +7,14 @@ export function portfolioRoutes(ctx: EngineContext) {
   const app = new Hono();
   app.get('/summary', async (c) => {
     const asOf = today(ctx);
-    const rows = await sql<{ band: string | null; accounts: number; arr: number; avg: number | null; down: number; up: number }>`
+    const rows = await sql<{
+      band: string | null;
+      accounts: number;
+      arr: number;
+      avg: number | null;
+      down: number;
+      up: number;
+    }>`
       select s.band as band, count(*) as accounts, coalesce(sum(t.arr), 0) as arr, avg(s.score) as avg,
         sum(case when s.trend_30 <= -5 then 1 else 0 end) as down, sum(case when s.trend_30 >= 5 then 1 else 0 end) as up
       from accounts a
@@ -39,7 +46,15 @@ export function portfolioRoutes(ctx: EngineContext) {
       movedDown += Number(r.down ?? 0);
       movedUp += Number(r.up ?? 0);
     }
-    return c.json({ asOf, accounts, arr, bands, averageScore: scored ? Math.round((weighted / scored) * 10) / 10 : null, movedDown30d: movedDown, movedUp30d: movedUp });
+    return c.json({
+      asOf,
+      accounts,
+      arr,
+      bands,
+      averageScore: scored ? Math.round((weighted / scored) * 10) / 10 : null,
+      movedDown30d: movedDown,
+      movedUp30d: movedUp,
+    });
   });
   return app;
 }

@@ -1,0 +1,140 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextForStore, type EngineContext, fixedClock } from '../engine/context.ts';
+import { generateDemo } from '../engine/demo/generate-demo.ts';
+import { importFiles } from '../engine/import/import-files.ts';
+import { recomputeScores } from '../engine/scoring/recompute-scores.ts';
+import type { Store } from '../store/database.ts';
+import { openTestStore } from '../store/test-stores.ts';
+import { createApp } from './app.ts';
+
+let store: Store;
+let ctx: EngineContext;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
+  await generateDemo({ outDir: dir, accounts: 40, months: 14, seed: 3, endDate: '2026-06-30' });
+  store = await openTestStore('sqlite');
+  ctx = contextForStore(store, { clock: fixedClock('2026-06-30T12:00:00Z') });
+  await importFiles(ctx, { paths: [dir] });
+  await recomputeScores(ctx, { all: true });
+  app = createApp(ctx);
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+type List = {
+  total: number;
+  items: {
+    id: string;
+    score: number | null;
+    band: string | null;
+    segment: string;
+    arr: number;
+    renewalDate: string | null;
+  }[];
+};
+const get = async <T>(path: string) => {
+  const res = await app.request(path);
+  return { status: res.status, body: (await res.json()) as T };
+};
+
+describe('GET /v1/accounts', () => {
+  it('lists current customers riskiest first with score, band, ARR and renewal', async () => {
+    const { status, body } = await get<List>('/v1/accounts?limit=1000');
+    expect(status).toBe(200);
+    expect(body.total).toBe(body.items.length);
+    expect(body.items.length).toBeGreaterThan(10);
+    const scores = body.items.map((i) => i.score!);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    for (const i of body.items) {
+      expect(i.arr).toBeGreaterThan(0);
+      expect(i.renewalDate! > '2026-06-30').toBe(true);
+    }
+  });
+
+  it('filters by band and segment, sorts and paginates consistently', async () => {
+    const all = (await get<List>('/v1/accounts?limit=1000')).body;
+    for (const band of ['healthy', 'at-risk', 'critical']) {
+      const b = (await get<List>(`/v1/accounts?band=${band}&limit=1000`)).body;
+      expect(b.items.every((i) => i.band === band)).toBe(true);
+      expect(b.total).toBe(all.items.filter((i) => i.band === band).length);
+    }
+    const smb = (await get<List>('/v1/accounts?segment=smb&limit=1000')).body;
+    expect(smb.items.every((i) => i.segment === 'smb')).toBe(true);
+    const byArr = (await get<List>('/v1/accounts?sort=-arr&limit=1000')).body.items.map((i) => i.arr);
+    expect(byArr).toEqual([...byArr].sort((a, b) => b - a));
+    const p1 = (await get<List>('/v1/accounts?limit=5&offset=0')).body.items.map((i) => i.id);
+    const p2 = (await get<List>('/v1/accounts?limit=5&offset=5')).body.items.map((i) => i.id);
+    expect(p1.filter((id) => p2.includes(id))).toEqual([]);
+    expect([...p1, ...p2]).toEqual(all.items.slice(0, 10).map((i) => i.id));
+  });
+
+  it('treats hostile filter values as data, not SQL', async () => {
+    for (const q of ["' or 1=1 --", '%', '_', "x'); drop table accounts; --"]) {
+      const { status, body } = await get<List>(
+        `/v1/accounts?q=${encodeURIComponent(q)}&owner=${encodeURIComponent(q)}`,
+      );
+      expect(status).toBe(200);
+      expect(body.total).toBe(0);
+    }
+    expect((await get<List>('/v1/accounts?limit=1000')).body.total).toBeGreaterThan(0);
+  });
+
+  it('answers bad parameters with a 400 envelope naming the field', async () => {
+    const { status, body } = await get<{ error: { code: string; message: string } }>(
+      '/v1/accounts?sort=evil&limit=-1',
+    );
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('BAD_INPUT');
+    expect(body.error.message).toMatch(/sort/);
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('account 360', () => {
+  it('returns the account, contracts, contacts and its explained score', async () => {
+    const id = (await get<List>('/v1/accounts?limit=1')).body.items[0]!.id;
+    const { status, body } = await get<{
+      account: { id: string };
+      contracts: unknown[];
+      contacts: unknown[];
+      score: { score: number; signals: unknown[]; drivers: { down: unknown[] } };
+    }>(`/v1/accounts/${id}`);
+    expect(status).toBe(200);
+    expect(body.account.id).toBe(id);
+    expect(body.contracts.length).toBeGreaterThan(0);
+    expect(body.score.signals.length).toBeGreaterThanOrEqual(38);
+    const history = await get<{ items: { asOf: string; modelVersion: number }[] }>(
+      `/v1/accounts/${id}/scores`,
+    );
+    expect(history.body.items.length).toBeGreaterThan(0);
+    const timeline = await get<{ items: { time: string }[] }>(`/v1/accounts/${id}/timeline?limit=20`);
+    const times = timeline.body.items.map((e) => e.time);
+    expect(times).toEqual([...times].sort().reverse());
+    const explain = await get<{ score: number }>(`/v1/accounts/${id}/explain?asOf=2026-06-30`);
+    expect(explain.body.score).toBe(body.score.score);
+  });
+
+  it('404s unknown accounts and routes with the envelope', async () => {
+    const a = await get<{ error: { code: string } }>('/v1/accounts/nope');
+    expect([a.status, a.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const r = await get<{ error: { code: string } }>('/v1/nothing-here');
+    expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('summarises the portfolio by band with ARR that adds up', async () => {
+    const { body } = await get<{
+      accounts: number;
+      arr: number;
+      bands: Record<string, { accounts: number; arr: number }>;
+    }>('/v1/portfolio/summary');
+    const bands = Object.values(body.bands);
+    expect(bands.reduce((s, b) => s + b.accounts, 0)).toBe(body.accounts);
+    expect(bands.reduce((s, b) => s + b.arr, 0)).toBeCloseTo(body.arr, 0);
+  });
+});
