@@ -66,7 +66,7 @@ export function PortfolioPage() {
     <section>
       <h1>Portfolio</h1>
       <SummaryTiles />
-      <div className="filters" role="search">
+      <search className="filters">
         <label>
           Search <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or id" />
         </label>
@@ -99,7 +99,7 @@ export function PortfolioPage() {
           </select>
         </label>
         <span className="muted">{accounts.data ? `${accounts.data.total} accounts` : ''}</span>
-      </div>
+      </search>
       {accounts.isPending ? (
         <p>Loading accounts…</p>
       ) : accounts.isError ? (

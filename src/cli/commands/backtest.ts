@@ -16,6 +16,7 @@ const optionsSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
     .optional(),
   bootstrap: z.coerce.number().int().min(1).max(10_000).default(200),
+  scores: z.enum(['auto', 'stored', 'compute']).default('auto'),
   json: z.boolean().default(false),
 });
 
@@ -30,6 +31,7 @@ export function register(program: Command) {
     .option('--from <date>', 'first snapshot month (default: first contract start)')
     .option('--to <date>', 'last day of known outcomes (default: today)')
     .option('--bootstrap <n>', 'bootstrap resamples for the AUC confidence interval', '200')
+    .option('--scores <source>', 'auto | stored (backfilled scores) | compute (rescore history)', 'auto')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
       const opts = optionsSchema.parse(raw);
@@ -40,12 +42,18 @@ export function register(program: Command) {
           from: opts.from,
           to: opts.to,
           bootstrapIterations: opts.bootstrap,
+          scores: opts.scores,
         });
         if (opts.json) return printJson(r);
         out(
           `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), horizon ${r.horizonDays} days`,
         );
-        out(`  monthly snapshots ${r.period.from} – ${r.period.to} (${r.period.dates} dates)`);
+        out(`  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${r.period.dates} dates)`);
+        out(
+          r.scoreSource === 'stored'
+            ? `  scores: the model's stored (backfilled) scores${r.missingScores ? `; ${r.missingScores} snapshots had none and are left out` : ''}`
+            : '  scores: recomputed from the data as it stood on each date',
+        );
         printExcluded(r.excluded);
         printMetrics(r.metrics, r.horizonDays);
         if (r.calibrationSource === 'fitted-on-earlier-half')

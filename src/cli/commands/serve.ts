@@ -16,7 +16,11 @@ export const serveOptionsSchema = z.object({
 
 /** Serves the API and dashboard (and, unless --no-worker, the rescoring loop) until SIGINT/SIGTERM. */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
-  const server = await startServer(ctx, { port: opts.port ?? ctx.config.port, host: opts.host ?? ctx.config.host, webRoot: WEB_ROOT });
+  const server = await startServer(ctx, {
+    port: opts.port ?? ctx.config.port,
+    host: opts.host ?? ctx.config.host,
+    webRoot: WEB_ROOT,
+  });
   const worker = opts.worker ? startWorker(ctx) : null;
   process.stdout.write(`Vigil is serving on ${server.url}${worker ? ' (with its rescoring worker)' : ''}\n`);
   await new Promise<void>((resolve) => {

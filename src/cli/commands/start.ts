@@ -17,7 +17,9 @@ export function register(program: Command) {
       try {
         const any = await ctx.store.db.selectFrom('accounts').select('id').limit(1).execute();
         if (any.length === 0) {
-          process.stdout.write(`Vigil: ${ctx.config.databaseUrl} is empty; loading a demo portfolio (first start only)\n`);
+          process.stdout.write(
+            `Vigil: ${ctx.config.databaseUrl} is empty; loading a demo portfolio (first start only)\n`,
+          );
           const r = await loadDemo(ctx, { say: (l) => process.stdout.write(`  ${l}\n`) });
           process.stdout.write(
             `  done: ${r.accounts} accounts, ${r.usageEvents.toLocaleString('en-US')} usage events, ${r.historyRows.toLocaleString('en-US')} historical scores in ${(r.ms / 1000).toFixed(1)} s\n`,

@@ -20,7 +20,10 @@ export function register(program: Command) {
     )
     .option('--horizon <days>', 'predict churn within this many days', '180')
     .option('--test-months <n>', 'most recent snapshot months held out for evaluation', '12')
-    .option('--l2 <lambda>', 'ridge penalty on standardised coefficients (default: chosen by cross-validation)')
+    .option(
+      '--l2 <lambda>',
+      'ridge penalty on standardised coefficients (default: chosen by cross-validation)',
+    )
     .option('--by <name>', 'recorded as the creator of the proposal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
@@ -81,7 +84,9 @@ export function register(program: Command) {
             pct(r.current.bandChurnRates.find((b) => b.band === band)?.rate),
             pct(r.proposed.bandChurnRates.find((b) => b.band === band)?.rate),
           );
-        out(`  logistic model itself: held-out AUC ${num(r.logisticAuc)}; L2 penalty ${r.l2} (chosen by cross-validation over accounts)`);
+        out(
+          `  logistic model itself: held-out AUC ${num(r.logisticAuc)}; L2 penalty ${r.l2} (chosen by cross-validation over accounts)`,
+        );
         out(
           `  bands: healthy ≥ ${r.bands.current.healthy} → ${r.bands.proposed.healthy}, at-risk ≥ ${r.bands.current.atRisk} → ${r.bands.proposed.atRisk}`,
         );

@@ -102,7 +102,7 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 const timeAt = (day: number, minuteOfDay: number) =>
   `${isoDate(day)}T${pad2(Math.floor(minuteOfDay / 60) % 24)}:${pad2(minuteOfDay % 60)}:00.000Z`;
 const monthOf = (day: number) => isoDate(day).slice(0, 7);
-const clamp = (x: number, lo = 0, hi = 1) => (x < lo ? lo : x > hi ? hi : x);
+const clamp = (x: number, lo = 0, hi = 1) => Math.min(hi, Math.max(lo, x));
 const addMonths = (day: number, months: number) => {
   const d = new Date(day * DAY);
   return Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, d.getUTCDate()) / DAY);

@@ -7,7 +7,14 @@ import { backfillScores } from '../scoring/backfill-scores.ts';
 import { recomputeScores } from '../scoring/recompute-scores.ts';
 import { DEMO_DEFAULTS, generateDemo } from './generate-demo.ts';
 
-export type LoadDemoReport = { accounts: number; usageEvents: number; events: number; scored: number; historyRows: number; ms: number };
+export type LoadDemoReport = {
+  accounts: number;
+  usageEvents: number;
+  events: number;
+  scored: number;
+  historyRows: number;
+  ms: number;
+};
 
 /**
  * First start: generate a demo portfolio, import it, keep a year of monthly
@@ -23,8 +30,14 @@ export async function loadDemo(
   try {
     const accounts = options.accounts ?? DEMO_DEFAULTS.accounts;
     say(`generating a demo portfolio of ${accounts} accounts...`);
-    const gen = await generateDemo({ outDir: dir, accounts, endDate: ctx.clock.now().toISOString().slice(0, 10) });
-    say(`importing ${gen.usageRows.toLocaleString('en-US')} usage events and ${gen.events.toLocaleString('en-US')} other events...`);
+    const gen = await generateDemo({
+      outDir: dir,
+      accounts,
+      endDate: ctx.clock.now().toISOString().slice(0, 10),
+    });
+    say(
+      `importing ${gen.usageRows.toLocaleString('en-US')} usage events and ${gen.events.toLocaleString('en-US')} other events...`,
+    );
     const imp = await importFiles(ctx, { paths: [dir] });
     const asOf = ctx.clock.now().toISOString().slice(0, 10);
     const from = new Date(Date.parse(asOf) - 365 * 86_400_000).toISOString().slice(0, 10);
@@ -32,7 +45,14 @@ export async function loadDemo(
     const hist = await backfillScores(ctx, { from, to: asOf, stepDays: 30 });
     const now = await recomputeScores(ctx, { all: true });
     await ctx.store.db.deleteFrom('dirty_accounts').execute();
-    return { accounts, usageEvents: imp.usageEvents, events: gen.events, scored: now.scored, historyRows: hist.rows, ms: performance.now() - t0 };
+    return {
+      accounts,
+      usageEvents: imp.usageEvents,
+      events: gen.events,
+      scored: now.scored,
+      historyRows: hist.rows,
+      ms: performance.now() - t0,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
