@@ -33,8 +33,20 @@ const B2B_TERMS: [RegExp, number][] = [
  * Text sentiment: VADER's compound score (−1 most negative .. +1 most
  * positive), adjusted by a small B2B lexicon where it matches.
  */
+const MEMO = new Map<string, number>();
+const MEMO_LIMIT = 20_000;
+
 export function textSentiment(text: string): number {
   if (!text.trim()) return 0;
+  const known = MEMO.get(text);
+  if (known !== undefined) return known;
+  const value = score(text);
+  if (MEMO.size >= MEMO_LIMIT) MEMO.clear();
+  MEMO.set(text, value);
+  return value;
+}
+
+function score(text: string): number {
   const base = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
   let domain = 0;
   for (const [re, v] of B2B_TERMS) if (re.test(text)) domain += v;

@@ -1,8 +1,11 @@
 import type { AccountData } from '../data-model/account-data.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
 
+import { dayNumber } from '../import/usage-rollup.ts';
+
 const DAY_MS = 86_400_000;
-export const toDay = (iso: string) => Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY_MS);
+/** Days since 1970 of an ISO date or timestamp (UTC); arithmetic on the characters, no Date parsing (hot path). */
+export const toDay = (iso: string) => dayNumber(iso);
 export const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 /** Days from `iso` to the as-of day (positive = in the past). */
 export const daysAgo = (iso: string, asOfDay: number) => asOfDay - toDay(iso);

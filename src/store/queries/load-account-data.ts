@@ -7,6 +7,8 @@ import type { AccountsTable, ContactsTable, ContractsTable } from '../schema.ts'
 import { loadUsageRollups } from './load-usage.ts';
 
 const DAY = 86_400_000;
+/** Usage signals look back at most 120 days; loading more would only cost time. */
+export const USAGE_LOOKBACK_DAYS = 126;
 const minusDays = (iso: string, days: number) =>
   new Date(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) - days * DAY).toISOString().slice(0, 10);
 
@@ -90,7 +92,7 @@ export async function loadAccountsData(
         .orderBy('time')
         .orderBy('id')
         .execute(),
-      loadUsageRollups(store, ids, from, asOf),
+      loadUsageRollups(store, ids, minusDays(asOf, Math.min(lookbackDays, USAGE_LOOKBACK_DAYS)), asOf),
     ]);
     for (const a of accounts) {
       const u = usage.get(a.id)!;
