@@ -273,8 +273,10 @@ function simulateAccount(i: number, rng: Rng, world: World, sink: DemoSink): num
     type: string,
     properties: Record<string, unknown>,
     contactId?: string,
+    history = false,
   ) => {
-    if (day < windowStart || day > endDay) return;
+    // outside the window only a few historical facts are kept (assignment, goals, first value)
+    if ((day < windowStart && !history) || day > endDay) return;
     eventSeq++;
     sink.event(monthOf(day), {
       id: `${id}-e${eventSeq}`,
@@ -297,11 +299,29 @@ function simulateAccount(i: number, rng: Rng, world: World, sink: DemoSink): num
   const ttv = Math.round(rng.logUniform(14, 120) * (1.6 - base));
   let lastCsmSentiment = -999;
 
-  ev(created, 600, 'csm_assigned', { csm: owner });
-  ev(created + 3, 660, 'goal_set', {
-    goal: rng.pick(['cut reporting time by 50%', 'one source of truth for ops', 'reduce late deliveries']),
-    metric: 'hours_saved',
-  });
+  ev(created, 600, 'csm_assigned', { csm: owner }, undefined, true);
+  ev(
+    created + 3,
+    660,
+    'goal_set',
+    {
+      goal: rng.pick(['cut reporting time by 50%', 'one source of truth for ops', 'reduce late deliveries']),
+      metric: 'hours_saved',
+    },
+    undefined,
+    true,
+  );
+  if (created + ttv < windowStart) {
+    valueDay = created + ttv;
+    ev(
+      valueDay,
+      720,
+      'value_milestone',
+      { milestone: 'first-automated-report', description: 'First report automated end to end' },
+      undefined,
+      true,
+    );
+  }
 
   // month loop from the first month we simulate (12 months before the window, for renewal history)
   const simStart = monthStart(Math.max(created, windowStart - 400));
@@ -346,6 +366,40 @@ function simulateAccount(i: number, rng: Rng, world: World, sink: DemoSink): num
       churnedAt: null,
       reason: null,
     });
+
+  // terms that ended before the simulation starts were renewed (the account is still a customer then)
+  while (termEnd < simStart) {
+    for (const c of contractRows) if (c.end === termEnd) c.status = 'renewed';
+    const start = termEnd + 1;
+    termEnd = addMonths(start, termMonths) - 1;
+    termIndex++;
+    contractArr = Math.round((contractArr * 1.03) / 100) * 100;
+    contractRows.push({
+      id: `${id}-t${termIndex + 1}`,
+      start,
+      end: termEnd,
+      arr: contractArr,
+      seats: contractSeats,
+      plan,
+      products: 'core',
+      status: 'active',
+      churnedAt: null,
+      reason: null,
+    });
+    if (hasAddOn)
+      contractRows.push({
+        id: `${id}-addon-t${termIndex + 1}`,
+        start,
+        end: termEnd,
+        arr: addOnArr,
+        seats: 0,
+        plan: 'add-on',
+        products: 'forecasting',
+        status: 'active',
+        churnedAt: null,
+        reason: null,
+      });
+  }
 
   let active = true;
   while (month <= endDay) {

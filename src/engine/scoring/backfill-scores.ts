@@ -1,5 +1,5 @@
 import { computeScore } from '../../core/scoring/compute-score.ts';
-import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import { loadAccountsData, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
 import type { EngineContext } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
 
@@ -36,11 +36,13 @@ export async function backfillScores(
   for (let i = 0; i < ids.length; i += 100) {
     const batch = ids.slice(i, i + 100);
     // load once up to the last date; each as-of ignores later data
+    const rangeDays = Math.ceil((Date.parse(options.to) - Date.parse(options.from)) / 86_400_000);
     const data = await loadAccountsData(
       store,
       batch,
       dates[dates.length - 1]!,
-      active.model.lookbackDays + (Date.parse(options.to) - Date.parse(options.from)) / 86_400_000,
+      active.model.lookbackDays + rangeDays,
+      USAGE_LOOKBACK_DAYS + rangeDays,
     );
     const values: {
       account_id: string;

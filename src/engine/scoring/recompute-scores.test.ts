@@ -112,4 +112,22 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
     const early = scored.filter((s) => s.as_of < (starts.get(s.account_id) ?? ''));
     expect(early).toEqual([]);
   });
+
+  it('a backfilled score equals scoring that date on its own (history sees the data it would have seen)', async () => {
+    const { computeScore } = await import('../../core/scoring/compute-score.ts');
+    const { loadAccountData } = await import('../../store/queries/load-account-data.ts');
+    const model = await getActiveModel(store);
+    const rows = await store.db
+      .selectFrom('scores')
+      .select(['account_id', 'as_of', 'score'])
+      .where('as_of', 'in', ['2026-02-01', '2026-04-02'])
+      .orderBy('account_id')
+      .limit(8)
+      .execute();
+    expect(rows.length).toBeGreaterThan(3);
+    for (const r of rows) {
+      const data = await loadAccountData(store, r.account_id, r.as_of, model.model.lookbackDays);
+      expect(computeScore(data, model.model, r.as_of).score).toBe(Number(r.score));
+    }
+  });
 });

@@ -59,6 +59,8 @@ export async function loadAccountsData(
   accountIds: string[],
   asOf: string,
   lookbackDays = 400,
+  /** Usage is loaded for fewer days than events (signals look back at most ~4 months); more when scoring a range. */
+  usageLookbackDays = USAGE_LOOKBACK_DAYS,
 ): Promise<Map<string, AccountData>> {
   const out = new Map<string, AccountData>();
   if (accountIds.length === 0) return out;
@@ -92,7 +94,7 @@ export async function loadAccountsData(
         .orderBy('time')
         .orderBy('id')
         .execute(),
-      loadUsageRollups(store, ids, minusDays(asOf, Math.min(lookbackDays, USAGE_LOOKBACK_DAYS)), asOf),
+      loadUsageRollups(store, ids, minusDays(asOf, Math.min(lookbackDays, usageLookbackDays)), asOf),
     ]);
     for (const a of accounts) {
       const u = usage.get(a.id)!;

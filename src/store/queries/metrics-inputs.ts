@@ -1,0 +1,75 @@
+import type { Contract } from '../../core/data-model/entities.ts';
+import type { Band } from '../../core/scoring/score-result.ts';
+import { toDay } from '../../core/signals/signal-helpers.ts';
+import type { Store } from '../database.ts';
+import { toContract } from './load-account-data.ts';
+
+export type MetricsScope = { segment?: string | undefined; owner?: string | undefined };
+
+/** Contracts of the accounts in scope (a segment and/or an owner). */
+export async function listScopedContracts(store: Store, scope: MetricsScope): Promise<Contract[]> {
+  let q = store.db
+    .selectFrom('contracts as c')
+    .innerJoin('accounts as a', 'a.id', 'c.account_id')
+    .selectAll('c');
+  if (scope.segment) q = q.where('a.segment', '=', scope.segment);
+  if (scope.owner) q = q.where('a.owner', '=', scope.owner);
+  return (await q.execute()).map(toContract);
+}
+
+/** Days each account reached a value milestone. */
+export async function listValueMilestoneDays(store: Store): Promise<Map<string, number[]>> {
+  const rows = await store.db
+    .selectFrom('events')
+    .select(['account_id', 'time'])
+    .where('type', '=', 'value_milestone')
+    .execute();
+  const out = new Map<string, number[]>();
+  for (const r of rows) out.set(r.account_id, [...(out.get(r.account_id) ?? []), toDay(r.time)]);
+  return out;
+}
+
+/** Failed payments and when (if ever) that invoice was paid. */
+export async function listFailedPayments(
+  store: Store,
+): Promise<Map<string, { failedDay: number; paidDay: number | null }[]>> {
+  const rows = await store.db
+    .selectFrom('events')
+    .select(['account_id', 'type', 'time', 'properties'])
+    .where('type', 'in', ['payment_failed', 'invoice_paid'])
+    .orderBy('time')
+    .execute();
+  const out = new Map<string, { failedDay: number; paidDay: number | null; invoice: string | null }[]>();
+  for (const r of rows) {
+    const p = JSON.parse(r.properties) as { invoiceId?: string };
+    const list = out.get(r.account_id) ?? [];
+    if (r.type === 'payment_failed')
+      list.push({ failedDay: toDay(r.time), paidDay: null, invoice: p.invoiceId ?? null });
+    else
+      for (const f of list)
+        if (f.paidDay === null && (f.invoice === null || f.invoice === p.invoiceId))
+          f.paidDay = toDay(r.time);
+    out.set(r.account_id, list);
+  }
+  return new Map([...out].map(([k, v]) => [k, v.map(({ failedDay, paidDay }) => ({ failedDay, paidDay }))]));
+}
+
+/**
+ * Each account's band on a date: its latest stored score in the 120 days up
+ * to it (any model version), else — when history starts just after — its
+ * first score within the following 31 days.
+ */
+export async function bandsAt(store: Store, date: string): Promise<Map<string, Band>> {
+  const shift = (days: number) => new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+  const rows = await store.db
+    .selectFrom('scores as s')
+    .select(['s.account_id', 's.band', 's.as_of'])
+    .where('s.as_of', '<=', shift(31))
+    .where('s.as_of', '>=', shift(-120))
+    .orderBy('s.as_of')
+    .execute();
+  const out = new Map<string, Band>();
+  for (const r of rows) if (r.as_of <= date) out.set(r.account_id, r.band as Band);
+  for (const r of rows) if (r.as_of > date && !out.has(r.account_id)) out.set(r.account_id, r.band as Band);
+  return out;
+}
