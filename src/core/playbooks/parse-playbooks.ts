@@ -1,0 +1,148 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { type Playbook, playbookSchema } from './playbook-schema.ts';
+
+/** One problem in a playbook document, placed where a person can find it. */
+export type PlaybookDocumentError = {
+  /** 1-based line and column in the document (the nearest enclosing node when the field is missing). */
+  line: number;
+  column: number;
+  /** Dotted path of the field, e.g. `playbooks[1].trigger.band`. */
+  field: string;
+  message: string;
+};
+
+export type ParsePlaybooksResult =
+  | { ok: true; playbooks: Playbook[] }
+  | { ok: false; errors: PlaybookDocumentError[] };
+
+export type ParsePlaybooksOptions = {
+  /** Ids that `enroll` may refer to besides the document's own (e.g. stored playbooks). */
+  knownIds?: Iterable<string>;
+};
+
+const fieldOf = (path: (string | number)[]) =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : String(p)), '') ||
+  '(document)';
+
+/**
+ * Parses a YAML or JSON playbook document: one playbook, a list of them, or
+ * `{ playbooks: [...] }`. Every error names the line and the field, because a
+ * person edits these files by hand and "invalid document" helps nobody.
+ */
+export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}): ParsePlaybooksResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0)
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({
+        ...at(e.pos[0]),
+        field: '(syntax)',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    };
+
+  const root: unknown = doc.toJS();
+  let prefix: (string | number)[];
+  let items: unknown[];
+  if (Array.isArray(root)) {
+    prefix = [];
+    items = root;
+  } else if (root && typeof root === 'object' && 'playbooks' in root) {
+    const list = (root as { playbooks: unknown }).playbooks;
+    if (!Array.isArray(list))
+      return {
+        ok: false,
+        errors: [{ ...locate(['playbooks']), field: 'playbooks', message: 'must be a list' }],
+      };
+    prefix = ['playbooks'];
+    items = list;
+  } else if (root && typeof root === 'object') {
+    prefix = [];
+    items = [root];
+  } else {
+    return {
+      ok: false,
+      errors: [
+        { line: 1, column: 1, field: '(document)', message: 'expected a playbook or a list of playbooks' },
+      ],
+    };
+  }
+
+  function locate(path: (string | number)[]): { line: number; column: number } {
+    // walk up to the deepest node that exists (a missing field is reported at its parent)
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return at(node.range[0]);
+    }
+    return { line: 1, column: 1 };
+  }
+  // a key's own position reads better than its value's for "unknown key" errors
+  function locateKey(path: (string | number)[], key: string): { line: number; column: number } {
+    const parent = doc.getIn(path, true) as { items?: { key: unknown }[] } | undefined;
+    const pair = parent?.items?.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+    if (pair && isNode(pair.key) && pair.key.range) return at(pair.key.range[0]);
+    return locate(path);
+  }
+
+  const errors: PlaybookDocumentError[] = [];
+  const playbooks: Playbook[] = [];
+  items.forEach((item, i) => {
+    const base = [...prefix, i];
+    const parsed = playbookSchema.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = [...base, ...(issue.path as (string | number)[])];
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys)
+            errors.push({
+              ...locateKey(path, key),
+              field: fieldOf([...path, key]),
+              message: `unknown field "${key}"`,
+            });
+          continue;
+        }
+        errors.push({ ...locate(path), field: fieldOf(path), message: issue.message });
+      }
+      return;
+    }
+    playbooks.push(parsed.data);
+  });
+
+  const seen = new Map<string, number>();
+  playbooks.forEach((p, i) => {
+    if (seen.has(p.id))
+      errors.push({
+        ...locate([...prefix, i, 'id']),
+        field: fieldOf([...prefix, i, 'id']),
+        message: `duplicate playbook id "${p.id}"`,
+      });
+    seen.set(p.id, i);
+  });
+  if (errors.length === 0) {
+    const known = new Set([...seen.keys(), ...(options.knownIds ?? [])]);
+    playbooks.forEach((p, i) => {
+      p.actions.forEach((a, j) => {
+        if (a.type === 'enroll' && !known.has(a.playbookId)) {
+          const path = [...prefix, i, 'actions', j, 'playbookId'];
+          errors.push({
+            ...locate(path),
+            field: fieldOf(path),
+            message: `unknown playbook "${a.playbookId}"`,
+          });
+        }
+      });
+    });
+  }
+  return errors.length > 0
+    ? { ok: false, errors: errors.sort((a, b) => a.line - b.line) }
+    : { ok: true, playbooks };
+}
+
+/** "line 7, playbooks[0].trigger.band: Invalid option ..." — one per error, for CLI and API messages. */
+export const formatPlaybookErrors = (errors: PlaybookDocumentError[], source = '') =>
+  errors.map((e) => `${source ? `${source}:` : ''}${e.line}:${e.column} ${e.field}: ${e.message}`).join('\n');

@@ -1,0 +1,128 @@
+import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
+import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
+import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
+import type { Playbook } from '../../core/playbooks/playbook-schema.ts';
+import type { ScoreChange } from '../../core/playbooks/score-change.ts';
+import type { Store } from '../../store/database.ts';
+import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import { findTopQuartileScore } from './top-quartile-score.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Loads what the triggers and conditions of `playbooks` need for the changed
+ * accounts: account facts (segment, owner, the owner's manager, ARR and
+ * renewal of the terms in force, tags), recent score history (only if a
+ * score_dropped trigger needs it) and expansion evidence (only if an
+ * expansion_ready trigger needs it, and only for top-quartile accounts).
+ */
+export async function loadPlaybookSubjects(
+  store: Store,
+  changes: readonly ScoreChange[],
+  playbooks: readonly Playbook[],
+  asOf: string,
+): Promise<PlaybookSubject[]> {
+  if (changes.length === 0) return [];
+  const ids = [...new Set(changes.map((c) => c.accountId))];
+  const day = asOf.slice(0, 10);
+  const accounts = new Map<string, PlaybookAccount>();
+  const history = new Map<string, { asOf: string; score: number }[]>();
+  const enabled = playbooks.filter((p) => p.enabled);
+  const historyDays = Math.max(
+    0,
+    ...enabled.map((p) => (p.trigger.type === 'score_dropped' ? p.trigger.withinDays : 0)),
+  );
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const [rows, contracts] = await Promise.all([
+      store.db
+        .selectFrom('accounts')
+        .select(['id', 'name', 'segment', 'owner', 'tags'])
+        .where('id', 'in', chunk)
+        .execute(),
+      store.db
+        .selectFrom('contracts')
+        .select(['account_id', 'arr', 'end_date', 'start_date', 'status'])
+        .where('account_id', 'in', chunk)
+        .execute(),
+    ]);
+    const owners = [...new Set(rows.map((r) => r.owner).filter((o): o is string => o !== null))];
+    const managers = new Map<string, string | null>();
+    if (owners.length > 0)
+      for (const u of await store.db
+        .selectFrom('users')
+        .select(['id', 'manager_id'])
+        .where('id', 'in', owners)
+        .execute())
+        managers.set(u.id, u.manager_id);
+    const terms = new Map<string, { arr: number; renewal: string | null }>();
+    for (const c of contracts) {
+      if (c.status === 'churned' || c.start_date > day || c.end_date < day) continue;
+      const t = terms.get(c.account_id) ?? { arr: 0, renewal: null };
+      t.arr += Number(c.arr);
+      t.renewal = t.renewal === null || c.end_date < t.renewal ? c.end_date : t.renewal;
+      terms.set(c.account_id, t);
+    }
+    for (const r of rows) {
+      const t = terms.get(r.id);
+      accounts.set(r.id, {
+        id: r.id,
+        name: r.name,
+        segment: r.segment,
+        owner: r.owner,
+        manager: r.owner ? (managers.get(r.owner) ?? null) : null,
+        arr: t?.arr ?? 0,
+        tags: JSON.parse(r.tags || '[]') as string[],
+        renewalDate: t?.renewal ?? null,
+      });
+    }
+    if (historyDays > 0) {
+      const from = new Date(Date.parse(asOf) - historyDays * DAY).toISOString().slice(0, 10);
+      const hist = await store.db
+        .selectFrom('scores')
+        .select(['account_id', 'as_of', 'score'])
+        .where('account_id', 'in', chunk)
+        .where('as_of', '>=', from)
+        .execute();
+      for (const h of hist) {
+        const list = history.get(h.account_id) ?? [];
+        list.push({ asOf: h.as_of, score: Number(h.score) });
+        history.set(h.account_id, list);
+      }
+    }
+  }
+
+  const expansion = new Map<string, ExpansionOpportunity | null>();
+  if (enabled.some((p) => p.trigger.type === 'expansion_ready')) {
+    const cutoff = await findTopQuartileScore(store);
+    const candidates = changes.filter(
+      (c) => cutoff !== null && (c.current.override?.score ?? c.current.score) >= cutoff,
+    );
+    const data = await loadAccountsData(
+      store,
+      candidates.map((c) => c.accountId),
+      day,
+      200,
+    );
+    for (const c of candidates) {
+      const d = data.get(c.accountId);
+      if (!d || cutoff === null) continue;
+      expansion.set(
+        c.accountId,
+        computeExpansionOpportunity(
+          expansionInputFromData(d, day, c.current.override?.score ?? c.current.score, cutoff),
+        ),
+      );
+    }
+  }
+
+  const out: PlaybookSubject[] = [];
+  for (const change of changes) {
+    const account = accounts.get(change.accountId);
+    if (!account) continue; // deleted since it was scored
+    // the history must not contain the score being judged, or a drop would be compared with itself
+    const own = (history.get(change.accountId) ?? []).filter((h) => h.asOf < change.current.asOf);
+    out.push({ change, account, history: own, expansion: expansion.get(change.accountId) ?? null });
+  }
+  return out;
+}

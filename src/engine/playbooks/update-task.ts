@@ -1,0 +1,89 @@
+import { AppError } from '../../core/errors.ts';
+import type { EngineContext } from '../context.ts';
+import { TASK_STATUSES, type Task, type TaskStatus, toTask } from './task-view.ts';
+
+export type UpdateTaskOptions = {
+  status: TaskStatus;
+  /** Required to dismiss: why the task is not worth doing (it teaches the playbook owner). */
+  reason?: string;
+  /** For snoozed: until when (ISO date or time). Default: 7 days. */
+  snoozedUntil?: string;
+  actor: string;
+};
+
+const DAY = 86_400_000;
+
+/** Changes a task's status; every change is written to the audit log with who and why. */
+export async function updateTask(ctx: EngineContext, id: string, options: UpdateTaskOptions): Promise<Task> {
+  if (!TASK_STATUSES.includes(options.status))
+    throw new AppError('BAD_INPUT', `status must be one of ${TASK_STATUSES.join(', ')}`);
+  if (options.status === 'dismissed' && !options.reason?.trim())
+    throw new AppError('BAD_INPUT', 'dismissing a task needs a reason');
+  const now = ctx.clock.now().toISOString();
+  let snoozedUntil: string | null = null;
+  if (options.status === 'snoozed') {
+    const t = options.snoozedUntil ? Date.parse(options.snoozedUntil) : Date.parse(now) + 7 * DAY;
+    if (!Number.isFinite(t))
+      throw new AppError('BAD_INPUT', `snoozedUntil "${options.snoozedUntil}" is not a date`);
+    if (t <= Date.parse(now)) throw new AppError('BAD_INPUT', 'snoozedUntil must be in the future');
+    snoozedUntil = new Date(t).toISOString();
+  }
+  const updated = await ctx.store.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new AppError('NOT_FOUND', `task ${id} not found`);
+    if (before.status === options.status && options.status !== 'snoozed') return before;
+    // reopening must not create a second open task for the same condition
+    if (
+      (options.status === 'open' || options.status === 'snoozed') &&
+      before.status !== 'open' &&
+      before.status !== 'snoozed' &&
+      before.dedupe_key
+    ) {
+      const other = await trx
+        .selectFrom('tasks')
+        .select('id')
+        .where('dedupe_key', '=', before.dedupe_key)
+        .where('status', 'in', ['open', 'snoozed'])
+        .where('id', '!=', id)
+        .executeTakeFirst();
+      if (other) throw new AppError('CONFLICT', `task ${other.id} is already open for the same condition`);
+    }
+    const closed = options.status === 'done' || options.status === 'dismissed';
+    await trx
+      .updateTable('tasks')
+      .set({
+        status: options.status,
+        reason: options.reason ?? (closed ? before.reason : null),
+        snoozed_until: snoozedUntil,
+        updated_at: now,
+        closed_at: closed ? now : null,
+      })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('audit_log')
+      .values({
+        at: now,
+        actor: options.actor,
+        action: `task.${options.status === 'open' ? 'reopen' : options.status}`,
+        target: `task:${id}`,
+        details: JSON.stringify({
+          from: before.status,
+          to: options.status,
+          reason: options.reason ?? null,
+          snoozedUntil,
+        }),
+      })
+      .execute();
+    return trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  });
+  const task = toTask(updated);
+  ctx.bus.emit('task-changed', {
+    taskId: task.id,
+    accountId: task.accountId,
+    owner: task.owner,
+    status: task.status,
+    title: task.title,
+  });
+  return task;
+}
