@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { startServer } from '../../api/start-server.ts';
 import { createContext, type EngineContext } from '../../engine/context.ts';
+import { attachPlaybooks } from '../../engine/playbooks/attach-playbooks.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
 
 export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
@@ -22,6 +23,8 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
     webRoot: WEB_ROOT,
   });
   const worker = opts.worker ? startWorker(ctx) : null;
+  // score changes run through the playbooks (tasks, routing, notifications) within seconds
+  const playbooks = opts.worker ? attachPlaybooks(ctx) : null;
   process.stdout.write(`Vigil is serving on ${server.url}${worker ? ' (with its rescoring worker)' : ''}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -30,6 +33,8 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   });
   process.stdout.write('stopping...\n');
   await worker?.stop();
+  await playbooks?.idle();
+  playbooks?.detach();
   await server.close();
 }
 
