@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { fitSignalChurnModel, predictSignalChurn, type SignalTrainingRow } from './fit-signal-churn-model.ts';
+import { sigmoid } from './logistic-regression.ts';
+import { createPrng } from './prng.ts';
+import { computeRocAuc } from './roc-auc.ts';
+
+/**
+ * Planted truth: churn log-odds fall with `usage` (strong) and `nps` (weaker); `noise` has no
+ * effect; `backwards` is scored so that a high sub-score means MORE churn (a mis-specified signal);
+ * `sparse` is informative but present in only 30% of rows.
+ */
+function snapshots(n: number, seed: number): SignalTrainingRow[] {
+  const prng = createPrng(seed);
+  return Array.from({ length: n }, () => {
+    const usage = prng.next() * 100;
+    const nps = prng.next() * 100;
+    const noise = prng.next() * 100;
+    const backwards = prng.next() * 100;
+    const sparse = prng.next() * 100;
+    const hasSparse = prng.next() < 0.3;
+    const e =
+      1.5 - 0.05 * usage - 0.02 * nps + 0.015 * backwards - (hasSparse ? 0.02 * (sparse - 50) : 0) - 1;
+    return {
+      subScores: { usage, nps, noise, backwards, sparse: hasSparse ? sparse : null },
+      label: prng.next() < sigmoid(e) ? 1 : 0,
+    };
+  });
+}
+
+const SIGNALS = ['usage', 'nps', 'noise', 'backwards', 'sparse', 'never-present'];
+
+describe('fitSignalChurnModel', () => {
+  const train = snapshots(20000, 1);
+  const test = snapshots(8000, 2);
+  const m = fitSignalChurnModel(train, SIGNALS);
+
+  it('weights informative signals by strength and drops flat, backwards and absent ones', () => {
+    expect(Object.keys(m.proposal.weights).sort()).toEqual(['nps', 'sparse', 'usage']);
+    const w = m.proposal.weights;
+    expect(w.usage as number).toBeGreaterThan(w.nps as number);
+    expect(Object.values(w).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const reasons = Object.fromEntries(m.proposal.dropped.map((d) => [d.signalId, d.reason]));
+    expect(reasons).toEqual({ noise: 'no-signal', backwards: 'wrong-sign', 'never-present': 'no-signal' });
+  });
+
+  it('recovers the planted ratio of the two main effects', () => {
+    // True raw coefficients −0.05 and −0.02: weight ratio 2.5.
+    const ratio = (m.proposal.weights.usage as number) / (m.proposal.weights.nps as number);
+    expect(ratio).toBeGreaterThan(2);
+    expect(ratio).toBeLessThan(3.1);
+  });
+
+  it('predicts churn on held-out snapshots', () => {
+    const p = test.map((r) => predictSignalChurn(m, r.subScores));
+    expect(
+      computeRocAuc(
+        p,
+        test.map((r) => r.label),
+      ) as number,
+    ).toBeGreaterThan(0.75);
+  });
+
+  it('records coverage and fills missing values with the training mean', () => {
+    const j = m.signalIds.indexOf('sparse');
+    expect(m.coverage[j] as number).toBeGreaterThan(0.25);
+    expect(m.coverage[j] as number).toBeLessThan(0.35);
+    expect(m.fillValues[j] as number).toBeGreaterThan(45);
+    expect(m.fillValues[j] as number).toBeLessThan(55);
+    const base = { usage: 50, nps: 50, noise: 50, backwards: 50 };
+    expect(predictSignalChurn(m, { ...base, sparse: null })).toBeCloseTo(
+      predictSignalChurn(m, { ...base, sparse: m.fillValues[j] as number }),
+      12,
+    );
+  });
+
+  it('keeps only right-signed signals after refitting, with the penalty chosen by grouped cross-validation', () => {
+    const grouped = train.map((r, i) => ({ ...r, group: `acct-${i % 400}` }));
+    const g = fitSignalChurnModel(grouped, SIGNALS, { l2Candidates: [0.1, 10, 10000] });
+    expect(g.l2Search.map((s) => s.l2)).toEqual([0.1, 10, 10000]);
+    expect(g.l2Search.every((s) => s.auc !== null && s.auc > 0.6)).toBe(true);
+    // An enormous penalty flattens the ranking less well than a moderate one.
+    expect(g.l2).not.toBe(10000);
+    for (const b of g.logistic.standardizedCoefficients) expect(b).toBeLessThan(0);
+    expect(g.signalIds).not.toContain('backwards');
+  });
+
+  it('needs both outcomes', () => {
+    expect(() =>
+      fitSignalChurnModel(
+        train.map((r) => ({ ...r, label: 0 as const })),
+        SIGNALS,
+      ),
+    ).toThrow(/both/);
+    expect(() => fitSignalChurnModel([], SIGNALS)).toThrow(/no training/);
+  });
+});

@@ -1,0 +1,212 @@
+import { AppError } from '../errors.ts';
+import {
+  fitLogisticRegression,
+  type LogisticModel,
+  predictProbabilities,
+  sigmoid,
+} from './logistic-regression.ts';
+import { createPrng, shuffled } from './prng.ts';
+import {
+  type DroppedSignal,
+  type ProposedWeights,
+  type ProposeWeightsOptions,
+  proposeWeights,
+} from './propose-weights.ts';
+import { computeRocAuc } from './roc-auc.ts';
+
+export type SignalTrainingRow = {
+  /** signalId → sub-score 0–100, or null when the signal had no data on that date. */
+  subScores: Readonly<Record<string, number | null | undefined>>;
+  label: 0 | 1;
+  /** Rows of one group (an account) stay in one cross-validation fold. */
+  group?: string;
+};
+
+export type SignalChurnModel = {
+  signalIds: string[];
+  /** Mean of each sub-score where present: the value a missing sub-score is taken to have. */
+  fillValues: number[];
+  /** Share of training rows where each signal had data. */
+  coverage: number[];
+  logistic: LogisticModel;
+  proposal: ProposedWeights;
+  /** The L2 penalty used, and the cross-validated AUC of each candidate when it was chosen. */
+  l2: number;
+  l2Search: { l2: number; auc: number | null }[];
+};
+
+export type FitSignalChurnModelOptions = {
+  /** Fixed penalty; when absent it is chosen by account-grouped cross-validation. */
+  l2?: number;
+  l2Candidates?: readonly number[];
+  folds?: number;
+  seed?: number;
+} & ProposeWeightsOptions;
+
+type Column = { id: string; mean: number; sd: number; coverage: number };
+
+function design(rows: readonly SignalTrainingRow[], columns: readonly Column[]): Float64Array {
+  const d = columns.length;
+  const x = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    columns.forEach((c, j) => {
+      const v = r.subScores[c.id];
+      x[i * d + j] = typeof v === 'number' && Number.isFinite(v) ? v : c.mean;
+    });
+  });
+  return x;
+}
+
+function fitColumns(
+  rows: readonly SignalTrainingRow[],
+  columns: readonly Column[],
+  l2: number,
+): LogisticModel {
+  return fitLogisticRegression(
+    design(rows, columns),
+    Float64Array.from(rows, (r) => r.label),
+    columns.map((c) => c.id),
+    // Scale by the SD of observed values: a mostly-missing signal is penalised like any other
+    // instead of escaping the penalty through the tiny SD that imputation gives it.
+    { l2, scaling: { means: columns.map((c) => c.mean), scales: columns.map((c) => c.sd) } },
+  );
+}
+
+/**
+ * Cross-validated AUC with folds made of whole groups (accounts), so no account is in both parts.
+ * AUC is computed within each fold and averaged by fold size: pooling out-of-fold predictions
+ * would rank folds against each other by their base rates and can score a good model below 0.5.
+ */
+function crossValidatedAuc(rows: readonly SignalTrainingRow[], columns: readonly Column[], l2: number, folds: number, seed: number) {
+  const groups = [...new Set(rows.map((r, i) => r.group ?? String(i)))].sort();
+  const foldOf = new Map(shuffled(groups, createPrng(seed)).map((g, i) => [g, i % folds]));
+  let weighted = 0;
+  let weight = 0;
+  for (let f = 0; f < folds; f++) {
+    const trainRows = rows.filter((r, i) => foldOf.get(r.group ?? String(i)) !== f);
+    const testRows = rows.filter((r, i) => foldOf.get(r.group ?? String(i)) === f);
+    const pos = trainRows.reduce((s, r) => s + r.label, 0);
+    if (testRows.length === 0 || pos === 0 || pos === trainRows.length) continue;
+    const m = fitColumns(trainRows, columns, l2);
+    const auc = computeRocAuc(
+      predictProbabilities(m, design(testRows, columns)),
+      testRows.map((r) => r.label),
+    );
+    if (auc === null) continue;
+    weighted += auc * testRows.length;
+    weight += testRows.length;
+  }
+  return weight > 0 ? weighted / weight : null;
+}
+
+/**
+ * The learning baseline: L2 logistic regression of "churned within the horizon" on the signal
+ * sub-scores, then the coefficients turned into proposed health-model weights.
+ *
+ * Signals that predict churn backwards or not at all are removed and the model refitted until
+ * every remaining signal points the expected way (a backward elimination), so the proposed
+ * weights come from one consistent fit. The penalty is chosen by cross-validation over accounts
+ * within the fit period only.
+ */
+export function fitSignalChurnModel(
+  rows: readonly SignalTrainingRow[],
+  signalIds: readonly string[],
+  options: FitSignalChurnModelOptions = {},
+): SignalChurnModel {
+  if (rows.length === 0) throw new AppError('PRECONDITION_FAILED', 'no training snapshots');
+  const positives = rows.reduce((s, r) => s + r.label, 0);
+  if (positives === 0 || positives === rows.length)
+    throw new AppError('PRECONDITION_FAILED', 'training snapshots need both churned and retained accounts');
+  const minEffectShare = options.minEffect ?? 0.05;
+  const dropped: DroppedSignal[] = [];
+  let columns: Column[] = [];
+  for (const id of signalIds) {
+    let sum = 0;
+    let sq = 0;
+    let count = 0;
+    for (const r of rows) {
+      const v = r.subScores[id];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        sum += v;
+        sq += v * v;
+        count++;
+      }
+    }
+    const mean = count > 0 ? sum / count : 0;
+    const sd = count > 0 ? Math.sqrt(Math.max(0, sq / count - mean * mean)) : 0;
+    if (count === 0 || sd < 1e-9)
+      dropped.push({ signalId: id, reason: 'no-signal', standardizedCoefficient: 0 });
+    else columns.push({ id, mean, sd, coverage: count / rows.length });
+  }
+  if (columns.length === 0)
+    throw new AppError('PRECONDITION_FAILED', 'no signal varies in the training snapshots');
+
+  const folds = options.folds ?? 5;
+  const seed = options.seed ?? 17;
+  let l2 = options.l2 ?? 1;
+  const l2Search: { l2: number; auc: number | null }[] = [];
+  if (options.l2 === undefined) {
+    let best = -1;
+    for (const candidate of options.l2Candidates ?? [1, 10, 30, 100, 300, 1000]) {
+      const auc = crossValidatedAuc(rows, columns, candidate, folds, seed);
+      l2Search.push({ l2: candidate, auc });
+      if (auc !== null && auc > best + 1e-9) {
+        best = auc;
+        l2 = candidate;
+      }
+    }
+  }
+
+  let logistic = fitColumns(rows, columns, l2);
+  for (let round = 0; round < signalIds.length; round++) {
+    const strongest = Math.max(0, ...logistic.standardizedCoefficients.map((b) => -b));
+    const minEffect = minEffectShare * strongest;
+    const out = columns.filter((_, j) => {
+      const b = logistic.standardizedCoefficients[j] as number;
+      return b > 0 || Math.abs(b) < minEffect;
+    });
+    if (out.length === 0 || out.length === columns.length) break;
+    for (const c of out) {
+      const b = logistic.standardizedCoefficients[columns.indexOf(c)] as number;
+      dropped.push({
+        signalId: c.id,
+        reason: Math.abs(b) < minEffect ? 'no-signal' : 'wrong-sign',
+        standardizedCoefficient: b,
+      });
+    }
+    columns = columns.filter((c) => !out.includes(c));
+    logistic = fitColumns(rows, columns, l2);
+  }
+  const proposal = proposeWeights(
+    columns.map((c, j) => ({
+      signalId: c.id,
+      coefficient: logistic.coefficients[j] as number,
+      standardizedCoefficient: logistic.standardizedCoefficients[j] as number,
+    })),
+    options,
+  );
+  proposal.dropped.unshift(...dropped);
+  return {
+    signalIds: columns.map((c) => c.id),
+    fillValues: columns.map((c) => c.mean),
+    coverage: columns.map((c) => c.coverage),
+    logistic,
+    proposal,
+    l2,
+    l2Search,
+  };
+}
+
+/** Churn probability of one snapshot under the fitted signal model (missing sub-scores filled). */
+export function predictSignalChurn(
+  model: SignalChurnModel,
+  subScores: SignalTrainingRow['subScores'],
+): number {
+  let e = model.logistic.intercept;
+  model.signalIds.forEach((id, j) => {
+    const v = subScores[id];
+    const x = typeof v === 'number' && Number.isFinite(v) ? v : (model.fillValues[j] as number);
+    e += (model.logistic.coefficients[j] as number) * x;
+  });
+  return sigmoid(e);
+}

@@ -1,0 +1,49 @@
+import { AppError } from '../../core/errors.ts';
+import { type DocumentChange, diffDocuments } from '../../core/learning/diff-documents.ts';
+import { findModelRow, type ModelRow } from '../../store/queries/learning/model-rows.ts';
+import type { EngineContext } from '../context.ts';
+import { SCORING } from './scoring-port.ts';
+
+export type ModelDiff = {
+  a: { version: number; name: string; status: string };
+  b: { version: number; name: string; status: string };
+  changes: DocumentChange[];
+  /** Backtests stored with each model (a trained model stores proposed vs the model it challenged). */
+  backtests: { a: unknown; b: unknown };
+};
+
+/** Version 0 is the built-in default model, which a fresh install scores with before any version is stored. */
+async function findModelOrDefault(ctx: EngineContext, version: number): Promise<ModelRow | null> {
+  if (version !== 0) return findModelRow(ctx.store, version);
+  return {
+    version: 0,
+    name: 'built-in default',
+    status: 'built-in',
+    document: JSON.stringify(SCORING.defaultModel()),
+    created_at: '',
+    created_by: null,
+    approved_at: null,
+    approved_by: null,
+    notes: null,
+    backtest: null,
+  };
+}
+
+/** Proposed vs current, side by side: every changed setting (weights first) and both backtests. */
+export async function diffModels(ctx: EngineContext, a: number, b: number): Promise<ModelDiff> {
+  const [ra, rb] = await Promise.all([findModelOrDefault(ctx, a), findModelOrDefault(ctx, b)]);
+  if (!ra) throw new AppError('NOT_FOUND', `model version ${a} does not exist`);
+  if (!rb) throw new AppError('NOT_FOUND', `model version ${b} does not exist`);
+  const changes = diffDocuments(JSON.parse(ra.document), JSON.parse(rb.document));
+  const isWeight = (c: DocumentChange) => /weight/i.test(c.path);
+  changes.sort((x, y) => Number(isWeight(y)) - Number(isWeight(x)) || (x.path < y.path ? -1 : 1));
+  return {
+    a: { version: ra.version, name: ra.name, status: ra.status },
+    b: { version: rb.version, name: rb.name, status: rb.status },
+    changes,
+    backtests: {
+      a: ra.backtest ? JSON.parse(ra.backtest) : null,
+      b: rb.backtest ? JSON.parse(rb.backtest) : null,
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { AppError } from '../../core/errors.ts';
+import { findModelRow } from '../../store/queries/learning/model-rows.ts';
+import type { EngineContext } from '../context.ts';
+
+export type ModelDetail = {
+  version: number;
+  name: string;
+  status: string;
+  document: unknown;
+  createdAt: string;
+  createdBy: string | null;
+  approvedAt: string | null;
+  approvedBy: string | null;
+  notes: string | null;
+  /** Stored with a trained model: fit and held-out periods, weights, proposed vs current metrics. */
+  backtest: unknown;
+  /** churn probability within horizonDays = σ(slope × score + intercept), per horizon. */
+  calibrations: {
+    horizonDays: number;
+    slope: number;
+    intercept: number;
+    rows: number;
+    fittedFrom: string;
+    fittedTo: string;
+  }[];
+};
+
+/** One model version with its stored backtest and calibrations (GET /v1/models/:version). */
+export async function getModel(ctx: EngineContext, version: number): Promise<ModelDetail> {
+  const row = await findModelRow(ctx.store, version);
+  if (!row) throw new AppError('NOT_FOUND', `model version ${version} does not exist`);
+  const calibrations = await ctx.store.db
+    .selectFrom('model_calibrations')
+    .selectAll()
+    .where('model_version', '=', version)
+    .orderBy('horizon_days')
+    .execute();
+  return {
+    version: row.version,
+    name: row.name,
+    status: row.status,
+    document: JSON.parse(row.document),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    approvedAt: row.approved_at,
+    approvedBy: row.approved_by,
+    notes: row.notes,
+    backtest: row.backtest ? JSON.parse(row.backtest) : null,
+    calibrations: calibrations.map((c) => ({
+      horizonDays: c.horizon_days,
+      slope: c.slope,
+      intercept: c.intercept,
+      rows: Number(c.rows),
+      fittedFrom: c.fitted_from,
+      fittedTo: c.fitted_to,
+    })),
+  };
+}

@@ -1,0 +1,271 @@
+import { AppError } from '../../core/errors.ts';
+import { type BacktestMetrics, evaluateBacktest } from '../../core/learning/evaluate-backtest.ts';
+import { fitSignalChurnModel, predictSignalChurn } from '../../core/learning/fit-signal-churn-model.ts';
+import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
+import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
+import { proposeBands } from '../../core/learning/propose-bands.ts';
+import type { DroppedSignal } from '../../core/learning/propose-weights.ts';
+import { computeRocAuc } from '../../core/learning/roc-auc.ts';
+import { heldOutCutoff, splitByTime } from '../../core/learning/time-split.ts';
+import { bandOf } from '../../core/scoring/compute-score.ts';
+import { upsertModelCalibration } from '../../store/queries/learning/calibration-rows.ts';
+import { insertLearningRun } from '../../store/queries/learning/learning-run-rows.ts';
+import { insertModelRow } from '../../store/queries/learning/model-rows.ts';
+import type { EngineContext } from '../context.ts';
+import { calibrationFor, toBacktestSnapshots } from './backtest-model.ts';
+import { buildTrainingSet, type TrainingSnapshot } from './build-training-set.ts';
+import { rescoreSnapshots } from './rescore-snapshots.ts';
+import { resolveModel } from './resolve-model.ts';
+import { SCORING, type ScoringPort } from './scoring-port.ts';
+
+export type TrainModelOptions = {
+  horizonDays?: number;
+  /**
+   * The last this-many calendar months of history are held out (default 12): snapshots dated in
+   * them are evaluated, and only snapshots whose horizon closed before them are fitted on.
+   */
+  testMonths?: number;
+  /** Fixed L2 penalty; by default chosen by cross-validation over accounts in the fit period. */
+  l2?: number;
+  /** Shares of fit-period snapshots placed in critical / at-risk by the proposed bands. */
+  criticalShare?: number;
+  atRiskShare?: number;
+  /** Fewer churned snapshots than this in the fit period is too little to learn from (default 10). */
+  minChurned?: number;
+  from?: string;
+  to?: string;
+  by?: string;
+  bootstrapIterations?: number;
+  scoring?: ScoringPort;
+};
+
+export type WeightComparison = {
+  signalId: string;
+  current: number;
+  proposed: number;
+  /** Churn log-odds per sub-score point (negative = protective, as expected). */
+  coefficient: number | null;
+  /** Per standard deviation of the sub-score. */
+  standardizedCoefficient: number | null;
+  coverage: number | null;
+};
+
+export type TrainReport = {
+  proposedVersion: number;
+  currentVersion: number;
+  horizonDays: number;
+  /** Fit period: snapshots whose whole horizon closed before the held-out period began. */
+  fit: { from: string; to: string | null; snapshots: number; churned: number };
+  heldOut: { from: string; to: string; snapshots: number; churned: number };
+  embargoed: number;
+  excluded: Record<ExclusionReason, number>;
+  weights: WeightComparison[];
+  dropped: DroppedSignal[];
+  calibration: Pick<PlattCalibration, 'slope' | 'intercept' | 'rows'>;
+  bands: { current: { healthy: number; atRisk: number }; proposed: { healthy: number; atRisk: number } };
+  l2: number;
+  l2Search: { l2: number; auc: number | null }[];
+  /** Held-out backtests on the same snapshots: the proposal and the model it challenges. */
+  proposed: BacktestMetrics;
+  current: BacktestMetrics;
+  /** Held-out AUC of the fitted logistic model itself (the ceiling the weighted score approximates). */
+  logisticAuc: number | null;
+  beatsCurrent: boolean;
+  timings: { buildMs: number; fitMs: number; rescoreMs: number; totalMs: number };
+};
+
+const round = (v: number, k = 4) => Math.round(v * 10 ** k) / 10 ** k;
+
+/**
+ * Learns signal weights from history and writes them as a proposed model version. Fits on early
+ * snapshots, evaluates on the last `testMonths` months (never on the fit period), and stores the
+ * proposal with a churn-probability calibration and the side-by-side backtest. Nothing becomes
+ * active until a person approves it.
+ */
+export async function trainModel(ctx: EngineContext, options: TrainModelOptions = {}): Promise<TrainReport> {
+  const t0 = performance.now();
+  const scoring = options.scoring ?? SCORING;
+  const current = await resolveModel(ctx, undefined, scoring);
+  const set = await buildTrainingSet(ctx, {
+    model: { version: current.version, document: current.document },
+    horizonDays: options.horizonDays,
+    from: options.from,
+    to: options.to,
+    scoring,
+  });
+  const horizonDays = set.horizonDays;
+  const t1 = performance.now();
+  if (set.snapshots.length === 0)
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      'no labelled snapshots: history is shorter than the horizon',
+      set.excluded,
+    );
+  const cutoff = heldOutCutoff(set.to, options.testMonths ?? 12);
+  const split = splitByTime(set.snapshots, { cutoff, horizonDays });
+  const churned = (xs: TrainingSnapshot[]) => xs.filter((s) => s.label === 1).length;
+  const minChurned = options.minChurned ?? 10;
+  if (churned(split.train) < minChurned || churned(split.test) === 0)
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, or more history`,
+    );
+  const signalIds = scoring.signalIds(current.document);
+  const fitted = fitSignalChurnModel(
+    split.train.map((s) => ({ subScores: s.subScores, label: s.label, group: s.accountId })),
+    signalIds,
+    { l2: options.l2 },
+  );
+  const day = ctx.clock.now().toISOString().slice(0, 10);
+  const meta = {
+    name: `Learned ${horizonDays}-day churn weights (${day})`,
+    description: `Weights fitted on ${split.train.length} snapshots up to ${split.trainEnd}, evaluated on ${split.test.length} held-out snapshots from ${cutoff}.`,
+  };
+  const unCalibrated = scoring.withSignalWeights(current.document, fitted.proposal.weights, {
+    ...meta,
+    churnCalibration: undefined,
+  });
+  const t2 = performance.now();
+
+  // Lead time on the held-out period also uses its censored dates that precede a seen churn.
+  const heldOutTimeline = set.leadTimeSnapshots.filter((s) => s.asOf >= cutoff);
+  const rescored = await rescoreSnapshots(
+    ctx,
+    [...split.train, ...split.test, ...heldOutTimeline],
+    unCalibrated,
+    scoring,
+  );
+  const trainScores = rescored.slice(0, split.train.length);
+  const testScores = rescored.slice(split.train.length, split.train.length + split.test.length);
+  const timelineScores = rescored.slice(split.train.length + split.test.length);
+  const t3 = performance.now();
+  const calibration = fitPlattCalibration(
+    trainScores.map((s) => s.score),
+    split.train.map((s) => s.label),
+  );
+  const bands = proposeBands(
+    trainScores.map((s) => s.score),
+    { criticalShare: options.criticalShare, atRiskShare: options.atRiskShare },
+  );
+  const proposedDoc = {
+    ...unCalibrated,
+    bands,
+    churnCalibration: { a: calibration.intercept, b: calibration.slope, horizonDays },
+  };
+  const banded = (r: { score: number }) => ({ score: r.score, band: bandOf(r.score, proposedDoc) });
+  // The current model is judged with its own calibration, else one fitted on the same fit period.
+  const currentCalibration =
+    (await calibrationFor(ctx, current, horizonDays)) ??
+    fitPlattCalibration(
+      split.train.map((s) => s.score),
+      split.train.map((s) => s.label),
+    );
+  const bt = { horizonDays, bootstrapIterations: options.bootstrapIterations, leadTimeFrom: cutoff };
+  const proposed = evaluateBacktest(
+    toBacktestSnapshots(split.test, (_, i) => banded(testScores[i] as { score: number }), calibration),
+    {
+      ...bt,
+      timelineSnapshots: heldOutTimeline.map((s, i) => ({
+        ...s,
+        band: banded(timelineScores[i] as { score: number }).band,
+      })),
+    },
+  );
+  const currentMetrics = evaluateBacktest(toBacktestSnapshots(split.test, undefined, currentCalibration), {
+    ...bt,
+    timelineSnapshots: heldOutTimeline,
+  });
+  const logisticAuc = computeRocAuc(
+    split.test.map((s) => predictSignalChurn(fitted, s.subScores)),
+    split.test.map((s) => s.label),
+  );
+  const currentWeights = scoring.signalWeights(current.document);
+  const weights: WeightComparison[] = [
+    ...new Set([...signalIds, ...Object.keys(fitted.proposal.weights)]),
+  ].map((id) => {
+    const j = fitted.signalIds.indexOf(id);
+    return {
+      signalId: id,
+      current: round(currentWeights[id] ?? 0),
+      proposed: round(fitted.proposal.weights[id] ?? 0),
+      coefficient: j >= 0 ? (fitted.logistic.coefficients[j] as number) : null,
+      standardizedCoefficient: j >= 0 ? (fitted.logistic.standardizedCoefficients[j] as number) : null,
+      coverage: j >= 0 ? (fitted.coverage[j] as number) : null,
+    };
+  });
+  weights.sort((a, b) => b.proposed - a.proposed || b.current - a.current);
+  const beatsCurrent = (proposed.auc ?? 0) > (currentMetrics.auc ?? 0);
+  const asOfs = (xs: TrainingSnapshot[]) => xs.map((s) => s.asOf).sort();
+  const lastDate = asOfs(split.test).at(-1) ?? cutoff;
+  const heldOut = { from: cutoff, to: lastDate, snapshots: split.test.length, churned: churned(split.test) };
+  const fit = {
+    from: asOfs(split.train)[0] ?? cutoff,
+    to: split.trainEnd,
+    snapshots: split.train.length,
+    churned: churned(split.train),
+  };
+  const stripPerAccount = (m: BacktestMetrics) => ({ ...m, leadTime: { ...m.leadTime, perAccount: [] } });
+  const now = ctx.clock.now().toISOString();
+  const proposedVersion = await insertModelRow(ctx.store, {
+    name: meta.name,
+    status: 'proposed',
+    document: proposedDoc,
+    createdAt: now,
+    createdBy: options.by ?? 'vigil train',
+    notes: `Learned from ${fit.snapshots} snapshots (${fit.from} – ${fit.to}); held-out AUC ${proposed.auc?.toFixed(3)} vs ${currentMetrics.auc?.toFixed(3)} for model ${current.version}.`,
+    backtest: {
+      horizonDays,
+      currentVersion: current.version,
+      fit,
+      heldOut,
+      weights,
+      dropped: fitted.proposal.dropped,
+      bands: { current: current.document.bands, proposed: bands },
+      l2: fitted.l2,
+      logisticAuc,
+      proposed: stripPerAccount(proposed),
+      current: stripPerAccount(currentMetrics),
+    },
+  });
+  await upsertModelCalibration(ctx.store, {
+    modelVersion: proposedVersion,
+    horizonDays,
+    slope: calibration.slope,
+    intercept: calibration.intercept,
+    rows: calibration.rows,
+    fittedFrom: fit.from,
+    fittedTo: fit.to ?? fit.from,
+    createdAt: now,
+  });
+  const t4 = performance.now();
+  const report: TrainReport = {
+    proposedVersion,
+    currentVersion: current.version,
+    horizonDays,
+    fit,
+    heldOut,
+    embargoed: split.embargoed,
+    excluded: set.excluded,
+    weights,
+    dropped: fitted.proposal.dropped,
+    calibration: { slope: calibration.slope, intercept: calibration.intercept, rows: calibration.rows },
+    bands: { current: current.document.bands, proposed: bands },
+    l2: fitted.l2,
+    l2Search: fitted.l2Search,
+    proposed,
+    current: currentMetrics,
+    logisticAuc,
+    beatsCurrent,
+    timings: { buildMs: t1 - t0, fitMs: t2 - t1, rescoreMs: t3 - t2, totalMs: t4 - t0 },
+  };
+  await insertLearningRun(ctx.store, {
+    kind: 'train',
+    modelVersion: proposedVersion,
+    horizonDays,
+    createdAt: now,
+    createdBy: options.by ?? null,
+    summary: { proposedAuc: proposed.auc, currentAuc: currentMetrics.auc, beatsCurrent },
+    report: { ...report, proposed: stripPerAccount(proposed), current: stripPerAccount(currentMetrics) },
+  });
+  return report;
+}
