@@ -7,7 +7,10 @@ import { AppError } from '../core/errors.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { errorResponse } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { eventRoutes, noteRoutes } from './routes/events.ts';
+import { metricsRoutes, playbookRoutes, taskRoutes } from './routes/operations.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { streamRoutes } from './routes/stream.ts';
 
 export type AppOptions = {
   /** The built dashboard (web/dist). */
@@ -42,7 +45,13 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   );
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/v1/accounts', accountRoutes(ctx));
+  app.route('/v1/accounts', noteRoutes(ctx));
   app.route('/v1/portfolio', portfolioRoutes(ctx));
+  app.route('/v1/events', eventRoutes(ctx));
+  app.route('/v1/metrics', metricsRoutes(ctx));
+  app.route('/v1/tasks', taskRoutes(ctx));
+  app.route('/v1', playbookRoutes(ctx));
+  app.route('/v1/stream', streamRoutes(ctx));
 
   const webRoot = options.webRoot;
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {

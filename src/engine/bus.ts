@@ -12,6 +12,8 @@ export type BusEvents = {
       current: ScoreResult;
     },
   ];
+  /** New data landed for these accounts (the worker wakes up to rescore them). */
+  'accounts-dirty': [{ accountIds: string[] }];
   /** A task was created, updated or closed. */
   'task-changed': [
     { taskId: string | number; accountId: string; owner: string | null; status: string; title: string },

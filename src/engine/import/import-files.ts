@@ -412,7 +412,7 @@ async function importOneFile(
             continue;
           }
           if (fast) {
-            const res = fast(cells, h, knownAccounts, rollup);
+            const res = fast(cells, h, rollup);
             if (res === true) {
               usageEvents++;
               report.accepted++;
@@ -553,12 +553,7 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (
-    cells: string[],
-    header: string[],
-    known: Set<string>,
-    rollup: UsageRollup,
-  ): true | string | null => {
+  return (cells: string[], header: string[], rollup: UsageRollup): true | string | null => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};

@@ -16,6 +16,9 @@ export function startWorker(
   let rounds = 0;
   let wake: (() => void) | null = null;
   const interval = options.intervalMs ?? 1000;
+  // new data wakes the loop at once: a note or event shows in the score within a second
+  const onDirty = () => wake?.();
+  ctx.bus.on('accounts-dirty', onDirty);
   const loop = (async () => {
     while (!stopped) {
       try {
@@ -38,6 +41,7 @@ export function startWorker(
     },
     async stop() {
       stopped = true;
+      ctx.bus.off('accounts-dirty', onDirty);
       wake?.();
       await loop;
     },
