@@ -58,23 +58,40 @@ export async function ingestEvents(
       .where('id', 'in', ids.slice(i, i + 500))
       .execute())
       known.add(r.id);
-  input.forEach((raw, index) => {
+  for (const [index, raw] of input.entries()) {
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
     const fail = (field: string | null, reason: string) => {
       report.rejected.push({ index, id, field, reason });
       rejects.push({ source, line: index + 1, field, reason, raw: JSON.stringify(raw) ?? 'null' });
     };
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail(null, 'expected an event object');
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      fail(null, 'expected an event object');
+      continue;
+    }
     const mapped = mapRow(raw as Record<string, unknown>, 'events', null);
-    if (!mapped.ok) return mapped.ignored ? undefined : fail(mapped.field, mapped.reason);
-    if (mapped.kind === 'entity') return fail(null, 'expected an event');
+    if (!mapped.ok) {
+      if (!mapped.ignored) fail(mapped.field, mapped.reason);
+      continue;
+    }
+    if (mapped.kind === 'entity') {
+      fail(null, 'expected an event');
+      continue;
+    }
     const e = mapped.value;
-    if (!known.has(e.accountId)) return fail('accountId', `unknown account "${e.accountId}"`);
-    if (e.time > latest) return fail('time', `${e.time} is in the future`);
-    if (e.time < '1970-01-01') return fail('time', `${e.time} is before 1970-01-01`);
+    const problem = !known.has(e.accountId)
+      ? (['accountId', `unknown account "${e.accountId}"`] as const)
+      : e.time > latest
+        ? (['time', `${e.time} is in the future`] as const)
+        : e.time < '1970-01-01'
+          ? (['time', `${e.time} is before 1970-01-01`] as const)
+          : null;
+    if (problem) {
+      fail(problem[0], problem[1]);
+      continue;
+    }
     if (mapped.kind === 'event') events.push(mapped.value);
     else usage.push(mapped.value);
-  });
+  }
   const touched = new Set<string>();
   await ctx.store.db.transaction().execute(async (trx) => {
     if (events.length > 0) {
