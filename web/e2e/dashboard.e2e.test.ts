@@ -8,7 +8,9 @@ import { type RunningServer, startServer } from '../../src/api/start-server.ts';
 import { contextForStore, fixedClock } from '../../src/engine/context.ts';
 import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
 import { importFiles } from '../../src/engine/import/import-files.ts';
+import { evaluateAllPlaybooks } from '../../src/engine/playbooks/run-playbooks.ts';
 import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
+import { startWorker, type WorkerHandle } from '../../src/engine/worker/run-worker.ts';
 import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 
@@ -18,6 +20,7 @@ const shots = join(root, 'test-artifacts', 'screenshots');
 
 let store: Store;
 let server: RunningServer;
+let worker: WorkerHandle;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
@@ -28,13 +31,18 @@ beforeAll(async () => {
   if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, 'web', 'src', 'app.tsx')).mtimeMs)
     execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  await generateDemo({ outDir: dir, accounts: 80, months: 14, seed: 11, endDate: '2026-06-30' });
+  const today = new Date().toISOString().slice(0, 10);
+  const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);
+  await generateDemo({ outDir: dir, accounts: 80, months: 14, seed: 11, endDate: today });
   store = await openStore({ url: join(dir, 'vigil.db') });
-  const ctx = contextForStore(store, { clock: fixedClock('2026-06-30T12:00:00Z') });
+  const ctx = contextForStore(store);
   await importFiles(ctx, { paths: [dir] });
-  await backfillScores(ctx, { from: '2025-08-01', to: '2026-06-30', stepDays: 30 });
+  await backfillScores(ctx, { from: yearAgo, to: today, stepDays: 30 });
   await recomputeScores(ctx, { all: true });
+  await store.db.deleteFrom('dirty_accounts').execute();
+  await evaluateAllPlaybooks(ctx);
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });
+  worker = startWorker(ctx, { intervalMs: 5000 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => {
@@ -45,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await worker?.stop();
   await server?.close();
   await store?.close();
 });
@@ -86,6 +95,40 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('table[aria-label="Signals"] tbody tr').count()).toBeGreaterThan(15);
     expect(await page.locator('.timeline li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'account.png'), fullPage: true });
+  });
+
+  it('a red note on the account page changes its score live, without a reload', async () => {
+    await page.goto(server.url);
+    await page.selectOption('label:has-text("Sort") select', '-score');
+    await page.waitForTimeout(500);
+    await page.locator('tbody tr a').first().click();
+    await page.waitForSelector('.gauge');
+    const before = Number(await page.locator('.gauge-score').textContent());
+    await page.fill('textarea[aria-label="Note"]', 'Champion resigned; the team is evaluating RivalCo and is very unhappy.');
+    await page.selectOption('select[aria-label="Sentiment"]', 'red');
+    await page.click('button:has-text("Save note")');
+    await page.waitForFunction((b) => Number(document.querySelector('.gauge-score')?.textContent) < b, before, { timeout: 5000 });
+    expect(Number(await page.locator('.gauge-score').textContent())).toBeLessThan(before);
+  });
+
+  it('works the task queue: completing a task removes it from the open list', async () => {
+    await page.goto(`${server.url}/#/tasks`);
+    await page.waitForSelector('.task');
+    const first = (await page.locator('.task b').first().textContent())!;
+    const count = await page.locator('.task').count();
+    await page.locator('.task').first().locator('button:has-text("Done")').click();
+    await page.waitForFunction((n) => document.querySelectorAll('.task').length === n - 1 || document.querySelectorAll('.task').length < n, count);
+    expect(await page.locator('.task b').allTextContents()).not.toContain(first);
+    await page.screenshot({ path: join(shots, 'tasks.png') });
+  });
+
+  it('renders retention charts and the cohort heatmap with data', async () => {
+    await page.goto(`${server.url}/#/retention`);
+    await page.waitForSelector('text=Logo retention by quarterly cohort');
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 5);
+    await page.waitForTimeout(1200);
+    expect(await page.locator('.error').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'retention.png'), fullPage: true });
   });
 
   it('shows the API error message for an unknown account', async () => {

@@ -1,15 +1,9 @@
-import EChartsReact from 'echarts-for-react';
-import type { ComponentType, CSSProperties } from 'react';
-import { useAccountQuery, useScoreHistoryQuery, useTimelineQuery } from './api.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { sendJson, useAccountQuery, useScoreHistoryQuery, useTimelineQuery } from './api.ts';
+import { Chart as ReactECharts } from './charts.tsx';
 import { BAND_COLOR, money } from './format.ts';
 import { BandPill } from './portfolio-page.tsx';
-
-// echarts-for-react ships CommonJS types that NodeNext resolution misreads; the runtime default is the component
-const ReactECharts = ((EChartsReact as unknown as { default?: unknown }).default ??
-  EChartsReact) as ComponentType<{
-  option: unknown;
-  style?: CSSProperties;
-}>;
 
 function HistoryChart({ id }: { id: string }) {
   const q = useScoreHistoryQuery(id);
@@ -158,6 +152,7 @@ export function AccountPage({ id }: { id: string }) {
           </table>
         </div>
       )}
+      <NoteForm id={id} />
       <div className="cols">
         <div className="panel">
           <h2>Contacts</h2>
@@ -210,4 +205,50 @@ function describe(p: Record<string, unknown>): string {
     .filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
     .map((k) => `${k}: ${String(p[k]).slice(0, 80)}`)
     .join(' · ');
+}
+
+function NoteForm({ id }: { id: string }) {
+  const client = useQueryClient();
+  const [text, setText] = useState('');
+  const [sentiment, setSentiment] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setStatus(null);
+    try {
+      await sendJson('POST', `/v1/accounts/${encodeURIComponent(id)}/notes`, {
+        text,
+        sentiment: sentiment || undefined,
+      });
+      setText('');
+      setStatus('Saved. The score updates in a moment.');
+      setTimeout(() => void client.invalidateQueries({ queryKey: ['account', id] }), 800);
+    } catch (err) {
+      setStatus((err as Error).message);
+    }
+  };
+  return (
+    <form className="panel note-form" onSubmit={submit}>
+      <h2>Log a note</h2>
+      <textarea
+        aria-label="Note"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="What did you learn about this account?"
+        required
+      />
+      <label>
+        Your read{' '}
+        <select aria-label="Sentiment" value={sentiment} onChange={(e) => setSentiment(e.target.value)}>
+          <option value="">no change</option>
+          <option value="green">green</option>
+          <option value="amber">amber</option>
+          <option value="red">red</option>
+        </select>
+      </label>
+      <div>
+        <button type="submit">Save note</button> {status && <span className="muted">{status}</span>}
+      </div>
+    </form>
+  );
 }

@@ -90,3 +90,76 @@ export const useTimelineQuery = (id: string) =>
     queryFn: () =>
       getJson<{ items: TimelineItem[] }>(`/v1/accounts/${encodeURIComponent(id)}/timeline?limit=60`),
   });
+
+export type Task = {
+  id: string;
+  accountId: string;
+  accountName: string | null;
+  playbookId: string | null;
+  title: string;
+  checklist: { text: string; done: boolean }[];
+  priority: string;
+  owner: string | null;
+  status: 'open' | 'done' | 'snoozed' | 'dismissed';
+  because: string | null;
+  due: string | null;
+};
+export type Ratio = { value: number | null; reason?: string };
+export type PeriodMetrics = {
+  label: string;
+  startArr: number;
+  endArr: number;
+  movements: { new: number; expansion: number; contraction: number; churn: number; reactivation: number };
+  grr: Ratio;
+  nrr: Ratio;
+  logoRetention: Ratio;
+  byBand: { band: string; customers: number; grr: Ratio; nrr: Ratio; logoRetention: Ratio }[];
+};
+export type MetricsReport = {
+  conventions: Record<string, unknown>;
+  periods: PeriodMetrics[];
+  timeToValue: {
+    medianDays: number | null;
+    reached: number;
+    customers: number;
+    buckets: { label: string; customers: number }[];
+  };
+  projection: {
+    years: number;
+    gapPoints: number;
+    relativeGap: number;
+    scenarios: { label: string; annualRetention: number; retainedByYear: number[] }[];
+  } | null;
+};
+export type CohortReport = {
+  by: string;
+  rows: { cohort: string; customers: number; logo: (number | null)[]; revenue: (number | null)[] }[];
+};
+
+export const useTasksQuery = (params: Record<string, string>) =>
+  useQuery({
+    queryKey: ['tasks', params],
+    queryFn: () => getJson<{ items: Task[]; total: number }>(`/v1/tasks?${new URLSearchParams(params)}`),
+  });
+export const useMetricsQuery = (period: string) =>
+  useQuery({
+    queryKey: ['metrics', period],
+    queryFn: () => getJson<MetricsReport>(`/v1/metrics?period=${period}`),
+  });
+export const useCohortsQuery = (by: string) =>
+  useQuery({
+    queryKey: ['cohorts', by],
+    queryFn: () => getJson<CohortReport>(`/v1/metrics/cohorts?by=${by}`),
+  });
+
+/** Sends a JSON request; an error envelope becomes an Error with its message. */
+export async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+  if (!res.ok) throw new Error(json?.error?.message ?? `${res.status} ${res.statusText}`);
+  return json as T;
+}

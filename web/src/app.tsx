@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { AccountPage } from './account-page.tsx';
+import { useLiveUpdates } from './live.ts';
 import { PortfolioPage } from './portfolio-page.tsx';
+import { RetentionPage } from './retention-page.tsx';
+import { TasksPage } from './tasks-page.tsx';
 
 /** A tiny hash router: #/ (portfolio) and #/accounts/:id. */
 function useRoute(): string {
@@ -13,9 +16,25 @@ function useRoute(): string {
   return hash.slice(1);
 }
 
+const NAV = [
+  ['#/', 'Portfolio'],
+  ['#/tasks', 'Tasks'],
+  ['#/retention', 'Retention'],
+] as const;
+
 export function App() {
   const route = useRoute();
+  const live = useLiveUpdates();
   const account = /^\/accounts\/(.+)$/.exec(route);
+  const page = account ? (
+    <AccountPage id={decodeURIComponent(account[1]!)} />
+  ) : route === '/tasks' ? (
+    <TasksPage />
+  ) : route === '/retention' ? (
+    <RetentionPage />
+  ) : (
+    <PortfolioPage />
+  );
   return (
     <div className="shell">
       <header className="top">
@@ -23,12 +42,17 @@ export function App() {
           Vigil
         </a>
         <nav>
-          <a href="#/" className={account ? '' : 'active'}>
-            Portfolio
-          </a>
+          {NAV.map(([href, label]) => (
+            <a key={href} href={href} className={`#${route}` === href ? 'active' : ''}>
+              {label}
+            </a>
+          ))}
         </nav>
+        <span className={`live ${live}`} title="live updates">
+          ● {live === 'open' ? 'live' : live}
+        </span>
       </header>
-      <main>{account ? <AccountPage id={decodeURIComponent(account[1]!)} /> : <PortfolioPage />}</main>
+      <main>{page}</main>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineContext } from '../context.ts';
 import { importFiles } from '../import/import-files.ts';
+import { evaluateAllPlaybooks } from '../playbooks/run-playbooks.ts';
 import { backfillScores } from '../scoring/backfill-scores.ts';
 import { recomputeScores } from '../scoring/recompute-scores.ts';
 import { DEMO_DEFAULTS, generateDemo } from './generate-demo.ts';
@@ -45,6 +46,9 @@ export async function loadDemo(
     const hist = await backfillScores(ctx, { from, to: asOf, stepDays: 30 });
     const now = await recomputeScores(ctx, { all: true });
     await ctx.store.db.deleteFrom('dirty_accounts').execute();
+    say('running the playbooks (tasks for at-risk and critical accounts)...');
+    const plays = await evaluateAllPlaybooks(ctx);
+    say(`  ${plays.tasksCreated} tasks created (${plays.suppressedTotal} suppressed by dedupe, cooldown or budget)`);
     return {
       accounts,
       usageEvents: imp.usageEvents,
