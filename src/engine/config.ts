@@ -11,6 +11,8 @@ export type VigilConfig = Readonly<{
   /** Secret for signing sessions and CSRF tokens; generated and stored in the db when unset. */
   sessionSecret: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How long a worker's claim on dirty accounts lasts; a dead worker's claims are retaken after it. */
+  workerLeaseSeconds: number;
 }>;
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
@@ -29,5 +31,6 @@ export function loadConfig(
     host: overrides.host ?? env.VIGIL_HOST ?? '127.0.0.1',
     sessionSecret: overrides.sessionSecret ?? env.VIGIL_SESSION_SECRET ?? null,
     logLevel: overrides.logLevel ?? ((env.VIGIL_LOG_LEVEL as VigilConfig['logLevel']) || 'info'),
+    workerLeaseSeconds: overrides.workerLeaseSeconds ?? Number(env.VIGIL_WORKER_LEASE_SECONDS ?? 60),
   });
 }

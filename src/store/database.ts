@@ -46,6 +46,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
+    // an idle connection that the server closes (restart, failover) must not crash the process
+    pool.on('error', () => {});
     try {
       const client = await pool.connect();
       if (options.pgSchema) await client.query(`create schema if not exists "${options.pgSchema}"`);

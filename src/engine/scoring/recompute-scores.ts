@@ -20,6 +20,8 @@ export type RecomputeOptions = {
   workerId?: string;
   /** Accounts per batch (default 200). */
   batchSize?: number;
+  /** Called with each batch of claimed dirty accounts (workers log them). */
+  onClaim?: (claims: DirtyClaim[]) => void;
 };
 
 export type RecomputeReport = {
@@ -172,8 +174,10 @@ export async function recomputeScores(
         workerId,
         limit: batchSize,
         now: ctx.clock.now().toISOString(),
+        leaseSeconds: ctx.config.workerLeaseSeconds,
       });
       if (claims.length === 0) break;
+      options.onClaim?.(claims);
       await scoreBatch(claims.map((c) => c.accountId));
       await releaseDirty(store, claims);
     }

@@ -10,7 +10,13 @@ export type WorkerHandle = { stop(): Promise<void>; readonly rounds: number };
  */
 export function startWorker(
   ctx: EngineContext,
-  options: { intervalMs?: number; workerId?: string; onChanges?: (n: number) => void } = {},
+  options: {
+    intervalMs?: number;
+    workerId?: string;
+    onChanges?: (n: number) => void;
+    onClaim?: (accountIds: string[]) => void;
+    batchSize?: number;
+  } = {},
 ): WorkerHandle {
   let stopped = false;
   let rounds = 0;
@@ -22,7 +28,11 @@ export function startWorker(
   const loop = (async () => {
     while (!stopped) {
       try {
-        const r = await recomputeScores(ctx, { workerId: options.workerId });
+        const r = await recomputeScores(ctx, {
+          workerId: options.workerId,
+          batchSize: options.batchSize,
+          onClaim: (claims) => options.onClaim?.(claims.map((c) => `${c.accountId}@${c.version}`)),
+        });
         rounds++;
         if (r.changes.length > 0) options.onChanges?.(r.changes.length);
       } catch (e) {
