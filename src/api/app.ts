@@ -8,6 +8,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { errorResponse } from './errors.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { eventRoutes, noteRoutes } from './routes/events.ts';
+import { modelRoutes } from './routes/models.ts';
 import { metricsRoutes, playbookRoutes, taskRoutes } from './routes/operations.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
 import { streamRoutes } from './routes/stream.ts';
@@ -52,6 +53,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/tasks', taskRoutes(ctx));
   app.route('/v1', playbookRoutes(ctx));
   app.route('/v1/stream', streamRoutes(ctx));
+  app.route('/v1/models', modelRoutes(ctx));
 
   const webRoot = options.webRoot;
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {
