@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { AccountPage } from './account-page.tsx';
 import { useLiveUpdates } from './live.ts';
+import { ModelPage } from './model-page.tsx';
 import { PortfolioPage } from './portfolio-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
@@ -20,6 +21,7 @@ const NAV = [
   ['#/', 'Portfolio'],
   ['#/tasks', 'Tasks'],
   ['#/retention', 'Retention'],
+  ['#/model', 'Model'],
 ] as const;
 
 export function App() {
@@ -32,6 +34,8 @@ export function App() {
     <TasksPage />
   ) : route === '/retention' ? (
     <RetentionPage />
+  ) : route === '/model' ? (
+    <ModelPage />
   ) : (
     <PortfolioPage />
   );
