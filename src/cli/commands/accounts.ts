@@ -13,6 +13,7 @@ const listSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
     .optional(),
+  sort: z.enum(['risk', 'score', 'arr', 'renewal']).default('risk'),
   json: z.boolean().default(false),
 });
 
@@ -26,6 +27,7 @@ export function register(program: Command) {
     .option('--band <band>', 'healthy | at-risk | critical')
     .option('--limit <n>', 'at most n accounts')
     .option('--as-of <date>', 'ARR and renewal as of this date (default today)')
+    .option('--sort <key>', 'risk (lowest score first, default) | score (highest first) | arr | renewal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
       const opts = listSchema.parse(raw);
@@ -35,8 +37,17 @@ export function register(program: Command) {
           owner: opts.owner,
           segment: opts.segment,
           band: opts.band,
-          limit: opts.limit,
         });
+        const sorted = [...rows].sort((a, b) =>
+          opts.sort === 'score'
+            ? (b.score ?? -1) - (a.score ?? -1)
+            : opts.sort === 'arr'
+              ? b.arr - a.arr
+              : opts.sort === 'renewal'
+                ? (a.renewalDate ?? '9999').localeCompare(b.renewalDate ?? '9999')
+                : (a.score ?? 1000) - (b.score ?? 1000),
+        );
+        rows.splice(0, rows.length, ...sorted.slice(0, opts.limit ?? sorted.length));
         if (opts.json) return printJson(rows);
         const out = (s: string) => process.stdout.write(`${s}\n`);
         out(
