@@ -283,6 +283,60 @@ describe('computeScore', () => {
     );
   });
 
+  it('keeps score in 0–100 and coverage in 0–1, and never fills missing data with a good score', () => {
+    const base = account({}, [
+      {
+        id: 'b1',
+        accountId: 'a',
+        contactId: null,
+        type: 'ticket_opened',
+        time: `${day(-4)}T10:00:00.000Z`,
+        properties: { ticketId: 'T', priority: 'urgent', text: 'terrible outage, unacceptable' },
+      } as VigilEvent,
+      {
+        id: 'b2',
+        accountId: 'a',
+        contactId: null,
+        type: 'competitor_mention',
+        time: `${day(-6)}T10:00:00.000Z`,
+        properties: { competitor: 'X' },
+      } as VigilEvent,
+    ]);
+    const full = computeScore(base, DEFAULT_HEALTH_MODEL, AS_OF);
+    fc.assert(
+      fc.property(
+        fc.subarray(base.events.map((e) => e.id)),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (keep, keepUsage, keepUsers, keepContracts) => {
+          const d: AccountData = {
+            ...base,
+            events: base.events.filter((e) => keep.includes(e.id)),
+            usageDaily: keepUsage ? base.usageDaily : [],
+            userDaily: keepUsers ? base.userDaily : [],
+            featureDaily: keepUsage ? base.featureDaily : [],
+            contracts: keepContracts ? base.contracts : [],
+          };
+          const r = computeScore(d, DEFAULT_HEALTH_MODEL, AS_OF);
+          expect(r.score).toBeGreaterThanOrEqual(0);
+          expect(r.score).toBeLessThanOrEqual(100);
+          expect(r.coverage).toBeGreaterThanOrEqual(0);
+          expect(r.coverage).toBeLessThanOrEqual(1);
+          // less data never means more coverage
+          expect(r.coverage).toBeLessThanOrEqual(full.coverage + 1e-9);
+          // the score is a weighted mean of the signals that have data: missing ones are not counted as perfect
+          const live = r.signals.filter((x) => x.weight > 0 && x.subScore !== null).map((x) => x.subScore!);
+          if (live.length > 0) {
+            expect(r.score).toBeGreaterThanOrEqual(Math.min(...live) - 0.1);
+            expect(r.score).toBeLessThanOrEqual(Math.max(...live) + 0.1);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('puts the band boundaries where the model says', () => {
     expect(bandOf(80, DEFAULT_HEALTH_MODEL)).toBe('healthy');
     expect(bandOf(79.9, DEFAULT_HEALTH_MODEL)).toBe('at-risk');
