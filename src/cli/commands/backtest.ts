@@ -48,7 +48,9 @@ export function register(program: Command) {
         out(
           `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), horizon ${r.horizonDays} days`,
         );
-        out(`  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${r.period.dates} dates)`);
+        out(
+          `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${r.period.dates} dates)`,
+        );
         out(
           r.scoreSource === 'stored'
             ? `  scores: the model's stored (backfilled) scores${r.missingScores ? `; ${r.missingScores} snapshots had none and are left out` : ''}`

@@ -94,12 +94,22 @@ function printDiff(d: ModelDiff) {
   out(`A: model ${d.a.version} (${d.a.status}) ${d.a.name}`);
   out(`B: model ${d.b.version} (${d.b.status}) ${d.b.name}`);
   out('');
-  out(`${'SETTING'.padEnd(48)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'CHANGE'.padStart(9)}`);
-  for (const c of d.changes)
+  out(
+    `${'SIGNAL (share of the score)'.padEnd(48)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'CHANGE'.padStart(9)}`,
+  );
+  const pc = (v: number) => `${(v * 100).toFixed(1)}%`;
+  for (const w of d.effectiveWeights)
+    out(
+      `${w.signalId.padEnd(48)} ${pc(w.a).padStart(10)} ${pc(w.b).padStart(10)} ${`${w.delta > 0 ? '+' : ''}${(w.delta * 100).toFixed(1)}`.padStart(9)}`,
+    );
+  const other = d.changes.filter((c) => !/^(signals\.|categories\.|custom\[)/.test(c.path));
+  out('');
+  out(`${'OTHER SETTINGS'.padEnd(48)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'CHANGE'.padStart(9)}`);
+  for (const c of other)
     out(
       `${c.path.slice(0, 48).padEnd(48)} ${fmt(c.a).slice(0, 10).padStart(10)} ${fmt(c.b).slice(0, 10).padStart(10)} ${c.delta === null ? '' : `${c.delta > 0 ? '+' : ''}${c.delta.toFixed(4)}`.padStart(9)}`,
     );
-  if (d.changes.length === 0) out('(identical settings)');
+  if (other.length === 0) out('(none)');
   // A trained model stores its own backtest next to the one of the model it challenged, on the same held-out period.
   const stored = (d.backtests.b ?? d.backtests.a) as {
     proposed?: Side;

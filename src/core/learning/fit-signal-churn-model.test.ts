@@ -78,8 +78,10 @@ describe('fitSignalChurnModel', () => {
     const g = fitSignalChurnModel(grouped, SIGNALS, { l2Candidates: [0.1, 10, 10000] });
     expect(g.l2Search.map((s) => s.l2)).toEqual([0.1, 10, 10000]);
     expect(g.l2Search.every((s) => s.auc !== null && s.auc > 0.6)).toBe(true);
-    // An enormous penalty flattens the ranking less well than a moderate one.
-    expect(g.l2).not.toBe(10000);
+    // One-standard-error rule: the chosen penalty's AUC is close to the best one found.
+    const best = Math.max(...g.l2Search.map((s) => s.auc as number));
+    const chosen = g.l2Search.find((s) => s.l2 === g.l2)?.auc as number;
+    expect(chosen).toBeGreaterThan(best - 0.02);
     for (const b of g.logistic.standardizedCoefficients) expect(b).toBeLessThan(0);
     expect(g.signalIds).not.toContain('backwards');
   });

@@ -77,11 +77,16 @@ function fitColumns(
  * AUC is computed within each fold and averaged by fold size: pooling out-of-fold predictions
  * would rank folds against each other by their base rates and can score a good model below 0.5.
  */
-function crossValidatedAuc(rows: readonly SignalTrainingRow[], columns: readonly Column[], l2: number, folds: number, seed: number) {
+function crossValidatedAuc(
+  rows: readonly SignalTrainingRow[],
+  columns: readonly Column[],
+  l2: number,
+  folds: number,
+  seed: number,
+) {
   const groups = [...new Set(rows.map((r, i) => r.group ?? String(i)))].sort();
   const foldOf = new Map(shuffled(groups, createPrng(seed)).map((g, i) => [g, i % folds]));
-  let weighted = 0;
-  let weight = 0;
+  const perFold: { auc: number; n: number }[] = [];
   for (let f = 0; f < folds; f++) {
     const trainRows = rows.filter((r, i) => foldOf.get(r.group ?? String(i)) !== f);
     const testRows = rows.filter((r, i) => foldOf.get(r.group ?? String(i)) === f);
@@ -92,11 +97,14 @@ function crossValidatedAuc(rows: readonly SignalTrainingRow[], columns: readonly
       predictProbabilities(m, design(testRows, columns)),
       testRows.map((r) => r.label),
     );
-    if (auc === null) continue;
-    weighted += auc * testRows.length;
-    weight += testRows.length;
+    if (auc !== null) perFold.push({ auc, n: testRows.length });
   }
-  return weight > 0 ? weighted / weight : null;
+  const weight = perFold.reduce((s, f) => s + f.n, 0);
+  if (weight === 0) return null;
+  const mean = perFold.reduce((s, f) => s + f.auc * f.n, 0) / weight;
+  const variance =
+    perFold.length > 1 ? perFold.reduce((s, f) => s + (f.auc - mean) ** 2, 0) / (perFold.length - 1) : 0;
+  return { auc: mean, se: Math.sqrt(variance / perFold.length) };
 }
 
 /**
@@ -146,17 +154,23 @@ export function fitSignalChurnModel(
   let l2 = options.l2 ?? 1;
   const l2Search: { l2: number; auc: number | null }[] = [];
   if (options.l2 === undefined) {
-    let best = -1;
+    const results: { l2: number; auc: number; se: number }[] = [];
     for (const candidate of options.l2Candidates ?? [1, 10, 30, 100, 300, 1000]) {
-      const auc = crossValidatedAuc(rows, columns, candidate, folds, seed);
-      l2Search.push({ l2: candidate, auc });
-      if (auc !== null && auc > best + 1e-9) {
-        best = auc;
-        l2 = candidate;
-      }
+      const cv = crossValidatedAuc(rows, columns, candidate, folds, seed);
+      l2Search.push({ l2: candidate, auc: cv?.auc ?? null });
+      if (cv) results.push({ l2: candidate, ...cv });
+    }
+    // One-standard-error rule: the strongest penalty whose AUC is within one standard error of
+    // the best. With few churners the fold AUCs are noisy; the simpler model generalises better.
+    const best = results.reduce<(typeof results)[number] | null>(
+      (b, r) => (!b || r.auc > b.auc ? r : b),
+      null,
+    );
+    if (best) {
+      const ok = results.filter((r) => r.auc >= best.auc - best.se);
+      l2 = Math.max(...ok.map((r) => r.l2));
     }
   }
-
   let logistic = fitColumns(rows, columns, l2);
   for (let round = 0; round < signalIds.length; round++) {
     const strongest = Math.max(0, ...logistic.standardizedCoefficients.map((b) => -b));

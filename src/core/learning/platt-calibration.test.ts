@@ -24,7 +24,9 @@ describe('fitPlattCalibration', () => {
   });
 
   it('does not run off on a large, nearly separated sample (damped Newton)', () => {
-    const scores = Array.from({ length: 2000 }, (_, i) => (i < 60 ? 40 + (i % 7) * 0.1 : 80 + (i % 13) * 0.1));
+    const scores = Array.from({ length: 2000 }, (_, i) =>
+      i < 60 ? 40 + (i % 7) * 0.1 : 80 + (i % 13) * 0.1,
+    );
     const labels = scores.map((s) => (s < 60 ? 1 : 0));
     const c = fitPlattCalibration(scores, labels);
     expect(Math.abs(c.slope)).toBeLessThan(10);

@@ -44,7 +44,10 @@ export function proposeWeights(
   coefficients: readonly SignalCoefficient[],
   options: ProposeWeightsOptions = {},
 ): ProposedWeights {
-  const strongest = Math.max(0, ...coefficients.filter((c) => c.coefficient < 0).map((c) => -c.standardizedCoefficient));
+  const strongest = Math.max(
+    0,
+    ...coefficients.filter((c) => c.coefficient < 0).map((c) => -c.standardizedCoefficient),
+  );
   const minEffect = (options.minEffect ?? 0.05) * strongest;
   const minWeight = options.minWeight ?? 0.01;
   const dropped: DroppedSignal[] = [];

@@ -109,6 +109,7 @@ describe.each(TEST_STORE_KINDS)('model lifecycle (%s)', (kind) => {
   it('diffs two versions, weights first, with both backtests', async () => {
     const d = await diffModels(ctx, 1, 2);
     expect(d.changes[0]).toMatchObject({ path: 'signals[logins].weight', a: 0.5, b: 0.8 });
+    expect(d.effectiveWeights).toEqual([]); // not health-model documents: no known signals
     expect(d.changes.map((c) => c.path)).toContain('signals[tickets].weight');
     expect(d.backtests.a).toBeNull();
     expect((d.backtests.b as { proposed: { auc: number } }).proposed.auc).toBe(0.87);

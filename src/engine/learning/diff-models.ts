@@ -7,6 +7,8 @@ import { SCORING } from './scoring-port.ts';
 export type ModelDiff = {
   a: { version: number; name: string; status: string };
   b: { version: number; name: string; status: string };
+  /** Each signal's share of the score when every signal has data, side by side (weights are stored per category, so raw settings are not comparable). */
+  effectiveWeights: { signalId: string; a: number; b: number; delta: number }[];
   changes: DocumentChange[];
   /** Backtests stored with each model (a trained model stores proposed vs the model it challenged). */
   backtests: { a: unknown; b: unknown };
@@ -34,12 +36,34 @@ export async function diffModels(ctx: EngineContext, a: number, b: number): Prom
   const [ra, rb] = await Promise.all([findModelOrDefault(ctx, a), findModelOrDefault(ctx, b)]);
   if (!ra) throw new AppError('NOT_FOUND', `model version ${a} does not exist`);
   if (!rb) throw new AppError('NOT_FOUND', `model version ${b} does not exist`);
-  const changes = diffDocuments(JSON.parse(ra.document), JSON.parse(rb.document));
+  const docA = JSON.parse(ra.document);
+  const docB = JSON.parse(rb.document);
+  const changes = diffDocuments(docA, docB);
+  // Documents that are not valid health models (hand-edited, older shapes) still diff leaf by leaf.
+  const weightsOf = (doc: unknown): Record<string, number> => {
+    try {
+      return SCORING.signalWeights(SCORING.parseModel(doc));
+    } catch {
+      return {};
+    }
+  };
+  const wa = weightsOf(docA);
+  const wb = weightsOf(docB);
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const effectiveWeights = [...new Set([...Object.keys(wa), ...Object.keys(wb)])]
+    .map((signalId) => {
+      const a = round(wa[signalId] ?? 0);
+      const b = round(wb[signalId] ?? 0);
+      return { signalId, a, b, delta: round(b - a) };
+    })
+    .filter((w) => w.a !== 0 || w.b !== 0)
+    .sort((x, y) => y.b - x.b || y.a - x.a);
   const isWeight = (c: DocumentChange) => /weight/i.test(c.path);
   changes.sort((x, y) => Number(isWeight(y)) - Number(isWeight(x)) || (x.path < y.path ? -1 : 1));
   return {
     a: { version: ra.version, name: ra.name, status: ra.status },
     b: { version: rb.version, name: rb.name, status: rb.status },
+    effectiveWeights,
     changes,
     backtests: {
       a: ra.backtest ? JSON.parse(ra.backtest) : null,

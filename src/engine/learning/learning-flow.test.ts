@@ -107,7 +107,9 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     expect(r.fit.to !== null && r.fit.to < r.heldOut.from).toBe(true);
     expect(r.heldOut.from).toBe('2026-03-01');
     expect(r.fit.churned).toBeGreaterThanOrEqual(10);
-    await expect(trainModel(ctx, { testMonths: 9, minChurned: 100_000 })).rejects.toThrow(/at least 100000 churned/);
+    await expect(trainModel(ctx, { testMonths: 9, minChurned: 100_000 })).rejects.toThrow(
+      /at least 100000 churned/,
+    );
     expect(Object.values(r.weights).some((w) => w.proposed > 0)).toBe(true);
     expect(r.weights.reduce((s, w) => s + w.proposed, 0)).toBeCloseTo(1, 3);
     expect(r.proposed.auc as number).toBeGreaterThan(0.6);
