@@ -1,11 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { Contract } from '../src/core/data-model/entities.ts';
+import { createRng } from '../src/core/demo/prng.ts';
 import { computeCohorts } from '../src/core/metrics/cohorts.ts';
 import { computePeriodMetrics } from '../src/core/metrics/compute-retention.ts';
 import { DEFAULT_CONVENTIONS } from '../src/core/metrics/conventions.ts';
 import { customerRevenue } from '../src/core/metrics/customer-arr.ts';
 import { periodWindows } from '../src/core/metrics/periods.ts';
-import { createRng } from '../src/core/demo-sim/prng.ts';
-import type { Contract } from '../src/core/data-model/entities.ts';
 import { toDay } from '../src/core/signals/signal-helpers.ts';
 import type { BenchOptions, BenchRow } from './bench-row.ts';
 
@@ -21,7 +21,17 @@ function portfolio(accounts: number): Contract[] {
     for (let t = 0; t < 4 && start < Date.UTC(2026, 0, 1); t++) {
       const end = start + 364 * 86_400_000;
       const churn = rng.chance(0.12);
-      out.push({ id: `c${a}-${t}`, accountId: `a${a}`, start: iso(start), end: iso(end), arr, currency: 'USD', products: [], status: churn ? 'churned' : 'renewed', churnedAt: churn ? iso(end) : null });
+      out.push({
+        id: `c${a}-${t}`,
+        accountId: `a${a}`,
+        start: iso(start),
+        end: iso(end),
+        arr,
+        currency: 'USD',
+        products: [],
+        status: churn ? 'churned' : 'renewed',
+        churnedAt: churn ? iso(end) : null,
+      });
       if (churn) break;
       start = end + 86_400_000;
       arr = Math.round(arr * (rng.chance(0.2) ? 1.3 : rng.chance(0.1) ? 0.7 : 1.03));
@@ -72,6 +82,15 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
   const worst = Math.max(...rows.map((r, i) => Math.abs(Number(r[1]) - (monthly[i]!.grr.value ?? 0))));
   const w = `metrics: ${accounts.toLocaleString('en-US')} accounts × 36 months`;
   return [
-    { workload: w, metric: 'all monthly metrics + cohorts', vigil: vigilMs / 1000, reference: duckMs / 1000, referenceName: 'DuckDB SQL (GRR/NRR only)', unit: 's', lowerIsBetter: true, note: `max GRR difference ${worst.toFixed(6)}` },
+    {
+      workload: w,
+      metric: 'all monthly metrics + cohorts',
+      vigil: vigilMs / 1000,
+      reference: duckMs / 1000,
+      referenceName: 'DuckDB SQL (GRR/NRR only)',
+      unit: 's',
+      lowerIsBetter: true,
+      note: `max GRR difference ${worst.toFixed(6)}`,
+    },
   ];
 }

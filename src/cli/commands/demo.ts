@@ -1,26 +1,47 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { DEMO_DEFAULTS, generateDemo } from '../../engine/demo/generate-demo.ts';
+import { isCalendarDate } from '../../core/demo/calendar.ts';
+import { DEMO_DEFAULTS, type GenerateDemoReport, generateDemo } from '../../engine/demo/generate-demo.ts';
 import { printJson } from '../with-context.ts';
 
 const optionsSchema = z.object({
   out: z.string().min(1),
-  accounts: z.coerce.number().int().positive().default(DEMO_DEFAULTS.accounts),
+  accounts: z.coerce.number().int().min(1).max(1_000_000).default(DEMO_DEFAULTS.accounts),
   months: z.coerce.number().int().min(1).max(120).default(DEMO_DEFAULTS.months),
   seed: z.coerce.number().int().default(DEMO_DEFAULTS.seed),
-  endDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-    .default(DEMO_DEFAULTS.endDate),
+  endDate: z.string().refine(isCalendarDate, 'expected a date YYYY-MM-DD').default(DEMO_DEFAULTS.endDate),
   json: z.boolean().default(false),
 });
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+function printReport(r: GenerateDemoReport, out: string) {
+  const s = r.ms / 1000;
+  process.stdout.write(
+    [
+      `Demo portfolio written to ${r.outDir}`,
+      `  accounts     ${n(r.accounts)} (${n(r.churned)} churned in the window), ${r.months} months to ${r.endDate}, seed ${r.seed}`,
+      `  users        ${n(r.users)}`,
+      `  contracts    ${n(r.contracts)}`,
+      `  contacts     ${n(r.contacts)}`,
+      `  usage rows   ${n(r.usageRows)}`,
+      `  events       ${n(r.events)}`,
+      `  files        ${r.files.length} (${(r.bytes / 1e6).toFixed(1)} MB), ground truth in ${r.groundTruthFile}`,
+      `  time         ${s.toFixed(1)} s (${n(Math.round((r.usageRows + r.events) / Math.max(s, 0.001)))} rows/s)`,
+      `Import it with: vigil import ${out}`,
+      '',
+    ].join('\n'),
+  );
+}
 
 export function register(program: Command) {
   const demo = program.command('demo').description('synthetic demo portfolio');
   demo
     .command('generate')
-    .description('write a realistic synthetic portfolio as importable files (deterministic by seed)')
+    .description(
+      'write a realistic synthetic portfolio as importable files plus its ground truth (deterministic by seed)',
+    )
     .requiredOption('--out <dir>', 'output folder')
     .option('--accounts <n>', `number of accounts (default ${DEMO_DEFAULTS.accounts})`)
     .option('--months <m>', `months of history (default ${DEMO_DEFAULTS.months})`)
@@ -37,21 +58,20 @@ export function register(program: Command) {
             )
           : null;
       bar?.start(opts.accounts, 0);
-      const r = await generateDemo({
-        outDir: opts.out,
-        accounts: opts.accounts,
-        months: opts.months,
-        seed: opts.seed,
-        endDate: opts.endDate,
-        onProgress: (d) => bar?.update(d),
-      });
-      bar?.stop();
-      if (opts.json) {
-        printJson(r);
-        return;
+      try {
+        const r = await generateDemo({
+          outDir: opts.out,
+          accounts: opts.accounts,
+          months: opts.months,
+          seed: opts.seed,
+          endDate: opts.endDate,
+          onProgress: (d) => bar?.update(d),
+        });
+        bar?.stop();
+        if (opts.json) printJson(r);
+        else printReport(r, opts.out);
+      } finally {
+        bar?.stop();
       }
-      process.stdout.write(
-        `Wrote ${r.accounts.toLocaleString('en-US')} accounts, ${r.contracts.toLocaleString('en-US')} contracts, ${r.contacts.toLocaleString('en-US')} contacts, ${r.usageRows.toLocaleString('en-US')} usage events, ${r.events.toLocaleString('en-US')} other events (${r.churned} accounts churned) to ${r.outDir} in ${(r.ms / 1000).toFixed(1)} s (${(r.bytes / 1e6).toFixed(0)} MB)\nImport it with: vigil import ${opts.out}\n`,
-      );
     });
 }

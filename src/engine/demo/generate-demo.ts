@@ -1,19 +1,17 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  ACCOUNTS_HEADER,
-  CATALOG_HEADER,
-  CONTACTS_HEADER,
-  CONTRACTS_HEADER,
-  type DemoEvent,
-  type GroundTruth,
-  simulatePortfolio,
-  USAGE_HEADER,
-  USERS_HEADER,
-} from '../../core/demo-sim/simulate-portfolio.ts';
+import { addMonths, isCalendarDate, monthKey, monthStart, toDayNumber } from '../../core/demo/calendar.ts';
+import { csvLine } from '../../core/demo/csv-line.ts';
+import { DEMO_HEADERS } from '../../core/demo/demo-headers.ts';
+import type { CsvCell, DemoEvent, DemoSink, DemoTruth } from '../../core/demo/demo-types.ts';
+import { simulateAccount } from '../../core/demo/simulate-account.ts';
+import { createDemoWorld } from '../../core/demo/simulate-portfolio.ts';
 import { AppError } from '../../core/errors.ts';
+import { detectKind } from '../../core/import/mapping.ts';
 
 export const DEMO_DEFAULTS = { accounts: 300, months: 24, seed: 42, endDate: '2026-11-15' } as const;
+/** Not an import file (the importer only reads accounts*, users*, ... basenames). */
+export const GROUND_TRUTH_FILE = 'ground-truth.json';
 
 export type GenerateDemoOptions = {
   outDir: string;
@@ -27,42 +25,57 @@ export type GenerateDemoOptions = {
 export type GenerateDemoReport = {
   outDir: string;
   accounts: number;
+  months: number;
+  seed: number;
+  endDate: string;
+  users: number;
   contracts: number;
   contacts: number;
-  users: number;
   usageRows: number;
   events: number;
   churned: number;
+  /** Every file written, import files first, ground truth last. */
   files: string[];
+  groundTruthFile: string;
   bytes: number;
   ms: number;
 };
 
-/** Appends to a file through a 4 MB buffer: millions of small lines, few system calls. */
+/**
+ * Appends text to a file through a fixed buffer: strings are copied in as
+ * they come and die young, so millions of small lines cost few system calls
+ * and little garbage collection.
+ */
 class BufferedFile {
-  private parts: string[] = [];
-  private size = 0;
+  private static readonly SIZE = 1 << 18;
+  private readonly buf = Buffer.allocUnsafe(BufferedFile.SIZE);
+  private pos = 0;
   private readonly fd: number;
   bytes = 0;
-  constructor(
-    readonly path: string,
-    header?: string,
-  ) {
+  constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
-    if (header) this.line(header);
   }
-  line(s: string) {
-    this.parts.push(s);
-    this.size += s.length + 1;
-    if (this.size > 4_000_000) this.flush();
+  write(text: string) {
+    // utf8 takes at most 3 bytes per UTF-16 unit
+    if (text.length * 3 > BufferedFile.SIZE - this.pos) {
+      this.flush();
+      if (text.length * 3 > BufferedFile.SIZE) {
+        const big = Buffer.from(text);
+        this.writeAll(big, big.length);
+        return;
+      }
+    }
+    this.pos += this.buf.write(text, this.pos);
+  }
+  private writeAll(b: Buffer, n: number) {
+    let off = 0;
+    while (off < n) off += writeSync(this.fd, b, off, n - off);
+    this.bytes += n;
   }
   flush() {
-    if (this.parts.length === 0) return;
-    const buf = Buffer.from(`${this.parts.join('\n')}\n`);
-    writeSync(this.fd, buf);
-    this.bytes += buf.length;
-    this.parts = [];
-    this.size = 0;
+    if (this.pos === 0) return;
+    this.writeAll(this.buf, this.pos);
+    this.pos = 0;
   }
   close() {
     this.flush();
@@ -71,10 +84,13 @@ class BufferedFile {
 }
 
 /**
- * Writes a synthetic portfolio as importable files in Vigil's native layout
- * (accounts, users, catalog, contracts, contacts, usage-YYYY-MM.csv,
- * events-YYYY-MM.ndjson), plus `ground-truth.json` (not an import file): who
- * churned when and why, and each account's hidden health by month.
+ * Writes a synthetic portfolio in Vigil's native import layout: users.csv,
+ * catalog.csv, accounts.csv, contracts.csv, contacts.csv, one
+ * usage-YYYY-MM.csv and one events-YYYY-MM.ndjson per month of the window,
+ * plus ground-truth.json (who churned when and why, each account's hidden
+ * health by month), which the importer ignores. Deterministic: the same
+ * options give byte-identical files. Usage is streamed to disk account by
+ * account, so memory stays flat at any size.
  */
 export async function generateDemo(options: GenerateDemoOptions): Promise<GenerateDemoReport> {
   const t0 = performance.now();
@@ -82,83 +98,120 @@ export async function generateDemo(options: GenerateDemoOptions): Promise<Genera
   const months = options.months ?? DEMO_DEFAULTS.months;
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const endDate = options.endDate ?? DEMO_DEFAULTS.endDate;
-  if (!Number.isInteger(accounts) || accounts < 1)
-    throw new AppError('BAD_INPUT', '--accounts must be a whole number ≥ 1');
+  if (!Number.isInteger(accounts) || accounts < 1 || accounts > 1_000_000)
+    throw new AppError('BAD_INPUT', `accounts must be a whole number from 1 to 1,000,000 (got ${accounts})`);
   if (!Number.isInteger(months) || months < 1 || months > 120)
-    throw new AppError('BAD_INPUT', '--months must be 1..120');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(endDate) || Number.isNaN(Date.parse(endDate)))
-    throw new AppError('BAD_INPUT', '--end-date must be a date YYYY-MM-DD');
+    throw new AppError('BAD_INPUT', `months must be a whole number from 1 to 120 (got ${months})`);
+  if (!Number.isInteger(seed)) throw new AppError('BAD_INPUT', `seed must be a whole number (got ${seed})`);
+  if (!isCalendarDate(endDate))
+    throw new AppError('BAD_INPUT', `end date must be a date YYYY-MM-DD (got "${endDate}")`);
+
   const outDir = resolve(options.outDir);
   mkdirSync(outDir, { recursive: true });
-  const csvFile = (name: string, header: string[]) => new BufferedFile(join(outDir, name), header.join(','));
-  const users = csvFile('users.csv', USERS_HEADER);
-  const catalog = csvFile('catalog.csv', CATALOG_HEADER);
-  const accountsFile = csvFile('accounts.csv', ACCOUNTS_HEADER);
-  const contracts = csvFile('contracts.csv', CONTRACTS_HEADER);
-  const contacts = csvFile('contacts.csv', CONTACTS_HEADER);
-  const usage = new Map<string, BufferedFile>();
-  const events = new Map<string, BufferedFile>();
-  const truth: GroundTruth[] = [];
-  const counts = { users: 0, contracts: 0, contacts: 0, events: 0, accounts: 0 };
+  const firstMonth = addMonths(monthStart(toDayNumber(endDate)), -(months - 1));
+  const monthKeys = Array.from({ length: months }, (_, i) => monthKey(addMonths(firstMonth, i)));
+  const names = [
+    'users.csv',
+    'catalog.csv',
+    'accounts.csv',
+    'contracts.csv',
+    'contacts.csv',
+    ...monthKeys.map((m) => `usage-${m}.csv`),
+    ...monthKeys.map((m) => `events-${m}.ndjson`),
+  ];
+  // a folder holding other import files would mix portfolios on import: refuse rather than delete them
+  if (existsSync(outDir)) {
+    const foreign = readdirSync(outDir).filter((f) => detectKind(f) !== null && !names.includes(f));
+    if (foreign.length > 0)
+      throw new AppError(
+        'BAD_INPUT',
+        `${outDir} already holds other import files (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); choose an empty folder`,
+        { files: foreign },
+      );
+  }
 
-  const result = simulatePortfolio(
-    { accounts, months, seed, endDate },
-    {
-      user: (r) => {
-        counts.users++;
-        users.line(r.join(','));
-      },
-      catalog: (r) => catalog.line(r.join(',')),
-      account: (r) => {
-        counts.accounts++;
-        accountsFile.line(r.join(','));
-        if (counts.accounts % 100 === 0) options.onProgress?.(counts.accounts, accounts);
-      },
-      contract: (r) => {
-        counts.contracts++;
-        contracts.line(r.join(','));
-      },
-      contact: (r) => {
-        counts.contacts++;
-        contacts.line(r.join(','));
-      },
-      usage: (month, line) => {
-        let f = usage.get(month);
-        if (!f) {
-          f = new BufferedFile(join(outDir, `usage-${month}.csv`), USAGE_HEADER.join(','));
-          usage.set(month, f);
-        }
-        f.line(line);
-      },
-      event: (month, e: DemoEvent) => {
-        let f = events.get(month);
-        if (!f) {
-          f = new BufferedFile(join(outDir, `events-${month}.ndjson`));
-          events.set(month, f);
-        }
-        counts.events++;
-        f.line(JSON.stringify(e));
-      },
-      truth: (t) => truth.push(t),
-    },
-  );
-  options.onProgress?.(accounts, accounts);
+  const open = (name: string, header?: readonly string[]) => {
+    const f = new BufferedFile(join(outDir, name));
+    if (header) f.write(`${header.join(',')}\n`);
+    return f;
+  };
+  const users = open('users.csv', DEMO_HEADERS.users);
+  const catalog = open('catalog.csv', DEMO_HEADERS.catalog);
+  const accountsFile = open('accounts.csv', DEMO_HEADERS.accounts);
+  const contracts = open('contracts.csv', DEMO_HEADERS.contracts);
+  const contacts = open('contacts.csv', DEMO_HEADERS.contacts);
+  const usage = new Map(monthKeys.map((m) => [m, open(`usage-${m}.csv`, DEMO_HEADERS.usage)]));
+  const events = new Map(monthKeys.map((m) => [m, open(`events-${m}.ndjson`)]));
   const all = [users, catalog, accountsFile, contracts, contacts, ...usage.values(), ...events.values()];
-  for (const f of all) f.close();
-  const truthPath = join(outDir, 'ground-truth.json');
-  const truthText = JSON.stringify({ seed, accounts, months, endDate, accountsTruth: truth });
+  const truth: string[] = [];
+  const counts = { users: 0, contracts: 0, contacts: 0, usageRows: 0, events: 0, churned: 0 };
+  const row = (f: BufferedFile, cells: CsvCell[]) => f.write(`${csvLine(cells)}\n`);
+
+  const sink: DemoSink = {
+    user: (r) => {
+      counts.users++;
+      row(users, r);
+    },
+    catalog: (r) => row(catalog, r),
+    account: (r) => row(accountsFile, r),
+    contract: (r) => {
+      counts.contracts++;
+      row(contracts, r);
+    },
+    contact: (r) => {
+      counts.contacts++;
+      row(contacts, r);
+    },
+    usage: (month, lines, rows) => {
+      const f = usage.get(month);
+      if (!f) throw new AppError('INTERNAL', `usage outside the window: ${month}`);
+      counts.usageRows += rows;
+      f.write(lines);
+    },
+    event: (month, e: DemoEvent) => {
+      const f = events.get(month);
+      if (!f) throw new AppError('INTERNAL', `event outside the window: ${month}`);
+      counts.events++;
+      f.write(`${JSON.stringify(e)}\n`);
+    },
+    truth: (t: DemoTruth) => {
+      if (t.churned) counts.churned++;
+      truth.push(JSON.stringify(t));
+    },
+  };
+
+  try {
+    const world = createDemoWorld({ accounts, months, seed, endDate }, sink);
+    for (let i = 0; i < accounts; i++) {
+      simulateAccount(i, world, sink);
+      if ((i + 1) % 100 === 0 && i + 1 < accounts) {
+        options.onProgress?.(i + 1, accounts);
+        // let a progress bar draw and signals through
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  } finally {
+    for (const f of all) f.close();
+  }
+  options.onProgress?.(accounts, accounts);
+  const truthPath = join(outDir, GROUND_TRUTH_FILE);
+  const truthText = `{"generator":"vigil demo","seed":${seed},"accounts":${accounts},"months":${months},"endDate":"${endDate}","accountsTruth":[\n${truth.join(',\n')}\n]}\n`;
   writeFileSync(truthPath, truthText);
   return {
     outDir,
     accounts,
+    months,
+    seed,
+    endDate,
+    users: counts.users,
     contracts: counts.contracts,
     contacts: counts.contacts,
-    users: counts.users,
-    usageRows: result.usageRows,
+    usageRows: counts.usageRows,
     events: counts.events,
-    churned: truth.filter((t) => t.churned).length,
+    churned: counts.churned,
     files: [...all.map((f) => f.path), truthPath],
-    bytes: all.reduce((s, f) => s + f.bytes, 0) + truthText.length,
+    groundTruthFile: truthPath,
+    bytes: all.reduce((s, f) => s + f.bytes, 0) + Buffer.byteLength(truthText),
     ms: performance.now() - t0,
   };
 }

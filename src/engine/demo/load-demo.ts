@@ -48,7 +48,9 @@ export async function loadDemo(
     await ctx.store.db.deleteFrom('dirty_accounts').execute();
     say('running the playbooks (tasks for at-risk and critical accounts)...');
     const plays = await evaluateAllPlaybooks(ctx);
-    say(`  ${plays.tasksCreated} tasks created (${plays.suppressedTotal} suppressed by dedupe, cooldown or budget)`);
+    say(
+      `  ${plays.tasksCreated} tasks created (${plays.suppressedTotal} suppressed by dedupe, cooldown or budget)`,
+    );
     return {
       accounts,
       usageEvents: imp.usageEvents,
