@@ -40,8 +40,6 @@ export function register(program: Command) {
           asOf: o.asOf,
         });
         if (o.json) return printJson({ ...r, changes: r.changes.length, backfill });
-        const bands = { healthy: 0, 'at-risk': 0, critical: 0 };
-        for (const c of r.changes) bands[c.current.band]++;
         if (backfill)
           process.stdout.write(
             `history: ${backfill.rows.toLocaleString('en-US')} scores at ${backfill.dates.length} dates in ${(backfill.ms / 1000).toFixed(1)} s\n`,
@@ -49,6 +47,22 @@ export function register(program: Command) {
         process.stdout.write(
           `scored ${r.scored} account(s) as of ${r.asOf} with model v${r.modelVersion} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.scored / Math.max(0.001, r.ms / 1000))} accounts/s); ${r.changes.length} changed\n`,
         );
+        // the portfolio after this run, by band, and what moved
+        const rows = await ctx.store.db.selectFrom('current_scores').select(['band', 'score']).execute();
+        const moved = { healthy: 0, 'at-risk': 0, critical: 0 } as Record<string, number>;
+        for (const c of r.changes)
+          if (c.previous && c.previous.band !== c.current.band)
+            moved[c.current.band] = (moved[c.current.band] ?? 0) + 1;
+        process.stdout.write(
+          `\n${'band'.padEnd(10)} ${'accounts'.padStart(8)} ${'avg score'.padStart(10)} ${'moved in'.padStart(9)}\n`,
+        );
+        for (const band of ['healthy', 'at-risk', 'critical']) {
+          const inBand = rows.filter((x) => x.band === band);
+          const avg = inBand.length ? inBand.reduce((a, x) => a + Number(x.score), 0) / inBand.length : null;
+          process.stdout.write(
+            `${band.padEnd(10)} ${String(inBand.length).padStart(8)} ${(avg === null ? '-' : avg.toFixed(1)).padStart(10)} ${String(moved[band] ?? 0).padStart(9)}\n`,
+          );
+        }
       });
     });
 }

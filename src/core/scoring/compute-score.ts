@@ -1,7 +1,7 @@
 import type { AccountData } from '../data-model/account-data.ts';
 import { SIGNAL_CATEGORIES, type SignalCategory } from '../signals/signal-category.ts';
 import type { SignalContext, SignalValue, Thresholds } from '../signals/signal-definition.ts';
-import { toDay } from '../signals/signal-helpers.ts';
+import { toDay, withAccountIndex } from '../signals/signal-helpers.ts';
 import { SIGNAL_LIBRARY } from '../signals/signal-library.ts';
 import type { HealthModel } from './health-model.ts';
 import type { Band, CategoryScore, ScoreDriver, ScoreResult, SignalContribution } from './score-result.ts';
@@ -43,8 +43,27 @@ type Evaluated = {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+type Weights = { categories: Record<string, number>; signals: Record<string, number> };
+/** Weights per model and (segment, lifecycle stage): the same few combinations recur across a portfolio. */
+const WEIGHTS = new WeakMap<HealthModel, Map<string, Weights>>();
+
 /** Effective model weights for this account: segment and lifecycle overrides applied. */
-function weightsFor(data: AccountData, model: HealthModel) {
+function weightsFor(data: AccountData, model: HealthModel): Weights {
+  let perModel = WEIGHTS.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    WEIGHTS.set(model, perModel);
+  }
+  const key = `${data.account.segment}\u0000${data.account.lifecycleStage ?? ''}`;
+  let w = perModel.get(key);
+  if (!w) {
+    w = buildWeights(data, model);
+    perModel.set(key, w);
+  }
+  return w;
+}
+
+function buildWeights(data: AccountData, model: HealthModel): Weights {
   const categories: Record<string, number> = {};
   for (const c of SIGNAL_CATEGORIES) categories[c] = model.categories[c]?.weight ?? 0;
   const signals: Record<string, number> = {};
@@ -92,30 +111,38 @@ export function computeScore(
     },
   };
   const w = weightsFor(data, model);
-  const evaluated: Evaluated[] = [];
-  for (const [id, setting] of Object.entries(model.signals)) {
-    const def = SIGNAL_LIBRARY[id];
-    if (!def) continue;
-    const result = def.compute(data, ctx);
-    const numeric = result
-      ? (result.numeric ?? (typeof result.value === 'number' ? result.value : null))
-      : null;
-    const subScore = numeric === null ? null : normalise(numeric, setting.thresholds ?? def.thresholds);
-    evaluated.push({
-      id,
-      category: def.category,
-      label: def.label,
-      unit: def.unit,
-      weight: w.signals[id] ?? 0,
-      result: numeric === null ? null : result,
-      subScore,
-    });
-  }
-  for (const c of model.custom) evaluated.push(evaluateCustom(c, data, asOfDay, w.signals[c.id] ?? 0));
+  const evaluated: Evaluated[] = withAccountIndex(data, () => {
+    const list: Evaluated[] = [];
+    for (const id in model.signals) {
+      const setting = model.signals[id]!;
+      const def = SIGNAL_LIBRARY[id];
+      if (!def) continue;
+      const result = def.compute(data, ctx);
+      const numeric = result
+        ? (result.numeric ?? (typeof result.value === 'number' ? result.value : null))
+        : null;
+      const subScore = numeric === null ? null : normalise(numeric, setting.thresholds ?? def.thresholds);
+      list.push({
+        id,
+        category: def.category,
+        label: def.label,
+        unit: def.unit,
+        weight: w.signals[id] ?? 0,
+        result: numeric === null ? null : result,
+        subScore,
+      });
+    }
+    for (const c of model.custom) list.push(evaluateCustom(c, data, asOfDay, w.signals[c.id] ?? 0));
+    return list;
+  });
 
   // weights: within category over available signals (× freshness), then across categories with data
   const byCategory = new Map<SignalCategory, Evaluated[]>();
-  for (const e of evaluated) byCategory.set(e.category, [...(byCategory.get(e.category) ?? []), e]);
+  for (const e of evaluated) {
+    const list = byCategory.get(e.category);
+    if (list) list.push(e);
+    else byCategory.set(e.category, [e]);
+  }
   const categoryInfo = new Map<SignalCategory, { available: number; total: number; score: number | null }>();
   for (const [cat, list] of byCategory) {
     let available = 0;

@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { toDay } from './signal-helpers.ts';
+import { rowDays } from './signal-helpers.ts';
 
 /** Core features used in the last 60 days, as a share of the catalog's core features. Unit: ratio (k of n); window 60 d; higher is better. */
 export const coreFeatureAdoption: SignalDefinition = {
@@ -20,8 +20,10 @@ export const coreFeatureAdoption: SignalDefinition = {
     const core = data.catalog.filter((f) => f.core).map((f) => f.key);
     if (core.length === 0 || data.usageDaily.length === 0) return null;
     const used = new Set<string>();
-    for (const f of data.featureDaily) {
-      const ago = ctx.asOfDay - toDay(f.day);
+    const days = rowDays(data, 'featureDaily');
+    for (let i = 0; i < days.length; i++) {
+      const f = data.featureDaily[i]!;
+      const ago = ctx.asOfDay - days[i]!;
       if (ago >= 0 && ago < 60 && f.count > 0) used.add(f.feature);
     }
     const k = core.filter((c) => used.has(c)).length;

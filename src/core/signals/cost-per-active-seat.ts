@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { activeContacts, currentContracts } from './signal-helpers.ts';
+import { activeContacts, currentContracts, thousands } from './signal-helpers.ts';
 
 /** ARR per active user over the last 30 days, against the ARR per licensed seat (paying for shelfware). Unit: ratio; lower is better. */
 export const costPerActiveSeat: SignalDefinition = {
@@ -24,14 +24,14 @@ export const costPerActiveSeat: SignalDefinition = {
     if (active === 0)
       return {
         value: 5,
-        detail: `paying ${Math.round(arr).toLocaleString('en-US')}/yr with no active users`,
+        detail: `paying ${thousands(arr)}/yr with no active users`,
       };
     const perActive = arr / active;
     const perSeat = arr / seats;
     const r = perActive / perSeat;
     return {
       value: Math.round(r * 100) / 100,
-      detail: `${Math.round(perActive).toLocaleString('en-US')}/yr per active user vs ${Math.round(perSeat).toLocaleString('en-US')} per seat`,
+      detail: `${thousands(perActive)}/yr per active user vs ${thousands(perSeat)} per seat`,
     };
   },
 };

@@ -10,6 +10,62 @@ export const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slic
 /** Days from `iso` to the as-of day (positive = in the past). */
 export const daysAgo = (iso: string, asOfDay: number) => asOfDay - toDay(iso);
 
+/**
+ * Per-account lookup tables built once per score computation (events grouped
+ * by type with their day numbers, day numbers of the usage rollups), so 38
+ * signals do not each re-scan and re-parse every row. Scoped to one
+ * `withAccountIndex` call, so a caller that changes the data between scores
+ * can never see a stale index; outside it the helpers scan directly.
+ */
+type AccountIndex = {
+  byType: Map<string, IndexedEvent[]>;
+  usageDays: Int32Array;
+  userDays: Int32Array;
+  featureDays: Int32Array;
+};
+/** An event with its day number and its position in the timeline. */
+type IndexedEvent = { e: VigilEvent; day: number; i: number };
+const INDEX = new WeakMap<AccountData, AccountIndex>();
+
+export function withAccountIndex<T>(data: AccountData, fn: () => T): T {
+  const byType = new Map<string, IndexedEvent[]>();
+  for (let i = 0; i < data.events.length; i++) {
+    const e = data.events[i]!;
+    const list = byType.get(e.type);
+    const item = { e, day: toDay(e.time), i };
+    if (list) list.push(item);
+    else byType.set(e.type, [item]);
+  }
+  const usageDays = new Int32Array(data.usageDaily.length);
+  for (let i = 0; i < data.usageDaily.length; i++) usageDays[i] = toDay(data.usageDaily[i]!.day);
+  const userDays = new Int32Array(data.userDaily.length);
+  for (let i = 0; i < data.userDaily.length; i++) userDays[i] = toDay(data.userDaily[i]!.day);
+  INDEX.set(data, { byType, usageDays, userDays, featureDays: daysOf(data.featureDaily) });
+  try {
+    return fn();
+  } finally {
+    INDEX.delete(data);
+  }
+}
+
+function daysOf(rows: { day: string }[]): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = toDay(rows[i]!.day);
+  return out;
+}
+
+/** Day numbers of a rollup's rows (same order): from the index when scoring, else computed. */
+export function rowDays(data: AccountData, rollup: 'usageDaily' | 'userDaily' | 'featureDaily'): Int32Array {
+  const index = INDEX.get(data);
+  if (index)
+    return rollup === 'usageDaily'
+      ? index.usageDays
+      : rollup === 'userDaily'
+        ? index.userDays
+        : index.featureDays;
+  return daysOf(data[rollup]);
+}
+
 /** Events of some types that happened on or before the as-of day and within `windowDays` of it. */
 export function eventsIn<T extends EventType>(
   data: AccountData,
@@ -18,6 +74,25 @@ export function eventsIn<T extends EventType>(
   ...types: T[]
 ): Extract<VigilEvent, { type: T }>[] {
   const out: Extract<VigilEvent, { type: T }>[] = [];
+  const index = INDEX.get(data);
+  if (index) {
+    if (types.length === 1) {
+      for (const { e, day } of index.byType.get(types[0]!) ?? []) {
+        const ago = asOfDay - day;
+        if (ago >= 0 && ago < windowDays) out.push(e as Extract<VigilEvent, { type: T }>);
+      }
+      return out;
+    }
+    // several types: keep the timeline order the single scan would give
+    const picked: IndexedEvent[] = [];
+    for (const t of types) for (const item of index.byType.get(t) ?? []) picked.push(item);
+    picked.sort((a, b) => a.i - b.i);
+    for (const { e, day } of picked) {
+      const ago = asOfDay - day;
+      if (ago >= 0 && ago < windowDays) out.push(e as Extract<VigilEvent, { type: T }>);
+    }
+    return out;
+  }
   for (const e of data.events) {
     if (!(types as string[]).includes(e.type)) continue;
     const ago = daysAgo(e.time, asOfDay);
@@ -35,6 +110,16 @@ export function latest<T extends EventType>(
   where: (e: Extract<VigilEvent, { type: T }>) => boolean = () => true,
 ): Extract<VigilEvent, { type: T }> | null {
   let best: Extract<VigilEvent, { type: T }> | null = null;
+  const index = INDEX.get(data);
+  if (index) {
+    for (const { e, day } of index.byType.get(type) ?? []) {
+      if (day > asOfDay) continue;
+      const ev = e as Extract<VigilEvent, { type: T }>;
+      if (!where(ev)) continue;
+      if (!best || ev.time > best.time) best = ev;
+    }
+    return best;
+  }
   for (const e of data.events) {
     if (e.type !== type || daysAgo(e.time, asOfDay) < 0) continue;
     const ev = e as Extract<VigilEvent, { type: T }>;
@@ -53,6 +138,14 @@ export function usageSum(
   field: 'logins' | 'events' | 'integrationEvents' = 'events',
 ): number {
   let s = 0;
+  const days = INDEX.get(data)?.usageDays;
+  if (days) {
+    for (let i = 0; i < days.length; i++) {
+      const ago = asOfDay - days[i]!;
+      if (ago >= to && ago < from) s += data.usageDaily[i]![field];
+    }
+    return s;
+  }
   for (const u of data.usageDaily) {
     const ago = asOfDay - toDay(u.day);
     if (ago >= to && ago < from) s += u[field];
@@ -63,6 +156,14 @@ export function usageSum(
 /** Distinct active contacts within the last `windowDays`. */
 export function activeContacts(data: AccountData, asOfDay: number, windowDays: number): Set<string> {
   const set = new Set<string>();
+  const days = INDEX.get(data)?.userDays;
+  if (days) {
+    for (let i = 0; i < days.length; i++) {
+      const ago = asOfDay - days[i]!;
+      if (ago >= 0 && ago < windowDays) set.add(data.userDaily[i]!.contactId);
+    }
+    return set;
+  }
   for (const u of data.userDaily) {
     const ago = asOfDay - toDay(u.day);
     if (ago >= 0 && ago < windowDays) set.add(u.contactId);
@@ -107,6 +208,8 @@ export function slope(points: [number, number][]): number {
 }
 
 export const pct = (x: number) => `${Math.round(x * 100)}%`;
+/** A rounded number with thousands separators, like toLocaleString('en-US') but without ICU's cost in the hot path. */
+export const thousands = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 /** Exponential decay with a half-life, for effects that fade (business events, stale inputs). */
 export const decay = (ageDays: number, halfLifeDays: number) => 0.5 ** (Math.max(0, ageDays) / halfLifeDays);

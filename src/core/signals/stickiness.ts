@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { round1, toDay } from './signal-helpers.ts';
+import { round1, rowDays } from './signal-helpers.ts';
 
 /** DAU/MAU: average daily active users over the last 30 days divided by monthly active users. Unit: ratio; window 30 d; higher is better. */
 export const stickiness: SignalDefinition = {
@@ -18,8 +18,10 @@ export const stickiness: SignalDefinition = {
   compute(data, ctx) {
     const users = new Set<string>();
     const perDay = new Map<number, number>();
-    for (const u of data.userDaily) {
-      const ago = ctx.asOfDay - toDay(u.day);
+    const days = rowDays(data, 'userDaily');
+    for (let i = 0; i < days.length; i++) {
+      const u = data.userDaily[i]!;
+      const ago = ctx.asOfDay - days[i]!;
       if (ago < 0 || ago >= 30) continue;
       users.add(u.contactId);
       perDay.set(ago, (perDay.get(ago) ?? 0) + 1);

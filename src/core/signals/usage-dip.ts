@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { pct, tenureDays, toDay } from './signal-helpers.ts';
+import { pct, rowDays, tenureDays } from './signal-helpers.ts';
 
 /** The weakest of the last 4 weeks against the 8 weeks before. Unit: ratio; window 84 d; higher is better. */
 export const usageDip: SignalDefinition = {
@@ -19,8 +19,10 @@ export const usageDip: SignalDefinition = {
     const tenure = tenureDays(data, ctx.asOfDay);
     if ((tenure !== null && tenure < 84) || data.usageDaily.length === 0) return null;
     const weeks = new Array<number>(12).fill(0);
-    for (const u of data.usageDaily) {
-      const ago = ctx.asOfDay - toDay(u.day);
+    const days = rowDays(data, 'usageDaily');
+    for (let i = 0; i < days.length; i++) {
+      const u = data.usageDaily[i]!;
+      const ago = ctx.asOfDay - days[i]!;
       if (ago >= 0 && ago < 84) weeks[Math.floor(ago / 7)]! += u.events;
     }
     const baseline = weeks.slice(4).reduce((a, b) => a + b, 0) / 8;

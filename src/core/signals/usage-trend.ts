@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { pct, slope, tenureDays, toDay } from './signal-helpers.ts';
+import { pct, rowDays, slope, tenureDays } from './signal-helpers.ts';
 
 /** Weekly usage slope over the last 8 weeks, relative to the average week. Unit: share per week; window 56 d; higher is better. */
 export const usageTrend: SignalDefinition = {
@@ -20,8 +20,10 @@ export const usageTrend: SignalDefinition = {
     const tenure = tenureDays(data, ctx.asOfDay);
     if ((tenure !== null && tenure < 56) || data.usageDaily.length === 0) return null;
     const weeks = new Array<number>(8).fill(0);
-    for (const u of data.usageDaily) {
-      const ago = ctx.asOfDay - toDay(u.day);
+    const days = rowDays(data, 'usageDaily');
+    for (let i = 0; i < days.length; i++) {
+      const u = data.usageDaily[i]!;
+      const ago = ctx.asOfDay - days[i]!;
       if (ago >= 0 && ago < 56) weeks[7 - Math.floor(ago / 7)]! += u.events;
     }
     const mean = weeks.reduce((a, b) => a + b, 0) / 8;

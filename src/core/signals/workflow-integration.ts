@@ -1,5 +1,5 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { toDay } from './signal-helpers.ts';
+import { rowDays } from './signal-helpers.ts';
 
 /** Distinct integrations (CRM, API, chat) in use in the last 30 days: the product is wired into workflows. Unit: count; window 30 d; higher is better. */
 export const workflowIntegration: SignalDefinition = {
@@ -18,8 +18,10 @@ export const workflowIntegration: SignalDefinition = {
   compute(data, ctx) {
     if (data.usageDaily.length === 0) return null;
     const used = new Set<string>();
-    for (const f of data.featureDaily) {
-      const ago = ctx.asOfDay - toDay(f.day);
+    const days = rowDays(data, 'featureDaily');
+    for (let i = 0; i < days.length; i++) {
+      const f = data.featureDaily[i]!;
+      const ago = ctx.asOfDay - days[i]!;
       if (ago >= 0 && ago < 30 && f.feature.startsWith('integration:')) used.add(f.feature.slice(12));
     }
     return {

@@ -4,6 +4,7 @@ import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/c
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
+import { activeOverrides } from './overrides.ts';
 
 export type ScoreChange = {
   accountId: string;
@@ -76,6 +77,8 @@ export async function recomputeScores(
         { asOf: h.as_of, score: Number(h.score) },
       ]);
     const now = ctx.clock.now().toISOString();
+    // overrides in force now; an expired or revoked one is dropped here, so it never lingers
+    const overrides = await activeOverrides(store, ids, now, active.model);
     const rows: ScoreResult[] = [];
     for (const id of ids) {
       const d = data.get(id);
@@ -87,9 +90,16 @@ export async function recomputeScores(
         previous,
         history: histById.get(id) ?? [],
       });
+      const o = overrides.get(id);
+      if (o)
+        result.override = {
+          score: o.score,
+          band: o.band,
+          reason: o.reason,
+          by: o.by,
+          expiresAt: o.expiresAt,
+        };
       rows.push(result);
-      const override = prev?.override_score ?? null;
-      void override;
       if (!prev || Number(prev.score) !== result.score || prev.band !== result.band) {
         changes.push({
           accountId: id,
@@ -142,7 +152,7 @@ export async function recomputeScores(
             computed_at: now,
             ...carry,
             ...extra,
-            override_score: prev?.override_score ?? null,
+            override_score: r.override?.score ?? null,
           })
           .onConflict((oc) =>
             oc.column('account_id').doUpdateSet({
@@ -155,6 +165,7 @@ export async function recomputeScores(
               computed_at: now,
               ...carry,
               ...extra,
+              override_score: r.override?.score ?? null,
             }),
           )
           .execute();
