@@ -110,7 +110,10 @@ export function register(program: Command) {
       .option('--segment <s>', 'only this segment')
       .option('--owner <user>', 'only this CSM')
       .option('--json', 'print JSON'),
-  ).action(async (raw: unknown, cmd: Command) => {
+  ).action(async (_raw: unknown, cmd: Command) => {
+    // the parent `metrics` shares --segment, --json and the convention options and parses them
+    // itself when they follow the subcommand, so read them with the parent's
+    const all = cmd.optsWithGlobals<{ cap?: boolean }>();
     const o = z
       .object({
         by: z.enum(['month', 'quarter']).default('quarter'),
@@ -119,7 +122,7 @@ export function register(program: Command) {
         json: z.boolean().default(false),
         ...conventionOptions,
       })
-      .parse({ ...(raw as object), noCap: (raw as { cap?: boolean }).cap === false });
+      .parse({ ...all, noCap: all.cap === false });
     const r = await withContext(cmd, (ctx) =>
       computeCohortReport(ctx, {
         by: o.by,
@@ -169,7 +172,7 @@ function printReport(r: MetricsReport) {
   }
   const t = r.timeToValue;
   out(
-    `\ntime to value: median ${t.medianDays ?? 'n/d'} days (p25 ${t.p25Days ?? 'n/d'}, p75 ${t.p75Days ?? 'n/d'}); ${t.reached} of ${t.customers} customers reached a value milestone`,
+    `\ntime to value: median ${t.medianDays ?? 'n/d'} days (p25 ${t.p25Days ?? 'n/d'}, p75 ${t.p75Days ?? 'n/d'}); ${t.reached} of ${t.customers} customers${r.timeToValueSince ? ` who started since ${r.timeToValueSince} (the event history)` : ''} reached a value milestone`,
   );
   if (r.projection) {
     const [a, b] = r.projection.scenarios;

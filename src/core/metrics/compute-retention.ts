@@ -84,6 +84,8 @@ export function computePeriodMetrics(
   let baseGross = 0;
   let startArr = 0;
   let endArr = 0;
+  let baseLogos = 0;
+  let retainedLogos = 0;
   for (const rev of inputs.revenue.values()) {
     if (accountIds && !accountIds.has(rev.accountId)) continue;
     let a = arrOn(rev, w.startDay);
@@ -109,6 +111,8 @@ export function computePeriodMetrics(
         n.retained++;
       }
       if (inBase) {
+        baseLogos++;
+        if (b > 0) retainedLogos++;
         baseStart += a;
         baseEnd += b;
         if (conv.grrPerCustomerCap) baseGross += Math.min(a, b);
@@ -140,18 +144,8 @@ export function computePeriodMetrics(
       }
     }
   }
-  const baseCustomers = [...inputs.revenue.values()].filter((rev) => {
-    if (accountIds && !accountIds.has(rev.accountId)) return false;
-    const a = arrOn(rev, w.startDay);
-    const renewalDue = rev.intervals.some((i) => i.end >= w.startDay && i.end <= w.endDay);
-    return a > 0 && (conv.denominator === 'whole-base' || renewalDue || arrOn(rev, w.endDay) === 0);
-  });
-  const retainedLogos = baseCustomers.filter((rev) => {
-    const pc = paymentChurnDay(inputs.failedPayments?.get(rev.accountId), conv, w.endDay);
-    return pc === null && arrOn(rev, w.endDay) > 0;
-  }).length;
   const none = 'no paying customers at the start of the period';
-  const logo = ratio(retainedLogos, baseCustomers.length, none);
+  const logo = ratio(retainedLogos, baseLogos, none);
   const grr = ratio(baseGross, baseStart, none);
   return {
     label: w.label,
@@ -191,11 +185,11 @@ export function retentionByBand(
   bandAtStart: Map<string, Band>,
 ): BandRetention[] {
   const bands: (Band | 'unscored')[] = ['healthy', 'at-risk', 'critical', 'unscored'];
+  // partition once: filtering the whole portfolio per band made this four full passes per period
+  const parts = new Map<Band | 'unscored', Map<string, CustomerRevenue>>(bands.map((b) => [b, new Map()]));
+  for (const [id, rev] of inputs.revenue) parts.get(bandAtStart.get(id) ?? 'unscored')?.set(id, rev);
   return bands.map((band) => {
-    const ids = new Set(
-      [...inputs.revenue.keys()].filter((id) => (bandAtStart.get(id) ?? 'unscored') === band),
-    );
-    const m = computePeriodMetrics(w, inputs, conv, ids);
+    const m = computePeriodMetrics(w, { ...inputs, revenue: parts.get(band)! }, conv);
     return {
       band,
       customers: m.customers.start,

@@ -169,6 +169,23 @@ describe('revenue movements and retention (hand-computed)', () => {
     expect(m.movements.churn).toBe(100);
   });
 
+  it('a customer already churned by an unpaid failure before the period is not in its base', () => {
+    const contracts = [c('p', '2024-01-01', '2026-12-31', 100), c('q', '2024-01-01', '2026-12-31', 300)];
+    const conv = metricConventionsSchema.parse({ failedPaymentChurnDays: 30 });
+    // p's payment failed in 2024 and was never paid: churned from 2024-11-30, before 2025 starts
+    const failedPayments = new Map([['p', [{ failedDay: toDay('2024-10-31'), paidDay: null }]]]);
+    const m = computePeriodMetrics(
+      year2025,
+      { revenue: customerRevenue(contracts, conv), failedPayments },
+      conv,
+    );
+    expect(m.customers.start).toBe(1);
+    expect(m.startArr).toBe(300);
+    expect(m.logoRetention.value).toBe(1);
+    expect(m.grr.value).toBe(1);
+    expect(m.movements.churn).toBe(0);
+  });
+
   it('converts currencies, and refuses mixed currencies without a rate', () => {
     const eur = [
       c('e', '2024-01-01', '2026-12-31', 100, { currency: 'EUR' }),

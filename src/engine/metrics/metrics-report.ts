@@ -10,9 +10,10 @@ import { type MetricConventions, metricConventionsSchema } from '../../core/metr
 import { customerRevenue } from '../../core/metrics/customer-arr.ts';
 import { type Period, periodWindows } from '../../core/metrics/periods.ts';
 import { computeTimeToValue, type TimeToValue } from '../../core/metrics/time-to-value.ts';
-import { toDay } from '../../core/signals/signal-helpers.ts';
+import { dayIso, toDay } from '../../core/signals/signal-helpers.ts';
 import {
   bandsAt,
+  earliestEventDay,
   listFailedPayments,
   listScopedContracts,
   listValueMilestoneDays,
@@ -35,6 +36,8 @@ export type MetricsReport = {
   conventions: MetricConventions;
   periods: (PeriodMetrics & { byBand: BandRetention[] })[];
   timeToValue: TimeToValue;
+  /** TTV counts only customers whose first contract started on or after this day (the first stored event). */
+  timeToValueSince: string | null;
   projection: CompoundProjection | null;
   ms: number;
 };
@@ -70,7 +73,14 @@ export async function computeMetricsReport(
       byBand: retentionByBand(w, inputs, conventions, bands),
     });
   }
-  const ttv = computeTimeToValue(revenue, await listValueMilestoneDays(ctx.store));
+  // a customer who started before the event history begins would show a milestone years late
+  const historyStart = await earliestEventDay(ctx.store);
+  const observable = new Set(
+    [...revenue.values()]
+      .filter((r) => r.firstDay !== null && historyStart !== null && r.firstDay >= historyStart)
+      .map((r) => r.accountId),
+  );
+  const ttv = computeTimeToValue(revenue, await listValueMilestoneDays(ctx.store), observable);
   // the compound projection starts from the measured trailing-twelve-month GRR
   const ttm = periodWindows('ttm', to, to)[0]!;
   const measured = computePeriodMetrics(
@@ -85,7 +95,16 @@ export async function computeMetricsReport(
           { label: 'measured (TTM GRR)', annualRetention: measured },
           { label: 'target', annualRetention: options.targetRetention ?? 0.95 },
         ]);
-  return { asOf, scope, conventions, periods, timeToValue: ttv, projection, ms: performance.now() - t0 };
+  return {
+    asOf,
+    scope,
+    conventions,
+    periods,
+    timeToValue: ttv,
+    timeToValueSince: historyStart === null ? null : dayIso(historyStart),
+    projection,
+    ms: performance.now() - t0,
+  };
 }
 
 export async function computeCohortReport(

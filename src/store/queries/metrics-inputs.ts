@@ -29,6 +29,15 @@ export async function listValueMilestoneDays(store: Store): Promise<Map<string, 
   return out;
 }
 
+/** Day of the earliest stored event (where the timeline history begins), or null when there are none. */
+export async function earliestEventDay(store: Store): Promise<number | null> {
+  const row = await store.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('time').as('first'))
+    .executeTakeFirst();
+  return row?.first ? toDay(String(row.first)) : null;
+}
+
 /** Failed payments and when (if ever) that invoice was paid. */
 export async function listFailedPayments(
   store: Store,
