@@ -1,30 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextForStore, type EngineContext, fixedClock } from '../engine/context.ts';
-import { generateDemo } from '../engine/demo/generate-demo.ts';
-import { importFiles } from '../engine/import/import-files.ts';
-import { recomputeScores } from '../engine/scoring/recompute-scores.ts';
-import type { Store } from '../store/database.ts';
-import { openTestStore } from '../store/test-stores.ts';
-import { createApp } from './app.ts';
+import { type ApiFixture, type Client, openApiFixture } from './api-test-fixture.ts';
 
-let store: Store;
-let ctx: EngineContext;
-let app: ReturnType<typeof createApp>;
+let f: ApiFixture;
+let admin: Client;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
-  await generateDemo({ outDir: dir, accounts: 40, months: 14, seed: 3, endDate: '2026-06-30' });
-  store = await openTestStore('sqlite');
-  ctx = contextForStore(store, { clock: fixedClock('2026-06-30T12:00:00Z') });
-  await importFiles(ctx, { paths: [dir] });
-  await recomputeScores(ctx, { all: true });
-  app = createApp(ctx);
+  f = await openApiFixture('sqlite', { accounts: 40 });
+  admin = await f.as('root');
 });
 afterAll(async () => {
-  await store?.close();
+  await f?.close();
 });
 
 type List = {
@@ -39,7 +24,7 @@ type List = {
   }[];
 };
 const get = async <T>(path: string) => {
-  const res = await app.request(path);
+  const res = await admin.get(path);
   return { status: res.status, body: (await res.json()) as T };
 };
 
@@ -136,5 +121,28 @@ describe('account 360', () => {
     const bands = Object.values(body.bands);
     expect(bands.reduce((s, b) => s + b.accounts, 0)).toBe(body.accounts);
     expect(bands.reduce((s, b) => s + b.arr, 0)).toBeCloseTo(body.arr, 0);
+  });
+});
+
+describe('the dashboard at /', () => {
+  it('serves web/dist with an SPA fallback, and a build hint when it is missing', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createApp } = await import('./app.ts');
+    const dist = mkdtempSync(join(tmpdir(), 'vigil-dist-'));
+    mkdirSync(join(dist, 'assets'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><div id="root"></div>');
+    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)');
+    const app = createApp(f.ctx, { webRoot: dist });
+    for (const path of ['/', '/accounts/acc-1', '/tasks'])
+      expect(await (await app.request(path)).text()).toContain('<div id="root">');
+    const js = await app.request('/assets/app.js');
+    expect([js.status, await js.text()]).toEqual([200, 'console.log(1)']);
+    const api = await app.request('/v1/nope');
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    const bare = createApp(f.ctx, { webRoot: join(dist, 'missing') });
+    expect(await (await bare.request('/')).text()).toContain('npm run build:web');
   });
 });

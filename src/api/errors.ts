@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { type ErrorCode, isAppError } from '../core/errors.ts';
@@ -17,23 +18,39 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   INTERNAL: 500,
 };
 
+const CODE_OF_STATUS: Record<number, ErrorCode> = Object.fromEntries(
+  Object.entries(STATUS).map(([code, status]) => [status, code as ErrorCode]),
+);
+
+export type ErrorEnvelope = { error: { code: ErrorCode; message: string; details: unknown } };
+
+const envelope = (code: ErrorCode, message: string, details: unknown = null): ErrorEnvelope => ({
+  error: { code, message, details },
+});
+
 /** Every error leaves as `{ error: { code, message, details } }`; never a stack trace. */
 export function errorResponse(c: Context, e: unknown) {
-  if (isAppError(e))
-    return c.json(
-      { error: { code: e.code, message: e.message, details: e.details ?? null } },
-      STATUS[e.code],
-    );
+  if (isAppError(e)) {
+    if (
+      e.code === 'RATE_LIMITED' &&
+      typeof (e.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number'
+    )
+      c.header('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
+    return c.json(envelope(e.code, e.message, e.details ?? null), STATUS[e.code]);
+  }
   if (e instanceof ZodError)
     return c.json(
-      {
-        error: {
-          code: 'BAD_INPUT',
-          message: e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
-          details: e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        },
-      },
+      envelope(
+        'BAD_INPUT',
+        e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
+        e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      ),
       400,
     );
-  return c.json({ error: { code: 'INTERNAL', message: 'internal error', details: null } }, 500);
+  // Hono's own (malformed JSON body, body limit): keep the status, wrap it in the envelope
+  if (e instanceof HTTPException) {
+    const code = CODE_OF_STATUS[e.status] ?? (e.status < 500 ? 'BAD_INPUT' : 'INTERNAL');
+    return c.json(envelope(code, e.message || code.toLowerCase()), STATUS[code]);
+  }
+  return c.json(envelope('INTERNAL', 'internal error'), 500);
 }

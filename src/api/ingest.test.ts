@@ -2,6 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../engine/auth/api-keys.ts';
+import { logIn } from '../engine/auth/sessions.ts';
+import { addUser } from '../engine/auth/users.ts';
 import { contextForStore, type EngineContext } from '../engine/context.ts';
 import { generateDemo } from '../engine/demo/generate-demo.ts';
 import { importFiles } from '../engine/import/import-files.ts';
@@ -21,6 +24,8 @@ describe.each(TEST_STORE_KINDS)('event ingestion and live scores on %s', (kind) 
   let ctx: EngineContext;
   let app: ReturnType<typeof createApp>;
   let account: string;
+  let ingestKey: string;
+  let session: { token: string; csrf: string };
   beforeAll(async () => {
     store = await openTestStore(kind);
     ctx = contextForStore(store);
@@ -28,6 +33,9 @@ describe.each(TEST_STORE_KINDS)('event ingestion and live scores on %s', (kind) 
     await recomputeScores(ctx, { all: true });
     await store.db.deleteFrom('dirty_accounts').execute();
     app = createApp(ctx);
+    await addUser(ctx, { id: 'root', role: 'admin', password: 'long enough password' });
+    ingestKey = (await createApiKey(ctx, { userId: 'root', name: 'ingest', scope: 'ingest' })).key;
+    session = await logIn(ctx, 'root', 'long enough password');
     account = (
       await store.db
         .selectFrom('current_scores')
@@ -40,11 +48,17 @@ describe.each(TEST_STORE_KINDS)('event ingestion and live scores on %s', (kind) 
     await store?.close();
   });
 
+  // events come with an ingest key; notes from a signed-in CSM (cookie + CSRF)
   const post = (path: string, body: unknown) =>
     app.request(path, {
       method: 'POST',
       body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(path === '/v1/events'
+          ? { authorization: `Bearer ${ingestKey}` }
+          : { cookie: `vigil_session=${session.token}`, 'x-vigil-csrf': session.csrf }),
+      },
     });
 
   it('accepts good events, rejects bad ones by index with field and reason, and is idempotent by id', async () => {
@@ -95,18 +109,15 @@ describe.each(TEST_STORE_KINDS)('event ingestion and live scores on %s', (kind) 
 
   it('refuses oversized batches and malformed bodies with clear 4xx errors', async () => {
     const big = await post('/v1/events', { events: Array.from({ length: 10_001 }, () => ({})) });
-    expect(big.status).toBe(400);
+    expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(/10000/);
-    const bad = await app.request('/v1/events', {
-      method: 'POST',
-      body: '{not json',
-      headers: { 'content-type': 'application/json' },
-    });
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` };
+    const bad = await app.request('/v1/events', { method: 'POST', body: '{not json', headers: auth });
     expect(bad.status).toBe(400);
     const huge = await app.request('/v1/events', {
       method: 'POST',
-      body: 'x'.repeat(17 * 1024 * 1024),
-      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(33 * 1024 * 1024),
+      headers: auth,
     });
     expect(huge.status).toBe(413);
     const note = await post('/v1/accounts/nobody/notes', { text: 'hi' });
@@ -124,6 +135,7 @@ describe('freshness in the embedded server', () => {
     await importFiles(ctx, { paths: [demo] });
     await recomputeScores(ctx, { all: true });
     await store.db.deleteFrom('dirty_accounts').execute();
+    await addUser(ctx, { id: 'root', role: 'admin', password: 'long enough password' });
     server = await startServer(ctx, { port: 0, host: '127.0.0.1' });
     worker = startWorker(ctx, { intervalMs: 5000 });
   });
@@ -139,8 +151,16 @@ describe('freshness in the embedded server', () => {
       .select(['account_id', 'score'])
       .orderBy('score', 'desc')
       .executeTakeFirstOrThrow();
+    const login = await fetch(`${server.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'root', password: 'long enough password' }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { csrf } = (await login.json()) as { csrf: string };
     const controller = new AbortController();
-    const res = await fetch(`${server.url}/v1/stream`, { signal: controller.signal });
+    const res = await fetch(`${server.url}/v1/stream`, { signal: controller.signal, headers: { cookie } });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let buffer = '';
@@ -161,7 +181,7 @@ describe('freshness in the embedded server', () => {
     const t0 = performance.now();
     const note = await fetch(`${server.url}/v1/accounts/${top.account_id}/notes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie, 'x-vigil-csrf': csrf },
       body: JSON.stringify({
         text: 'Champion is furious about the outage and evaluating RivalCo.',
         sentiment: 'red',

@@ -1,239 +1,450 @@
-import { Hono } from 'hono';
-import { sql } from 'kysely';
-import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
-import { computeScore } from '../../core/scoring/compute-score.ts';
+import { computeExpansionOpportunity } from '../../core/playbooks/expansion.ts';
+import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
+import { bandOf, computeScore } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
+import { ingestEvents } from '../../engine/ingest/ingest-events.ts';
+import { toTask } from '../../engine/playbooks/task-view.ts';
+import { findTopQuartileScore } from '../../engine/playbooks/top-quartile-score.ts';
 import { getActiveModel } from '../../engine/scoring/get-active-model.ts';
+import { listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
+import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
 import { loadAccountData, toAccount, toContact, toContract } from '../../store/queries/load-account-data.ts';
+import { markDirty } from '../../store/queries/mark-dirty.ts';
+import { isAccountVisible, type Viewer } from '../../store/queries/visible-accounts.ts';
+import { access, actorOf, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import {
+  accountDetailSchema,
+  accountListSchema,
+  explainQuerySchema,
+  listAccountsQuerySchema,
+  noteBodySchema,
+  overrideBodySchema,
+  overrideSchema,
+  scoreHistoryQuerySchema,
+  scoreHistorySchema,
+  scoreResultSchema,
+  timelineQuerySchema,
+  timelineSchema,
+} from './accounts.schemas.ts';
+import { accountIdParamSchema, errorResponses, jsonBody, ok } from './common.schemas.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const listQuery = z.object({
-  band: z.enum(['healthy', 'at-risk', 'critical', 'unscored']).optional(),
-  owner: z.string().max(200).optional(),
-  segment: z.string().max(100).optional(),
-  q: z.string().max(200).optional(),
-  renewalWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
-  minScore: z.coerce.number().min(0).max(100).optional(),
-  maxScore: z.coerce.number().min(0).max(100).optional(),
-  sort: z.enum(['score', '-score', 'arr', '-arr', 'renewal', 'name', 'trend', '-trend']).default('score'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-  includeFormer: z.enum(['true', 'false']).default('false'),
-});
+const tags = ['accounts'];
 
-const SORTS = {
-  score: sql`coalesce(s.score, 1000) asc, a.name asc`,
-  '-score': sql`coalesce(s.score, -1) desc, a.name asc`,
-  arr: sql`arr asc, a.name asc`,
-  '-arr': sql`arr desc, a.name asc`,
-  renewal: sql`case when term_end is null then 1 else 0 end, term_end asc, a.name asc`,
-  name: sql`a.name asc`,
-  trend: sql`coalesce(s.trend_30, 1000) asc, a.name asc`,
-  '-trend': sql`coalesce(s.trend_30, -1000) desc, a.name asc`,
-} as const;
+/** An account the caller may not see answers exactly like one that does not exist. */
+async function requireVisible(ctx: EngineContext, viewer: Viewer, id: string) {
+  if (!(await isAccountVisible(ctx.store, viewer, id)))
+    throw new AppError('NOT_FOUND', `account ${id} not found`);
+}
 
-/** /v1/accounts: the portfolio list with filters, sort and pagination, and the account 360. */
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
+  // a leading = + - @ would run as a formula in a spreadsheet
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** /v1/accounts: the portfolio (list, search, export) and the account 360 (detail, history, timeline, notes, overrides). */
 export function accountRoutes(ctx: EngineContext) {
-  const app = new Hono();
-  app.get('/', async (c) => {
-    const q = listQuery.parse(c.req.query());
-    const asOf = today(ctx);
-    const { db } = ctx.store;
-    let base = db
-      .selectFrom('accounts as a')
-      .leftJoin('current_scores as s', 's.account_id', 'a.id')
-      .select((eb) => [
-        'a.id',
-        'a.name',
-        'a.segment',
-        'a.industry',
-        'a.owner',
-        'a.tags',
-        's.score',
-        's.band',
-        's.coverage',
-        's.trend_30',
-        's.previous_band',
-        's.model_version',
-        's.top_driver',
-        eb
-          .selectFrom('contracts as c')
-          .select(sql<number>`coalesce(sum(c.arr), 0)`.as('v'))
-          .whereRef('c.account_id', '=', 'a.id')
-          .where('c.start_date', '<=', asOf)
-          .where('c.end_date', '>=', asOf)
-          .as('arr'),
-        eb
-          .selectFrom('contracts as c')
-          .select(sql<number>`coalesce(sum(c.seats), 0)`.as('v'))
-          .whereRef('c.account_id', '=', 'a.id')
-          .where('c.start_date', '<=', asOf)
-          .where('c.end_date', '>=', asOf)
-          .as('seats'),
-        eb
-          .selectFrom('contracts as c')
-          .select(sql<string | null>`min(c.end_date)`.as('v'))
-          .whereRef('c.account_id', '=', 'a.id')
-          .where('c.start_date', '<=', asOf)
-          .where('c.end_date', '>=', asOf)
-          .as('term_end'),
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'List accounts with filters, sort and pagination',
+      request: { query: listAccountsQuerySchema },
+      responses: { ...ok(accountListSchema), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const asOf = today(ctx);
+      const r = await listAccountSummaries(ctx.store, p.viewer, {
+        ...q,
+        asOf,
+        includeFormer: q.includeFormer === 'true',
+      });
+      return c.json({ asOf, ...r }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/export',
+      tags,
+      summary: 'Export the (filtered) account list as CSV; audited',
+      request: { query: listAccountsQuerySchema.omit({ limit: true, offset: true }) },
+      responses: {
+        200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+        ...errorResponses(),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const asOf = today(ctx);
+      const r = await listAccountSummaries(ctx.store, p.viewer, {
+        ...q,
+        asOf,
+        limit: 1_000_000,
+        offset: 0,
+        includeFormer: q.includeFormer === 'true',
+      });
+      const cols = [
+        'id',
+        'name',
+        'segment',
+        'industry',
+        'owner',
+        'arr',
+        'seats',
+        'renewalDate',
+        'score',
+        'band',
+        'coverage',
+        'trend30',
+        'topDriver',
+        'tags',
+      ] as const;
+      const lines = [cols.join(','), ...r.items.map((i) => cols.map((k) => csvCell(i[k])).join(','))];
+      await ctx.store.db
+        .insertInto('audit_log')
+        .values({
+          at: ctx.clock.now().toISOString(),
+          actor: actorOf(p),
+          action: 'accounts.export',
+          target: null,
+          details: JSON.stringify({ rows: r.items.length, filters: q }),
+        })
+        .execute();
+      return c.body(`${lines.join('\n')}\n`, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="vigil-accounts-${asOf}.csv"`,
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{id}',
+      tags,
+      summary: 'The account 360: account, contracts, contacts, current score, tasks, expansion',
+      request: { params: accountIdParamSchema },
+      responses: { ...ok(accountDetailSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      await requireVisible(ctx, p.viewer, id);
+      const { db } = ctx.store;
+      const asOf = today(ctx);
+      const [account, contracts, contacts, current, tasks, override] = await Promise.all([
+        db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+        db.selectFrom('contracts').selectAll().where('account_id', '=', id).orderBy('start_date').execute(),
+        db.selectFrom('contacts').selectAll().where('account_id', '=', id).orderBy('id').execute(),
+        db.selectFrom('current_scores').selectAll().where('account_id', '=', id).executeTakeFirst(),
+        listVisibleTasks(ctx.store, p.viewer, { accountId: id, limit: 100, offset: 0 }),
+        activeOverride(ctx, id),
       ]);
-    if (q.includeFormer !== 'true')
-      base = base.where((eb) =>
-        eb.or([
-          eb.not(
-            eb.exists(
-              eb.selectFrom('contracts as c0').select('c0.id').whereRef('c0.account_id', '=', 'a.id'),
-            ),
-          ),
-          eb.exists(
-            eb
-              .selectFrom('contracts as c1')
-              .select('c1.id')
-              .whereRef('c1.account_id', '=', 'a.id')
-              .where('c1.start_date', '<=', asOf)
-              .where('c1.end_date', '>=', asOf),
-          ),
-        ]),
+      const score = current ? (JSON.parse(current.detail) as ScoreResult) : null;
+      if (score && override) score.override = override;
+      let expansion = null;
+      if (score) {
+        const cutoff = await findTopQuartileScore(ctx.store);
+        if (cutoff !== null && (override?.score ?? score.score) >= cutoff) {
+          const data = await loadAccountData(ctx.store, id, asOf, 200);
+          expansion = computeExpansionOpportunity(
+            expansionInputFromData(data, asOf, override?.score ?? score.score, cutoff),
+          );
+        }
+      }
+      return c.json(
+        {
+          account: { ...toAccount(account), tags: JSON.parse(account.tags) as string[] },
+          contracts: contracts.map(toContract),
+          contacts: contacts.map(toContact),
+          score,
+          tasks: tasks.rows.map(toTask),
+          expansion,
+        },
+        200,
       );
-    if (q.band === 'unscored') base = base.where('s.score', 'is', null);
-    else if (q.band) base = base.where('s.band', '=', q.band);
-    if (q.owner) base = base.where('a.owner', '=', q.owner);
-    if (q.segment) base = base.where('a.segment', '=', q.segment);
-    if (q.minScore !== undefined) base = base.where('s.score', '>=', q.minScore);
-    if (q.maxScore !== undefined) base = base.where('s.score', '<=', q.maxScore);
-    if (q.q) {
-      const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`).toLowerCase()}%`;
-      base = base.where((eb) =>
-        eb.or([eb(sql`lower(a.name)`, 'like', like), eb(sql`lower(a.id)`, 'like', like)]),
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{id}/scores',
+      tags,
+      summary: 'Score history with model-change markers',
+      request: { params: accountIdParamSchema, query: scoreHistoryQuerySchema },
+      responses: { ...ok(scoreHistorySchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      await requireVisible(ctx, p.viewer, id);
+      let query = ctx.store.db
+        .selectFrom('scores')
+        .select(['as_of', 'score', 'band', 'coverage', 'model_version'])
+        .where('account_id', '=', id)
+        .orderBy('as_of')
+        .orderBy('model_version');
+      if (q.from) query = query.where('as_of', '>=', q.from);
+      if (q.to) query = query.where('as_of', '<=', q.to);
+      const items = (await query.execute()).map((r) => ({
+        asOf: r.as_of,
+        score: Number(r.score),
+        band: r.band,
+        coverage: Number(r.coverage),
+        modelVersion: Number(r.model_version),
+      }));
+      const modelChanges: { asOf: string; fromVersion: number; toVersion: number }[] = [];
+      for (let i = 1; i < items.length; i++) {
+        const [a, b] = [items[i - 1], items[i]];
+        if (a && b && a.modelVersion !== b.modelVersion)
+          modelChanges.push({ asOf: b.asOf, fromVersion: a.modelVersion, toVersion: b.modelVersion });
+      }
+      return c.json({ items, modelChanges }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{id}/timeline',
+      tags,
+      summary: 'Timeline events, newest first',
+      request: { params: accountIdParamSchema, query: timelineQuerySchema },
+      responses: { ...ok(timelineSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      await requireVisible(ctx, p.viewer, id);
+      let query = ctx.store.db
+        .selectFrom('events')
+        .select(['id', 'type', 'time', 'contact_id', 'properties'])
+        .where('account_id', '=', id)
+        .orderBy('time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit);
+      if (q.before) query = query.where('time', '<', q.before);
+      const rows = await query.execute();
+      return c.json(
+        {
+          items: rows.map((r) => ({
+            id: r.id,
+            type: r.type,
+            time: r.time,
+            contactId: r.contact_id,
+            properties: JSON.parse(r.properties) as unknown,
+          })),
+        },
+        200,
       );
-    }
-    const wrapped = db.selectFrom(base.as('x')).selectAll();
-    let filtered = wrapped;
-    if (q.renewalWithinDays !== undefined) {
-      const until = new Date(Date.parse(asOf) + q.renewalWithinDays * 86_400_000).toISOString().slice(0, 10);
-      filtered = filtered.where('term_end', '<=', until).where('term_end', 'is not', null);
-    }
-    const total = await db
-      .selectFrom(filtered.as('f'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const orderBy = SORTS[q.sort];
-    const rows = await db
-      .selectFrom(filtered.as('a'))
-      .leftJoin('current_scores as s', 's.account_id', 'a.id')
-      .selectAll('a')
-      .orderBy(orderBy as never)
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
-    return c.json({
-      asOf,
-      total: Number(total.n),
-      items: rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        segment: r.segment,
-        industry: r.industry,
-        owner: r.owner,
-        arr: Number(r.arr ?? 0),
-        seats: Number(r.seats ?? 0),
-        renewalDate: r.term_end
-          ? new Date(Date.parse(r.term_end) + 86_400_000).toISOString().slice(0, 10)
-          : null,
-        score: r.score === null ? null : Number(r.score),
-        band: r.band ?? null,
-        coverage: r.coverage === null ? null : Number(r.coverage),
-        trend30: r.trend_30 === null ? null : Number(r.trend_30),
-        previousBand: r.previous_band,
-        modelVersion: r.model_version === null ? null : Number(r.model_version),
-        topDriver: r.top_driver,
-        tags: JSON.parse(r.tags) as string[],
-      })),
-    });
-  });
+    },
+  );
 
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id');
-    const { db } = ctx.store;
-    const account = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!account) throw new AppError('NOT_FOUND', `account ${id} not found`);
-    const [contracts, contacts, current] = await Promise.all([
-      db.selectFrom('contracts').selectAll().where('account_id', '=', id).orderBy('start_date').execute(),
-      db.selectFrom('contacts').selectAll().where('account_id', '=', id).orderBy('id').execute(),
-      db.selectFrom('current_scores').selectAll().where('account_id', '=', id).executeTakeFirst(),
-    ]);
-    return c.json({
-      account: { ...toAccount(account), tags: JSON.parse(account.tags) as string[] },
-      contracts: contracts.map(toContract),
-      contacts: contacts.map(toContact),
-      score: current ? (JSON.parse(current.detail) as ScoreResult) : null,
-    });
-  });
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{id}/explain',
+      tags,
+      summary: 'The score explained (signals, categories, drivers), as of any date',
+      request: { params: accountIdParamSchema, query: explainQuerySchema },
+      responses: { ...ok(scoreResultSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const q = c.req.valid('query');
+      await requireVisible(ctx, p.viewer, id);
+      const asOf = q.asOf ?? today(ctx);
+      const active = await getActiveModel(ctx.store);
+      const data = await loadAccountData(ctx.store, id, asOf, active.model.lookbackDays);
+      const result = computeScore(data, active.model, asOf, { modelVersion: active.version });
+      if (!q.asOf || q.asOf === today(ctx)) result.override = await activeOverride(ctx, id);
+      return c.json(result, 200);
+    },
+  );
 
-  app.get('/:id/scores', async (c) => {
-    const id = c.req.param('id');
-    const q = z.object({ from: date.optional(), to: date.optional() }).parse(c.req.query());
-    let query = ctx.store.db
-      .selectFrom('scores')
-      .select(['as_of', 'score', 'band', 'coverage', 'model_version'])
-      .where('account_id', '=', id)
-      .orderBy('as_of')
-      .orderBy('model_version');
-    if (q.from) query = query.where('as_of', '>=', q.from);
-    if (q.to) query = query.where('as_of', '<=', q.to);
-    const rows = await query.execute();
-    const items = rows.map((r) => ({
-      asOf: r.as_of,
-      score: Number(r.score),
-      band: r.band,
-      coverage: Number(r.coverage),
-      modelVersion: Number(r.model_version),
-    }));
-    const modelChanges: { asOf: string; fromVersion: number; toVersion: number }[] = [];
-    for (let i = 1; i < items.length; i++)
-      if (items[i]!.modelVersion !== items[i - 1]!.modelVersion)
-        modelChanges.push({
-          asOf: items[i]!.asOf,
-          fromVersion: items[i - 1]!.modelVersion,
-          toVersion: items[i]!.modelVersion,
+  app.openapi(
+    createRoute({
+      middleware: [access('write')] as const,
+      method: 'post',
+      path: '/{id}/notes',
+      tags,
+      summary: "A CSM note, optionally with the CSM's red/amber/green read (rescored within seconds)",
+      request: { params: accountIdParamSchema, body: jsonBody(noteBodySchema) },
+      responses: {
+        201: {
+          description: 'Stored',
+          content: { 'application/json': { schema: z.object({ accepted: z.number() }) } },
+        },
+        ...errorResponses(404, 413),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await requireVisible(ctx, p.viewer, id);
+      const time = ctx.clock.now().toISOString();
+      const author = p.viewer.userId;
+      const events: unknown[] = [
+        {
+          id: `note-${randomUUID()}`,
+          accountId: id,
+          type: 'csm_note',
+          time,
+          properties: { text: body.text, author },
+        },
+      ];
+      if (body.sentiment)
+        events.push({
+          id: `sentiment-${randomUUID()}`,
+          accountId: id,
+          type: 'csm_sentiment',
+          time,
+          properties: {
+            sentiment: body.sentiment,
+            validDays: body.validDays,
+            note: body.text.slice(0, 500),
+            author,
+          },
         });
-    return c.json({ items, modelChanges });
-  });
+      const r = await ingestEvents(ctx, events, { source: 'api:notes' });
+      const first = r.rejected[0];
+      if (first) throw new AppError('BAD_INPUT', `${first.field ?? 'note'}: ${first.reason}`);
+      return c.json({ accepted: r.accepted }, 201);
+    },
+  );
 
-  app.get('/:id/timeline', async (c) => {
-    const id = c.req.param('id');
-    const q = z
-      .object({ limit: z.coerce.number().int().min(1).max(1000).default(200), before: z.string().optional() })
-      .parse(c.req.query());
-    let query = ctx.store.db
-      .selectFrom('events')
-      .select(['id', 'type', 'time', 'contact_id', 'properties'])
-      .where('account_id', '=', id)
-      .orderBy('time', 'desc')
-      .limit(q.limit);
-    if (q.before) query = query.where('time', '<', q.before);
-    const rows = await query.execute();
-    return c.json({
-      items: rows.map((r) => ({
-        id: r.id,
-        type: r.type,
-        time: r.time,
-        contactId: r.contact_id,
-        properties: JSON.parse(r.properties),
-      })),
-    });
-  });
-
-  app.get('/:id/explain', async (c) => {
-    const id = c.req.param('id');
-    const q = z.object({ asOf: date.optional() }).parse(c.req.query());
-    const asOf = q.asOf ?? today(ctx);
-    const active = await getActiveModel(ctx.store);
-    const data = await loadAccountData(ctx.store, id, asOf, active.model.lookbackDays);
-    return c.json(computeScore(data, active.model, asOf, { modelVersion: active.version }));
-  });
+  app.openapi(
+    createRoute({
+      middleware: [access('write')] as const,
+      method: 'post',
+      path: '/{id}/overrides',
+      tags,
+      summary: 'Override the score until a date, with a reason (audited; shown next to the computed score)',
+      request: { params: accountIdParamSchema, body: jsonBody(overrideBodySchema) },
+      responses: {
+        201: { description: 'Override active', content: { 'application/json': { schema: overrideSchema } } },
+        ...errorResponses(404, 413),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await requireVisible(ctx, p.viewer, id);
+      const now = ctx.clock.now();
+      const expires = Date.parse(body.expiresAt);
+      if (!Number.isFinite(expires))
+        throw new AppError('BAD_INPUT', `expiresAt: "${body.expiresAt}" is not a date`);
+      if (expires <= now.getTime()) throw new AppError('BAD_INPUT', 'expiresAt: must be in the future');
+      if (expires > now.getTime() + 366 * 86_400_000)
+        throw new AppError(
+          'BAD_INPUT',
+          'expiresAt: at most a year ahead (an override is a temporary judgement)',
+        );
+      const expiresAt = new Date(expires).toISOString();
+      const active = await getActiveModel(ctx.store);
+      const by = actorOf(p);
+      const at = now.toISOString();
+      const overrideId = await ctx.store.db.transaction().execute(async (trx) => {
+        // one active override per account: a new one replaces the last
+        await trx
+          .updateTable('overrides')
+          .set({ revoked_at: at })
+          .where('account_id', '=', id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        const row = await trx
+          .insertInto('overrides')
+          .values({
+            account_id: id,
+            score: body.score,
+            reason: body.reason,
+            created_by: by,
+            created_at: at,
+            expires_at: expiresAt,
+            revoked_at: null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable('current_scores')
+          .set({ override_score: body.score })
+          .where('account_id', '=', id)
+          .execute();
+        await trx
+          .insertInto('audit_log')
+          .values({
+            at,
+            actor: by,
+            action: 'score.override',
+            target: `account:${id}`,
+            details: JSON.stringify({ score: body.score, reason: body.reason, expiresAt }),
+          })
+          .execute();
+        return Number(row.id);
+      });
+      await markDirty(ctx.store, [id], at);
+      ctx.bus.emit('accounts-dirty', { accountIds: [id] });
+      return c.json(
+        {
+          id: overrideId,
+          accountId: id,
+          score: body.score,
+          band: bandOf(body.score, active.model),
+          reason: body.reason,
+          by,
+          expiresAt,
+        },
+        201,
+      );
+    },
+  );
   return app;
+}
+
+/** The override in force now, in ScoreResult's shape, or null. */
+async function activeOverride(ctx: EngineContext, accountId: string): Promise<ScoreResult['override']> {
+  const now = ctx.clock.now().toISOString();
+  const row = await ctx.store.db
+    .selectFrom('overrides')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return null;
+  const active = await getActiveModel(ctx.store);
+  return {
+    score: Number(row.score),
+    band: bandOf(Number(row.score), active.model),
+    reason: row.reason,
+    by: row.created_by,
+    expiresAt: row.expires_at,
+  };
 }

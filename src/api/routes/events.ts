@@ -1,84 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { ingestEvents, MAX_BATCH } from '../../engine/ingest/ingest-events.ts';
+import { ingestEvents } from '../../engine/ingest/ingest-events.ts';
+import { access } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { jsonDepth } from '../json-depth.ts';
+import { errorResponses, jsonBody } from './common.schemas.ts';
+import { ingestBodySchema, ingestReportSchema } from './events.schemas.ts';
 
-const MAX_BODY = 16 * 1024 * 1024;
-const tooLarge = () => {
-  throw new AppError('PAYLOAD_TOO_LARGE', `request body over ${MAX_BODY / 1024 / 1024} MB`);
-};
-async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch {
-    throw new AppError('BAD_INPUT', 'the body must be JSON');
-  }
-}
+const MAX_EVENT_DEPTH = 32;
 
-/** POST /v1/events: batch ingestion with a per-event report; idempotent by event id. */
+/** POST /v1/events: batch ingestion (≤ 10,000) with a per-event report; idempotent by event id. */
 export function eventRoutes(ctx: EngineContext) {
-  const app = new Hono();
-  app.post('/', bodyLimit({ maxSize: MAX_BODY, onError: tooLarge }), async (c) => {
-    const body = z
-      .object({ events: z.array(z.unknown()).max(MAX_BATCH, `at most ${MAX_BATCH} events per request`) })
-      .parse(await jsonBody(c));
-    const r = await ingestEvents(ctx, body.events);
-    return c.json(
-      { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected },
-      r.rejected.length > 0 && r.accepted === 0 ? 422 : 200,
-    );
-  });
-  return app;
-}
-
-/** POST /v1/accounts/:id/notes: a CSM note, optionally with the CSM's red/amber/green read. */
-export function noteRoutes(ctx: EngineContext) {
-  const app = new Hono();
-  app.post('/:id/notes', bodyLimit({ maxSize: 64 * 1024, onError: tooLarge }), async (c) => {
-    const body = z
-      .object({
-        text: z.string().min(1).max(20_000),
-        sentiment: z.enum(['green', 'amber', 'red']).optional(),
-        validDays: z.number().int().positive().max(730).optional(),
-        author: z.string().max(200).optional(),
-      })
-      .parse(await jsonBody(c));
-    const accountId = c.req.param('id');
-    const time = ctx.clock.now().toISOString();
-    const events: unknown[] = [
-      {
-        id: `note-${randomUUID()}`,
-        accountId,
-        type: 'csm_note',
-        time,
-        properties: { text: body.text, author: body.author },
-      },
-    ];
-    if (body.sentiment)
-      events.push({
-        id: `sentiment-${randomUUID()}`,
-        accountId,
-        type: 'csm_sentiment',
-        time,
-        properties: {
-          sentiment: body.sentiment,
-          validDays: body.validDays,
-          note: body.text.slice(0, 500),
-          author: body.author,
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('ingest')] as const,
+      method: 'post',
+      path: '/',
+      tags: ['events'],
+      summary: 'Ingest a batch of events; every event is accepted, a duplicate, or rejected with its reason',
+      request: { body: jsonBody(ingestBodySchema) },
+      responses: {
+        200: {
+          description: 'At least one event accepted or a duplicate',
+          content: { 'application/json': { schema: ingestReportSchema } },
         },
-      });
-    const r = await ingestEvents(ctx, events, { source: 'api:notes' });
-    if (r.rejected.length > 0) {
-      const first = r.rejected[0]!;
-      throw new AppError(
-        first.reason.startsWith('unknown account') ? 'NOT_FOUND' : 'BAD_INPUT',
-        `${first.field ?? 'note'}: ${first.reason}`,
-      );
-    }
-    return c.json({ accepted: r.accepted }, 201);
-  });
+        422: {
+          description: 'Every event was rejected',
+          content: { 'application/json': { schema: ingestReportSchema } },
+        },
+        ...errorResponses(413),
+      },
+    }),
+    async (c) => {
+      const { events } = c.req.valid('json');
+      // an event is an object of properties, a few levels deep at most; thousands of levels is an attack
+      for (const [i, e] of events.entries())
+        if (jsonDepth(e, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH)
+          throw new AppError('BAD_INPUT', `events[${i}]: nested deeper than ${MAX_EVENT_DEPTH} levels`, {
+            index: i,
+          });
+      const r = await ingestEvents(ctx, events, { source: 'api' });
+      const report = { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected };
+      return r.rejected.length > 0 && r.accepted === 0 && r.duplicates === 0
+        ? c.json(report, 422)
+        : c.json(report, 200);
+    },
+  );
   return app;
 }

@@ -1,5 +1,4 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { EngineContext } from '../../engine/context.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
 import { backtestModel } from '../../engine/learning/backtest-model.ts';
@@ -7,26 +6,141 @@ import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
 import { trainModel } from '../../engine/learning/train-model.ts';
+import { access, actorOf, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts';
 
-const version = z.coerce.number().int().positive();
+const tags = ['models'];
+const anyObject = z.record(z.string(), z.unknown());
+const versionParam = z.object({
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .openapi({ param: { name: 'version', in: 'path' } }),
+});
+const asRecord = (v: unknown) => v as Record<string, unknown>;
 
-/** /v1/models: versions, backtests, training a proposal, diff, approval. */
+/** /v1/models: versions, backtests, training a proposal, diffing, approving (admins). */
 export function modelRoutes(ctx: EngineContext) {
-  const app = new Hono();
-  app.get('/', async (c) => c.json({ items: await listModels(ctx) }));
-  app.get('/diff', async (c) => {
-    const q = z.object({ a: version, b: version }).parse(c.req.query());
-    return c.json(await diffModels(ctx, q.a, q.b));
-  });
-  app.post('/train', async (c) => {
-    const body = z.object({ horizonDays: z.number().int().min(30).max(730).optional() }).parse(await c.req.json().catch(() => ({})));
-    return c.json(await trainModel(ctx, body));
-  });
-  app.get('/:version', async (c) => c.json(await getModel(ctx, version.parse(c.req.param('version')))));
-  app.get('/:version/backtest', async (c) => {
-    const q = z.object({ horizonDays: z.coerce.number().int().min(30).max(730).optional() }).parse(c.req.query());
-    return c.json(await backtestModel(ctx, { version: version.parse(c.req.param('version')), horizonDays: q.horizonDays, record: false }));
-  });
-  app.post('/:version/approve', async (c) => c.json(await approveModel(ctx, version.parse(c.req.param('version')), 'api')));
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'Model versions with their status and headline backtest',
+      responses: { ...ok(z.object({ items: z.array(anyObject) })), ...errorResponses() },
+    }),
+    async (c) => {
+      return c.json({ items: (await listModels(ctx)).map(asRecord) }, 200);
+    },
+  );
+  // before /{version}: "diff" is not a version
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/diff',
+      tags,
+      summary: 'Two model versions side by side (effective weights, document changes, backtests)',
+      request: {
+        query: z.object({
+          a: z.coerce.number().int().min(1),
+          b: z.coerce.number().int().min(1),
+        }),
+      },
+      responses: { ...ok(anyObject), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(asRecord(await diffModels(ctx, q.a, q.b)), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/train',
+      tags,
+      summary:
+        'Learn weights from history and store them as a proposed version (nothing changes until approved)',
+      request: {
+        body: jsonBody(
+          z
+            .object({
+              horizonDays: z.number().int().min(30).max(730).optional(),
+              testMonths: z.number().int().min(1).max(60).optional(),
+              from: isoDateSchema.optional(),
+              to: isoDateSchema.optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: { ...ok(anyObject), ...errorResponses(412) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const body = c.req.valid('json');
+      return c.json(asRecord(await trainModel(ctx, { ...body, by: actorOf(p) })), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{version}',
+      tags,
+      summary: 'One model version: document, calibration, stored backtest',
+      request: { params: versionParam },
+      responses: { ...ok(anyObject), ...errorResponses(404) },
+    }),
+    async (c) => {
+      return c.json(asRecord(await getModel(ctx, c.req.valid('param').version)), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/{version}/backtest',
+      tags,
+      summary: 'Backtest a version on history (AUC, lift, lead time, calibration)',
+      request: {
+        params: versionParam,
+        query: z.object({
+          horizonDays: z.coerce.number().int().min(30).max(730).optional(),
+          from: isoDateSchema.optional(),
+          to: isoDateSchema.optional(),
+        }),
+      },
+      responses: { ...ok(anyObject), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const r = await backtestModel(ctx, { ...q, version: c.req.valid('param').version, record: false });
+      return c.json(asRecord(r), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/{version}/approve',
+      tags,
+      summary: 'Approve a proposed version: it becomes active and every account is rescored (audited)',
+      request: { params: versionParam },
+      responses: { ...ok(anyObject), ...errorResponses(404, 409) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const version = c.req.valid('param').version;
+      const r = await approveModel(ctx, version, actorOf(p));
+      ctx.bus.emit('accounts-dirty', { accountIds: [] });
+      return c.json(asRecord(r), 200);
+    },
+  );
   return app;
 }

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { startServer } from '../../api/start-server.ts';
+import { ensureAdmin } from '../../engine/auth/ensure-admin.ts';
 import { createContext, type EngineContext } from '../../engine/context.ts';
-import { attachPlaybooks } from '../../engine/playbooks/attach-playbooks.ts';
+import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
 
 export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
@@ -15,17 +16,21 @@ export const serveOptionsSchema = z.object({
   worker: z.boolean().default(true),
 });
 
-/** Serves the API and dashboard (and, unless --no-worker, the rescoring loop) until SIGINT/SIGTERM. */
+/**
+ * Serves the API and dashboard (and, unless --no-worker, the background worker: rescoring,
+ * playbooks, notifications) until SIGINT/SIGTERM.
+ */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
+  await printFirstAdmin(ctx);
   const server = await startServer(ctx, {
     port: opts.port ?? ctx.config.port,
     host: opts.host ?? ctx.config.host,
     webRoot: WEB_ROOT,
   });
+  // on PostgreSQL, score changes made by `vigil worker` processes reach this server's live stream
+  const bridge = await startBusBridge(ctx);
   const worker = opts.worker ? startWorker(ctx) : null;
-  // score changes run through the playbooks (tasks, routing, notifications) within seconds
-  const playbooks = opts.worker ? attachPlaybooks(ctx) : null;
-  process.stdout.write(`Vigil is serving on ${server.url}${worker ? ' (with its rescoring worker)' : ''}\n`);
+  process.stdout.write(`Vigil is serving on ${server.url}${worker ? ' (with its worker)' : ''}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -33,9 +38,19 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   });
   process.stdout.write('stopping...\n');
   await worker?.stop();
-  await playbooks?.idle();
-  playbooks?.detach();
+  await bridge.stop();
   await server.close();
+}
+
+/** Prints how to log in when this start created the first admin. */
+export async function printFirstAdmin(ctx: EngineContext) {
+  const admin = await ensureAdmin(ctx);
+  if (!admin.created) return;
+  process.stdout.write(
+    admin.password
+      ? `Created the first admin. Log in as "${admin.username}" with password ${admin.password}\n  (shown once; change it with: vigil users add ${admin.username} --role admin --password ...)\n`
+      : `Created the first admin "${admin.username}" with the password from VIGIL_ADMIN_PASSWORD\n`,
+  );
 }
 
 export function register(program: Command) {
@@ -44,7 +59,7 @@ export function register(program: Command) {
     .description('serve the REST API and the dashboard')
     .option('--port <port>', 'port (default $VIGIL_PORT or 3000)')
     .option('--host <host>', 'host (default $VIGIL_HOST or 127.0.0.1)')
-    .option('--no-worker', 'do not run the rescoring worker in this process')
+    .option('--no-worker', 'do not run the worker in this process (run `vigil worker` separately)')
     .action(async (raw: unknown, cmd: Command) => {
       const opts = serveOptionsSchema.parse(raw);
       const root = cmd.optsWithGlobals() as { db?: string };

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -23,8 +24,19 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
   const url = (TEST_PG_URL ?? '').replace(/\/[^/]*$/, `/${dbName}`);
   let store: Store;
   const workers: { proc: ChildProcess; claims: string[]; name: string }[] = [];
+  // a webhook receiver: every notification the workers deliver lands here with its delivery id
+  const received: string[] = [];
+  let receiver: Server;
+  let webhookUrl = '';
 
   beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      received.push(String(req.headers['x-vigil-delivery']));
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
     await admin.connect();
     await admin.query(`create database ${dbName}`);
     store = await openStore({ url, poolSize: 4 });
@@ -52,6 +64,7 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
     for (const w of workers) if (w.proc.exitCode === null && !w.proc.killed) w.proc.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await store?.close();
+    receiver?.close();
     await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
     await admin.end();
   });
@@ -78,7 +91,12 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
         ],
         {
           cwd: root,
-          env: { ...process.env, VIGIL_WORKER_LEASE_SECONDS: '3', VIGIL_LOG_LEVEL: 'error' },
+          env: {
+            ...process.env,
+            VIGIL_WORKER_LEASE_SECONDS: '3',
+            VIGIL_LOG_LEVEL: 'error',
+            VIGIL_WEBHOOK_URL: webhookUrl,
+          },
           stdio: ['ignore', 'pipe', 'inherit'],
         },
       );
@@ -98,7 +116,8 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
     expect(victim.claims.length).toBeGreaterThan(0);
     victim.proc.kill('SIGKILL');
     // new changes arrive while the others work
-    await markDirty(store, ['m1', 'm2', 'm3'], new Date().toISOString());
+    const lateMark = new Date().toISOString();
+    await markDirty(store, ['m1', 'm2', 'm3'], lateMark);
     const deadline = Date.now() + 60_000;
     let left = -1;
     while (Date.now() < deadline) {
@@ -129,8 +148,36 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
       .having((eb) => eb.fn.countAll(), '>', 1)
       .execute();
     expect(dupTasks).toEqual([]);
+    // the ledger: one row per processed change, each account processed after its last mark
+    const ledger = await store.db.selectFrom('worker_ledger').selectAll().execute();
+    expect(new Set(ledger.map((l) => `${l.account_id}|${l.marked_at}|${l.version}`)).size).toBe(
+      ledger.length,
+    );
+    expect(new Set(ledger.map((l) => l.account_id)).size).toBe(ACCOUNTS);
+    for (const id of ['m1', 'm2', 'm3'])
+      expect(ledger.some((l) => l.account_id === id && l.marked_at >= lateMark)).toBe(true);
+    expect(await store.db.selectFrom('worker_baselines').selectAll().execute()).toEqual([]);
+    // notifications: every outbox row delivered once (no row twice, no delivery id received twice)
+    let pending = -1;
+    for (let i = 0; i < 80; i++) {
+      pending = (await store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute())
+        .length;
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(pending).toBe(0);
+    const delivered = await store.db
+      .selectFrom('outbox')
+      .select(['id', 'task_id', 'kind', 'target'])
+      .where('status', '=', 'delivered')
+      .where('kind', '=', 'webhook')
+      .execute();
+    expect(new Set(received).size).toBe(received.length);
+    expect(received.length).toBe(delivered.length);
+    const perTask = delivered.map((d) => `${d.task_id}|${d.kind}|${d.target}`);
+    expect(new Set(perTask).size).toBe(perTask.length);
     console.log(
-      `claims per worker: ${workers.map((w) => `${w.name}${w === victim ? ' (killed)' : ''} ${w.claims.length}`).join(', ')}; retaken after the kill: ${retaken.length}`,
+      `ledger ${ledger.length} changes for ${ACCOUNTS} accounts; webhooks delivered ${received.length} (distinct ${new Set(received).size}); claims per worker: ${workers.map((w) => `${w.name}${w === victim ? ' (killed)' : ''} ${w.claims.length}`).join(', ')}; retaken after the kill: ${retaken.length}`,
     );
   }, 120_000);
 });

@@ -1,48 +1,167 @@
+import { hostname } from 'node:os';
+import type { ScoreChange } from '../../core/playbooks/score-change.ts';
+import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
+import { claimChanges, releaseChanges } from '../../store/queries/worker/claim-changes.ts';
 import type { EngineContext } from '../context.ts';
+import { deliverOutbox } from '../playbooks/deliver-outbox.ts';
+import { runPlaybooks } from '../playbooks/run-playbooks.ts';
 import { recomputeScores } from '../scoring/recompute-scores.ts';
+
+export type WorkerOptions = {
+  workerId?: string;
+  /** Sleep between rounds when idle (default 1000 ms); new data on this process's bus wakes it at once. */
+  intervalMs?: number;
+  /** How long a claim is held; a dead worker's claims are retaken after this (default 60 s). */
+  leaseSeconds?: number;
+  /**
+   * Accounts per claim (default 50). Scoring is CPU work on the event loop; small rounds let an API
+   * in the same process answer between them.
+   */
+  batchSize?: number;
+  /** Run the playbooks on the score changes (default true). */
+  playbooks?: boolean;
+  /** Deliver due notifications each round (default true). */
+  deliver?: boolean;
+  onRound?: (r: WorkerRoundReport) => void;
+  /** Called with each claim as `account@version@markedAt` (tests and debugging). */
+  onClaim?: (claims: string[]) => void;
+};
+
+export type WorkerRoundReport = {
+  workerId: string;
+  claimed: number;
+  scored: number;
+  changes: number;
+  tasksCreated: number;
+  delivered: number;
+  processed: number;
+  remarked: number;
+  lostLease: number;
+  /** The changes (account, mark version) this round committed to the ledger. */
+  accounts: { accountId: string; version: number }[];
+  ms: number;
+};
+
+export const defaultWorkerId = () => `${hostname()}-${process.pid}`;
+
+/**
+ * One round of the background pipeline: claim dirty accounts → rescore → run the playbooks on what
+ * changed → release the claims (ledger) → deliver notifications. Every step is idempotent or
+ * guarded, so a worker killed anywhere leaves work that another worker redoes when the lease
+ * expires: scores are upserts per (account, date, model), the change is judged against the
+ * baseline kept at first claim, and playbooks never open a second task for the same condition.
+ */
+export async function runWorkerRound(
+  ctx: EngineContext,
+  options: WorkerOptions = {},
+): Promise<WorkerRoundReport> {
+  const t0 = performance.now();
+  const workerId = options.workerId ?? defaultWorkerId();
+  const report: WorkerRoundReport = {
+    workerId,
+    claimed: 0,
+    scored: 0,
+    changes: 0,
+    tasksCreated: 0,
+    delivered: 0,
+    processed: 0,
+    remarked: 0,
+    lostLease: 0,
+    accounts: [],
+    ms: 0,
+  };
+  const { store } = ctx;
+  const claims = await claimChanges(store, {
+    workerId,
+    limit: options.batchSize ?? 50,
+    now: ctx.clock.now().toISOString(),
+    leaseSeconds: options.leaseSeconds ?? ctx.config.workerLeaseSeconds,
+  });
+  report.claimed = claims.length;
+  if (claims.length > 0) options.onClaim?.(claims.map((c) => `${c.accountId}@${c.version}@${c.markedAt}`));
+  if (claims.length > 0) {
+    const ids = claims.map((c) => c.accountId);
+    const r = await recomputeScores(ctx, { accountIds: ids });
+    report.scored = r.scored;
+    const [baselines, after] = await Promise.all([
+      store.db.selectFrom('worker_baselines').selectAll().where('account_id', 'in', ids).execute(),
+      store.db
+        .selectFrom('current_scores as s')
+        .innerJoin('accounts as a', 'a.id', 's.account_id')
+        .select(['s.account_id', 's.score', 's.band', 's.detail', 'a.owner'])
+        .where('s.account_id', 'in', ids)
+        .execute(),
+    ]);
+    const baseById = new Map(baselines.map((b) => [b.account_id, b]));
+    const changes: ScoreChange[] = [];
+    for (const a of after) {
+      const base = baseById.get(a.account_id);
+      const before =
+        base && base.score !== null && base.band !== null
+          ? { score: Number(base.score), band: base.band as Band }
+          : null;
+      if (before && before.score === Number(a.score) && before.band === a.band) continue;
+      changes.push({
+        accountId: a.account_id,
+        owner: a.owner,
+        previous: before,
+        current: JSON.parse(a.detail) as ScoreResult,
+      });
+    }
+    report.changes = changes.length;
+    if (options.playbooks !== false && changes.length > 0) {
+      const p = await runPlaybooks(ctx, changes);
+      report.tasksCreated = p.tasksCreated;
+    }
+    const rel = await releaseChanges(store, claims, { workerId, now: ctx.clock.now().toISOString() });
+    report.processed = rel.processed;
+    report.remarked = rel.remarked;
+    report.lostLease = rel.lostLease;
+    report.accounts = claims.map((c) => ({ accountId: c.accountId, version: c.version }));
+  }
+  if (options.deliver !== false) {
+    const d = await deliverOutbox(ctx, { workerId, limit: 200 });
+    report.delivered = d.delivered;
+  }
+  report.ms = performance.now() - t0;
+  return report;
+}
 
 export type WorkerHandle = { stop(): Promise<void>; readonly rounds: number };
 
 /**
- * The background loop: claims accounts with new data, rescores them (and
- * hands the changes to the playbooks), then sleeps briefly. Several workers
- * may run against one PostgreSQL database; claims keep them apart.
+ * The background loop (in `vigil serve` and `vigil worker`): rounds back to back while there is
+ * work, then sleeps `intervalMs` or until new data lands on this process's bus. Several workers
+ * may share one PostgreSQL database; claims keep them apart.
  */
-export function startWorker(
-  ctx: EngineContext,
-  options: {
-    intervalMs?: number;
-    workerId?: string;
-    onChanges?: (n: number) => void;
-    onClaim?: (accountIds: string[]) => void;
-    batchSize?: number;
-  } = {},
-): WorkerHandle {
+export function startWorker(ctx: EngineContext, options: WorkerOptions = {}): WorkerHandle {
   let stopped = false;
   let rounds = 0;
   let wake: (() => void) | null = null;
   const interval = options.intervalMs ?? 1000;
-  // new data wakes the loop at once: a note or event shows in the score within a second
   const onDirty = () => wake?.();
   ctx.bus.on('accounts-dirty', onDirty);
   const loop = (async () => {
     while (!stopped) {
+      let busy = false;
       try {
-        const r = await recomputeScores(ctx, {
-          workerId: options.workerId,
-          batchSize: options.batchSize,
-          onClaim: (claims) => options.onClaim?.(claims.map((c) => `${c.accountId}@${c.version}`)),
-        });
+        const r = await runWorkerRound(ctx, options);
         rounds++;
-        if (r.changes.length > 0) options.onChanges?.(r.changes.length);
+        busy = r.claimed > 0;
+        if (r.claimed > 0 || r.delivered > 0) options.onRound?.(r);
       } catch (e) {
         ctx.logger.error('worker round failed', { error: (e as Error).message });
       }
       if (stopped) break;
+      if (busy) {
+        await new Promise<void>((res) => setImmediate(res));
+        continue;
+      }
       await new Promise<void>((res) => {
         wake = res;
         setTimeout(res, interval).unref();
       });
+      wake = null;
     }
   })();
   return {

@@ -3,6 +3,7 @@ import * as m001 from './001-foundation.ts';
 import * as m002 from './002-import.ts';
 import * as m003 from './003-scoring.ts';
 import * as m004 from './004-playbooks.ts';
+import * as m005 from './005-auth.ts';
 import * as m006 from './006-learning.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
@@ -17,5 +18,6 @@ export const MIGRATIONS: Migration[] = [
   { name: '002-import', up: m002.up },
   { name: '003-scoring', up: m003.up },
   { name: '004-playbooks', up: m004.up },
+  { name: '005-auth', up: m005.up },
   { name: '006-learning', up: m006.up },
 ];

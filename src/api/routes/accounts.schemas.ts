@@ -1,0 +1,188 @@
+import { z } from '@hono/zod-openapi';
+import { ACCOUNT_SORTS } from '../../store/queries/api/list-account-summaries.ts';
+import { isoDateSchema } from './common.schemas.ts';
+
+const bandSchema = z.enum(['healthy', 'at-risk', 'critical']);
+
+export const listAccountsQuerySchema = z.object({
+  band: z.enum(['healthy', 'at-risk', 'critical', 'unscored']).optional(),
+  owner: z.string().max(200).optional(),
+  segment: z.string().max(100).optional(),
+  q: z.string().max(200).optional().openapi({ description: 'Search in account name and id' }),
+  renewalWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+  minScore: z.coerce.number().min(0).max(100).optional(),
+  maxScore: z.coerce.number().min(0).max(100).optional(),
+  sort: z.enum(ACCOUNT_SORTS).default('score'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  includeFormer: z.enum(['true', 'false']).default('false'),
+});
+
+export const accountSummarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    segment: z.string(),
+    industry: z.string().nullable(),
+    owner: z.string().nullable(),
+    arr: z.number(),
+    seats: z.number(),
+    renewalDate: z.string().nullable(),
+    score: z.number().nullable(),
+    band: z.string().nullable(),
+    coverage: z.number().nullable(),
+    trend30: z.number().nullable().openapi({ description: 'Points moved in 30 days (signed)' }),
+    previousBand: z.string().nullable(),
+    modelVersion: z.number().nullable(),
+    topDriver: z.string().nullable().openapi({ description: 'Label and detail of the biggest gap' }),
+    tags: z.array(z.string()),
+  })
+  .openapi('AccountSummary');
+
+export const accountListSchema = z.object({
+  asOf: z.string(),
+  total: z.number().int(),
+  items: z.array(accountSummarySchema),
+});
+
+const driverSchema = z.object({
+  signalId: z.string(),
+  label: z.string(),
+  points: z.number(),
+  detail: z.string(),
+});
+
+export const scoreResultSchema = z
+  .object({
+    accountId: z.string(),
+    asOf: z.string(),
+    modelVersion: z.number(),
+    score: z.number(),
+    band: bandSchema,
+    coverage: z.number(),
+    categories: z.array(
+      z.object({
+        category: z.string(),
+        score: z.number().nullable(),
+        weight: z.number(),
+        coverage: z.number(),
+      }),
+    ),
+    signals: z.array(
+      z.object({
+        signalId: z.string(),
+        category: z.string(),
+        label: z.string(),
+        unit: z.string(),
+        value: z.union([z.number(), z.string()]).nullable(),
+        subScore: z.number().nullable(),
+        weight: z.number(),
+        points: z.number(),
+        gap: z.number(),
+        freshness: z.number(),
+        detail: z.string(),
+      }),
+    ),
+    drivers: z.object({
+      down: z.array(driverSchema),
+      up: z.array(driverSchema),
+      moved: z.array(driverSchema),
+      lift: z
+        .object({ targetBand: bandSchema, pointsNeeded: z.number(), suggestions: z.array(driverSchema) })
+        .nullable(),
+    }),
+    trend: z.object({ d7: z.number().nullable(), d30: z.number().nullable(), d90: z.number().nullable() }),
+    override: z
+      .object({
+        score: z.number(),
+        band: bandSchema,
+        reason: z.string(),
+        by: z.string(),
+        expiresAt: z.string(),
+      })
+      .nullable(),
+    churnProbability: z.object({ probability: z.number(), horizonDays: z.number() }).nullable().optional(),
+  })
+  .openapi('ScoreResult');
+
+export const accountDetailSchema = z
+  .object({
+    account: z.record(z.string(), z.unknown()),
+    contracts: z.array(z.record(z.string(), z.unknown())),
+    contacts: z.array(z.record(z.string(), z.unknown())),
+    score: scoreResultSchema.nullable(),
+    tasks: z.array(z.record(z.string(), z.unknown())),
+    expansion: z
+      .object({
+        accountId: z.string(),
+        name: z.string(),
+        score: z.number(),
+        evidence: z.string(),
+        unusedCoreFeatures: z.array(z.string()),
+        seatUtilization: z.number().nullable(),
+        potentialArr: z.number(),
+      })
+      .nullable(),
+  })
+  .openapi('AccountDetail');
+
+export const scoreHistoryQuerySchema = z.object({
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+});
+export const scoreHistorySchema = z.object({
+  items: z.array(
+    z.object({
+      asOf: z.string(),
+      score: z.number(),
+      band: z.string(),
+      coverage: z.number(),
+      modelVersion: z.number(),
+    }),
+  ),
+  modelChanges: z.array(z.object({ asOf: z.string(), fromVersion: z.number(), toVersion: z.number() })),
+});
+
+export const timelineQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  before: z.string().max(40).optional().openapi({ description: 'ISO time: events strictly before' }),
+});
+export const timelineSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      time: z.string(),
+      contactId: z.string().nullable(),
+      properties: z.unknown(),
+    }),
+  ),
+});
+
+export const explainQuerySchema = z.object({ asOf: isoDateSchema.optional() });
+
+export const noteBodySchema = z
+  .object({
+    text: z.string().min(1).max(20_000),
+    sentiment: z.enum(['green', 'amber', 'red']).optional(),
+    validDays: z.number().int().positive().max(730).optional(),
+  })
+  .strict();
+
+export const overrideBodySchema = z
+  .object({
+    score: z.number().min(0).max(100),
+    reason: z.string().min(3).max(2000),
+    expiresAt: z.string().max(40).openapi({ description: 'ISO date or time, within a year' }),
+  })
+  .strict();
+
+export const overrideSchema = z.object({
+  id: z.number(),
+  accountId: z.string(),
+  score: z.number(),
+  band: bandSchema,
+  reason: z.string(),
+  by: z.string(),
+  expiresAt: z.string(),
+});

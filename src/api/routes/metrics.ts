@@ -1,0 +1,169 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../core/errors.ts';
+import { PERIODS } from '../../core/metrics/periods.ts';
+import { type EngineContext, today } from '../../engine/context.ts';
+import { computeCohortReport, computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
+import type { Viewer } from '../../store/queries/visible-accounts.ts';
+import { access, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { errorResponses, isoDateSchema, ok } from './common.schemas.ts';
+
+const tags = ['metrics'];
+const report = z.record(z.string(), z.unknown());
+const scopeQuery = { segment: z.string().max(100).optional(), owner: z.string().max(200).optional() };
+
+/**
+ * Retention figures are sums over accounts, so they follow the same visibility: a CSM's are their
+ * own book; a manager's are one owner of their team at a time (the metrics scope is one owner);
+ * only an admin sees the whole company.
+ */
+async function scopedOwner(ctx: EngineContext, viewer: Viewer, owner: string | undefined) {
+  if (viewer.role === 'admin') return owner;
+  if (viewer.role === 'csm') {
+    if (owner && owner !== viewer.userId)
+      throw new AppError('FORBIDDEN', 'a CSM sees the metrics of their own accounts only');
+    return viewer.userId;
+  }
+  if (!owner)
+    throw new AppError(
+      'FORBIDDEN',
+      'a manager sees metrics per owner: pass owner=<you or someone on your team>',
+    );
+  if (owner === viewer.userId) return owner;
+  const member = await ctx.store.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', owner)
+    .where('manager_id', '=', viewer.userId)
+    .executeTakeFirst();
+  if (!member) throw new AppError('FORBIDDEN', `${owner} is not on your team`);
+  return owner;
+}
+
+/** /v1/metrics: GRR/NRR/logo retention, series for charts, cohorts, retention by band. */
+export function metricsRoutes(ctx: EngineContext) {
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'Retention metrics per period (GRR, NRR, logo retention, movements, by band, time to value)',
+      request: {
+        query: z.object({
+          period: z.enum(PERIODS).default('quarter'),
+          from: isoDateSchema.optional(),
+          to: isoDateSchema.optional(),
+          ...scopeQuery,
+        }),
+      },
+      responses: { ...ok(report), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const owner = await scopedOwner(ctx, p.viewer, q.owner);
+      return c.json(await computeMetricsReport(ctx, { ...q, owner }), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/series',
+      tags,
+      summary: 'GRR, NRR and logo retention per period, for charts',
+      request: {
+        query: z.object({
+          period: z.enum(['month', 'quarter']).default('month'),
+          months: z.coerce.number().int().min(1).max(120).default(24),
+          ...scopeQuery,
+        }),
+      },
+      responses: {
+        ...ok(
+          z.object({
+            period: z.string(),
+            items: z.array(
+              z.object({
+                label: z.string(),
+                start: z.string(),
+                end: z.string(),
+                startArr: z.number(),
+                endArr: z.number(),
+                grr: z.number().nullable(),
+                nrr: z.number().nullable(),
+                logoRetention: z.number().nullable(),
+              }),
+            ),
+          }),
+        ),
+        ...errorResponses(),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const owner = await scopedOwner(ctx, p.viewer, q.owner);
+      const to = today(ctx);
+      const from = new Date(Date.parse(to) - q.months * 30.44 * 86_400_000).toISOString().slice(0, 10);
+      const r = await computeMetricsReport(ctx, { period: q.period, from, to, segment: q.segment, owner });
+      return c.json(
+        {
+          period: q.period,
+          items: r.periods.map((m) => ({
+            label: m.label,
+            start: m.start,
+            end: m.end,
+            startArr: m.startArr,
+            endArr: m.endArr,
+            grr: m.grr.value,
+            nrr: m.nrr.value,
+            logoRetention: m.logoRetention.value,
+          })),
+        },
+        200,
+      );
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/cohorts',
+      tags,
+      summary: 'Revenue retention by start cohort',
+      request: { query: z.object({ by: z.enum(['month', 'quarter']).default('quarter'), ...scopeQuery }) },
+      responses: { ...ok(report), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const owner = await scopedOwner(ctx, p.viewer, q.owner);
+      return c.json(await computeCohortReport(ctx, { ...q, owner }), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/by-band',
+      tags,
+      summary: 'Retention by health band at the start of each period: does healthy really renew more?',
+      request: { query: z.object({ period: z.enum(PERIODS).default('quarter'), ...scopeQuery }) },
+      responses: { ...ok(z.object({ items: z.array(report) })), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const owner = await scopedOwner(ctx, p.viewer, q.owner);
+      const r = await computeMetricsReport(ctx, { period: q.period, segment: q.segment, owner });
+      return c.json(
+        { items: r.periods.map((m) => ({ label: m.label, start: m.start, end: m.end, byBand: m.byBand })) },
+        200,
+      );
+    },
+  );
+  return app;
+}

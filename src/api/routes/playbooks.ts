@@ -1,0 +1,120 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../core/errors.ts';
+import type { EngineContext } from '../../engine/context.ts';
+import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
+import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
+import { listExpansionOpportunities } from '../../engine/playbooks/list-expansion-opportunities.ts';
+import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
+import { filterVisibleAccountIds } from '../../store/queries/visible-accounts.ts';
+import { access, actorOf, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { errorResponses, ok } from './common.schemas.ts';
+
+const anyObject = z.record(z.string(), z.unknown());
+
+/** /v1/playbooks (list, stats, edit) and /v1/expansion. */
+export function playbookRoutes(ctx: EngineContext) {
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/playbooks',
+      tags: ['playbooks'],
+      summary: 'The playbooks, with version and source',
+      responses: { ...ok(z.object({ items: z.array(anyObject) })), ...errorResponses() },
+    }),
+    async (c) => {
+      return c.json({ items: (await loadPlaybooks(ctx)) as unknown as Record<string, unknown>[] }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/playbooks/stats',
+      tags: ['playbooks'],
+      summary: 'How often each playbook fired, was suppressed, and what followed',
+      responses: { ...ok(anyObject), ...errorResponses() },
+    }),
+    async (c) => {
+      return c.json((await getPlaybookStats(ctx)) as unknown as Record<string, unknown>, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'put',
+      path: '/playbooks/{id}',
+      tags: ['playbooks'],
+      summary: 'Create or replace a playbook (YAML or JSON document, validated; errors name the place)',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'kebab-case id')
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+        body: {
+          required: true,
+          content: {
+            'application/yaml': { schema: z.string() },
+            'application/json': { schema: anyObject },
+            'text/plain': { schema: z.string() },
+          },
+        },
+      },
+      responses: {
+        ...ok(
+          z.object({
+            created: z.array(z.string()),
+            updated: z.array(z.string()),
+            unchanged: z.array(z.string()),
+          }),
+        ),
+        ...errorResponses(413),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const text = await c.req.text();
+      if (!text.trim())
+        throw new AppError('BAD_INPUT', 'the body must be a playbook document (YAML or JSON)');
+      const r = await importPlaybooks(ctx, text, {
+        id: c.req.valid('param').id,
+        actor: actorOf(p),
+        source: 'request',
+      });
+      return c.json(r, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/expansion',
+      tags: ['expansion'],
+      summary:
+        'Expansion opportunities (healthy top-quartile accounts with evidence), largest potential first',
+      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      responses: {
+        ...ok(
+          z.object({ items: z.array(anyObject), topQuartileScore: z.number().nullable(), asOf: z.string() }),
+        ),
+        ...errorResponses(),
+      },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { limit } = c.req.valid('query');
+      const r = await listExpansionOpportunities(ctx);
+      const visible = await filterVisibleAccountIds(
+        ctx.store,
+        p.viewer,
+        r.items.map((i) => i.accountId),
+      );
+      return c.json({ ...r, items: r.items.filter((i) => visible.has(i.accountId)).slice(0, limit) }, 200);
+    },
+  );
+  return app;
+}

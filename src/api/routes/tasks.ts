@@ -1,0 +1,85 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../core/errors.ts';
+import type { EngineContext } from '../../engine/context.ts';
+import { TASK_STATUSES, toTask } from '../../engine/playbooks/task-view.ts';
+import { updateTask } from '../../engine/playbooks/update-task.ts';
+import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
+import { isAccountVisible } from '../../store/queries/visible-accounts.ts';
+import { access, actorOf, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { errorResponses, jsonBody, ok } from './common.schemas.ts';
+
+const taskSchema = z.record(z.string(), z.unknown()).openapi('Task');
+const tags = ['tasks'];
+
+/** /v1/tasks: the task queue (tasks on accounts the caller may see); PATCH changes a status (audited). */
+export function taskRoutes(ctx: EngineContext) {
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'Tasks, most urgent first',
+      request: {
+        query: z.object({
+          owner: z.string().max(200).optional(),
+          status: z.enum(TASK_STATUSES).optional(),
+          accountId: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
+      },
+      responses: { ...ok(z.object({ items: z.array(taskSchema), total: z.number() })), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const r = await listVisibleTasks(ctx.store, p.viewer, c.req.valid('query'));
+      return c.json({ items: r.rows.map(toTask), total: r.total }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('write')] as const,
+      method: 'patch',
+      path: '/{id}',
+      tags,
+      summary: 'Mark a task done, snoozed, dismissed (with a reason) or open again',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+        }),
+        body: jsonBody(
+          z
+            .object({
+              status: z.enum(TASK_STATUSES),
+              reason: z.string().max(2000).optional(),
+              snoozedUntil: z.string().max(40).optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: { ...ok(taskSchema), ...errorResponses(404, 409) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const row = await ctx.store.db
+        .selectFrom('tasks')
+        .select('account_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row || !(await isAccountVisible(ctx.store, p.viewer, row.account_id)))
+        throw new AppError('NOT_FOUND', `task ${id} not found`);
+      const task = await updateTask(ctx, id, { ...body, actor: actorOf(p) });
+      return c.json(task, 200);
+    },
+  );
+  return app;
+}

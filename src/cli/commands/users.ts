@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { addUser, listUsers } from '../../engine/auth/users.ts';
+import { ROLES } from '../../store/queries/visible-accounts.ts';
+import { printJson, withContext } from '../with-context.ts';
+
+const addSchema = z.object({
+  role: z.enum(ROLES),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  manager: z.string().optional(),
+  password: z.string().optional(),
+  passwordStdin: z.boolean().default(false),
+});
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+export function register(program: Command) {
+  const users = program.command('users').description('people who log in: admins, managers, CSMs');
+  users
+    .command('add <id>')
+    .description('create a user, or update one (e.g. give an imported CSM a password)')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--name <name>')
+    .option('--email <email>')
+    .option('--manager <id>', 'their manager (a manager sees their team’s accounts)')
+    .option(
+      '--password <password>',
+      'at least 10 characters (prefer --password-stdin: argv is visible to other users)',
+    )
+    .option('--password-stdin', 'read the password from stdin')
+    .action(async (id: string, raw: unknown, cmd: Command) => {
+      const o = addSchema.parse(raw);
+      const password = o.passwordStdin ? await readStdin() : o.password;
+      await withContext(cmd, async (ctx) => {
+        const u = await addUser(ctx, {
+          id,
+          role: o.role,
+          name: o.name,
+          email: o.email,
+          managerId: o.manager,
+          password,
+          actor: `cli:${process.env.USER ?? 'unknown'}`,
+        });
+        process.stdout.write(
+          `${u.id}: ${u.role}${u.managerId ? `, reports to ${u.managerId}` : ''}${u.canLogIn ? ', can log in' : ', no password (cannot log in yet)'}\n`,
+        );
+      });
+    });
+  users
+    .command('list')
+    .description('list users')
+    .option('--json', 'JSON output')
+    .action(async (raw: { json?: boolean }, cmd: Command) => {
+      await withContext(cmd, async (ctx) => {
+        const list = await listUsers(ctx);
+        if (raw.json) return printJson(list);
+        for (const u of list)
+          process.stdout.write(
+            `${u.id.padEnd(24)} ${u.role.padEnd(8)} ${(u.managerId ?? '').padEnd(16)} ${u.canLogIn ? 'can log in' : 'no password'}${u.disabled ? ' (disabled)' : ''}\n`,
+          );
+      });
+    });
+}

@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../../core/errors.ts';
+import type { Role } from '../../store/queries/visible-accounts.ts';
+import type { EngineContext } from '../context.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+export const SESSION_DAYS = 7;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export type SessionUser = { id: string; name: string | null; role: Role; managerId: string | null };
+export type SessionPrincipal = { user: SessionUser; csrf: string; expiresAt: string };
+
+// A real hash of a random password, verified when the user is unknown so a login takes as long either way.
+let decoyHash: Promise<string> | null = null;
+const decoy = () => {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoyHash;
+};
+
+/**
+ * Checks a username and password and opens a session. Returns the cookie value (the only copy of the
+ * session id; the database keeps its SHA-256) and the CSRF token for state-changing requests. Every
+ * attempt, good or bad, is audited.
+ */
+export async function logIn(
+  ctx: EngineContext,
+  username: string,
+  password: string,
+  meta: { ip?: string } = {},
+): Promise<SessionPrincipal & { token: string }> {
+  const { db } = ctx.store;
+  const user = await db.selectFrom('users').selectAll().where('id', '=', username).executeTakeFirst();
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoy()));
+  const now = ctx.clock.now();
+  const audit = (action: string) =>
+    db
+      .insertInto('audit_log')
+      .values({
+        at: now.toISOString(),
+        actor: user ? user.id : 'anonymous',
+        action,
+        target: `user:${username.slice(0, 100)}`,
+        details: JSON.stringify({ ip: meta.ip ?? null }),
+      })
+      .execute();
+  if (!user || !ok || user.disabled_at !== null || !user.password_hash) {
+    await audit('login.failure');
+    throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+  }
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000).toISOString();
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: sha256(token),
+      user_id: user.id,
+      csrf,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      last_seen_at: now.toISOString(),
+      revoked_at: null,
+    })
+    .execute();
+  await audit('login.success');
+  return {
+    token,
+    csrf,
+    expiresAt,
+    user: { id: user.id, name: user.name, role: user.role as Role, managerId: user.manager_id },
+  };
+}
+
+/** The live session behind a cookie value, or null (unknown, expired, revoked, user disabled). */
+export async function findSession(ctx: EngineContext, token: string): Promise<SessionPrincipal | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  const row = await ctx.store.db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.csrf',
+      's.expires_at',
+      's.revoked_at',
+      'u.id',
+      'u.name',
+      'u.role',
+      'u.manager_id',
+      'u.disabled_at',
+    ])
+    .where('s.id_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at !== null || row.disabled_at !== null) return null;
+  if (row.expires_at <= ctx.clock.now().toISOString()) return null;
+  return {
+    csrf: row.csrf,
+    expiresAt: row.expires_at,
+    user: { id: row.id, name: row.name, role: row.role as Role, managerId: row.manager_id },
+  };
+}
+
+export async function logOut(ctx: EngineContext, token: string): Promise<void> {
+  await ctx.store.db
+    .updateTable('sessions')
+    .set({ revoked_at: ctx.clock.now().toISOString() })
+    .where('id_hash', '=', sha256(token))
+    .execute();
+}
