@@ -1,35 +1,72 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/start-server.ts';
-import { contextForStore, fixedClock } from '../../src/engine/context.ts';
+import { addUser } from '../../src/engine/auth/users.ts';
+import { contextForStore } from '../../src/engine/context.ts';
 import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
 import { importFiles } from '../../src/engine/import/import-files.ts';
 import { evaluateAllPlaybooks } from '../../src/engine/playbooks/run-playbooks.ts';
 import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
-import { startWorker, type WorkerHandle } from '../../src/engine/worker/run-worker.ts';
 import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
+import { startWorker, type WorkerHandle } from '../../src/engine/worker/run-worker.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const webRoot = join(root, 'web', 'dist');
 const shots = join(root, 'test-artifacts', 'screenshots');
+const PASSWORD = 'e2e password 123';
 
 let store: Store;
 let server: RunningServer;
 let worker: WorkerHandle;
 let browser: Browser;
-let page: Page;
 const consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  // a real build of the dashboard, unless one newer than the sources exists
+/** Rebuilds web/dist when any web source is newer than the built index.html. */
+function buildWeb() {
   const built = join(webRoot, 'index.html');
-  if (!existsSync(built) || statSync(built).mtimeMs < statSync(join(root, 'web', 'src', 'app.tsx')).mtimeMs)
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const newest = (dir: string): number =>
+    Math.max(
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
+  const sources = Math.max(newest(join(root, 'web', 'src')), statSync(join(root, 'web', 'index.html')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
+
+/** A fresh browser context (own cookies) signed in through the login form. */
+async function signIn(username: string, password = PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${username}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${username}: ${e.message}`));
+  await page.goto(server.url);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[data-testid="who"], form.login .error', { timeout: 10_000 }).catch(async (e) => {
+    await page.screenshot({ path: join(shots, `sign-in-failed-${username}.png`) });
+    throw new Error(`sign-in as ${username} showed neither the app nor an error: ${consoleErrors.join(" / ")}`, { cause: e });
+  });
+  const failed = page.locator('form.login .error');
+  if ((await failed.count()) > 0) throw new Error(`sign-in as ${username} failed: ${await failed.textContent()}`);
+  return { context, page };
+}
+
+beforeAll(async () => {
+  buildWeb();
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const today = new Date().toISOString().slice(0, 10);
   const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);
@@ -37,17 +74,18 @@ beforeAll(async () => {
   store = await openStore({ url: join(dir, 'vigil.db') });
   const ctx = contextForStore(store);
   await importFiles(ctx, { paths: [dir] });
+  // the demo's users (admin, mgr-N, csm-N) get passwords so they can sign in
+  for (const id of ['admin', 'mgr-1', 'csm-1']) {
+    const u = await store.db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirstOrThrow();
+    await addUser(ctx, { id, role: u.role, password: PASSWORD, actor: 'e2e' });
+  }
   await backfillScores(ctx, { from: yearAgo, to: today, stepDays: 30 });
   await recomputeScores(ctx, { all: true });
   await store.db.deleteFrom('dirty_accounts').execute();
   await evaluateAllPlaybooks(ctx);
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });
-  worker = startWorker(ctx, { intervalMs: 5000 });
+  worker = startWorker(ctx, { intervalMs: 1000 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
   mkdirSync(shots, { recursive: true });
 }, 180_000);
 
@@ -58,35 +96,94 @@ afterAll(async () => {
   await store?.close();
 });
 
-describe('dashboard in Chromium', () => {
+describe('sign in', () => {
+  it('shows the login page to a visitor and the API message for a wrong password', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/tasks`);
+    await page.waitForSelector('form.login');
+    await page.fill('input[name="username"]', 'admin');
+    await page.fill('input[name="password"]', 'not the password');
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('form.login .error');
+    expect(await page.locator('form.login .error').textContent()).toMatch(/password|invalid|incorrect/i);
+    expect(await page.locator('[data-testid="who"]').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'login.png') });
+    await context.close();
+  });
+
+  it('each role lands on its own navigation; signing out returns to the login page', async () => {
+    for (const [user, role, home] of [
+      ['admin', 'admin', 'Portfolio'],
+      ['mgr-1', 'manager', 'Portfolio'],
+      ['csm-1', 'csm', 'My accounts'],
+    ] as const) {
+      const { context, page } = await signIn(user);
+      expect(await page.locator('.who .role').textContent()).toBe(role);
+      expect(await page.locator('main h1').textContent()).toBe(home);
+      await page.click('button:has-text("Sign out")');
+      await page.waitForSelector('form.login');
+      await context.close();
+    }
+  });
+});
+
+describe('dashboard in Chromium (admin)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    ({ page } = await signIn('admin'));
+  });
+
   it('shows the portfolio ranked by risk with band tiles', async () => {
-    await page.goto(server.url);
-    await page.waitForSelector('table.grid tbody tr');
+    await page.waitForSelector('table.grid tbody tr a');
     const tiles = await page.locator('.tile-value').allTextContents();
     expect(tiles.length).toBeGreaterThanOrEqual(4);
-    const scores = (await page.locator('td.score').allTextContents()).map(Number);
+    const scores = (await page.locator('td.score').allTextContents()).filter((s) => s !== '–').map(Number);
     expect(scores.length).toBeGreaterThan(10);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     await page.screenshot({ path: join(shots, 'portfolio.png') });
   });
 
-  it('filters by band and search', async () => {
+  it('filters by band, renewal window and search; sorts by expansion', async () => {
     await page.selectOption('label:has-text("Band") select', 'healthy');
-    await page.waitForFunction(() => [...document.querySelectorAll('td .pill')].every((p) => p.textContent === 'Healthy'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('td .pill')].every((p) => p.textContent === 'Healthy'),
+    );
     const pills = await page.locator('tbody td .pill').allTextContents();
     expect(pills.length).toBeGreaterThan(0);
     expect(new Set(pills)).toEqual(new Set(['Healthy']));
     await page.selectOption('label:has-text("Band") select', '');
+
+    await page.selectOption('label:has-text("Renewal") select', '90');
+    const limit = new Date(Date.now() + 91 * 86_400_000).toISOString().slice(0, 10);
+    await page.waitForFunction(
+      (l) =>
+        document.querySelectorAll('tbody tr a').length > 0 &&
+        [...document.querySelectorAll('tbody tr td:nth-child(7)')].every((td) => (td.textContent ?? '') <= l),
+      limit,
+    );
+    await page.selectOption('label:has-text("Renewal") select', '');
+
+    await page.waitForSelector('tbody tr a');
     const name = (await page.locator('tbody tr a').first().textContent())!;
     await page.fill('input[placeholder="name or id"]', name);
-    await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length >= 1 && [...document.querySelectorAll('tbody tr a')].every((a) => a.textContent === n), name);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll('tbody tr a').length >= 1 &&
+        [...document.querySelectorAll('tbody tr a')].every((a) => a.textContent === n),
+      name,
+    );
     await page.fill('input[placeholder="name or id"]', 'no-such-account-xyz');
     await page.waitForSelector('text=No accounts match.');
     await page.fill('input[placeholder="name or id"]', '');
+
+    await page.selectOption('label:has-text("Sort") select', 'expansion');
+    await page.waitForSelector('table[aria-label="Accounts ranked by expansion potential"] tbody tr a');
+    await page.selectOption('label:has-text("Sort") select', 'score');
   });
 
   it('opens an account with its score history chart, drivers and signals', async () => {
-    await page.waitForSelector('tbody tr a');
+    await page.waitForSelector('table[aria-label="Accounts ranked by risk"] tbody tr a');
     await page.locator('tbody tr a').first().click();
     await page.waitForSelector('.gauge');
     await page.waitForSelector('canvas');
@@ -98,16 +195,19 @@ describe('dashboard in Chromium', () => {
   });
 
   it('a red note on the account page changes its score live, without a reload', async () => {
-    await page.goto(server.url);
+    await page.goto(`${server.url}/#/`);
     await page.selectOption('label:has-text("Sort") select', '-score');
-    await page.waitForTimeout(500);
+    await page.waitForSelector('table[aria-label="Accounts ranked by risk"] tbody tr a');
+    await page.waitForTimeout(300);
     await page.locator('tbody tr a').first().click();
     await page.waitForSelector('.gauge');
     const before = Number(await page.locator('.gauge-score').textContent());
     await page.fill('textarea[aria-label="Note"]', 'Champion resigned; the team is evaluating RivalCo and is very unhappy.');
     await page.selectOption('select[aria-label="Sentiment"]', 'red');
     await page.click('button:has-text("Save note")');
-    await page.waitForFunction((b) => Number(document.querySelector('.gauge-score')?.textContent) < b, before, { timeout: 5000 });
+    await page.waitForFunction((b) => Number(document.querySelector('.gauge-score')?.textContent) < b, before, {
+      timeout: 8000,
+    });
     expect(Number(await page.locator('.gauge-score').textContent())).toBeLessThan(before);
   });
 
@@ -115,11 +215,41 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${server.url}/#/tasks`);
     await page.waitForSelector('.task');
     const first = (await page.locator('.task b').first().textContent())!;
+    const firstAccount = (await page.locator('.task .small a').first().textContent())!;
     const count = await page.locator('.task').count();
-    await page.locator('.task').first().locator('button:has-text("Done")').click();
-    await page.waitForFunction((n) => document.querySelectorAll('.task').length === n - 1 || document.querySelectorAll('.task').length < n, count);
-    expect(await page.locator('.task b').allTextContents()).not.toContain(first);
     await page.screenshot({ path: join(shots, 'tasks.png') });
+    await page.locator('.task').first().locator('button:has-text("Done")').click();
+    await page.waitForFunction((n) => document.querySelectorAll('.task').length < n, count);
+    const remaining = await page.locator('.task').evaluateAll((els) =>
+      els.map((e) => `${e.querySelector('b')?.textContent}|${e.querySelector('.small a')?.textContent}`),
+    );
+    expect(remaining).not.toContain(`${first}|${firstAccount}`);
+    await page.selectOption('label:has-text("Status") select', 'done');
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('.task')].some((e) => e.textContent?.includes(t)),
+      firstAccount,
+    );
+  });
+
+  it('dismissing a task asks for a reason inline', async () => {
+    await page.selectOption('label:has-text("Status") select', 'open');
+    await page.waitForSelector('.task');
+    const count = await page.locator('.task').count();
+    await page.locator('.task').first().locator('button:has-text("Dismiss…")').click();
+    await page.fill('input[aria-label="Why dismiss this task"]', 'renewal already signed');
+    await page.locator('.task').first().locator('button[type="submit"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('.task').length < n, count);
+  });
+
+  it('renders the model page with weights and a backtest', async () => {
+    await page.goto(`${server.url}/#/model`);
+    await page.waitForSelector('table[aria-label="Model versions"] tbody tr');
+    await page.waitForSelector('text=Backtest on your own history');
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 2, null, { timeout: 30_000 });
+    await page.waitForFunction(() => /AUC/.test(document.body.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(await page.locator('.error').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'model.png'), fullPage: true });
   });
 
   it('renders retention charts and the cohort heatmap with data', async () => {
@@ -131,13 +261,87 @@ describe('dashboard in Chromium', () => {
     await page.screenshot({ path: join(shots, 'retention.png'), fullPage: true });
   });
 
+  it('lists playbooks with stats; a bad edit shows the error at its line and field, a good one saves', async () => {
+    await page.goto(`${server.url}/#/playbooks`);
+    await page.waitForSelector('table[aria-label^="Playbooks"] tbody tr');
+    expect(await page.locator('table[aria-label^="Playbooks"] tbody tr').count()).toBeGreaterThan(0);
+    await page.locator('table[aria-label^="Playbooks"] tbody tr').first().locator('button:has-text("Edit")').click();
+    const editor = page.locator('textarea[aria-label="Playbook document (YAML)"]');
+    const original = await editor.inputValue();
+    expect(original).toMatch(/^id: /m);
+    // an unknown priority is a validation error the server reports with line and field
+    const broken = /^\s*priority: .*$/m.test(original)
+      ? original.replace(/^(\s*)priority: .*$/m, '$1priority: whenever')
+      : `${original}bogusField: 1\n`;
+    await editor.fill(broken);
+    await page.click('button:has-text("Validate and save")');
+    await page.waitForSelector('.doc-errors li');
+    const err = (await page.locator('.doc-errors li').first().textContent())!;
+    expect(err).toMatch(/line \d+, column \d+/);
+    expect(await page.locator('.gutter .bad').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(shots, 'playbooks.png'), fullPage: true });
+    await page.click('button:has-text("Revert")');
+    await editor.fill(original.replace(/^name: (.*)$/m, 'name: $1 (edited)'));
+    await page.click('button:has-text("Validate and save")');
+    await page.waitForFunction(() => (document.querySelector('#editor-errors')?.textContent ?? '') !== '', null, { timeout: 10_000 });
+    expect(await page.locator('#editor-errors').textContent()).toBe('Saved as a new version.');
+  });
+
+  it('fits a narrow screen: the page does not scroll sideways, the grid scrolls inside its box', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/#/`);
+    await page.waitForSelector('table.grid tbody tr a');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(392);
+    await page.screenshot({ path: join(shots, 'portfolio-narrow.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('shows the API error message for an unknown account', async () => {
     await page.goto(`${server.url}/#/accounts/does-not-exist`);
     await page.waitForSelector('.error');
-    expect(await page.locator('.error').textContent()).toContain('account does-not-exist not found');
+    expect(await page.locator('.error').textContent()).toContain('does-not-exist');
+  });
+});
+
+describe('row-level access in the browser', () => {
+  it('a CSM sees only own accounts: in the list, in search and by URL', async () => {
+    const { context, page } = await signIn('csm-1');
+    await page.waitForSelector('table.grid tbody tr a');
+    const owners = await page.locator('tbody tr td:nth-child(8)').allTextContents();
+    expect(owners.length).toBeGreaterThan(0);
+    expect(new Set(owners)).toEqual(new Set(['csm-1']));
+    const other = await store.db
+      .selectFrom('accounts')
+      .select(['id', 'name'])
+      .where('owner', '!=', 'csm-1')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await page.fill('input[placeholder="name or id"]', other.name);
+    await page.waitForSelector('text=No accounts match.');
+    await page.goto(`${server.url}/#/accounts/${encodeURIComponent(other.id)}`);
+    await page.waitForSelector('.error');
+    expect(await page.locator('.gauge').count()).toBe(0);
+    await page.goto(`${server.url}/#/tasks`);
+    await page.waitForSelector('main h1:has-text("My tasks")');
+    await page.waitForSelector('.task, main p.muted');
+    for (const o of await page.locator('.task .task-head .small').allTextContents()) expect(o).toMatch(/^csm-1 /);
+    await page.screenshot({ path: join(shots, 'csm-tasks.png') });
+    await context.close();
   });
 
-  it('logged no console errors except the expected 404', () => {
-    expect(consoleErrors.filter((e) => !/404/.test(e))).toEqual([]);
+  it("a manager sees the team's accounts and none of other teams", async () => {
+    const team = (await store.db.selectFrom('users').select('id').where('manager_id', '=', 'mgr-1').execute()).map(
+      (u) => u.id,
+    );
+    const { context, page } = await signIn('mgr-1');
+    await page.waitForSelector('table.grid tbody tr a');
+    const owners = new Set(await page.locator('tbody tr td:nth-child(8)').allTextContents());
+    expect(owners.size).toBeGreaterThan(0);
+    for (const o of owners) expect([...team, 'mgr-1']).toContain(o);
+    await context.close();
+  });
+
+  it('logged no console errors other than the expected 401 (before sign-in), 404 (unknown account) and 400 (bad playbook)', () => {
+    expect(consoleErrors.filter((e) => !/\b(401|404)\b|status of 400/.test(e))).toEqual([]);
   });
 });

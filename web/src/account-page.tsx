@@ -152,7 +152,50 @@ export function AccountPage({ id }: { id: string }) {
           </table>
         </div>
       )}
-      <NoteForm id={id} />
+      <div className="cols">
+        <NoteForm id={id} />
+        <OverrideForm id={id} />
+      </div>
+      <div className="cols">
+        <div className="panel">
+          <h2>Open tasks</h2>
+          {(q.data.tasks ?? []).filter((t) => t.status === 'open').length === 0 ? (
+            <p className="muted">No open tasks.</p>
+          ) : (
+            <ul className="plain">
+              {(q.data.tasks ?? [])
+                .filter((t) => t.status === 'open')
+                .map((t) => (
+                  <li key={t.id}>
+                    <span className={`pill prio ${t.priority}`}>{t.priority}</span> <b>{t.title}</b>{' '}
+                    <span className="muted small">
+                      {t.owner ?? 'unassigned'} · due {t.due ?? '–'}
+                    </span>
+                  </li>
+                ))}
+            </ul>
+          )}
+          <a href="#/tasks" className="small">
+            Task queue →
+          </a>
+        </div>
+        <div className="panel">
+          <h2>Expansion</h2>
+          {q.data.expansion ? (
+            <>
+              <p>
+                <b>{money(q.data.expansion.potentialArr)}</b> potential ARR
+              </p>
+              <p className="muted">{q.data.expansion.evidence}</p>
+            </>
+          ) : (
+            <p className="muted">
+              No expansion evidence (needs top-quartile health plus unused features, seat headroom or
+              expansion talk).
+            </p>
+          )}
+        </div>
+      </div>
       <div className="cols">
         <div className="panel">
           <h2>Contacts</h2>
@@ -205,6 +248,75 @@ function describe(p: Record<string, unknown>): string {
     .filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
     .map((k) => `${k}: ${String(p[k]).slice(0, 80)}`)
     .join(' · ');
+}
+
+const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A CSM's judgement over the computed score, until a date and with a reason (audited server-side). */
+function OverrideForm({ id }: { id: string }) {
+  const client = useQueryClient();
+  const [score, setScore] = useState('');
+  const [reason, setReason] = useState('');
+  const [expiresAt, setExpiresAt] = useState(inDays(30));
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setStatus(null);
+    try {
+      await sendJson('POST', `/v1/accounts/${encodeURIComponent(id)}/overrides`, {
+        score: Number(score),
+        reason,
+        expiresAt,
+      });
+      setStatus({ ok: true, text: `Override saved until ${expiresAt}.` });
+      setReason('');
+      setTimeout(() => void client.invalidateQueries({ queryKey: ['account', id] }), 800);
+    } catch (err) {
+      setStatus({ ok: false, text: (err as Error).message });
+    }
+  };
+  return (
+    <form className="panel note-form" onSubmit={submit}>
+      <h2>Override the score</h2>
+      <div className="row">
+        <label>
+          Score
+          <input
+            type="number"
+            min={0}
+            max={100}
+            value={score}
+            onChange={(e) => setScore(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Until
+          <input
+            type="date"
+            value={expiresAt}
+            min={inDays(1)}
+            onChange={(e) => setExpiresAt(e.target.value)}
+            required
+          />
+        </label>
+      </div>
+      <label>
+        Reason
+        <textarea
+          aria-label="Override reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          required
+          placeholder="Why the computed score is wrong for now"
+        />
+      </label>
+      <div>
+        <button type="submit">Save override</button>{' '}
+        {status && <span className={status.ok ? 'ok' : 'error-text'}>{status.text}</span>}
+      </div>
+    </form>
+  );
 }
 
 function NoteForm({ id }: { id: string }) {

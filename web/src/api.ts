@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ScoreResult } from '../../src/core/scoring/score-result.ts';
 
 export type AccountSummary = {
@@ -38,6 +38,13 @@ export type AccountDetail = {
   }[];
   contacts: { id: string; name: string | null; title: string | null; role: string; leftAt: string | null }[];
   score: ScoreResult | null;
+  tasks?: Task[];
+  expansion?: {
+    potentialArr: number;
+    evidence: string;
+    unusedCoreFeatures: string[];
+    seatUtilization: number | null;
+  } | null;
 };
 export type ScoreHistory = {
   items: { asOf: string; score: number; band: string; modelVersion: number }[];
@@ -51,13 +58,72 @@ export type TimelineItem = {
   properties: Record<string, unknown>;
 };
 
-/** Fetches JSON from the API; an error envelope becomes an Error with its message. */
-export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin' });
-  const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-  if (!res.ok) throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
+/** An API error: the envelope's message, code and details (e.g. playbook errors with line and field). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+    readonly details: unknown,
+  ) {
+    super(message);
+  }
+}
+
+// the session's CSRF token (from /v1/auth/login or /v1/auth/me), echoed on every write
+let csrfToken: string | null = null;
+export const setCsrf = (token: string | null) => {
+  csrfToken = token;
+};
+// called on any 401 so the shell can show the login page instead of a dead page
+let onUnauthenticated: () => void = () => {};
+export const setOnUnauthenticated = (fn: () => void) => {
+  onUnauthenticated = fn;
+};
+
+async function toResult<T>(res: Response): Promise<T> {
+  const body = (await res.json().catch(() => null)) as {
+    error?: { code?: string; message: string; details?: unknown };
+  } | null;
+  if (!res.ok) {
+    if (res.status === 401) onUnauthenticated();
+    throw new ApiError(
+      body?.error?.message ?? `${res.status} ${res.statusText}`,
+      res.status,
+      body?.error?.code ?? null,
+      body?.error?.details ?? null,
+    );
+  }
   return body as T;
 }
+
+/** Fetches JSON from the API; an error envelope becomes an ApiError with its message. */
+export async function getJson<T>(path: string): Promise<T> {
+  return toResult<T>(await fetch(path, { credentials: 'same-origin' }));
+}
+
+export type Me = {
+  user: { id: string; name: string | null; role: 'admin' | 'manager' | 'csm'; managerId: string | null };
+  csrf: string | null;
+};
+
+/** The signed-in user, or null when signed out (a 401 here is an answer, not an error). */
+export const useMeQuery = () =>
+  useQuery({
+    queryKey: ['me'],
+    queryFn: async (): Promise<Me | null> => {
+      const res = await fetch('/v1/auth/me', { credentials: 'same-origin' });
+      if (res.status === 401) {
+        setCsrf(null);
+        return null;
+      }
+      const me = await toResult<Me>(res);
+      setCsrf(me.csrf);
+      return me;
+    },
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
 export const usePortfolioSummaryQuery = () =>
   useQuery({
@@ -65,9 +131,12 @@ export const usePortfolioSummaryQuery = () =>
     queryFn: () => getJson<PortfolioSummary>('/v1/portfolio/summary'),
   });
 
-export const useAccountsQuery = (params: Record<string, string>) =>
+export const useAccountsQuery = (params: Record<string, string>, enabled = true) =>
   useQuery({
     queryKey: ['accounts', params],
+    enabled,
+    // a new filter keeps the current rows on screen until its answer arrives (no blank flash on 10k rows)
+    placeholderData: keepPreviousData,
     queryFn: () =>
       getJson<{ total: number; items: AccountSummary[] }>(`/v1/accounts?${new URLSearchParams(params)}`),
   });
@@ -152,14 +221,56 @@ export const useCohortsQuery = (by: string) =>
     queryFn: () => getJson<CohortReport>(`/v1/metrics/cohorts?by=${by}`),
   });
 
-/** Sends a JSON request; an error envelope becomes an Error with its message. */
-export async function sendJson<T>(method: string, path: string, body: unknown): Promise<T> {
+/** Sends a request (JSON unless `contentType` says otherwise) with the CSRF token; an error envelope becomes an ApiError. */
+export async function sendJson<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (csrfToken) headers['x-vigil-csrf'] = csrfToken;
   const res = await fetch(path, {
     method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    credentials: 'same-origin',
+    headers,
+    body: typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body),
   });
-  const json = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
-  if (!res.ok) throw new Error(json?.error?.message ?? `${res.status} ${res.statusText}`);
-  return json as T;
+  return toResult<T>(res);
 }
+
+export type PlaybookDoc = {
+  id: string;
+  name: string;
+  enabled: boolean;
+  [key: string]: unknown;
+};
+export type StoredPlaybook = {
+  playbook: PlaybookDoc;
+  version: number;
+  enabled: boolean;
+  source: string;
+  updatedAt: string;
+};
+export type PlaybookStats = {
+  playbookId: string;
+  name: string;
+  enabled: boolean;
+  fired: number;
+  heldOut: number;
+  suppressed: Record<string, number>;
+  openTasks: number;
+};
+export type PlaybookError = { line: number; column: number; field: string; message: string };
+
+export const usePlaybooksQuery = () =>
+  useQuery({ queryKey: ['playbooks'], queryFn: () => getJson<{ items: StoredPlaybook[] }>('/v1/playbooks') });
+export const usePlaybookStatsQuery = () =>
+  useQuery({
+    queryKey: ['playbook-stats'],
+    // the route returns the stats list (or an object holding it, depending on the server version)
+    queryFn: async () => {
+      const r = await getJson<PlaybookStats[] | { items: PlaybookStats[] }>('/v1/playbooks/stats');
+      return Array.isArray(r) ? r : (r.items ?? []);
+    },
+  });

@@ -1,12 +1,16 @@
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AccountPage } from './account-page.tsx';
+import { type Me, sendJson, setCsrf, setOnUnauthenticated, useMeQuery } from './api.ts';
 import { useLiveUpdates } from './live.ts';
+import { LoginPage } from './login-page.tsx';
 import { ModelPage } from './model-page.tsx';
+import { PlaybooksPage } from './playbooks-page.tsx';
 import { PortfolioPage } from './portfolio-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
 
-/** A tiny hash router: #/ (portfolio) and #/accounts/:id. */
+/** A tiny hash router: #/ (portfolio), #/accounts/:id, #/tasks, ... */
 function useRoute(): string {
   const [hash, setHash] = useState(window.location.hash || '#/');
   useEffect(() => {
@@ -17,37 +21,87 @@ function useRoute(): string {
   return hash.slice(1);
 }
 
-const NAV = [
-  ['#/', 'Portfolio'],
-  ['#/tasks', 'Tasks'],
-  ['#/retention', 'Retention'],
-  ['#/model', 'Model'],
-] as const;
+/** Navigation by role: a CSM's portfolio is "My accounts"; everyone reads the model and playbooks, only admins change them. */
+function navFor(role: Me['user']['role']) {
+  return [
+    ['#/', role === 'csm' ? 'My accounts' : 'Portfolio'],
+    ['#/tasks', role === 'csm' ? 'My tasks' : 'Tasks'],
+    ['#/retention', 'Retention'],
+    ['#/model', 'Model'],
+    ['#/playbooks', 'Playbooks'],
+  ] as const;
+}
+
+/** Back to the login page, forgetting everything the previous user could see. */
+function signedOut(client: QueryClient) {
+  setCsrf(null);
+  client.setQueryData(['me'], null);
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+}
 
 export function App() {
+  const me = useMeQuery();
+  const client = useQueryClient();
+  useEffect(() => {
+    // any 401 (session expired, logged out elsewhere) drops back to the login page
+    setOnUnauthenticated(() => signedOut(client));
+  }, [client]);
+  if (me.isPending)
+    return (
+      <p className="muted" style={{ padding: 24 }}>
+        Loading…
+      </p>
+    );
+  if (me.isError)
+    return (
+      <p className="error" style={{ margin: 24 }}>
+        {me.error.message}
+      </p>
+    );
+  if (me.data === null) return <LoginPage />;
+  return <Shell me={me.data} />;
+}
+
+function Shell({ me }: { me: Me }) {
   const route = useRoute();
   const live = useLiveUpdates();
+  const client = useQueryClient();
   const account = /^\/accounts\/(.+)$/.exec(route);
   const page = account ? (
     <AccountPage id={decodeURIComponent(account[1]!)} />
   ) : route === '/tasks' ? (
-    <TasksPage />
+    <TasksPage me={me} />
   ) : route === '/retention' ? (
     <RetentionPage />
   ) : route === '/model' ? (
     <ModelPage />
+  ) : route === '/playbooks' ? (
+    <PlaybooksPage me={me} />
   ) : (
-    <PortfolioPage />
+    <PortfolioPage me={me} />
   );
+  const logout = async () => {
+    await sendJson('POST', '/v1/auth/logout', {}).catch(() => null);
+    window.location.hash = '#/';
+    signedOut(client);
+  };
   return (
     <div className="shell">
+      <a href="#main" className="skip">
+        Skip to content
+      </a>
       <header className="top">
         <a href="#/" className="brand">
           Vigil
         </a>
-        <nav>
-          {NAV.map(([href, label]) => (
-            <a key={href} href={href} className={`#${route}` === href ? 'active' : ''}>
+        <nav aria-label="Main">
+          {navFor(me.user.role).map(([href, label]) => (
+            <a
+              key={href}
+              href={href}
+              className={`#${route}` === href ? 'active' : ''}
+              aria-current={`#${route}` === href ? 'page' : undefined}
+            >
               {label}
             </a>
           ))}
@@ -55,8 +109,15 @@ export function App() {
         <span className={`live ${live}`} title="live updates">
           ● {live === 'open' ? 'live' : live}
         </span>
+        <span className="who">
+          <span data-testid="who">{me.user.name ?? me.user.id}</span>{' '}
+          <span className="role">{me.user.role}</span>
+          <button type="button" className="link" onClick={logout}>
+            Sign out
+          </button>
+        </span>
       </header>
-      <main>{page}</main>
+      <main id="main">{page}</main>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { getJson } from './api.ts';
+import { getJson, sendJson, useMeQuery } from './api.ts';
 import { Chart } from './charts.tsx';
 import { BAND_COLOR } from './format.ts';
 
@@ -33,6 +33,11 @@ type Backtest = {
     topDecile: { precision: number; recall: number | null; lift: number | null };
     bandChurnRates: { band: string; count: number; churned: number; rate: number | null }[];
     leadTime: { churnedAccounts: number; atRisk: LeadDist; critical: LeadDist };
+    calibration: {
+      bins: { bin: number; count: number; meanPredicted: number; observedRate: number }[];
+      expectedCalibrationError: number;
+      brier: number;
+    } | null;
   };
 };
 type ModelDetail = {
@@ -49,6 +54,7 @@ export function ModelPage() {
     queryFn: () => getJson<{ items: ModelItem[] }>('/v1/models'),
   });
   const [version, setVersion] = useState<number | null>(null);
+  const admin = useMeQuery().data?.user.role === 'admin';
   const active = models.data?.items.find((m) => m.status === 'active');
   const v = version ?? active?.version ?? null;
   const detail = useQuery({
@@ -95,11 +101,16 @@ export function ModelPage() {
                 </td>
                 <td>{m.createdAt.slice(0, 10)}</td>
                 <td className="num">{m.backtest?.auc?.toFixed(3) ?? '–'}</td>
-                <td className="num">{m.backtest?.medianLeadDays ?? '–'} d</td>
+                <td className="num">
+                  {m.backtest?.medianLeadDays == null ? '–' : `${m.backtest.medianLeadDays} d`}
+                </td>
                 <td>
-                  <button type="button" onClick={() => setVersion(m.version)} disabled={m.version === v}>
-                    {m.version === v ? 'shown' : 'show'}
-                  </button>
+                  <div className="actions">
+                    <button type="button" onClick={() => setVersion(m.version)} disabled={m.version === v}>
+                      {m.version === v ? 'shown' : 'show'}
+                    </button>
+                    {admin && m.status === 'proposed' && <ApproveButton version={m.version} />}
+                  </div>
                 </td>
               </tr>
             ))}
@@ -139,6 +150,38 @@ export function ModelPage() {
         </div>
       </div>
     </section>
+  );
+}
+
+/** Approving makes a proposed version active; every account is rescored by the server. */
+function ApproveButton({ version }: { version: number }) {
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={async () => {
+          if (!window.confirm(`Approve model v${version}? Every account will be rescored with it.`)) return;
+          setBusy(true);
+          setError(null);
+          try {
+            await sendJson('POST', `/v1/models/${version}/approve`, {});
+            await client.invalidateQueries({ queryKey: ['models'] });
+          } catch (e) {
+            setError((e as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        Approve
+      </button>
+      {error && <span className="error small">{error}</span>}
+    </>
   );
 }
 
@@ -199,6 +242,63 @@ function BacktestView({ b }: { b: Backtest }) {
           ],
         }}
       />
+      {m.calibration && m.calibration.bins.length > 0 ? (
+        <>
+          <p>
+            Calibration: predicted churn probability against what happened, by decile (expected calibration
+            error {pct(m.calibration.expectedCalibrationError)}, Brier {m.calibration.brier.toFixed(3)}).
+          </p>
+          <Chart
+            style={{ height: 220 }}
+            option={{
+              aria: {
+                enabled: true,
+                description: `Calibration: predicted versus observed churn rate in ${m.calibration.bins.length} bins`,
+              },
+              grid: { left: 45, right: 15, top: 10, bottom: 35 },
+              tooltip: { trigger: 'axis' },
+              xAxis: {
+                type: 'value',
+                name: 'predicted',
+                nameLocation: 'middle',
+                nameGap: 22,
+                min: 0,
+                axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+              },
+              yAxis: {
+                type: 'value',
+                min: 0,
+                axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+              },
+              series: [
+                {
+                  name: 'observed',
+                  type: 'line',
+                  data: m.calibration.bins.map((x) => [x.meanPredicted, x.observedRate]),
+                  itemStyle: { color: '#2b6cb0' },
+                },
+                {
+                  name: 'perfect',
+                  type: 'line',
+                  symbol: 'none',
+                  lineStyle: { type: 'dashed', color: '#a0aec0' },
+                  data: [
+                    [0, 0],
+                    [
+                      Math.max(...m.calibration.bins.map((x) => x.meanPredicted), 0.05),
+                      Math.max(...m.calibration.bins.map((x) => x.meanPredicted), 0.05),
+                    ],
+                  ],
+                },
+              ],
+            }}
+          />
+        </>
+      ) : (
+        <p className="muted small">
+          No churn-probability calibration for this model yet (train one to get it).
+        </p>
+      )}
     </>
   );
 }

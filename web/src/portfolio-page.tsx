@@ -1,6 +1,12 @@
-import { useState } from 'react';
-import { type AccountSummary, useAccountsQuery, usePortfolioSummaryQuery } from './api.ts';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { type AccountSummary, type Me, useAccountsQuery, usePortfolioSummaryQuery } from './api.ts';
 import { BAND_LABEL, money } from './format.ts';
+import { useFlashingAccounts } from './live.ts';
+import { type AccountSortKey, sortAccounts } from './sort-accounts.ts';
+
+// the API's page limit: a portfolio up to this size is loaded once and sorted in the browser
+const MAX_ROWS = 10_000;
 
 function Trend({ value }: { value: number | null }) {
   if (value === null) return <span className="muted">–</span>;
@@ -52,19 +58,48 @@ function SummaryTiles() {
   );
 }
 
-export function PortfolioPage() {
+const RENEWAL_WINDOWS = [
+  ['', 'any time'],
+  ['30', 'within 30 days'],
+  ['90', 'within 90 days'],
+  ['180', 'within 180 days'],
+  ['365', 'within a year'],
+] as const;
+
+export function PortfolioPage({ me }: { me: Me }) {
   const [band, setBand] = useState('');
   const [segment, setSegment] = useState('');
+  const [owner, setOwner] = useState('');
+  const [renewal, setRenewal] = useState('');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState('score');
-  const params: Record<string, string> = { sort, limit: '500' };
-  if (band) params.band = band;
-  if (segment) params.segment = segment;
-  if (q) params.q = q;
-  const accounts = useAccountsQuery(params);
+  // typing stays responsive on 10k rows: the request follows the deferred value
+  const query = useDeferredValue(q.trim());
+  const filters: Record<string, string> = { limit: String(MAX_ROWS) };
+  if (band) filters.band = band;
+  if (segment) filters.segment = segment;
+  if (owner.trim()) filters.owner = owner.trim();
+  if (renewal) filters.renewalWithinDays = renewal;
+  if (query) filters.q = query;
+  // one request per filter; when every matching account fits in it, sorting happens here (no refetch)
+  const base = useAccountsQuery({ ...filters, sort: 'score' });
+  const complete = base.data !== undefined && base.data.total <= base.data.items.length;
+  const serverSorted = useAccountsQuery(
+    { ...filters, sort },
+    !complete && sort !== 'score' && base.data !== undefined,
+  );
+  const accounts = complete || sort === 'score' ? base : serverSorted;
+  const rows = useMemo(
+    () =>
+      complete && base.data
+        ? sortAccounts(base.data.items, sort as AccountSortKey)
+        : (accounts.data?.items ?? []),
+    [complete, base.data, sort, accounts.data],
+  );
+  const csm = me.user.role === 'csm';
   return (
     <section>
-      <h1>Portfolio</h1>
+      <h1>{csm ? 'My accounts' : 'Portfolio'}</h1>
       <SummaryTiles />
       <search className="filters">
         <label>
@@ -77,6 +112,7 @@ export function PortfolioPage() {
             <option value="critical">critical</option>
             <option value="at-risk">at risk</option>
             <option value="healthy">healthy</option>
+            <option value="unscored">unscored</option>
           </select>
         </label>
         <label>
@@ -88,71 +124,123 @@ export function PortfolioPage() {
             <option value="smb">smb</option>
           </select>
         </label>
+        {!csm && (
+          <label>
+            Owner{' '}
+            <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="user id" size={10} />
+          </label>
+        )}
+        <label>
+          Renewal
+          <select value={renewal} onChange={(e) => setRenewal(e.target.value)}>
+            {RENEWAL_WINDOWS.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Sort
           <select value={sort} onChange={(e) => setSort(e.target.value)}>
             <option value="score">riskiest first</option>
             <option value="-score">healthiest first</option>
+            <option value="expansion">expansion potential</option>
             <option value="trend">falling fastest</option>
             <option value="-arr">largest ARR</option>
             <option value="renewal">renewing soonest</option>
+            <option value="name">name</option>
           </select>
         </label>
-        <span className="muted">{accounts.data ? `${accounts.data.total} accounts` : ''}</span>
+        <span className="muted" aria-live="polite">
+          {accounts.data ? `${accounts.data.total.toLocaleString('en-US')} accounts` : ''}
+        </span>
       </search>
       {accounts.isPending ? (
         <p>Loading accounts…</p>
       ) : accounts.isError ? (
         <p className="error">{accounts.error.message}</p>
-      ) : accounts.data.items.length === 0 ? (
+      ) : rows.length === 0 ? (
         <p className="muted">No accounts match.</p>
       ) : (
-        <AccountTable rows={accounts.data.items} />
+        <AccountTable
+          rows={rows}
+          label={sort === 'expansion' ? 'Accounts ranked by expansion potential' : 'Accounts ranked by risk'}
+        />
       )}
     </section>
   );
 }
 
-function AccountTable({ rows }: { rows: AccountSummary[] }) {
+const ROW_HEIGHT = 45;
+
+/** The ranked grid: only the rows in view are in the DOM, so 10,000 accounts scroll like 50. */
+function AccountTable({ rows, label }: { rows: AccountSummary[]; label: string }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const flashing = useFlashingAccounts();
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtual.getVirtualItems();
+  const top = items[0]?.start ?? 0;
+  const bottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
   return (
-    <table className="grid" aria-label="Accounts ranked by risk">
-      <thead>
-        <tr>
-          <th>Account</th>
-          <th className="num">Score</th>
-          <th>Band</th>
-          <th className="num">30 d</th>
-          <th className="num">Coverage</th>
-          <th className="num">ARR</th>
-          <th>Renewal</th>
-          <th>Owner</th>
-          <th>Top driver</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id}>
-            <td>
-              <a href={`#/accounts/${encodeURIComponent(r.id)}`}>{r.name}</a>
-              <div className="muted small">
-                {r.segment} · {r.industry}
-              </div>
-            </td>
-            <td className="num score">{r.score === null ? '–' : Math.round(r.score)}</td>
-            <td>
-              <BandPill band={r.band} />
-            </td>
-            <td className="num">
-              <Trend value={r.trend30} />
-            </td>
-            <td className="num">{r.coverage === null ? '–' : `${Math.round(r.coverage * 100)}%`}</td>
-            <td className="num">{money(r.arr)}</td>
-            <td>{r.renewalDate ?? '–'}</td>
-            <td>{r.owner ?? '–'}</td>
-            <td className="driver">{r.topDriver ?? ''}</td>
+    <div className="grid-scroll" ref={scrollRef} tabIndex={-1}>
+      <table className="grid" aria-label={label} aria-rowcount={rows.length + 1}>
+        <thead>
+          <tr>
+            <th>Account</th>
+            <th className="num">Score</th>
+            <th>Band</th>
+            <th className="num">30 d</th>
+            <th className="num">Coverage</th>
+            <th className="num">ARR</th>
+            <th>Renewal</th>
+            <th>Owner</th>
+            <th>Top driver</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {top > 0 && (
+            <tr className="spacer">
+              <td colSpan={9} style={{ height: top }} />
+            </tr>
+          )}
+          {items.map((v) => {
+            const r = rows[v.index]!;
+            return (
+              <tr key={r.id} className={flashing.has(r.id) ? 'flash' : undefined} aria-rowindex={v.index + 2}>
+                <td>
+                  <a href={`#/accounts/${encodeURIComponent(r.id)}`}>{r.name}</a>
+                  <div className="muted small">
+                    {r.segment} · {r.industry}
+                  </div>
+                </td>
+                <td className="num score">{r.score === null ? '–' : Math.round(r.score)}</td>
+                <td>
+                  <BandPill band={r.band} />
+                </td>
+                <td className="num">
+                  <Trend value={r.trend30} />
+                </td>
+                <td className="num">{r.coverage === null ? '–' : `${Math.round(r.coverage * 100)}%`}</td>
+                <td className="num">{money(r.arr)}</td>
+                <td>{r.renewalDate ?? '–'}</td>
+                <td>{r.owner ?? '–'}</td>
+                <td className="driver">{r.topDriver ?? ''}</td>
+              </tr>
+            );
+          })}
+          {bottom > 0 && (
+            <tr className="spacer">
+              <td colSpan={9} style={{ height: bottom }} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
