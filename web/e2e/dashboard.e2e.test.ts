@@ -35,17 +35,30 @@ function buildWeb() {
         e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
       ),
     );
-  const sources = Math.max(newest(join(root, 'web', 'src')), statSync(join(root, 'web', 'index.html')).mtimeMs);
+  const sources = Math.max(
+    newest(join(root, 'web', 'src')),
+    statSync(join(root, 'web', 'index.html')).mtimeMs,
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
+    [
+      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      join(root, 'web', 'vite.config.ts'),
+      '--logLevel',
+      'warn',
+    ],
     { cwd: root, stdio: 'inherit' },
   );
 }
 
 /** A fresh browser context (own cookies) signed in through the login form. */
-async function signIn(username: string, password = PASSWORD): Promise<{ context: BrowserContext; page: Page }> {
+async function signIn(
+  username: string,
+  password = PASSWORD,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -56,12 +69,18 @@ async function signIn(username: string, password = PASSWORD): Promise<{ context:
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', password);
   await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="who"], form.login .error', { timeout: 10_000 }).catch(async (e) => {
-    await page.screenshot({ path: join(shots, `sign-in-failed-${username}.png`) });
-    throw new Error(`sign-in as ${username} showed neither the app nor an error: ${consoleErrors.join(" / ")}`, { cause: e });
-  });
+  await page
+    .waitForSelector('[data-testid="who"], form.login .error', { timeout: 10_000 })
+    .catch(async (e) => {
+      await page.screenshot({ path: join(shots, `sign-in-failed-${username}.png`) });
+      throw new Error(
+        `sign-in as ${username} showed neither the app nor an error: ${consoleErrors.join(' / ')}`,
+        { cause: e },
+      );
+    });
   const failed = page.locator('form.login .error');
-  if ((await failed.count()) > 0) throw new Error(`sign-in as ${username} failed: ${await failed.textContent()}`);
+  if ((await failed.count()) > 0)
+    throw new Error(`sign-in as ${username} failed: ${await failed.textContent()}`);
   return { context, page };
 }
 
@@ -76,7 +95,11 @@ beforeAll(async () => {
   await importFiles(ctx, { paths: [dir] });
   // the demo's users (admin, mgr-N, csm-N) get passwords so they can sign in
   for (const id of ['admin', 'mgr-1', 'csm-1']) {
-    const u = await store.db.selectFrom('users').select('role').where('id', '=', id).executeTakeFirstOrThrow();
+    const u = await store.db
+      .selectFrom('users')
+      .select('role')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     await addUser(ctx, { id, role: u.role, password: PASSWORD, actor: 'e2e' });
   }
   await backfillScores(ctx, { from: yearAgo, to: today, stepDays: 30 });
@@ -202,12 +225,19 @@ describe('dashboard in Chromium (admin)', () => {
     await page.locator('tbody tr a').first().click();
     await page.waitForSelector('.gauge');
     const before = Number(await page.locator('.gauge-score').textContent());
-    await page.fill('textarea[aria-label="Note"]', 'Champion resigned; the team is evaluating RivalCo and is very unhappy.');
+    await page.fill(
+      'textarea[aria-label="Note"]',
+      'Champion resigned; the team is evaluating RivalCo and is very unhappy.',
+    );
     await page.selectOption('select[aria-label="Sentiment"]', 'red');
     await page.click('button:has-text("Save note")');
-    await page.waitForFunction((b) => Number(document.querySelector('.gauge-score')?.textContent) < b, before, {
-      timeout: 8000,
-    });
+    await page.waitForFunction(
+      (b) => Number(document.querySelector('.gauge-score')?.textContent) < b,
+      before,
+      {
+        timeout: 8000,
+      },
+    );
     expect(Number(await page.locator('.gauge-score').textContent())).toBeLessThan(before);
   });
 
@@ -220,9 +250,11 @@ describe('dashboard in Chromium (admin)', () => {
     await page.screenshot({ path: join(shots, 'tasks.png') });
     await page.locator('.task').first().locator('button:has-text("Done")').click();
     await page.waitForFunction((n) => document.querySelectorAll('.task').length < n, count);
-    const remaining = await page.locator('.task').evaluateAll((els) =>
-      els.map((e) => `${e.querySelector('b')?.textContent}|${e.querySelector('.small a')?.textContent}`),
-    );
+    const remaining = await page
+      .locator('.task')
+      .evaluateAll((els) =>
+        els.map((e) => `${e.querySelector('b')?.textContent}|${e.querySelector('.small a')?.textContent}`),
+      );
     expect(remaining).not.toContain(`${first}|${firstAccount}`);
     await page.selectOption('label:has-text("Status") select', 'done');
     await page.waitForFunction(
@@ -245,7 +277,9 @@ describe('dashboard in Chromium (admin)', () => {
     await page.goto(`${server.url}/#/model`);
     await page.waitForSelector('table[aria-label="Model versions"] tbody tr');
     await page.waitForSelector('text=Backtest on your own history');
-    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 2, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelectorAll('canvas').length >= 2, null, {
+      timeout: 30_000,
+    });
     await page.waitForFunction(() => /AUC/.test(document.body.textContent ?? ''), null, { timeout: 30_000 });
     await page.waitForTimeout(1000);
     expect(await page.locator('.error').count()).toBe(0);
@@ -265,7 +299,11 @@ describe('dashboard in Chromium (admin)', () => {
     await page.goto(`${server.url}/#/playbooks`);
     await page.waitForSelector('table[aria-label^="Playbooks"] tbody tr');
     expect(await page.locator('table[aria-label^="Playbooks"] tbody tr').count()).toBeGreaterThan(0);
-    await page.locator('table[aria-label^="Playbooks"] tbody tr').first().locator('button:has-text("Edit")').click();
+    await page
+      .locator('table[aria-label^="Playbooks"] tbody tr')
+      .first()
+      .locator('button:has-text("Edit")')
+      .click();
     const editor = page.locator('textarea[aria-label="Playbook document (YAML)"]');
     const original = await editor.inputValue();
     expect(original).toMatch(/^id: /m);
@@ -283,7 +321,11 @@ describe('dashboard in Chromium (admin)', () => {
     await page.click('button:has-text("Revert")');
     await editor.fill(original.replace(/^name: (.*)$/m, 'name: $1 (edited)'));
     await page.click('button:has-text("Validate and save")');
-    await page.waitForFunction(() => (document.querySelector('#editor-errors')?.textContent ?? '') !== '', null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('#editor-errors')?.textContent ?? '') !== '',
+      null,
+      { timeout: 10_000 },
+    );
     expect(await page.locator('#editor-errors').textContent()).toBe('Saved as a new version.');
   });
 
@@ -324,15 +366,16 @@ describe('row-level access in the browser', () => {
     await page.goto(`${server.url}/#/tasks`);
     await page.waitForSelector('main h1:has-text("My tasks")');
     await page.waitForSelector('.task, main p.muted');
-    for (const o of await page.locator('.task .task-head .small').allTextContents()) expect(o).toMatch(/^csm-1 /);
+    for (const o of await page.locator('.task .task-head .small').allTextContents())
+      expect(o).toMatch(/^csm-1 /);
     await page.screenshot({ path: join(shots, 'csm-tasks.png') });
     await context.close();
   });
 
   it("a manager sees the team's accounts and none of other teams", async () => {
-    const team = (await store.db.selectFrom('users').select('id').where('manager_id', '=', 'mgr-1').execute()).map(
-      (u) => u.id,
-    );
+    const team = (
+      await store.db.selectFrom('users').select('id').where('manager_id', '=', 'mgr-1').execute()
+    ).map((u) => u.id);
     const { context, page } = await signIn('mgr-1');
     await page.waitForSelector('table.grid tbody tr a');
     const owners = new Set(await page.locator('tbody tr td:nth-child(8)').allTextContents());

@@ -18,7 +18,13 @@ const months = Number(process.argv[3] ?? 3);
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'vigil-measure-'));
 const t0 = performance.now();
-await generateDemo({ outDir: dir, accounts, months, seed: 5, endDate: new Date().toISOString().slice(0, 10) });
+await generateDemo({
+  outDir: dir,
+  accounts,
+  months,
+  seed: 5,
+  endDate: new Date().toISOString().slice(0, 10),
+});
 const store = await openStore({ url: join(dir, 'vigil.db') });
 const ctx = contextForStore(store);
 await importFiles(ctx, { paths: [dir] });
@@ -49,7 +55,9 @@ const timed = async <T>(
     runs.push(performance.now() - t);
   }
   runs.sort((a, b) => a - b);
-  console.log(`${label}: median ${runs[1]!.toFixed(0)} ms (runs ${runs.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label}: median ${runs[1]!.toFixed(0)} ms (runs ${runs.map((r) => r.toFixed(0)).join(', ')})`,
+  );
 };
 
 let t = performance.now();
@@ -90,7 +98,10 @@ await timed(
     await page.waitForTimeout(1500);
   },
   () => page.selectOption('label:has-text("Band") select', 'healthy'),
-  () => page.waitForFunction(() => [...document.querySelectorAll('td .pill')].every((p) => p.textContent === 'Healthy')),
+  () =>
+    page.waitForFunction(() =>
+      [...document.querySelectorAll('td .pill')].every((p) => p.textContent === 'Healthy'),
+    ),
 );
 await page.selectOption('label:has-text("Band") select', '');
 await page.waitForTimeout(500);
