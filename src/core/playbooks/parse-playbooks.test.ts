@@ -128,3 +128,23 @@ describe('parsePlaybooks', () => {
     if (!r.ok) expect(r.errors[0]).toMatchObject({ field: 'playbooks', line: 1 });
   });
 });
+
+describe('a document holding a single playbook', () => {
+  it('names the real line of a nested mistake, not line 1', async () => {
+    const { parsePlaybooks } = await import('./parse-playbooks.ts');
+    const text = [
+      'id: single-play',
+      'name: One play',
+      'trigger:',
+      '  type: band_entered',
+      '  band: critical',
+      'actions:',
+      '  - type: create_task',
+      '    title: Call them',
+      '    dueInDays: soon',
+    ].join('\n');
+    const r = parsePlaybooks(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.some((e) => e.line > 1)).toBe(true);
+  });
+});

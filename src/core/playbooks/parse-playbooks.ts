@@ -49,6 +49,8 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
   const root: unknown = doc.toJS();
   let prefix: (string | number)[];
   let items: unknown[];
+  // a document that is one playbook (a mapping, not a list) has no index in its YAML paths
+  let single = false;
   if (Array.isArray(root)) {
     prefix = [];
     items = root;
@@ -64,6 +66,7 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
   } else if (root && typeof root === 'object') {
     prefix = [];
     items = [root];
+    single = true;
   } else {
     return {
       ok: false,
@@ -93,20 +96,22 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
   const playbooks: Playbook[] = [];
   items.forEach((item, i) => {
     const base = [...prefix, i];
+    const docBase = single ? [] : base;
     const parsed = playbookSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = [...base, ...(issue.path as (string | number)[])];
+        const docPath = [...docBase, ...(issue.path as (string | number)[])];
         if (issue.code === 'unrecognized_keys') {
           for (const key of issue.keys)
             errors.push({
-              ...locateKey(path, key),
+              ...locateKey(docPath, key),
               field: fieldOf([...path, key]),
               message: `unknown field "${key}"`,
             });
           continue;
         }
-        errors.push({ ...locate(path), field: fieldOf(path), message: issue.message });
+        errors.push({ ...locate(docPath), field: fieldOf(path), message: issue.message });
       }
       return;
     }
@@ -117,7 +122,7 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
   playbooks.forEach((p, i) => {
     if (seen.has(p.id))
       errors.push({
-        ...locate([...prefix, i, 'id']),
+        ...locate(single ? ['id'] : [...prefix, i, 'id']),
         field: fieldOf([...prefix, i, 'id']),
         message: `duplicate playbook id "${p.id}"`,
       });
