@@ -6,7 +6,7 @@ import type { Account, CatalogFeature, Contact, Contract, User } from '../../cor
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import { isUsageEventType } from '../../core/data-model/events.ts';
 import { AppError } from '../../core/errors.ts';
-import { KIND_FIELDS, mapRow, parseTimeValue, type UsageRow } from '../../core/import/map-row.ts';
+import { mapRow, parseTimeValue, type UsageRow } from '../../core/import/map-row.ts';
 import {
   detectKind,
   type FileMapping,
@@ -18,10 +18,10 @@ import {
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import {
   addUsageDeltas,
-  claimEventIds,
   insertEvents,
   insertRejects,
   type RejectRow,
+  rollUpNewUsage,
   upsertAccounts,
   upsertCatalog,
   upsertContacts,
@@ -359,20 +359,10 @@ async function importOneFile(
       }
       if (streamedUsage.length > 0) {
         // usage inside event streams is deduplicated per id, like the API
-        const fresh = await claimEventIds(
-          trx,
-          streamedUsage.map((u) => u.id),
-        );
-        for (const u of streamedUsage) {
-          if (!fresh.has(u.id)) {
-            report.duplicates++;
-            continue;
-          }
-          fresh.delete(u.id);
-          rollup.add(u);
-          usageEvents++;
-          report.accepted++;
-        }
+        const r = await rollUpNewUsage(trx, streamedUsage, rollup);
+        usageEvents += r.added.length;
+        report.accepted += r.added.length;
+        report.duplicates += r.duplicates;
         streamedUsage = [];
       }
     };
@@ -534,7 +524,6 @@ function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
       `${f.path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${f.mapping?.columns[m] ?? m}"`).join(', ')} (the header has: ${header.join(', ')})`,
       { line: 1, missing },
     );
-  void KIND_FIELDS;
 }
 
 /**

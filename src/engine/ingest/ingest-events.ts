@@ -4,10 +4,10 @@ import { mapRow, type UsageRow } from '../../core/import/map-row.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import {
   addUsageDeltas,
-  claimEventIds,
   insertEvents,
   insertRejects,
   type RejectRow,
+  rollUpNewUsage,
 } from '../../store/queries/import-writes.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
@@ -101,20 +101,11 @@ export async function ingestEvents(
       for (const a of r.accountIds) touched.add(a);
     }
     if (usage.length > 0) {
-      const fresh = await claimEventIds(
-        trx,
-        usage.map((u) => u.id),
-      );
       const rollup = new UsageRollup();
-      for (const u of usage) {
-        if (!fresh.delete(u.id)) {
-          report.duplicates++;
-          continue;
-        }
-        rollup.add(u);
-        report.accepted++;
-        touched.add(u.accountId);
-      }
+      const r = await rollUpNewUsage(trx, usage, rollup);
+      report.accepted += r.added.length;
+      report.duplicates += r.duplicates;
+      for (const u of r.added) touched.add(u.accountId);
       await addUsageDeltas({ ...ctx.store, db: trx }, trx, rollup.drain());
     }
     if (rejects.length > 0) await insertRejects(trx, null, rejects, now.toISOString());

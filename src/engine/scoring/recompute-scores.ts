@@ -1,4 +1,4 @@
-import { bandOf, computeScore } from '../../core/scoring/compute-score.ts';
+import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
@@ -111,24 +111,20 @@ export async function recomputeScores(
     }
     await store.db.transaction().execute(async (trx) => {
       for (const r of rows) {
-        const detail = JSON.stringify(r);
+        // the same values go to history and to the current score
+        const scored = {
+          as_of: asOf,
+          model_version: r.modelVersion,
+          score: r.score,
+          band: r.band,
+          coverage: r.coverage,
+          detail: JSON.stringify(r),
+          computed_at: now,
+        };
         await trx
           .insertInto('scores')
-          .values({
-            account_id: r.accountId,
-            as_of: asOf,
-            model_version: r.modelVersion,
-            score: r.score,
-            band: r.band,
-            coverage: r.coverage,
-            detail,
-            computed_at: now,
-          })
-          .onConflict((oc) =>
-            oc
-              .columns(['account_id', 'as_of', 'model_version'])
-              .doUpdateSet({ score: r.score, band: r.band, coverage: r.coverage, detail, computed_at: now }),
-          )
+          .values({ account_id: r.accountId, ...scored })
+          .onConflict((oc) => oc.columns(['account_id', 'as_of', 'model_version']).doUpdateSet(scored))
           .execute();
         const prev = prevById.get(r.accountId);
         const carry =
@@ -138,36 +134,17 @@ export async function recomputeScores(
               ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
               : { previous_score: null, previous_band: null };
         const top = r.drivers.down[0];
-        const extra = { trend_30: r.trend.d30, top_driver: top ? `${top.label}: ${top.detail}` : null };
+        const current = {
+          ...scored,
+          ...carry,
+          trend_30: r.trend.d30,
+          top_driver: top ? `${top.label}: ${top.detail}` : null,
+          override_score: r.override?.score ?? null,
+        };
         await trx
           .insertInto('current_scores')
-          .values({
-            account_id: r.accountId,
-            as_of: asOf,
-            model_version: r.modelVersion,
-            score: r.score,
-            band: r.band,
-            coverage: r.coverage,
-            detail,
-            computed_at: now,
-            ...carry,
-            ...extra,
-            override_score: r.override?.score ?? null,
-          })
-          .onConflict((oc) =>
-            oc.column('account_id').doUpdateSet({
-              as_of: asOf,
-              model_version: r.modelVersion,
-              score: r.score,
-              band: r.band,
-              coverage: r.coverage,
-              detail,
-              computed_at: now,
-              ...carry,
-              ...extra,
-              override_score: r.override?.score ?? null,
-            }),
-          )
+          .values({ account_id: r.accountId, ...current })
+          .onConflict((oc) => oc.column('account_id').doUpdateSet(current))
           .execute();
       }
     });
@@ -201,6 +178,5 @@ export async function recomputeScores(
       current: c.current,
     });
   }
-  void bandOf;
   return { scored, changes, ms: performance.now() - t0, asOf, modelVersion: active.version };
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Store } from '../database.ts';
 
 export type DirtyClaim = { accountId: string; version: number };
@@ -51,5 +50,4 @@ export async function releaseDirty(store: Store, claims: DirtyClaim[]): Promise<
         .where('account_id', '=', c.accountId)
         .execute();
   }
-  void sql;
 }

@@ -1,7 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
 import type { VigilEvent } from '../../core/data-model/events.ts';
-import type { UsageDeltas } from '../../core/import/usage-rollup.ts';
+import type { UsageRow } from '../../core/import/map-row.ts';
+import type { UsageDeltas, UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../database.ts';
 import type { Database } from '../schema.ts';
 
@@ -222,6 +223,29 @@ export async function insertEvents(
     for (const r of rows) accountIds.push(r.account_id);
   }
   return { inserted, duplicates: events.length - inserted, accountIds };
+}
+
+/**
+ * Adds to `rollup` the usage events whose ids were never seen before (API and
+ * NDJSON streams are idempotent by id) and returns those it added.
+ */
+export async function rollUpNewUsage(
+  db: Db,
+  rows: UsageRow[],
+  rollup: UsageRollup,
+): Promise<{ added: UsageRow[]; duplicates: number }> {
+  const fresh = await claimEventIds(
+    db,
+    rows.map((u) => u.id),
+  );
+  const added: UsageRow[] = [];
+  for (const u of rows) {
+    // delete: a second row with the same id inside one batch is a duplicate too
+    if (!fresh.delete(u.id)) continue;
+    rollup.add(u);
+    added.push(u);
+  }
+  return { added, duplicates: rows.length - added.length };
 }
 
 /**
