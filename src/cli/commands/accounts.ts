@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { today } from '../../engine/context.ts';
-import { listAccountRows } from '../../store/queries/list-account-rows.ts';
+import { type AccountSort, listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const listSchema = z.object({
@@ -16,6 +16,13 @@ const listSchema = z.object({
   sort: z.enum(['risk', 'score', 'arr', 'renewal']).default('risk'),
   json: z.boolean().default(false),
 });
+
+const SORT: Record<'risk' | 'score' | 'arr' | 'renewal', AccountSort> = {
+  risk: 'score',
+  score: '-score',
+  arr: '-arr',
+  renewal: 'renewal',
+};
 
 export function register(program: Command) {
   const accounts = program.command('accounts').description('accounts and their health');
@@ -32,22 +39,20 @@ export function register(program: Command) {
     .action(async (raw: unknown, cmd: Command) => {
       const opts = listSchema.parse(raw);
       await withContext(cmd, async (ctx) => {
-        const rows = await listAccountRows(ctx.store, {
-          asOf: opts.asOf ?? today(ctx),
-          owner: opts.owner,
-          segment: opts.segment,
-          band: opts.band,
-        });
-        const sorted = [...rows].sort((a, b) =>
-          opts.sort === 'score'
-            ? (b.score ?? -1) - (a.score ?? -1)
-            : opts.sort === 'arr'
-              ? b.arr - a.arr
-              : opts.sort === 'renewal'
-                ? (a.renewalDate ?? '9999').localeCompare(b.renewalDate ?? '9999')
-                : (a.score ?? 1000) - (b.score ?? 1000),
+        // the same query as the API's portfolio list; the command line sees every account
+        const { items: rows } = await listAccountSummaries(
+          ctx.store,
+          { userId: 'cli', role: 'admin' },
+          {
+            asOf: opts.asOf ?? today(ctx),
+            owner: opts.owner,
+            segment: opts.segment,
+            band: opts.band,
+            sort: SORT[opts.sort],
+            limit: opts.limit ?? 1_000_000,
+            offset: 0,
+          },
         );
-        rows.splice(0, rows.length, ...sorted.slice(0, opts.limit ?? sorted.length));
         if (opts.json) return printJson(rows);
         const out = (s: string) => process.stdout.write(`${s}\n`);
         out(
