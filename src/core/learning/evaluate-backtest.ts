@@ -6,6 +6,8 @@ import { computeBrierScore } from './brier-score.ts';
 import { type CalibrationTable, computeCalibrationTable } from './calibration-table.ts';
 import { addDays } from './iso-days.ts';
 import { computeLeadTimes, type LeadTimeReport, type LeadTimeTimeline } from './lead-time.ts';
+import { computeLiftByDecile, type DecileLift } from './lift-by-decile.ts';
+import { computeRocCurve, type RocPoint } from './roc-curve.ts';
 import { computeTopFractionStats, type TopFractionStats } from './top-fraction-stats.ts';
 
 /** One account on one as-of date, scored by the model under test and labelled with what happened next. */
@@ -50,6 +52,10 @@ export type BacktestMetrics = {
   aucCi: BootstrapAucResult;
   averagePrecision: number | null;
   topDecile: TopFractionStats;
+  /** ROC curve of the risk ranking, at most 101 points; empty when a class is missing. */
+  rocCurve: RocPoint[];
+  /** Churn and lift per risk decile, riskiest first. */
+  liftByDecile: DecileLift[];
   bandChurnRates: BandChurnRate[];
   /** Null when the model has no churn-probability calibration. */
   calibration: (CalibrationTable & { brier: number }) | null;
@@ -117,6 +123,8 @@ export function evaluateBacktest(
     aucCi,
     averagePrecision: computeAveragePrecision(risk, labels),
     topDecile: computeTopFractionStats(risk, labels, options.topFraction ?? 0.1),
+    rocCurve: computeRocCurve(risk, labels),
+    liftByDecile: computeLiftByDecile(risk, labels),
     bandChurnRates: computeBandChurnRates(
       snapshots.map((s) => s.band),
       labels,
