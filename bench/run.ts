@@ -11,10 +11,11 @@ import type { Benchmark, BenchRow } from './bench-row.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const names = args.filter((a) => !a.startsWith('--'));
+const names = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--minutes');
 const files = readdirSync(here)
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => names.length === 0 || names.includes(f.replace('.bench.ts', '')))
+  // the soak (bench/soak.ts, 10 minutes by default) runs only when named: npm run bench -- soak [--minutes N]
+  .filter((f) => f.endsWith('.bench.ts') || (f === 'soak.ts' && names.includes('soak')))
+  .filter((f) => names.length === 0 || names.includes(f.replace(/(\.bench)?\.ts$/, '')))
   .sort();
 if (files.length === 0) {
   console.error(`no benchmark matches ${names.join(', ')}`);
