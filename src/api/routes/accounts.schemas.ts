@@ -86,6 +86,7 @@ export const scoreResultSchema = z
     drivers: z.object({
       down: z.array(driverSchema),
       up: z.array(driverSchema),
+      warnings: z.array(driverSchema).optional(),
       moved: z.array(driverSchema),
       lift: z
         .object({ targetBand: bandSchema, pointsNeeded: z.number(), suggestions: z.array(driverSchema) })

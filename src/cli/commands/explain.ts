@@ -60,6 +60,11 @@ export function printExplanation(name: string, r: ScoreResult) {
     }
   }
   out('');
+  if (r.drivers.warnings?.length) {
+    out('warning signs (sub-score in the critical range):');
+    for (const d of r.drivers.warnings) out(`  ${d.label}: ${d.detail}`);
+    out('');
+  }
   out('pulling it down:');
   for (const d of r.drivers.down) out(`  ${d.points.toFixed(1).padStart(6)}  ${d.label}: ${d.detail}`);
   if (r.drivers.lift) {

@@ -155,6 +155,17 @@ describe('computeScore', () => {
     expect(down).toContain('champion-status');
     expect(r.drivers.moved.map((d) => d.signalId)).toContain('champion-status');
     expect(r.signals.find((s) => s.signalId === 'ticket-sentiment')!.subScore).toBeLessThan(40);
+    // warning signs: every weighted signal in the critical range, worst first, whatever its weight
+    const warnings = r.drivers.warnings!;
+    expect(warnings.map((d) => d.signalId)).toEqual(
+      expect.arrayContaining(['champion-status', 'ticket-sentiment', 'usage-dip']),
+    );
+    const subs = warnings.map((w) => r.signals.find((s) => s.signalId === w.signalId)!.subScore!);
+    expect(subs.every((x) => x < DEFAULT_HEALTH_MODEL.bands.atRisk)).toBe(true);
+    expect([...subs].sort((a, b) => a - b)).toEqual(subs);
+    const healthyWarnings = healthy.drivers.warnings!.map((d) => d.signalId);
+    for (const id of ['champion-status', 'ticket-sentiment', 'usage-dip'])
+      expect(healthyWarnings).not.toContain(id);
     if (r.band !== 'healthy') expect(r.drivers.lift!.suggestions.length).toBeGreaterThan(0);
   });
 

@@ -229,6 +229,11 @@ export function computeScore(
     .sort((a, b) => b.points - a.points)
     .slice(0, 5)
     .map((c) => driver(c, c.points));
+  const warnings = live
+    .filter((c) => c.subScore !== null && c.subScore < model.bands.atRisk)
+    .sort((a, b) => a.subScore! - b.subScore! || b.gap - a.gap)
+    .slice(0, 8)
+    .map((c) => driver(c, -c.gap));
   const moved: ScoreDriver[] = [];
   if (options.previous) {
     const before = new Map(options.previous.signals.map((s) => [s.signalId, s.points]));
@@ -275,7 +280,7 @@ export function computeScore(
     coverage: modelWeight > 0 ? Math.round((coveredWeight / modelWeight) * 100) / 100 : 0,
     categories,
     signals,
-    drivers: { down, up, moved, lift },
+    drivers: { down, up, warnings, moved, lift },
     trend: { d7: trendAt(7), d30: trendAt(30), d90: trendAt(90) },
     override: null,
     churnProbability: cal

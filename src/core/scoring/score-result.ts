@@ -55,6 +55,14 @@ export type ScoreResult = {
     down: ScoreDriver[];
     /** Strongest contributions. */
     up: ScoreDriver[];
+    /**
+     * Warning signs: weighted signals whose sub-score is in the critical range
+     * (below the at-risk line), worst first, whatever their weight. A light
+     * signal in alarm (champion left, payment 60 days late) can matter more to
+     * a CSM than a heavy one that is merely middling; `points` is the gap.
+     * Absent in scores stored before this field existed.
+     */
+    warnings?: ScoreDriver[];
     /** What moved since the previous score (signed). */
     moved: ScoreDriver[];
     /** Cheapest improvements that would lift the account to the next band. */

@@ -74,9 +74,10 @@ describe('default model on the demo portfolio', () => {
     expect(auc).toBeGreaterThanOrEqual(0.65);
   });
 
-  it('shows the planted reasons as low sub-scores 45 days before a churn', async () => {
+  it('shows the planted reasons as low sub-scores, and explain names them, 45 days before a churn', async () => {
     const { model } = await getActiveModel(store);
     let seen = 0;
+    let named = 0;
     let total = 0;
     for (const t of truth) {
       if (!t.churnDate || t.silent) continue;
@@ -89,10 +90,16 @@ describe('default model on the demo portfolio', () => {
         if (!ids) continue;
         total++;
         if (r.signals.some((s) => ids.includes(s.signalId) && s.subScore !== null && s.subScore < 60)) seen++;
+        // what `vigil explain` names: the warning signs and the top drivers pulling the score down
+        const namedIds = [...(r.drivers.warnings ?? []), ...r.drivers.down].map((x) => x.signalId);
+        if (namedIds.some((id) => ids.includes(id))) named++;
       }
     }
-    console.log(`planted reasons visible as a low sub-score: ${seen}/${total}`);
+    console.log(
+      `planted reasons visible as a low sub-score: ${seen}/${total}; named by explain (warnings or top drivers): ${named}/${total}`,
+    );
     expect(total).toBeGreaterThanOrEqual(10);
     expect(seen / total).toBeGreaterThanOrEqual(0.6);
+    expect(named / total).toBeGreaterThanOrEqual(0.5);
   });
 });
