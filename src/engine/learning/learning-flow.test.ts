@@ -56,6 +56,11 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     expect(churned.length).toBeGreaterThan(10);
     for (const s of churned) expect(s.churnDate !== null && s.churnDate > s.asOf).toBe(true);
     expect(Object.keys(set.snapshots[0]?.subScores ?? {}).length).toBeGreaterThan(3);
+    // Usage signals have data on the earliest dates too, not only in the last months before `to`
+    // (usage is loaded with its own, shorter look-back that must widen with the span of dates).
+    const first = set.snapshots.filter((s) => s.asOf === set.from);
+    const withUsage = first.filter((s) => typeof s.subScores['login-frequency'] === 'number');
+    expect(withUsage.length).toBeGreaterThan(0.8 * first.length);
   }, 120_000);
 
   it('backtests the current model with ranking, bands, calibration and lead time', async () => {

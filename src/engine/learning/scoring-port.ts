@@ -8,7 +8,7 @@ import {
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import type { SignalCategory } from '../../core/signals/signal-category.ts';
 import { SIGNAL_LIBRARY } from '../../core/signals/signal-library.ts';
-import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import { loadAccountsData, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
 import type { EngineContext } from '../context.ts';
 
 export type { HealthModel };
@@ -54,8 +54,13 @@ function categoriesOf(model: HealthModel): Map<string, SignalCategory> {
 }
 
 export const SCORING: ScoringPort = {
-  loadAccountsData: (ctx, ids, from, to, lookbackDays) =>
-    loadAccountsData(ctx.store, ids, to, lookbackDays + Math.max(0, daysBetween(from, to))),
+  loadAccountsData(ctx, ids, from, to, lookbackDays) {
+    // Both windows widen by the span of dates: usage has its own, shorter look-back, and left at
+    // its default it would only cover the last few months, so earlier snapshots lose every
+    // usage signal.
+    const span = Math.max(0, daysBetween(from, to));
+    return loadAccountsData(ctx.store, ids, to, lookbackDays + span, USAGE_LOOKBACK_DAYS + span);
+  },
   computeScore: (data, model, asOf) => computeScore(data, model, asOf),
   parseModel: (document) => healthModelSchema.parse(document),
   defaultModel: () => DEFAULT_HEALTH_MODEL,
