@@ -65,14 +65,33 @@ export function AccountPage({ id }: { id: string }) {
             {account.segment} · {account.industry} · owner {account.owner ?? '–'} · {money(arr)} ARR
           </div>
         </div>
-        {score && (
+        {score?.override ? (
+          <div
+            className="gauge overridden"
+            style={{ borderColor: BAND_COLOR[score.override.band] }}
+            title="Score overridden by a person"
+          >
+            <div className="gauge-score">{Math.round(score.override.score)}</div>
+            <BandPill band={score.override.band} />
+            <div className="muted small" data-testid="computed-score">
+              computed {Math.round(score.score)}
+            </div>
+          </div>
+        ) : score ? (
           <div className="gauge" style={{ borderColor: BAND_COLOR[score.band] }}>
             <div className="gauge-score">{Math.round(score.score)}</div>
             <BandPill band={score.band} />
             <div className="muted small">coverage {Math.round(score.coverage * 100)}%</div>
           </div>
-        )}
+        ) : null}
       </div>
+      {score?.override && (
+        <p className="override-line" data-testid="override-line">
+          Overridden to <b>{score.override.score}</b> by {score.override.by} until{' '}
+          {score.override.expiresAt.slice(0, 10)} (computed {Math.round(score.score)}): “
+          {score.override.reason}”
+        </p>
+      )}
       <div className="panel">
         <h2>Score history</h2>
         <HistoryChart id={id} />
