@@ -1,4 +1,4 @@
-import type { FeatureDaily, UserDaily } from './rollups.ts';
+import { dayNumber } from '../import/usage-rollup.ts';
 
 /** Days (1..31) whose bit is set in an active-day mask (bit d-1 = day d). */
 export function activeDays(mask: number): number[] {
@@ -24,22 +24,57 @@ export function spreadOverDays(month: string, mask: number, count: number): { da
   });
 }
 
-export function expandFeatureMonthly(
-  rows: { accountId: string; feature: string; month: string; days: number; count: number }[],
-): FeatureDaily[] {
-  const out: FeatureDaily[] = [];
-  for (const r of rows)
-    for (const d of spreadOverDays(r.month, r.days, r.count))
-      out.push({ accountId: r.accountId, feature: r.feature, day: d.day, count: d.count });
-  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-}
+const DAY_MS = 86_400_000;
 
-export function expandUserMonthly(
-  rows: { accountId: string; contactId: string; month: string; days: number; events: number }[],
-): UserDaily[] {
-  const out: UserDaily[] = [];
-  for (const r of rows)
-    for (const d of spreadOverDays(r.month, r.days, r.events))
-      out.push({ accountId: r.accountId, contactId: r.contactId, day: d.day, events: d.count });
-  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+/**
+ * Expands one account's monthly activity rows (active-day mask + count) into
+ * daily rows for days in [from, to], ordered by day (rows of the same day keep
+ * their input order). Counts are spread as `spreadOverDays` does; days outside
+ * the range are dropped after spreading, so a partial month keeps its exact
+ * per-day counts. This runs for every account scored, so it works on day
+ * numbers and reuses one string per day instead of building and sorting strings.
+ */
+export function expandMonthlyInRange<R, T>(
+  rows: readonly R[],
+  from: string,
+  to: string,
+  read: (r: R) => { month: string; days: number; count: number },
+  make: (r: R, day: string, count: number) => T,
+): T[] {
+  const fromDay = dayNumber(from);
+  const span = dayNumber(to) - fromDay + 1;
+  if (span <= 0 || rows.length === 0) return [];
+  const buckets: T[][] = new Array(span);
+  let dayIso: string[] | undefined;
+  let n = 0;
+  for (const r of rows) {
+    const { month, days: mask, count } = read(r);
+    let active = 0;
+    for (let m = mask >>> 0; m !== 0; m &= m - 1) active++;
+    if (active === 0) continue;
+    const first = dayNumber(`${month}-01`);
+    const base = Math.floor(count / active);
+    let rest = count - base * active;
+    for (let d = 1; d <= 31; d++) {
+      if (!(mask & (1 << (d - 1)))) continue;
+      const c = base + (rest > 0 ? 1 : 0);
+      if (rest > 0) rest--;
+      const offset = first + d - 1 - fromDay;
+      if (offset < 0 || offset >= span) continue;
+      dayIso ??= new Array(span);
+      let iso = dayIso[offset];
+      if (iso === undefined) {
+        iso = new Date((fromDay + offset) * DAY_MS).toISOString().slice(0, 10);
+        dayIso[offset] = iso;
+      }
+      const bucket = buckets[offset];
+      if (bucket) bucket.push(make(r, iso, c));
+      else buckets[offset] = [make(r, iso, c)];
+      n++;
+    }
+  }
+  const out: T[] = new Array(n);
+  let i = 0;
+  for (const b of buckets) if (b) for (const x of b) out[i++] = x;
+  return out;
 }

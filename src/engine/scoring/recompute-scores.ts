@@ -1,7 +1,9 @@
+import { type Insertable, sql } from 'kysely';
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
@@ -109,42 +111,63 @@ export async function recomputeScores(
         });
       }
     }
+    const historyRows: Insertable<ScoresTable>[] = [];
+    const currentRows: Insertable<CurrentScoresTable>[] = [];
+    for (const r of rows) {
+      // the same values go to history and to the current score
+      const scored = {
+        as_of: asOf,
+        model_version: r.modelVersion,
+        score: r.score,
+        band: r.band,
+        coverage: r.coverage,
+        detail: JSON.stringify(r),
+        computed_at: now,
+      };
+      historyRows.push({ account_id: r.accountId, ...scored });
+      const prev = prevById.get(r.accountId);
+      const carry =
+        prev && prev.as_of !== asOf
+          ? { previous_score: Number(prev.score), previous_band: prev.band }
+          : prev
+            ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
+            : { previous_score: null, previous_band: null };
+      const top = r.drivers.down[0];
+      currentRows.push({
+        account_id: r.accountId,
+        ...scored,
+        ...carry,
+        trend_30: r.trend.d30,
+        top_driver: top ? `${top.label}: ${top.detail}` : null,
+        override_score: r.override?.score ?? null,
+      });
+    }
+    // multi-row upserts (100 rows per statement): one statement per row was most of a full rescore's time
+    const excluded = (cols: string[]) =>
+      Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as never;
     await store.db.transaction().execute(async (trx) => {
-      for (const r of rows) {
-        // the same values go to history and to the current score
-        const scored = {
-          as_of: asOf,
-          model_version: r.modelVersion,
-          score: r.score,
-          band: r.band,
-          coverage: r.coverage,
-          detail: JSON.stringify(r),
-          computed_at: now,
-        };
+      for (let i = 0; i < historyRows.length; i += 100) {
+        const chunk = historyRows.slice(i, i + 100);
         await trx
           .insertInto('scores')
-          .values({ account_id: r.accountId, ...scored })
-          .onConflict((oc) => oc.columns(['account_id', 'as_of', 'model_version']).doUpdateSet(scored))
+          .values(chunk)
+          .onConflict((oc) =>
+            oc
+              .columns(['account_id', 'as_of', 'model_version'])
+              .doUpdateSet(excluded(['score', 'band', 'coverage', 'detail', 'computed_at'])),
+          )
           .execute();
-        const prev = prevById.get(r.accountId);
-        const carry =
-          prev && prev.as_of !== asOf
-            ? { previous_score: Number(prev.score), previous_band: prev.band }
-            : prev
-              ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
-              : { previous_score: null, previous_band: null };
-        const top = r.drivers.down[0];
-        const current = {
-          ...scored,
-          ...carry,
-          trend_30: r.trend.d30,
-          top_driver: top ? `${top.label}: ${top.detail}` : null,
-          override_score: r.override?.score ?? null,
-        };
+      }
+      for (let i = 0; i < currentRows.length; i += 100) {
+        const chunk = currentRows.slice(i, i + 100);
         await trx
           .insertInto('current_scores')
-          .values({ account_id: r.accountId, ...current })
-          .onConflict((oc) => oc.column('account_id').doUpdateSet(current))
+          .values(chunk)
+          .onConflict((oc) =>
+            oc
+              .column('account_id')
+              .doUpdateSet(excluded(Object.keys(chunk[0]!).filter((c) => c !== 'account_id'))),
+          )
           .execute();
       }
     });

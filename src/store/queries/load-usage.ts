@@ -1,4 +1,4 @@
-import { expandFeatureMonthly, expandUserMonthly } from '../../core/data-model/expand-monthly.ts';
+import { expandMonthlyInRange } from '../../core/data-model/expand-monthly.ts';
 import type { FeatureDaily, UsageDaily, UserDaily } from '../../core/data-model/rollups.ts';
 import type { Store } from '../database.ts';
 
@@ -38,6 +38,9 @@ export async function loadUsageRollups(
         .where('account_id', 'in', ids)
         .where('month', '>=', fromMonth)
         .where('month', '<=', toMonth)
+        .orderBy('account_id')
+        .orderBy('feature')
+        .orderBy('month')
         .execute(),
       store.db
         .selectFrom('user_monthly')
@@ -45,43 +48,62 @@ export async function loadUsageRollups(
         .where('account_id', 'in', ids)
         .where('month', '>=', fromMonth)
         .where('month', '<=', toMonth)
+        .orderBy('account_id')
+        .orderBy('contact_id')
+        .orderBy('month')
         .execute(),
     ]);
-    const inRange = (d: { day: string }) => d.day >= from && d.day <= to;
-    const featureDaily = expandFeatureMonthly(
-      features.map((f) => ({
-        accountId: f.account_id,
-        feature: f.feature,
-        month: f.month,
-        days: Number(f.days),
-        count: Number(f.count),
-      })),
-    ).filter(inRange);
-    const userDaily = expandUserMonthly(
-      users.map((u) => ({
-        accountId: u.account_id,
-        contactId: u.contact_id,
-        month: u.month,
-        days: Number(u.days),
-        events: Number(u.events),
-      })),
-    ).filter(inRange);
-    const activeUsers = new Map<string, number>();
-    for (const u of userDaily) {
-      const k = `${u.accountId}|${u.day}`;
-      activeUsers.set(k, (activeUsers.get(k) ?? 0) + 1);
-    }
-    for (const u of usage)
-      result.get(u.account_id)!.usageDaily.push({
+    // group the monthly rows by account, then expand each account's rows within [from, to]
+    const featuresBy = groupBy(features);
+    const usersBy = groupBy(users);
+    for (const u of usage) {
+      const r = result.get(u.account_id)!;
+      r.usageDaily.push({
         accountId: u.account_id,
         day: u.day,
         logins: Number(u.logins),
         events: Number(u.events),
         integrationEvents: Number(u.integration_events),
-        activeUsers: activeUsers.get(`${u.account_id}|${u.day}`) ?? 0,
+        activeUsers: 0,
       });
-    for (const f of featureDaily) result.get(f.accountId)!.featureDaily.push(f);
-    for (const u of userDaily) result.get(u.accountId)!.userDaily.push(u);
+    }
+    for (const [accountId, rows] of featuresBy)
+      result.get(accountId)!.featureDaily = expandMonthlyInRange(
+        rows,
+        from,
+        to,
+        (f) => ({ month: f.month, days: Number(f.days), count: Number(f.count) }),
+        (f, day, count) => ({ accountId, feature: f.feature, day, count }),
+      );
+    for (const [accountId, rows] of usersBy) {
+      const r = result.get(accountId)!;
+      r.userDaily = expandMonthlyInRange(
+        rows,
+        from,
+        to,
+        (u) => ({ month: u.month, days: Number(u.days), count: Number(u.events) }),
+        (u, day, count) => ({ accountId, contactId: u.contact_id, day, events: count }),
+      );
+      // distinct active contacts per day, from the expanded user activity (both lists are day-ordered)
+      let j = 0;
+      for (const d of r.usageDaily) {
+        while (j < r.userDaily.length && r.userDaily[j]!.day < d.day) j++;
+        let k = j;
+        while (k < r.userDaily.length && r.userDaily[k]!.day === d.day) k++;
+        d.activeUsers = k - j;
+        j = k;
+      }
+    }
   }
   return result;
+}
+
+function groupBy<R extends { account_id: string }>(rows: R[]): Map<string, R[]> {
+  const out = new Map<string, R[]>();
+  for (const r of rows) {
+    const list = out.get(r.account_id);
+    if (list) list.push(r);
+    else out.set(r.account_id, [r]);
+  }
+  return out;
 }
