@@ -18,29 +18,34 @@ export const daysAgo = (iso: string, asOfDay: number) => asOfDay - toDay(iso);
  * can never see a stale index; outside it the helpers scan directly.
  */
 type AccountIndex = {
-  byType: Map<string, IndexedEvent[]>;
+  /** Positions in `data.events` per event type, in timeline order. */
+  byType: Map<string, number[]>;
+  /** Day number of each event, by position in `data.events`. */
+  eventDays: Int32Array;
   usageDays: Int32Array;
   userDays: Int32Array;
   featureDays: Int32Array;
 };
-/** An event with its day number and its position in the timeline. */
-type IndexedEvent = { e: VigilEvent; day: number; i: number };
 const INDEX = new WeakMap<AccountData, AccountIndex>();
 
 export function withAccountIndex<T>(data: AccountData, fn: () => T): T {
-  const byType = new Map<string, IndexedEvent[]>();
-  for (let i = 0; i < data.events.length; i++) {
-    const e = data.events[i]!;
+  const byType = new Map<string, number[]>();
+  const { events } = data;
+  const eventDays = new Int32Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    eventDays[i] = toDay(e.time);
     const list = byType.get(e.type);
-    const item = { e, day: toDay(e.time), i };
-    if (list) list.push(item);
-    else byType.set(e.type, [item]);
+    if (list) list.push(i);
+    else byType.set(e.type, [i]);
   }
-  const usageDays = new Int32Array(data.usageDaily.length);
-  for (let i = 0; i < data.usageDaily.length; i++) usageDays[i] = toDay(data.usageDaily[i]!.day);
-  const userDays = new Int32Array(data.userDaily.length);
-  for (let i = 0; i < data.userDaily.length; i++) userDays[i] = toDay(data.userDaily[i]!.day);
-  INDEX.set(data, { byType, usageDays, userDays, featureDays: daysOf(data.featureDaily) });
+  INDEX.set(data, {
+    byType,
+    eventDays,
+    usageDays: daysOf(data.usageDaily),
+    userDays: daysOf(data.userDaily),
+    featureDays: daysOf(data.featureDaily),
+  });
   try {
     return fn();
   } finally {
@@ -76,20 +81,18 @@ export function eventsIn<T extends EventType>(
   const out: Extract<VigilEvent, { type: T }>[] = [];
   const index = INDEX.get(data);
   if (index) {
-    if (types.length === 1) {
-      for (const { e, day } of index.byType.get(types[0]!) ?? []) {
-        const ago = asOfDay - day;
-        if (ago >= 0 && ago < windowDays) out.push(e as Extract<VigilEvent, { type: T }>);
-      }
-      return out;
+    const { eventDays } = index;
+    let positions: number[];
+    if (types.length === 1) positions = index.byType.get(types[0]!) ?? [];
+    else {
+      // several types: keep the timeline order the single scan would give
+      positions = [];
+      for (const t of types) for (const i of index.byType.get(t) ?? []) positions.push(i);
+      positions.sort((x, y) => x - y);
     }
-    // several types: keep the timeline order the single scan would give
-    const picked: IndexedEvent[] = [];
-    for (const t of types) for (const item of index.byType.get(t) ?? []) picked.push(item);
-    picked.sort((a, b) => a.i - b.i);
-    for (const { e, day } of picked) {
-      const ago = asOfDay - day;
-      if (ago >= 0 && ago < windowDays) out.push(e as Extract<VigilEvent, { type: T }>);
+    for (const i of positions) {
+      const ago = asOfDay - eventDays[i]!;
+      if (ago >= 0 && ago < windowDays) out.push(data.events[i] as Extract<VigilEvent, { type: T }>);
     }
     return out;
   }
@@ -112,9 +115,9 @@ export function latest<T extends EventType>(
   let best: Extract<VigilEvent, { type: T }> | null = null;
   const index = INDEX.get(data);
   if (index) {
-    for (const { e, day } of index.byType.get(type) ?? []) {
-      if (day > asOfDay) continue;
-      const ev = e as Extract<VigilEvent, { type: T }>;
+    for (const i of index.byType.get(type) ?? []) {
+      if (index.eventDays[i]! > asOfDay) continue;
+      const ev = data.events[i] as Extract<VigilEvent, { type: T }>;
       if (!where(ev)) continue;
       if (!best || ev.time > best.time) best = ev;
     }
