@@ -195,6 +195,8 @@ export function ModelPage() {
   );
 }
 
+/** Raw settings of a learned model carry six decimals; three significant digits read better. */
+const setting = (w: number) => String(Number(w.toPrecision(3)));
 const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${(Math.abs(v) * 100).toFixed(1)}`;
 
 /** Weights grouped by category: the category's share of the score, then its signals' shares. */
@@ -213,7 +215,7 @@ function WeightsTable({ categories }: { categories: CategoryWeights[] }) {
           <tbody key={c.category}>
             <tr className="cat-row">
               <th scope="rowgroup">{c.category}</th>
-              <td className="num">{c.weight}</td>
+              <td className="num">{setting(c.weight)}</td>
               <td className="num">{pct(c.share)}</td>
             </tr>
             {c.signals.map((x) => (
@@ -222,7 +224,7 @@ function WeightsTable({ categories }: { categories: CategoryWeights[] }) {
                   {x.label}
                   {x.share === 0 ? <span className="muted small"> (off)</span> : null}
                 </td>
-                <td className="num">{x.weight}</td>
+                <td className="num">{setting(x.weight)}</td>
                 <td className="num">
                   <span className="bar" style={{ width: `${Math.min(60, x.share * 300)}px` }} />{' '}
                   {pct(x.share)}
