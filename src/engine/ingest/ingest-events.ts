@@ -2,17 +2,20 @@ import type { VigilEvent } from '../../core/data-model/events.ts';
 import { AppError } from '../../core/errors.ts';
 import { mapRow, type UsageRow } from '../../core/import/map-row.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
+import type { Store } from '../../store/database.ts';
 import {
   addUsageDeltas,
+  claimEventIds,
   insertEvents,
   insertRejects,
   type RejectRow,
-  rollUpNewUsage,
 } from '../../store/queries/import-writes.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 
 export const MAX_BATCH = 10_000;
+/** Batches waiting while a write is in flight are committed together, up to this many events. */
+export const MAX_GROUP_EVENTS = 20_000;
 
 export type IngestReport = {
   accepted: number;
@@ -21,12 +24,25 @@ export type IngestReport = {
   accountIds: string[];
 };
 
+/** A validated batch waiting for its write. */
+type Prepared = {
+  events: VigilEvent[];
+  usage: UsageRow[];
+  rejects: RejectRow[];
+  report: IngestReport;
+};
+
 /**
- * Ingests a batch of events (timeline and usage alike) in one transaction:
- * each validated on its own, good ones stored (usage rolled up), bad ones
- * reported by index and kept in the rejects table, duplicates (same id)
- * ignored. The touched accounts are marked for rescoring and the worker is
- * woken.
+ * Ingests a batch of events (timeline and usage alike): each validated on its
+ * own, good ones stored (usage rolled up), bad ones reported by index and kept
+ * in the rejects table, duplicates (same id) ignored. The touched accounts are
+ * marked for rescoring and the worker is woken.
+ *
+ * The batch is written in one transaction, all or nothing; batches that
+ * arrive while another write is in flight are committed together in one
+ * transaction (group commit), which writes each touched rollup page once for
+ * the group instead of once per batch. If a group's transaction fails, each of
+ * its batches is retried alone, so one batch never fails another.
  */
 export async function ingestEvents(
   ctx: EngineContext,
@@ -35,9 +51,15 @@ export async function ingestEvents(
 ): Promise<IngestReport> {
   if (input.length > MAX_BATCH)
     throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} events per request; got ${input.length}`);
-  const source = options.source ?? 'api';
-  const now = ctx.clock.now();
-  const latest = new Date(now.getTime() + 86_400_000).toISOString();
+  const prepared = await validateBatch(ctx, input, options.source ?? 'api');
+  await committerFor(ctx.store).submit(ctx, prepared);
+  if (prepared.report.accountIds.length > 0)
+    ctx.bus.emit('accounts-dirty', { accountIds: prepared.report.accountIds });
+  return prepared.report;
+}
+
+async function validateBatch(ctx: EngineContext, input: unknown[], source: string): Promise<Prepared> {
+  const latest = new Date(ctx.clock.now().getTime() + 86_400_000).toISOString();
   const report: IngestReport = { accepted: 0, duplicates: 0, rejected: [], accountIds: [] };
   const rejects: RejectRow[] = [];
   const events: VigilEvent[] = [];
@@ -92,26 +114,132 @@ export async function ingestEvents(
     if (mapped.kind === 'event') events.push(mapped.value);
     else usage.push(mapped.value);
   }
-  const touched = new Set<string>();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    if (events.length > 0) {
-      const r = await insertEvents(trx, events, now.toISOString());
-      report.accepted += r.inserted;
-      report.duplicates += r.duplicates;
-      for (const a of r.accountIds) touched.add(a);
+  return { events, usage, rejects, report };
+}
+
+type Waiting = { ctx: EngineContext; batch: Prepared; done: (error?: unknown) => void };
+
+/** One writer per store in this process: batches queue while a write is in flight. */
+class GroupCommitter {
+  private queue: Waiting[] = [];
+  private writing = false;
+  /** Transactions written and batches they carried (for benchmarks and tests). */
+  readonly stats = { groups: 0, batches: 0 };
+
+  submit(ctx: EngineContext, batch: Prepared): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ctx, batch, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain() {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: Waiting[] = [];
+        let size = 0;
+        while (this.queue.length > 0) {
+          const next = this.queue[0]!;
+          const n = next.batch.events.length + next.batch.usage.length;
+          if (group.length > 0 && size + n > MAX_GROUP_EVENTS) break;
+          group.push(this.queue.shift()!);
+          size += n;
+        }
+        try {
+          await writeGroup(group[0]!.ctx, group.map((w) => w.batch));
+          this.stats.groups++;
+          this.stats.batches += group.length;
+          for (const w of group) w.done();
+        } catch (error) {
+          if (group.length === 1) group[0]!.done(error);
+          else
+            for (const w of group) {
+              // retry alone: a failing batch must not take the others down with it
+              resetReport(w.batch.report);
+              try {
+                await writeGroup(w.ctx, [w.batch]);
+                w.done();
+              } catch (e) {
+                w.done(e);
+              }
+            }
+        }
+      }
+    } finally {
+      this.writing = false;
     }
+  }
+}
+
+const COMMITTERS = new WeakMap<Store, GroupCommitter>();
+/** How many write transactions this process made for a store's ingestion, and how many batches they carried. */
+export const groupCommitStats = (store: Store) => ({ ...committerFor(store).stats });
+
+function committerFor(store: Store): GroupCommitter {
+  let c = COMMITTERS.get(store);
+  if (!c) {
+    c = new GroupCommitter();
+    COMMITTERS.set(store, c);
+  }
+  return c;
+}
+
+function resetReport(r: IngestReport) {
+  r.accepted = 0;
+  r.duplicates = 0;
+  r.accountIds = [];
+}
+
+/**
+ * Writes validated batches in one transaction. An id seen twice (in the store
+ * already, or earlier in the group) is a duplicate; the first batch to carry
+ * an id gets the credit.
+ */
+async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void> {
+  const now = ctx.clock.now().toISOString();
+  const touchedBy = batches.map(() => new Set<string>());
+  await ctx.store.db.transaction().execute(async (trx) => {
+    const events = batches.flatMap((b) => b.events);
+    if (events.length > 0) {
+      const inserted = new Set((await insertEvents(trx, events, now)).ids);
+      batches.forEach((b, i) => {
+        for (const e of b.events) {
+          if (inserted.delete(e.id)) {
+            b.report.accepted++;
+            touchedBy[i]!.add(e.accountId);
+          } else b.report.duplicates++;
+        }
+      });
+    }
+    const usage = batches.flatMap((b) => b.usage);
     if (usage.length > 0) {
+      const fresh = await claimEventIds(
+        trx,
+        usage.map((u) => u.id),
+      );
       const rollup = new UsageRollup();
-      const r = await rollUpNewUsage(trx, usage, rollup);
-      report.accepted += r.added.length;
-      report.duplicates += r.duplicates;
-      for (const u of r.added) touched.add(u.accountId);
+      batches.forEach((b, i) => {
+        for (const u of b.usage) {
+          // delete: a second row with the same id in the group is a duplicate too
+          if (fresh.delete(u.id)) {
+            rollup.add(u);
+            b.report.accepted++;
+            touchedBy[i]!.add(u.accountId);
+          } else b.report.duplicates++;
+        }
+      });
       await addUsageDeltas({ ...ctx.store, db: trx }, trx, rollup.drain());
     }
-    if (rejects.length > 0) await insertRejects(trx, null, rejects, now.toISOString());
-    await markDirty({ ...ctx.store, db: trx }, touched, now.toISOString());
+    const rejects = batches.flatMap((b) => b.rejects);
+    if (rejects.length > 0) await insertRejects(trx, null, rejects, now);
+    await markDirty(
+      { ...ctx.store, db: trx },
+      touchedBy.flatMap((t) => [...t]),
+      now,
+    );
   });
-  report.accountIds = [...touched];
-  if (touched.size > 0) ctx.bus.emit('accounts-dirty', { accountIds: report.accountIds });
-  return report;
+  batches.forEach((b, i) => {
+    b.report.accountIds = [...touchedBy[i]!];
+  });
 }

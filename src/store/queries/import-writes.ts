@@ -199,9 +199,10 @@ export async function insertEvents(
   db: Db,
   events: VigilEvent[],
   at: string,
-): Promise<{ inserted: number; duplicates: number; accountIds: string[] }> {
+): Promise<{ inserted: number; duplicates: number; accountIds: string[]; ids: string[] }> {
   let inserted = 0;
   const accountIds: string[] = [];
+  const ids: string[] = [];
   for (const chunk of chunks(events, 300)) {
     const rows = await db
       .insertInto('events')
@@ -220,9 +221,12 @@ export async function insertEvents(
       .returning(['id', 'account_id'])
       .execute();
     inserted += rows.length;
-    for (const r of rows) accountIds.push(r.account_id);
+    for (const r of rows) {
+      accountIds.push(r.account_id);
+      ids.push(r.id);
+    }
   }
-  return { inserted, duplicates: events.length - inserted, accountIds };
+  return { inserted, duplicates: events.length - inserted, accountIds, ids };
 }
 
 /**
