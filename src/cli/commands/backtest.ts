@@ -7,6 +7,7 @@ import { printJson, withContext } from '../with-context.ts';
 const optionsSchema = z.object({
   model: z.coerce.number().int().positive().optional(),
   horizon: z.coerce.number().int().min(1).max(1095).default(180),
+  label: z.enum(['horizon', 'renewal']).default('horizon'),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -28,6 +29,11 @@ export function register(program: Command) {
     )
     .option('--model <version>', 'model version (default: the active model)')
     .option('--horizon <days>', 'label: churned within this many days after each snapshot', '180')
+    .option(
+      '--label <kind>',
+      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal',
+      'horizon',
+    )
     .option('--from <date>', 'first snapshot month (default: first contract start)')
     .option('--to <date>', 'last day of known outcomes (default: today)')
     .option('--bootstrap <n>', 'bootstrap resamples for the AUC confidence interval', '200')
@@ -39,6 +45,7 @@ export function register(program: Command) {
         const r = await backtestModel(ctx, {
           version: opts.model,
           horizonDays: opts.horizon,
+          label: opts.label,
           from: opts.from,
           to: opts.to,
           bootstrapIterations: opts.bootstrap,
@@ -46,7 +53,7 @@ export function register(program: Command) {
         });
         if (opts.json) return printJson(r);
         out(
-          `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), horizon ${r.horizonDays} days`,
+          `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), ${r.label === 'renewal' ? 'label: churned at the next renewal' : `horizon ${r.horizonDays} days`}`,
         );
         out(
           `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${r.period.dates} dates)`,

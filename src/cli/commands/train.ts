@@ -6,6 +6,7 @@ import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
   horizon: z.coerce.number().int().min(1).max(1095).default(180),
+  label: z.enum(['horizon', 'renewal']).default('horizon'),
   testMonths: z.coerce.number().int().min(1).max(120).default(12),
   l2: z.coerce.number().positive().optional(),
   by: z.string().min(1).optional(),
@@ -19,6 +20,11 @@ export function register(program: Command) {
       'learn signal weights from history and write them as a proposed model (approve with `vigil model approve`)',
     )
     .option('--horizon <days>', 'predict churn within this many days', '180')
+    .option(
+      '--label <kind>',
+      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal',
+      'horizon',
+    )
     .option('--test-months <n>', 'most recent snapshot months held out for evaluation', '12')
     .option(
       '--l2 <lambda>',
@@ -31,13 +37,14 @@ export function register(program: Command) {
       await withContext(cmd, async (ctx) => {
         const r = await trainModel(ctx, {
           horizonDays: opts.horizon,
+          label: opts.label,
           testMonths: opts.testMonths,
           l2: opts.l2,
           by: opts.by,
         });
         if (opts.json) return printJson(r);
         out(
-          `Proposed model ${r.proposedVersion} (challenging model ${r.currentVersion}), horizon ${r.horizonDays} days`,
+          `Proposed model ${r.proposedVersion} (challenging model ${r.currentVersion}), ${r.label === 'renewal' ? 'label: churned at the next renewal' : `horizon ${r.horizonDays} days`}`,
         );
         out(
           `  fitted on ${r.fit.snapshots.toLocaleString('en-US')} snapshots ${r.fit.from} – ${r.fit.to} (${r.fit.churned} churned)`,
@@ -85,8 +92,12 @@ export function register(program: Command) {
             pct(r.proposed.bandChurnRates.find((b) => b.band === band)?.rate),
           );
         out(
-          `  logistic model itself: held-out AUC ${num(r.logisticAuc)}; L2 penalty ${r.l2} (chosen by cross-validation over accounts)`,
+          `  logistic model itself: held-out AUC ${num(r.logisticAuc)}; L2 penalty ${r.l2} (${r.l2Validation === 'time' ? 'chosen on the latest fit-period dates, fitted on earlier ones' : r.l2Validation === 'accounts' ? 'chosen by cross-validation over accounts' : 'fixed'})`,
         );
+        if (r.renewalTiming)
+          out(
+            `  days to renewal offered as "renewal within ${r.horizonDays} days" (sub-score 0 within, 100 beyond)`,
+          );
         out(
           `  bands: healthy ≥ ${r.bands.current.healthy} → ${r.bands.proposed.healthy}, at-risk ≥ ${r.bands.current.atRisk} → ${r.bands.proposed.atRisk}`,
         );

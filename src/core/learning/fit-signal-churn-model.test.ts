@@ -60,17 +60,76 @@ describe('fitSignalChurnModel', () => {
     ).toBeGreaterThan(0.75);
   });
 
-  it('records coverage and fills missing values with the training mean', () => {
+  it('records coverage and gives a sometimes-missing signal its own missing indicator', () => {
     const j = m.signalIds.indexOf('sparse');
     expect(m.coverage[j] as number).toBeGreaterThan(0.25);
     expect(m.coverage[j] as number).toBeLessThan(0.35);
     expect(m.fillValues[j] as number).toBeGreaterThan(45);
     expect(m.fillValues[j] as number).toBeLessThan(55);
+    expect(m.missingIndicators).toEqual(['sparse']);
+    // Here having no data carries no planted effect: a missing value predicts like an average one.
     const base = { usage: 50, nps: 50, noise: 50, backwards: 50 };
-    expect(predictSignalChurn(m, { ...base, sparse: null })).toBeCloseTo(
-      predictSignalChurn(m, { ...base, sparse: m.fillValues[j] as number }),
-      12,
-    );
+    expect(
+      Math.abs(
+        predictSignalChurn(m, { ...base, sparse: null }) -
+          predictSignalChurn(m, { ...base, sparse: m.fillValues[j] as number }),
+      ),
+    ).toBeLessThan(0.02);
+  });
+
+  it('learns the effect of having no data instead of reading a missing sub-score as average', () => {
+    // Planted: NPS is missing for 40% of accounts, and those churn more (log-odds +1.2) whatever
+    // their other signals; imputing the mean alone cannot represent that.
+    const planted = (n: number, seed: number): SignalTrainingRow[] => {
+      const prng = createPrng(seed);
+      return Array.from({ length: n }, () => {
+        const usage = prng.next() * 100;
+        const nps = prng.next() * 100;
+        const missing = prng.next() < 0.4;
+        const e = 0.5 - 0.04 * usage - (missing ? -1.2 : 0.02 * (nps - 50));
+        return {
+          subScores: { usage, nps: missing ? null : nps },
+          label: prng.next() < sigmoid(e) ? 1 : 0,
+        };
+      });
+    };
+    const fitRows = planted(20000, 11);
+    const heldOut = planted(8000, 12);
+    const withIndicator = fitSignalChurnModel(fitRows, ['usage', 'nps'], { l2: 1 });
+    const without = fitSignalChurnModel(fitRows, ['usage', 'nps'], { l2: 1, minMissingShare: 1 });
+    expect(without.missingIndicators).toEqual([]);
+    const k = withIndicator.signalIds.length;
+    const effect = withIndicator.logistic.coefficients[k] as number;
+    expect(effect).toBeGreaterThan(0.9);
+    expect(effect).toBeLessThan(1.5);
+    const auc = (model: typeof without) =>
+      computeRocAuc(
+        heldOut.map((r) => predictSignalChurn(model, r.subScores)),
+        heldOut.map((r) => r.label),
+      ) as number;
+    expect(auc(withIndicator)).toBeGreaterThan(auc(without) + 0.01);
+    // The indicator never becomes a weight: only signals are proposed.
+    expect(Object.keys(withIndicator.proposal.weights).sort()).toEqual(['nps', 'usage']);
+  });
+
+  it('chooses the penalty on the latest fit-period dates when rows carry dates', () => {
+    // 24 monthly dates; each row's outcome is known 6 months after its date.
+    const dated = train.map((r, i) => {
+      const month = i % 24;
+      const asOf = `${2023 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-01`;
+      const outcomeMonth = month + 6;
+      const outcomeBy = `${2023 + Math.floor(outcomeMonth / 12)}-${String((outcomeMonth % 12) + 1).padStart(2, '0')}-01`;
+      return { ...r, group: `acct-${i % 400}`, asOf, outcomeBy };
+    });
+    const t = fitSignalChurnModel(dated, SIGNALS, { l2Candidates: [0.1, 10, 1e6] });
+    expect(t.l2Validation).toBe('time');
+    expect(t.l2Search.map((s) => s.l2)).toEqual([0.1, 10, 1e6]);
+    // A crushing penalty shrinks every effect to nothing; the time fold sees that.
+    expect(t.l2).not.toBe(1e6);
+    // Too few dates for a time fold: cross-validation over accounts instead.
+    const undated = dated.map((r) => ({ ...r, asOf: '2023-01-01', outcomeBy: '2023-07-01' }));
+    expect(fitSignalChurnModel(undated, SIGNALS, { l2Candidates: [1, 10] }).l2Validation).toBe('accounts');
+    expect(fitSignalChurnModel(dated, SIGNALS, { l2: 3 }).l2Validation).toBe('fixed');
   });
 
   it('keeps only right-signed signals after refitting, with the penalty chosen by grouped cross-validation', () => {
@@ -82,7 +141,8 @@ describe('fitSignalChurnModel', () => {
     const best = Math.max(...g.l2Search.map((s) => s.auc as number));
     const chosen = g.l2Search.find((s) => s.l2 === g.l2)?.auc as number;
     expect(chosen).toBeGreaterThan(best - 0.02);
-    for (const b of g.logistic.standardizedCoefficients) expect(b).toBeLessThan(0);
+    for (const b of g.logistic.standardizedCoefficients.slice(0, g.signalIds.length))
+      expect(b).toBeLessThan(0);
     expect(g.signalIds).not.toContain('backwards');
   });
 

@@ -20,19 +20,34 @@ export type SignalTrainingRow = {
   label: 0 | 1;
   /** Rows of one group (an account) stay in one cross-validation fold. */
   group?: string;
+  /** Snapshot date and the last day its label depends on: enable the time-based choice of λ. */
+  asOf?: string;
+  outcomeBy?: string;
 };
 
 export type SignalChurnModel = {
   signalIds: string[];
-  /** Mean of each sub-score where present: the value a missing sub-score is taken to have. */
+  /**
+   * Mean of each sub-score where present: the value a missing sub-score is taken to have. Where
+   * a signal is sometimes missing, its own "missing" indicator (`missingIndicators`, the logistic
+   * model's features after the sub-scores) carries the effect of having no data, so a missing
+   * value is not read as an average account.
+   */
   fillValues: number[];
+  missingIndicators: string[];
   /** Share of training rows where each signal had data. */
   coverage: number[];
   logistic: LogisticModel;
   proposal: ProposedWeights;
-  /** The L2 penalty used, and the cross-validated AUC of each candidate when it was chosen. */
+  /** The L2 penalty used, and the validation AUC of each candidate when it was chosen. */
   l2: number;
   l2Search: { l2: number; auc: number | null }[];
+  /**
+   * How λ was chosen: `time` = fitted on the earlier fit-period snapshots whose outcome was known
+   * before the last dates, judged on those last dates; `accounts` = cross-validation over accounts
+   * (too few dates for a time fold); `fixed` = given.
+   */
+  l2Validation: 'time' | 'accounts' | 'fixed';
 };
 
 export type FitSignalChurnModelOptions = {
@@ -41,17 +56,32 @@ export type FitSignalChurnModelOptions = {
   l2Candidates?: readonly number[];
   folds?: number;
   seed?: number;
+  /**
+   * Share of the fit period's dates (the latest) that judge each λ when rows carry `asOf` and
+   * `outcomeBy` (default 0.25). Falls back to cross-validation over accounts when that fold, or
+   * the part before it, has too few churners.
+   */
+  validationShare?: number;
+  /** Give a signal a missing indicator when it is missing in more than this share of rows (default 0.02). */
+  minMissingShare?: number;
 } & ProposeWeightsOptions;
 
-type Column = { id: string; mean: number; sd: number; coverage: number };
+type Column = { id: string; mean: number; sd: number; coverage: number; indicator: boolean };
+
+const isValue = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const MISSING = 'missing:';
 
 function design(rows: readonly SignalTrainingRow[], columns: readonly Column[]): Float64Array {
-  const d = columns.length;
+  const indicators = columns.filter((c) => c.indicator);
+  const d = columns.length + indicators.length;
   const x = new Float64Array(rows.length * d);
   rows.forEach((r, i) => {
     columns.forEach((c, j) => {
       const v = r.subScores[c.id];
-      x[i * d + j] = typeof v === 'number' && Number.isFinite(v) ? v : c.mean;
+      x[i * d + j] = isValue(v) ? v : c.mean;
+    });
+    indicators.forEach((c, k) => {
+      x[i * d + columns.length + k] = isValue(r.subScores[c.id]) ? 0 : 1;
     });
   });
   return x;
@@ -62,14 +92,56 @@ function fitColumns(
   columns: readonly Column[],
   l2: number,
 ): LogisticModel {
+  const indicators = columns.filter((c) => c.indicator);
+  const share = indicators.map((c) => 1 - c.coverage);
   return fitLogisticRegression(
     design(rows, columns),
     Float64Array.from(rows, (r) => r.label),
-    columns.map((c) => c.id),
+    [...columns.map((c) => c.id), ...indicators.map((c) => `${MISSING}${c.id}`)],
     // Scale by the SD of observed values: a mostly-missing signal is penalised like any other
     // instead of escaping the penalty through the tiny SD that imputation gives it.
-    { l2, scaling: { means: columns.map((c) => c.mean), scales: columns.map((c) => c.sd) } },
+    {
+      l2,
+      scaling: {
+        means: [...columns.map((c) => c.mean), ...share],
+        scales: [...columns.map((c) => c.sd), ...share.map((p) => Math.sqrt(p * (1 - p)) || 1)],
+      },
+    },
   );
+}
+
+/**
+ * AUC of each λ on the latest fit-period dates, fitted on the earlier rows whose outcome was known
+ * by the first of them: the same past-predicts-future shape as the held-out evaluation, so λ suits
+ * a model that must generalise forward in time. Null when there is no usable time fold.
+ */
+function timeValidatedAuc(
+  rows: readonly SignalTrainingRow[],
+  columns: readonly Column[],
+  candidates: readonly number[],
+  share: number,
+): { l2: number; auc: number | null }[] | null {
+  if (rows.some((r) => r.asOf === undefined || r.outcomeBy === undefined)) return null;
+  const dates = [...new Set(rows.map((r) => r.asOf as string))].sort();
+  if (dates.length < 3) return null;
+  const cutoff = dates[dates.length - Math.max(1, Math.round(share * dates.length))] as string;
+  const fitRows = rows.filter((r) => (r.outcomeBy as string) <= cutoff);
+  const valRows = rows.filter((r) => (r.asOf as string) >= cutoff);
+  const churners = (xs: readonly SignalTrainingRow[]) => xs.reduce((s, r) => s + r.label, 0);
+  const minChurners = 10;
+  if (
+    churners(fitRows) < minChurners ||
+    churners(valRows) < minChurners ||
+    churners(fitRows) === fitRows.length ||
+    churners(valRows) === valRows.length
+  )
+    return null;
+  const valLabels = valRows.map((r) => r.label);
+  const x = design(valRows, columns);
+  return candidates.map((l2) => ({
+    l2,
+    auc: computeRocAuc(predictProbabilities(fitColumns(fitRows, columns, l2), x), valLabels),
+  }));
 }
 
 /**
@@ -113,8 +185,8 @@ function crossValidatedAuc(
  *
  * Signals that predict churn backwards or not at all are removed and the model refitted until
  * every remaining signal points the expected way (a backward elimination), so the proposed
- * weights come from one consistent fit. The penalty is chosen by cross-validation over accounts
- * within the fit period only.
+ * weights come from one consistent fit. The penalty is chosen within the fit period only: on its
+ * latest dates when the rows carry dates (time-based), else by cross-validation over accounts.
  */
 export function fitSignalChurnModel(
   rows: readonly SignalTrainingRow[],
@@ -126,6 +198,7 @@ export function fitSignalChurnModel(
   if (positives === 0 || positives === rows.length)
     throw new AppError('PRECONDITION_FAILED', 'training snapshots need both churned and retained accounts');
   const minEffectShare = options.minEffect ?? 0.05;
+  const minMissing = options.minMissingShare ?? 0.02;
   const dropped: DroppedSignal[] = [];
   let columns: Column[] = [];
   for (const id of signalIds) {
@@ -142,9 +215,10 @@ export function fitSignalChurnModel(
     }
     const mean = count > 0 ? sum / count : 0;
     const sd = count > 0 ? Math.sqrt(Math.max(0, sq / count - mean * mean)) : 0;
+    const coverage = count / rows.length;
     if (count === 0 || sd < 1e-9)
       dropped.push({ signalId: id, reason: 'no-signal', standardizedCoefficient: 0 });
-    else columns.push({ id, mean, sd, coverage: count / rows.length });
+    else columns.push({ id, mean, sd, coverage, indicator: 1 - coverage > minMissing });
   }
   if (columns.length === 0)
     throw new AppError('PRECONDITION_FAILED', 'no signal varies in the training snapshots');
@@ -152,10 +226,22 @@ export function fitSignalChurnModel(
   const folds = options.folds ?? 5;
   const seed = options.seed ?? 17;
   let l2 = options.l2 ?? 1;
-  const l2Search: { l2: number; auc: number | null }[] = [];
-  if (options.l2 === undefined) {
+  let l2Search: { l2: number; auc: number | null }[] = [];
+  let l2Validation: SignalChurnModel['l2Validation'] = 'fixed';
+  const candidates = options.l2Candidates ?? [0.3, 1, 3, 10, 30, 100, 300, 1000, 3000];
+  const byTime =
+    options.l2 === undefined
+      ? timeValidatedAuc(rows, columns, candidates, options.validationShare ?? 0.25)
+      : null;
+  if (byTime) {
+    l2Validation = 'time';
+    l2Search = byTime;
+    // Ties go to the stronger penalty: the simpler model.
+    l2 = byTime.reduce((b, r) => ((r.auc ?? 0) >= (b.auc ?? 0) ? r : b)).l2;
+  } else if (options.l2 === undefined) {
+    l2Validation = 'accounts';
     const results: { l2: number; auc: number; se: number }[] = [];
-    for (const candidate of options.l2Candidates ?? [1, 10, 30, 100, 300, 1000]) {
+    for (const candidate of candidates) {
       const cv = crossValidatedAuc(rows, columns, candidate, folds, seed);
       l2Search.push({ l2: candidate, auc: cv?.auc ?? null });
       if (cv) results.push({ l2: candidate, ...cv });
@@ -173,7 +259,11 @@ export function fitSignalChurnModel(
   }
   let logistic = fitColumns(rows, columns, l2);
   for (let round = 0; round < signalIds.length; round++) {
-    const strongest = Math.max(0, ...logistic.standardizedCoefficients.map((b) => -b));
+    // Missing indicators follow their signal; only sub-score effects are weighed here.
+    const strongest = Math.max(
+      0,
+      ...logistic.standardizedCoefficients.slice(0, columns.length).map((b) => -b),
+    );
     const minEffect = minEffectShare * strongest;
     const out = columns.filter((_, j) => {
       const b = logistic.standardizedCoefficients[j] as number;
@@ -203,15 +293,17 @@ export function fitSignalChurnModel(
   return {
     signalIds: columns.map((c) => c.id),
     fillValues: columns.map((c) => c.mean),
+    missingIndicators: columns.filter((c) => c.indicator).map((c) => c.id),
     coverage: columns.map((c) => c.coverage),
     logistic,
     proposal,
     l2,
     l2Search,
+    l2Validation,
   };
 }
 
-/** Churn probability of one snapshot under the fitted signal model (missing sub-scores filled). */
+/** Churn probability of one snapshot under the fitted signal model (sub-scores and missing indicators). */
 export function predictSignalChurn(
   model: SignalChurnModel,
   subScores: SignalTrainingRow['subScores'],
@@ -219,8 +311,11 @@ export function predictSignalChurn(
   let e = model.logistic.intercept;
   model.signalIds.forEach((id, j) => {
     const v = subScores[id];
-    const x = typeof v === 'number' && Number.isFinite(v) ? v : (model.fillValues[j] as number);
-    e += (model.logistic.coefficients[j] as number) * x;
+    e += (model.logistic.coefficients[j] as number) * (isValue(v) ? v : (model.fillValues[j] as number));
+  });
+  const k = model.signalIds.length;
+  model.missingIndicators.forEach((id, j) => {
+    if (!isValue(subScores[id])) e += model.logistic.coefficients[k + j] as number;
   });
   return sigmoid(e);
 }

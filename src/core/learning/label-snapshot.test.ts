@@ -22,13 +22,19 @@ describe('labelSnapshot', () => {
       eligible: true,
       label: 1,
       churnDate: '2023-10-15',
+      outcomeBy: '2023-11-28',
     });
-    expect(labelSnapshot(churner, '2023-01-01', opts)).toEqual({ eligible: true, label: 0, churnDate: null });
+    expect(labelSnapshot(churner, '2023-01-01', opts)).toEqual({
+      eligible: true,
+      label: 0,
+      churnDate: null,
+      outcomeBy: '2023-06-30',
+    });
   });
 
   it('uses the term end when no churn date was recorded', () => {
     const r = labelSnapshot([c('2023-01-01', '2023-12-31', 'churned')], '2023-09-01', opts);
-    expect(r).toEqual({ eligible: true, label: 1, churnDate: '2023-12-31' });
+    expect(r).toMatchObject({ eligible: true, label: 1, churnDate: '2023-12-31' });
   });
 
   it('excludes with a reason', () => {
@@ -57,7 +63,11 @@ describe('labelSnapshot', () => {
 
   it('lets a reactivated customer back in', () => {
     const back = [...churner, c('2024-06-01', '2025-05-31', 'renewed')];
-    expect(labelSnapshot(back, '2024-10-01', opts)).toEqual({ eligible: true, label: 0, churnDate: null });
+    expect(labelSnapshot(back, '2024-10-01', opts)).toMatchObject({
+      eligible: true,
+      label: 0,
+      churnDate: null,
+    });
   });
 
   it('never labels with an outcome after the observation end', () => {
@@ -73,11 +83,18 @@ describe('labelSnapshot', () => {
 
   it('labels by the next renewal in next-renewal mode', () => {
     const m = { ...opts, mode: 'next-renewal' as const };
+    // The label is known once the term has ended, for churners and renewals alike.
     expect(labelSnapshot(churner, '2023-02-01', m)).toEqual({
       eligible: true,
       label: 1,
       churnDate: '2023-10-15',
+      outcomeBy: '2023-12-31',
     });
-    expect(labelSnapshot(churner, '2022-06-01', m)).toEqual({ eligible: true, label: 0, churnDate: null });
+    expect(labelSnapshot(churner, '2022-06-01', m)).toEqual({
+      eligible: true,
+      label: 0,
+      churnDate: null,
+      outcomeBy: '2022-12-31',
+    });
   });
 });

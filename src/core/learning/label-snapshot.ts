@@ -7,6 +7,7 @@ export const EXCLUSION_REASONS = [
   'no-active-contract',
   'too-little-history',
   'outcome-not-observed',
+  'no-activity-yet',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
@@ -26,7 +27,13 @@ export type LabelSnapshotOptions = {
 };
 
 export type SnapshotLabel =
-  | { eligible: true; label: 0 | 1; churnDate: string | null }
+  | {
+      eligible: true;
+      label: 0 | 1;
+      churnDate: string | null;
+      /** Last day the label depends on: a fit may only use it once this day lies before its cutoff. */
+      outcomeBy: string;
+    }
   | {
       eligible: false;
       reason: ExclusionReason;
@@ -77,9 +84,12 @@ export function labelSnapshot(
         reason: 'outcome-not-observed',
         churnDate: churnDate !== null && churnDate <= options.observedUntil ? churnDate : null,
       };
+    // The term end for churners and renewals alike: an embargo that depended on the label would
+    // keep early-leaving churners near a cutoff and drop their renewing peers.
+    const outcomeBy = current.end;
     return churnDate !== null
-      ? { eligible: true, label: 1, churnDate }
-      : { eligible: true, label: 0, churnDate: null };
+      ? { eligible: true, label: 1, churnDate, outcomeBy }
+      : { eligible: true, label: 0, churnDate: null, outcomeBy };
   }
   const horizonEnd = addDays(asOf, options.horizonDays);
   const next = churns.find((c) => c > asOf && c <= horizonEnd) ?? null;
@@ -90,6 +100,6 @@ export function labelSnapshot(
       churnDate: next !== null && next <= options.observedUntil ? next : null,
     };
   return next !== null
-    ? { eligible: true, label: 1, churnDate: next }
-    : { eligible: true, label: 0, churnDate: null };
+    ? { eligible: true, label: 1, churnDate: next, outcomeBy: horizonEnd }
+    : { eligible: true, label: 0, churnDate: null, outcomeBy: horizonEnd };
 }

@@ -15,6 +15,19 @@ describe('splitByTime', () => {
     expect(s.embargoed).toBe(5);
   });
 
+  it('fits a row with its own outcome day only once that day is by the cutoff (next-renewal labels)', () => {
+    const input = [
+      { asOf: '2023-02-01', outcomeBy: '2023-12-31' }, // term ends before the cutoff: fitted on
+      { asOf: '2023-02-01', outcomeBy: '2024-03-31' }, // renewal falls in the evaluation period
+      { asOf: '2023-11-01', outcomeBy: '2023-12-15' }, // inside the horizon embargo, yet known
+      { asOf: '2024-02-01', outcomeBy: '2024-06-30' },
+    ];
+    const s = splitByTime(input, { cutoff: '2024-01-01', horizonDays: 180 });
+    expect(s.train.map((r) => r.outcomeBy)).toEqual(['2023-12-31', '2023-12-15']);
+    expect(s.test).toHaveLength(1);
+    expect(s.embargoed).toBe(1);
+  });
+
   it('never lets a training label see the evaluation period', () => {
     fc.assert(
       fc.property(

@@ -14,8 +14,12 @@ export type TimeSplitOptions = {
 
 export type TimeSplit<T> = { train: T[]; test: T[]; embargoed: number; trainEnd: string | null };
 
-/** Time-based split: fit on the past, evaluate on the future, never on the fit period. */
-export function splitByTime<T extends { asOf: string }>(
+/**
+ * Time-based split: fit on the past, evaluate on the future, never on the fit period. A row that
+ * says when its outcome is known (`outcomeBy`, e.g. the term end for a next-renewal label) is
+ * fitted on only when that day is on or before the cutoff; other rows use `asOf + horizonDays`.
+ */
+export function splitByTime<T extends { asOf: string; outcomeBy?: string }>(
   rows: readonly T[],
   options: TimeSplitOptions,
 ): TimeSplit<T> {
@@ -27,7 +31,7 @@ export function splitByTime<T extends { asOf: string }>(
   let trainEnd: string | null = null;
   for (const r of rows) {
     if (r.asOf >= options.cutoff) test.push(r);
-    else if (r.asOf <= lastTrainAsOf) {
+    else if (r.outcomeBy !== undefined ? r.outcomeBy <= options.cutoff : r.asOf <= lastTrainAsOf) {
       train.push(r);
       if (trainEnd === null || r.asOf > trainEnd) trainEnd = r.asOf;
     } else embargoed++;

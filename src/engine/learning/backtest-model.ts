@@ -29,6 +29,8 @@ export type BacktestModelOptions = {
   /** Model version (default: the active model). */
   version?: number;
   horizonDays?: number;
+  /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
+  label?: 'horizon' | 'renewal';
   from?: string;
   to?: string;
   bootstrapIterations?: number;
@@ -53,6 +55,7 @@ export type CalibrationSource =
 export type BacktestReport = {
   model: { version: number; name: string; status: string };
   horizonDays: number;
+  label: 'horizon' | 'renewal';
   period: { from: string; to: string; dates: number };
   accounts: number;
   excluded: Record<ExclusionReason, number>;
@@ -101,6 +104,7 @@ export async function backtestModel(
   const base = {
     model: { version: model.version, document: model.document },
     horizonDays: options.horizonDays,
+    mode: options.label === 'renewal' ? ('next-renewal' as const) : ('horizon' as const),
     from: options.from,
     to: options.to,
     scoring,
@@ -156,6 +160,7 @@ export async function backtestModel(
   const report: BacktestReport = {
     model: { version: model.version, name: model.name, status: model.status },
     horizonDays: set.horizonDays,
+    label: options.label ?? 'horizon',
     period: { from: set.from, to: set.to, dates: set.dates.length },
     accounts: set.accounts,
     excluded: set.excluded,

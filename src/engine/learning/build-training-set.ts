@@ -25,6 +25,11 @@ export type BuildTrainingSetOptions = {
    */
   from?: string;
   warmupDays?: number;
+  /**
+   * An account's snapshots start this many days after its own first usage or timeline event
+   * (default 30): before that its signals describe an empty history, not the customer.
+   */
+  activityWarmupDays?: number;
   /** Last day whose outcomes are known (default: today). Snapshots are taken up to it. */
   to?: string;
   minHistoryDays?: number;
@@ -46,6 +51,10 @@ export type TrainingSnapshot = {
   score: number;
   band: string;
   subScores: Record<string, number | null>;
+  /** Each signal's numeric value in its own unit (days, counts, …), or null when not available. */
+  values: Record<string, number | null>;
+  /** Last day the label depends on (asOf + horizon, or the term end for next-renewal labels). */
+  outcomeBy: string;
 };
 
 export type TrainingSet = {
@@ -101,7 +110,15 @@ export async function buildTrainingSet(
     ExclusionReason,
     number
   >;
-  type Planned = { asOf: string; label: 0 | 1; churnDate: string | null; leadTimeOnly: boolean };
+  type Planned = {
+    asOf: string;
+    label: 0 | 1;
+    churnDate: string | null;
+    outcomeBy: string;
+    leadTimeOnly: boolean;
+  };
+  const firstActivity = await findFirstActivityByAccount(ctx);
+  const activityWarmup = options.activityWarmupDays ?? 30;
   const planned: { accountId: string; dates: Planned[] }[] = [];
   const accountIds = (await ctx.store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map(
     (r) => r.id,
@@ -109,6 +126,8 @@ export async function buildTrainingSet(
   for (const accountId of accountIds) {
     const list = contracts.get(accountId) ?? [];
     const eligible: Planned[] = [];
+    const first = firstActivity.get(accountId);
+    const activeFrom = first === undefined ? null : addDays(first, activityWarmup);
     for (const asOf of dates) {
       const l = labelSnapshot(list, asOf, {
         horizonDays,
@@ -116,10 +135,27 @@ export async function buildTrainingSet(
         observedUntil: to,
         minHistoryDays: options.minHistoryDays,
       });
-      if (l.eligible) eligible.push({ asOf, label: l.label, churnDate: l.churnDate, leadTimeOnly: false });
+      // A customer whose usage and timeline have not started yet looks empty, not unhealthy.
+      const inactive = activeFrom === null || asOf < activeFrom;
+      if (l.eligible && inactive) excluded['no-activity-yet']++;
+      else if (l.eligible)
+        eligible.push({
+          asOf,
+          label: l.label,
+          churnDate: l.churnDate,
+          outcomeBy: l.outcomeBy,
+          leadTimeOnly: false,
+        });
       else {
         excluded[l.reason]++;
-        if (l.churnDate) eligible.push({ asOf, label: 1, churnDate: l.churnDate, leadTimeOnly: true });
+        if (l.churnDate && !inactive)
+          eligible.push({
+            asOf,
+            label: 1,
+            churnDate: l.churnDate,
+            outcomeBy: addDays(asOf, horizonDays),
+            leadTimeOnly: true,
+          });
       }
     }
     if (eligible.length > 0) planned.push({ accountId, dates: eligible });
@@ -148,6 +184,8 @@ export async function buildTrainingSet(
             score: r.score,
             band: r.band,
             subScores: {},
+            values: {},
+            outcomeBy: d.outcomeBy,
           },
           leadTimeOnly: d.leadTimeOnly,
         });
@@ -160,7 +198,11 @@ export async function buildTrainingSet(
       (accountId, asOf, r) => {
         const d = plannedByKey.get(`${accountId}|${asOf}`) as Planned;
         const subScores: Record<string, number | null> = {};
-        for (const s of r.signals) subScores[s.signalId] = s.subScore;
+        const values: Record<string, number | null> = {};
+        for (const s of r.signals) {
+          subScores[s.signalId] = s.subScore;
+          values[s.signalId] = typeof s.value === 'number' && Number.isFinite(s.value) ? s.value : null;
+        }
         all.push({
           snapshot: {
             accountId,
@@ -170,6 +212,8 @@ export async function buildTrainingSet(
             score: r.score,
             band: r.band,
             subScores,
+            values,
+            outcomeBy: d.outcomeBy,
           },
           leadTimeOnly: d.leadTimeOnly,
         });
@@ -206,4 +250,27 @@ export async function buildTrainingSet(
     scoreSource: lookup ? 'stored' : 'computed',
     missingScores,
   };
+}
+
+/** Each account's first day of usage or timeline events. */
+async function findFirstActivityByAccount(ctx: EngineContext): Promise<Map<string, string>> {
+  const [usage, events] = await Promise.all([
+    ctx.store.db
+      .selectFrom('usage_daily')
+      .select((eb) => ['account_id', eb.fn.min<string>('day').as('first')])
+      .groupBy('account_id')
+      .execute(),
+    ctx.store.db
+      .selectFrom('events')
+      .select((eb) => ['account_id', eb.fn.min<string>('time').as('first')])
+      .groupBy('account_id')
+      .execute(),
+  ]);
+  const out = new Map<string, string>();
+  for (const r of [...usage, ...events]) {
+    const day = String(r.first).slice(0, 10);
+    const seen = out.get(r.account_id);
+    if (seen === undefined || day < seen) out.set(r.account_id, day);
+  }
+  return out;
 }

@@ -106,9 +106,31 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     await store.db.deleteFrom('scores').execute();
   }, 120_000);
 
+  it('trains and backtests on next-renewal labels, fitting only on terms that ended before the held-out period', async () => {
+    const r = await trainModel(ctx, { label: 'renewal', bootstrapIterations: 20, testMonths: 9 });
+    expect(r.label).toBe('renewal');
+    expect(r.renewalTiming).toBe(false); // timing says nothing about how the running term ends
+    expect(r.fit.churned).toBeGreaterThanOrEqual(10);
+    expect(r.heldOut.snapshots).toBeGreaterThan(0);
+    const model = await resolveModel(ctx);
+    const set = await buildTrainingSet(ctx, {
+      model: { version: model.version, document: model.document },
+      mode: 'next-renewal',
+    });
+    // Fitted snapshots are those whose term ended by the cutoff, not asOf + horizon.
+    const fitted = set.snapshots.filter((s) => s.outcomeBy <= r.heldOut.from);
+    expect(fitted.length).toBe(r.fit.snapshots);
+    expect(set.snapshots.some((s) => s.outcomeBy !== addDays(s.asOf, 180))).toBe(true);
+    const bt = await backtestModel(ctx, { label: 'renewal', bootstrapIterations: 20, record: false });
+    expect(bt.label).toBe('renewal');
+    expect(bt.metrics.snapshots).toBe(set.snapshots.length);
+  }, 240_000);
+
   it('trains a proposal on early history, evaluates on the held-out year, and approval activates it', async () => {
     // A small portfolio: hold out 9 months so the fit period has enough churn to learn from.
     const r = await trainModel(ctx, { bootstrapIterations: 50, by: 'test', testMonths: 9 });
+    expect(r.label).toBe('horizon');
+    expect(r.renewalTiming).toBe(true);
     expect(r.fit.to !== null && r.fit.to < r.heldOut.from).toBe(true);
     expect(r.heldOut.from).toBe('2026-03-01');
     expect(r.fit.churned).toBeGreaterThanOrEqual(10);
@@ -147,4 +169,31 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     expect(diff.b.status).toBe('active');
     expect(diff.changes.find((c) => c.path === 'churnCalibration.horizonDays')?.b).toBe(180);
   }, 240_000);
+
+  it("starts each account's snapshots where its own activity begins, counting the left-out months", async () => {
+    const model = await resolveModel(ctx);
+    const opts = { model: { version: model.version, document: model.document } };
+    const before = await buildTrainingSet(ctx, opts);
+    const accountId = before.snapshots.find((s) => s.asOf === before.from)?.accountId as string;
+    // As if this account's usage and timeline were only loaded from four months later on.
+    const start = addDays(before.from, 120);
+    await store.db
+      .deleteFrom('usage_daily')
+      .where('account_id', '=', accountId)
+      .where('day', '<', start)
+      .execute();
+    await store.db
+      .deleteFrom('events')
+      .where('account_id', '=', accountId)
+      .where('time', '<', start)
+      .execute();
+    const after = await buildTrainingSet(ctx, opts);
+    const mine = after.snapshots.filter((s) => s.accountId === accountId);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const s of mine) expect(s.asOf >= addDays(start, 30)).toBe(true);
+    expect(after.excluded['no-activity-yet']).toBeGreaterThanOrEqual(4);
+    expect(after.excluded['no-activity-yet'] - before.excluded['no-activity-yet']).toBe(
+      before.snapshots.length - after.snapshots.length,
+    );
+  }, 120_000);
 });

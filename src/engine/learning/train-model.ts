@@ -5,6 +5,11 @@ import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
 import { proposeBands } from '../../core/learning/propose-bands.ts';
 import type { DroppedSignal } from '../../core/learning/propose-weights.ts';
+import {
+  RENEWAL_SIGNAL_ID,
+  renewalTimingSubScore,
+  renewalWithinHorizonThresholds,
+} from '../../core/learning/renewal-timing.ts';
 import { computeRocAuc } from '../../core/learning/roc-auc.ts';
 import { heldOutCutoff, splitByTime } from '../../core/learning/time-split.ts';
 import { bandOf } from '../../core/scoring/compute-score.ts';
@@ -18,14 +23,23 @@ import { rescoreSnapshots } from './rescore-snapshots.ts';
 import { resolveModel } from './resolve-model.ts';
 import { SCORING, type ScoringPort } from './scoring-port.ts';
 
+/** What a snapshot's label says: churned within the horizon, or churned at the next renewal. */
+export type TrainingLabel = 'horizon' | 'renewal';
+export const TRAINING_LABELS = ['horizon', 'renewal'] as const;
+
 export type TrainModelOptions = {
   horizonDays?: number;
+  /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
+  label?: TrainingLabel;
   /**
    * The last this-many calendar months of history are held out (default 12): snapshots dated in
    * them are evaluated, and only snapshots whose horizon closed before them are fitted on.
    */
   testMonths?: number;
-  /** Fixed L2 penalty; by default chosen by cross-validation over accounts in the fit period. */
+  /**
+   * Fixed L2 penalty; by default chosen on the fit period's latest dates (fitted on the earlier
+   * ones), or by cross-validation over accounts when the fit period is too short for that.
+   */
   l2?: number;
   /** Shares of fit-period snapshots placed in critical / at-risk by the proposed bands. */
   criticalShare?: number;
@@ -54,6 +68,7 @@ export type TrainReport = {
   proposedVersion: number;
   currentVersion: number;
   horizonDays: number;
+  label: TrainingLabel;
   /** Fit period: snapshots whose whole horizon closed before the held-out period began. */
   fit: { from: string; to: string | null; snapshots: number; churned: number };
   heldOut: { from: string; to: string; snapshots: number; churned: number };
@@ -65,6 +80,12 @@ export type TrainReport = {
   bands: { current: { healthy: number; atRisk: number }; proposed: { healthy: number; atRisk: number } };
   l2: number;
   l2Search: { l2: number; auc: number | null }[];
+  l2Validation: 'time' | 'accounts' | 'fixed';
+  /**
+   * Whether days to renewal was offered to the learner as "renewal within the horizon" (horizon
+   * labels only); it is in the proposal only if it earned a weight.
+   */
+  renewalTiming: boolean;
   /** Held-out backtests on the same snapshots: the proposal and the model it challenges. */
   proposed: BacktestMetrics;
   current: BacktestMetrics;
@@ -86,9 +107,11 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   const t0 = performance.now();
   const scoring = options.scoring ?? SCORING;
   const current = await resolveModel(ctx, undefined, scoring);
+  const label = options.label ?? 'horizon';
   const set = await buildTrainingSet(ctx, {
     model: { version: current.version, document: current.document },
     horizonDays: options.horizonDays,
+    mode: label === 'renewal' ? 'next-renewal' : 'horizon',
     from: options.from,
     to: options.to,
     scoring,
@@ -108,23 +131,52 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   if (churned(split.train) < minChurned || churned(split.test) === 0)
     throw new AppError(
       'PRECONDITION_FAILED',
-      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, or more history`,
+      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, or more history`,
     );
   const signalIds = scoring.signalIds(current.document);
+  const renewalTiming = label === 'horizon' && signalIds.includes(RENEWAL_SIGNAL_ID);
+  // The learner sees days to renewal through the thresholds the proposal would score it with.
+  const features = (s: TrainingSnapshot) =>
+    renewalTiming
+      ? {
+          ...s.subScores,
+          [RENEWAL_SIGNAL_ID]: renewalTimingSubScore(s.values[RENEWAL_SIGNAL_ID], horizonDays),
+        }
+      : s.subScores;
   const fitted = fitSignalChurnModel(
-    split.train.map((s) => ({ subScores: s.subScores, label: s.label, group: s.accountId })),
+    split.train.map((s) => ({
+      subScores: features(s),
+      label: s.label,
+      group: s.accountId,
+      asOf: s.asOf,
+      outcomeBy: s.outcomeBy,
+    })),
     signalIds,
     { l2: options.l2 },
   );
   const day = ctx.clock.now().toISOString().slice(0, 10);
   const meta = {
-    name: `Learned ${horizonDays}-day churn weights (${day})`,
+    name: `Learned ${label === 'renewal' ? 'next-renewal' : `${horizonDays}-day`} churn weights (${day})`,
     description: `Weights fitted on ${split.train.length} snapshots up to ${split.trainEnd}, evaluated on ${split.test.length} held-out snapshots from ${cutoff}.`,
   };
-  const unCalibrated = scoring.withSignalWeights(current.document, fitted.proposal.weights, {
+  const weighted = scoring.withSignalWeights(current.document, fitted.proposal.weights, {
     ...meta,
     churnCalibration: undefined,
   });
+  const timingSetting = weighted.signals[RENEWAL_SIGNAL_ID];
+  const unCalibrated =
+    renewalTiming && timingSetting && (fitted.proposal.weights[RENEWAL_SIGNAL_ID] ?? 0) > 0
+      ? {
+          ...weighted,
+          signals: {
+            ...weighted.signals,
+            [RENEWAL_SIGNAL_ID]: {
+              ...timingSetting,
+              thresholds: renewalWithinHorizonThresholds(horizonDays),
+            },
+          },
+        }
+      : weighted;
   const t2 = performance.now();
 
   // Lead time on the held-out period also uses its censored dates that precede a seen churn.
@@ -176,7 +228,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     timelineSnapshots: heldOutTimeline,
   });
   const logisticAuc = computeRocAuc(
-    split.test.map((s) => predictSignalChurn(fitted, s.subScores)),
+    split.test.map((s) => predictSignalChurn(fitted, features(s))),
     split.test.map((s) => s.label),
   );
   const currentWeights = scoring.signalWeights(current.document);
@@ -215,6 +267,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     notes: `Learned from ${fit.snapshots} snapshots (${fit.from} – ${fit.to}); held-out AUC ${proposed.auc?.toFixed(3)} vs ${currentMetrics.auc?.toFixed(3)} for model ${current.version}.`,
     backtest: {
       horizonDays,
+      label,
       currentVersion: current.version,
       fit,
       heldOut,
@@ -242,6 +295,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     proposedVersion,
     currentVersion: current.version,
     horizonDays,
+    label,
     fit,
     heldOut,
     embargoed: split.embargoed,
@@ -252,6 +306,8 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     bands: { current: current.document.bands, proposed: bands },
     l2: fitted.l2,
     l2Search: fitted.l2Search,
+    l2Validation: fitted.l2Validation,
+    renewalTiming,
     proposed,
     current: currentMetrics,
     logisticAuc,
