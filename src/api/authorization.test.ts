@@ -210,6 +210,28 @@ describe('lists, search, export and summaries only ever hold visible accounts', 
       for (const e of expansion.items) expect(visibleIds(u)).toContain(e.accountId);
     }
   });
+
+  it("retention metrics cover exactly what the caller sees: a manager's default is their team", async () => {
+    type Report = { scope: { viewer?: { userId: string } }; periods: { startArr: number }[] };
+    const startArr = async (u: U, qs = '') => {
+      const r = await json<Report>(await clients[u].get(`/v1/metrics?period=quarter${qs}`));
+      return { viewer: r.scope.viewer?.userId, arr: r.periods.map((p) => Math.round(p.startArr)) };
+    };
+    const team = await startArr('mgr-1');
+    expect(team.viewer).toBe('mgr-1');
+    // the team's figures are the sum of its owners' figures (as the admin sees them), not the company's
+    const list = await json<{ items: { owner: string | null }[] }>(
+      await clients['mgr-1'].get('/v1/accounts?limit=10000&includeFormer=true'),
+    );
+    const owners = [...new Set(list.items.map((i) => i.owner!))];
+    expect(owners.length).toBeGreaterThan(1);
+    const perOwner = await Promise.all(owners.map(async (o) => (await startArr('root', `&owner=${o}`)).arr));
+    const sum = team.arr.map((_, i) => perOwner.reduce((s, m) => s + m[i]!, 0));
+    expect(team.arr).toEqual(sum);
+    expect(sum.some((x) => x > 0)).toBe(true);
+    expect((await startArr('root')).arr).not.toEqual(sum);
+    expect((await startArr('csm-a')).arr).toEqual((await startArr('root', '&owner=csm-a')).arr);
+  });
 });
 
 describe('role and scope rules on non-account routes (exact statuses)', () => {
@@ -242,7 +264,7 @@ describe('role and scope rules on non-account routes (exact statuses)', () => {
       'GET',
       '/v1/metrics?period=quarter',
       undefined,
-      { root: 200, 'mgr-1': 403, 'csm-a': 200, 'csm-c': 200, 'csm-none': 200 },
+      { root: 200, 'mgr-1': 200, 'csm-a': 200, 'csm-c': 200, 'csm-none': 200 },
     ],
     [
       'GET',

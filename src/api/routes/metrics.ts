@@ -14,22 +14,21 @@ const scopeQuery = { segment: z.string().max(100).optional(), owner: z.string().
 
 /**
  * Retention figures are sums over accounts, so they follow the same visibility: a CSM's are their
- * own book; a manager's are one owner of their team at a time (the metrics scope is one owner);
- * only an admin sees the whole company.
+ * own book; a manager's are their team's (themselves and their reports) or one owner of the team;
+ * only an admin sees the whole company (or any owner).
  */
-async function scopedOwner(ctx: EngineContext, viewer: Viewer, owner: string | undefined) {
-  if (viewer.role === 'admin') return owner;
+async function metricsScope(
+  ctx: EngineContext,
+  viewer: Viewer,
+  owner: string | undefined,
+): Promise<{ owner?: string; viewer?: Viewer }> {
+  if (viewer.role === 'admin') return owner ? { owner } : {};
   if (viewer.role === 'csm') {
     if (owner && owner !== viewer.userId)
       throw new AppError('FORBIDDEN', 'a CSM sees the metrics of their own accounts only');
-    return viewer.userId;
+    return { owner: viewer.userId, viewer };
   }
-  if (!owner)
-    throw new AppError(
-      'FORBIDDEN',
-      'a manager sees metrics per owner: pass owner=<you or someone on your team>',
-    );
-  if (owner === viewer.userId) return owner;
+  if (!owner || owner === viewer.userId) return owner ? { owner, viewer } : { viewer };
   const member = await ctx.store.db
     .selectFrom('users')
     .select('id')
@@ -37,7 +36,7 @@ async function scopedOwner(ctx: EngineContext, viewer: Viewer, owner: string | u
     .where('manager_id', '=', viewer.userId)
     .executeTakeFirst();
   if (!member) throw new AppError('FORBIDDEN', `${owner} is not on your team`);
-  return owner;
+  return { owner, viewer };
 }
 
 /** /v1/metrics: GRR/NRR/logo retention, series for charts, cohorts, retention by band. */
@@ -63,8 +62,8 @@ export function metricsRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const owner = await scopedOwner(ctx, p.viewer, q.owner);
-      return c.json(await computeMetricsReport(ctx, { ...q, owner }), 200);
+      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      return c.json(await computeMetricsReport(ctx, { ...q, ...scope }), 200);
     },
   );
   app.openapi(
@@ -105,10 +104,10 @@ export function metricsRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const owner = await scopedOwner(ctx, p.viewer, q.owner);
+      const scope = await metricsScope(ctx, p.viewer, q.owner);
       const to = today(ctx);
       const from = new Date(Date.parse(to) - q.months * 30.44 * 86_400_000).toISOString().slice(0, 10);
-      const r = await computeMetricsReport(ctx, { period: q.period, from, to, segment: q.segment, owner });
+      const r = await computeMetricsReport(ctx, { period: q.period, from, to, segment: q.segment, ...scope });
       return c.json(
         {
           period: q.period,
@@ -140,8 +139,8 @@ export function metricsRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const owner = await scopedOwner(ctx, p.viewer, q.owner);
-      return c.json(await computeCohortReport(ctx, { ...q, owner }), 200);
+      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      return c.json(await computeCohortReport(ctx, { ...q, ...scope }), 200);
     },
   );
   app.openapi(
@@ -157,8 +156,8 @@ export function metricsRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const owner = await scopedOwner(ctx, p.viewer, q.owner);
-      const r = await computeMetricsReport(ctx, { period: q.period, segment: q.segment, owner });
+      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const r = await computeMetricsReport(ctx, { period: q.period, segment: q.segment, ...scope });
       return c.json(
         { items: r.periods.map((m) => ({ label: m.label, start: m.start, end: m.end, byBand: m.byBand })) },
         200,

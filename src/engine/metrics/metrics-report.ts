@@ -59,7 +59,7 @@ export async function computeMetricsReport(
   const windows = periodWindows(options.period, options.from ?? defaultFrom, to).map((w) =>
     w.endDay > toDayNumber ? { ...w, endDay: toDayNumber, end: to, label: `${w.label} (to ${to})` } : w,
   );
-  const scope = { segment: options.segment, owner: options.owner };
+  const scope: MetricsScope = { segment: options.segment, owner: options.owner, viewer: options.viewer };
   const contracts = await listScopedContracts(ctx.store, scope);
   const revenue = customerRevenue(contracts, conventions);
   const failedPayments =

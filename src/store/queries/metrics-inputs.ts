@@ -3,10 +3,16 @@ import type { Band } from '../../core/scoring/score-result.ts';
 import { toDay } from '../../core/signals/signal-helpers.ts';
 import type { Store } from '../database.ts';
 import { toContract } from './load-account-data.ts';
+import { type Viewer, visibleAccountFilter } from './visible-accounts.ts';
 
-export type MetricsScope = { segment?: string | undefined; owner?: string | undefined };
+export type MetricsScope = {
+  segment?: string | undefined;
+  owner?: string | undefined;
+  /** Only accounts this viewer may see (a manager: their team's; a CSM: their own). */
+  viewer?: Viewer | undefined;
+};
 
-/** Contracts of the accounts in scope (a segment and/or an owner). */
+/** Contracts of the accounts in scope (a segment, an owner, and what a viewer may see). */
 export async function listScopedContracts(store: Store, scope: MetricsScope): Promise<Contract[]> {
   let q = store.db
     .selectFrom('contracts as c')
@@ -14,6 +20,7 @@ export async function listScopedContracts(store: Store, scope: MetricsScope): Pr
     .selectAll('c');
   if (scope.segment) q = q.where('a.segment', '=', scope.segment);
   if (scope.owner) q = q.where('a.owner', '=', scope.owner);
+  if (scope.viewer) q = q.where(visibleAccountFilter(scope.viewer, { owner: 'a.owner' }));
   return (await q.execute()).map(toContract);
 }
 
