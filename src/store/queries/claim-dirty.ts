@@ -35,19 +35,32 @@ export async function claimDirty(
   });
 }
 
-/** Releases claims: a row is deleted only if nobody marked it again meanwhile (same version); otherwise unlocked for the next round. */
+/**
+ * Releases claims: a row is deleted only if nobody marked it again meanwhile
+ * (same version); the others are unlocked for the next round. Two statements
+ * per batch of 500 claims, whatever the batch size.
+ */
 export async function releaseDirty(store: Store, claims: DirtyClaim[]): Promise<void> {
-  for (const c of claims) {
-    const res = await store.db
-      .deleteFrom('dirty_accounts')
-      .where('account_id', '=', c.accountId)
-      .where('version', '=', c.version)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0)
-      await store.db
+  for (let i = 0; i < claims.length; i += 500) {
+    const chunk = claims.slice(i, i + 500);
+    await store.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('dirty_accounts')
+        .where((eb) =>
+          eb.or(
+            chunk.map((c) => eb.and([eb('account_id', '=', c.accountId), eb('version', '=', c.version)])),
+          ),
+        )
+        .execute();
+      await trx
         .updateTable('dirty_accounts')
         .set({ locked_by: null, locked_until: null })
-        .where('account_id', '=', c.accountId)
+        .where(
+          'account_id',
+          'in',
+          chunk.map((c) => c.accountId),
+        )
         .execute();
+    });
   }
 }
