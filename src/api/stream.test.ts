@@ -100,6 +100,23 @@ describe('live stream visibility', () => {
     for (const r of [owner, manager, admin, other]) r.stop();
   });
 
+  it('announces a task a playbook created as task-created, and a reopened task only as task-changed', async () => {
+    const owner = await subscribe(f, 'csm-a');
+    const other = await subscribe(f, 'csm-c');
+    for (const r of [owner, other])
+      expect(await r.until(() => r.events.some((e) => e.event === 'ready'), 1000)).toBe(true);
+    const account = f.owned.get('csm-a')![0]!;
+    const base = { accountId: account, owner: 'csm-a', status: 'open', title: 'Call the new VP' };
+    f.ctx.bus.emit('task-changed', { ...base, taskId: 901, created: true });
+    f.ctx.bus.emit('task-changed', { ...base, taskId: 902 }); // e.g. a snoozed task that reopened
+    const seen = (id: number, event: string) =>
+      owner.events.some((e) => e.event === event && e.data.taskId === id);
+    expect(await owner.until(() => seen(901, 'task-created') && seen(902, 'task-changed'), 2000)).toBe(true);
+    expect(seen(902, 'task-created')).toBe(false);
+    expect(other.events.some((e) => e.data.accountId === account)).toBe(false);
+    for (const r of [owner, other]) r.stop();
+  });
+
   it('refuses the stream without a login', async () => {
     const r = await f.anonymous.get('/v1/stream');
     expect(r.status).toBe(401);

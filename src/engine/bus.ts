@@ -16,7 +16,15 @@ export type BusEvents = {
   'accounts-dirty': [{ accountIds: string[] }];
   /** A task was created, updated or closed. */
   'task-changed': [
-    { taskId: string | number; accountId: string; owner: string | null; status: string; title: string },
+    {
+      taskId: string | number;
+      accountId: string;
+      owner: string | null;
+      status: string;
+      title: string;
+      /** True when a playbook just created the task (not a status change of an existing one). */
+      created?: boolean;
+    },
   ];
 };
 

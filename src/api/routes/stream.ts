@@ -73,8 +73,8 @@ export function streamRoutes(ctx: EngineContext, options: { flushMs?: number; he
         };
         const onTask = (e: BusEvents['task-changed'][0]) => {
           push('task-changed', e.accountId, e);
-          // the bus reports a new task (or a reopened one) as status open
-          if (e.status === 'open') push('task-created', e.accountId, e);
+          // only a task a playbook just created; a reopened or snoozed one is a task-changed
+          if (e.created) push('task-created', e.accountId, e);
         };
         ctx.bus.on('score-changed', onScore);
         ctx.bus.on('task-changed', onTask);

@@ -491,6 +491,7 @@ async function apply(
       owner: c.owner,
       status: 'open',
       title: c.title,
+      created: true,
     });
 }
 
