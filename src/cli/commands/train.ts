@@ -7,6 +7,7 @@ import { printJson, withContext } from '../with-context.ts';
 const optionsSchema = z.object({
   horizon: z.coerce.number().int().min(1).max(1095).default(180),
   label: z.enum(['horizon', 'renewal']).default('horizon'),
+  renewalTiming: z.boolean().default(true),
   testMonths: z.coerce.number().int().min(1).max(120).default(12),
   l2: z.coerce.number().positive().optional(),
   by: z.string().min(1).optional(),
@@ -30,6 +31,10 @@ export function register(program: Command) {
       '--l2 <lambda>',
       'ridge penalty on standardised coefficients (default: chosen by cross-validation)',
     )
+    .option(
+      '--no-renewal-timing',
+      'do not offer "renewal within the horizon" (days to renewal) to the learner: rank by health alone',
+    )
     .option('--by <name>', 'recorded as the creator of the proposal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
@@ -38,6 +43,7 @@ export function register(program: Command) {
         const r = await trainModel(ctx, {
           horizonDays: opts.horizon,
           label: opts.label,
+          renewalTiming: opts.renewalTiming,
           testMonths: opts.testMonths,
           l2: opts.l2,
           by: opts.by,

@@ -124,6 +124,13 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     const bt = await backtestModel(ctx, { label: 'renewal', bootstrapIterations: 20, record: false });
     expect(bt.label).toBe('renewal');
     expect(bt.metrics.snapshots).toBe(set.snapshots.length);
+    const healthOnly = await trainModel(ctx, {
+      renewalTiming: false,
+      bootstrapIterations: 20,
+      testMonths: 9,
+    });
+    expect(healthOnly.renewalTiming).toBe(false);
+    expect(healthOnly.weights.find((w) => w.signalId === 'days-to-renewal')?.proposed ?? 0).toBe(0);
   }, 240_000);
 
   it('trains a proposal on early history, evaluates on the held-out year, and approval activates it', async () => {

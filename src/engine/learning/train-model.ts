@@ -32,6 +32,11 @@ export type TrainModelOptions = {
   /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
   label?: TrainingLabel;
   /**
+   * Offer days to renewal as "renewal within the horizon" (default true; horizon labels only). Off,
+   * the proposal ranks health alone, which cannot see that churn happens at renewals.
+   */
+  renewalTiming?: boolean;
+  /**
    * The last this-many calendar months of history are held out (default 12): snapshots dated in
    * them are evaluated, and only snapshots whose horizon closed before them are fitted on.
    */
@@ -134,7 +139,8 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
       `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, or more history`,
     );
   const signalIds = scoring.signalIds(current.document);
-  const renewalTiming = label === 'horizon' && signalIds.includes(RENEWAL_SIGNAL_ID);
+  const renewalTiming =
+    label === 'horizon' && options.renewalTiming !== false && signalIds.includes(RENEWAL_SIGNAL_ID);
   // The learner sees days to renewal through the thresholds the proposal would score it with.
   const features = (s: TrainingSnapshot) =>
     renewalTiming
