@@ -321,8 +321,15 @@ async function demoPortfolio(quick: boolean, work: string, missing: string | nul
     const cutoff = heldOutCutoff(set.to, 12);
     const split = splitByTime(set.snapshots, { cutoff, horizonDays: set.horizonDays });
     const ids = SCORING.signalIds(model.document);
+    // Dated rows, as `vigil train` passes them: λ is chosen on the latest fit-period dates.
     const toRows = (xs: TrainingSnapshot[]) =>
-      xs.map((s) => ({ subScores: s.subScores, label: s.label, group: s.accountId }));
+      xs.map((s) => ({
+        subScores: s.subScores,
+        label: s.label,
+        group: s.accountId,
+        asOf: s.asOf,
+        outcomeBy: s.outcomeBy,
+      }));
     const full = time(() => fitSignalChurnModel(toRows(split.train), ids));
     const fitted = full.value;
     // Same features both sides: the kept signals, missing values filled with the fit-period mean.
@@ -381,7 +388,7 @@ async function demoPortfolio(quick: boolean, work: string, missing: string | nul
         referenceName: null,
         unit: 'ms',
         lowerIsBetter: true,
-        note: `λ=${fitted.l2}, ${fitted.signalIds.length} signals kept`,
+        note: `λ=${fitted.l2} (${fitted.l2Validation} validation), ${fitted.signalIds.length} signals kept`,
       },
     );
     return rows;
