@@ -2,10 +2,11 @@ import { type Insertable, sql } from 'kysely';
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
+import type { Store } from '../../store/database.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { type EngineContext, today } from '../context.ts';
-import { getActiveModel } from './get-active-model.ts';
+import { getActiveModel, type VersionedModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
 
 export type ScoreChange = {
@@ -35,6 +36,56 @@ export type RecomputeReport = {
   modelVersion: number;
 };
 
+/** A computed score and the account's owner, before overrides are applied and it is stored. */
+export type ComputedScore = { result: ScoreResult; owner: string | null };
+
+/**
+ * Loads some accounts' data, previous score and recent history as of a date
+ * and computes their scores under a model (no writes).
+ */
+export async function computeScores(
+  store: Store,
+  ids: string[],
+  asOf: string,
+  active: Pick<VersionedModel, 'model' | 'version'>,
+): Promise<ComputedScore[]> {
+  const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
+  const current = await store.db
+    .selectFrom('current_scores')
+    .select(['account_id', 'detail'])
+    .where('account_id', 'in', ids)
+    .execute();
+  const previousById = new Map(current.map((c) => [c.account_id, c.detail]));
+  const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
+  const hist = await store.db
+    .selectFrom('scores')
+    .select(['account_id', 'as_of', 'score'])
+    .where('account_id', 'in', ids)
+    .where('as_of', '>=', historyFrom)
+    .where('as_of', '<', asOf)
+    .execute();
+  const histById = new Map<string, { asOf: string; score: number }[]>();
+  for (const h of hist) {
+    const list = histById.get(h.account_id);
+    const item = { asOf: h.as_of, score: Number(h.score) };
+    if (list) list.push(item);
+    else histById.set(h.account_id, [item]);
+  }
+  const out: ComputedScore[] = [];
+  for (const id of ids) {
+    const d = data.get(id);
+    if (!d) continue;
+    const prev = previousById.get(id);
+    const result = computeScore(d, active.model, asOf, {
+      modelVersion: active.version,
+      previous: prev ? (JSON.parse(prev) as ScoreResult) : null,
+      history: histById.get(id) ?? [],
+    });
+    out.push({ result, owner: d.account.owner ?? null });
+  }
+  return out;
+}
+
 /**
  * Rescores accounts under the active model and stores the result: a history
  * row per (account, as-of, model version) and the current score with the
@@ -57,41 +108,20 @@ export async function recomputeScores(
 
   const scoreBatch = async (ids: string[]) => {
     if (ids.length === 0) return;
-    const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
+    const results = await computeScores(store, ids, asOf, active);
     const current = await store.db
       .selectFrom('current_scores')
-      .selectAll()
+      .select(['account_id', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
       .where('account_id', 'in', ids)
       .execute();
     const prevById = new Map(current.map((c) => [c.account_id, c]));
-    const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
-    const hist = await store.db
-      .selectFrom('scores')
-      .select(['account_id', 'as_of', 'score'])
-      .where('account_id', 'in', ids)
-      .where('as_of', '>=', historyFrom)
-      .where('as_of', '<', asOf)
-      .execute();
-    const histById = new Map<string, { asOf: string; score: number }[]>();
-    for (const h of hist)
-      histById.set(h.account_id, [
-        ...(histById.get(h.account_id) ?? []),
-        { asOf: h.as_of, score: Number(h.score) },
-      ]);
     const now = ctx.clock.now().toISOString();
     // overrides in force now; an expired or revoked one is dropped here, so it never lingers
     const overrides = await activeOverrides(store, ids, now, active.model);
     const rows: ScoreResult[] = [];
-    for (const id of ids) {
-      const d = data.get(id);
-      if (!d) continue;
+    for (const { result, owner } of results) {
+      const id = result.accountId;
       const prev = prevById.get(id);
-      const previous = prev ? (JSON.parse(prev.detail) as ScoreResult) : null;
-      const result = computeScore(d, active.model, asOf, {
-        modelVersion: active.version,
-        previous,
-        history: histById.get(id) ?? [],
-      });
       const o = overrides.get(id);
       if (o)
         result.override = {
@@ -105,7 +135,7 @@ export async function recomputeScores(
       if (!prev || Number(prev.score) !== result.score || prev.band !== result.band) {
         changes.push({
           accountId: id,
-          owner: d.account.owner ?? null,
+          owner,
           previous: prev ? { score: Number(prev.score), band: prev.band as Band } : null,
           current: result,
         });
