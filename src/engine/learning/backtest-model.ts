@@ -140,9 +140,13 @@ export async function backtestModel(
   const stored =
     model.version > 0 ? await findModelCalibration(ctx.store, model.version, set.horizonDays) : null;
   const snaps = toBacktestSnapshots(set.snapshots, undefined, stored);
+  // Lead time as training reports it: censored dates before a churn already seen extend each
+  // churner's timeline, and only churns whose whole look-back lies in the period are counted.
   const metrics = evaluateBacktest(snaps, {
     horizonDays: set.horizonDays,
     bootstrapIterations: options.bootstrapIterations,
+    timelineSnapshots: set.leadTimeSnapshots,
+    leadTimeFrom: set.from,
   });
   let calibrationSource: CalibrationSource = stored ? 'stored' : 'none';
   let calibration: BacktestReport['calibration'] = stored
