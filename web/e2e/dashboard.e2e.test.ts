@@ -212,6 +212,8 @@ describe('dashboard in Chromium (admin)', () => {
     await page.waitForSelector('canvas');
     await page.waitForTimeout(1200); // let the chart finish its animation for the screenshot
     expect(await page.locator('.drivers li').count()).toBeGreaterThan(2);
+    // the riskiest account names its warning signs (signals in the critical range)
+    expect(await page.locator('ul[aria-label="Warning signs"] li').count()).toBeGreaterThan(0);
     expect(await page.locator('table[aria-label="Signals"] tbody tr').count()).toBeGreaterThan(15);
     expect(await page.locator('.timeline li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'account.png'), fullPage: true });

@@ -99,6 +99,18 @@ export function AccountPage({ id }: { id: string }) {
       {score && (
         <div className="cols">
           <div className="panel">
+            {(score.drivers.warnings?.length ?? 0) > 0 && (
+              <>
+                <h2>Warning signs</h2>
+                <ul className="drivers" aria-label="Warning signs">
+                  {score.drivers.warnings!.map((d) => (
+                    <li key={d.signalId}>
+                      <span className="pill critical">!</span> <b>{d.label}</b> — {d.detail}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
             <h2>What pulls it down</h2>
             <ul className="drivers">
               {score.drivers.down.map((d) => (
