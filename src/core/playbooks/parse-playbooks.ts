@@ -46,7 +46,18 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
       })),
     };
 
-  const root: unknown = doc.toJS();
+  let root: unknown;
+  try {
+    // aliases are expanded here: an undefined one, or an alias bomb, is an error in the document
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return {
+      ok: false,
+      errors: [
+        { line: 1, column: 1, field: '(document)', message: String((e as Error).message).slice(0, 300) },
+      ],
+    };
+  }
   let prefix: (string | number)[];
   let items: unknown[];
   // a document that is one playbook (a mapping, not a list) has no index in its YAML paths
@@ -144,10 +155,26 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
     });
   }
   return errors.length > 0
-    ? { ok: false, errors: errors.sort((a, b) => a.line - b.line) }
+    ? { ok: false, errors: firstErrors(errors.sort((a, b) => a.line - b.line)) }
     : { ok: true, playbooks };
 }
 
 /** "line 7, playbooks[0].trigger.band: Invalid option ..." — one per error, for CLI and API messages. */
+/** At most this many errors are reported (the first ones by line), then one line saying how many more. */
+export const MAX_PLAYBOOK_ERRORS = 50;
+function firstErrors(errors: PlaybookDocumentError[]): PlaybookDocumentError[] {
+  if (errors.length <= MAX_PLAYBOOK_ERRORS) return errors;
+  const last = errors[MAX_PLAYBOOK_ERRORS - 1]!;
+  return [
+    ...errors.slice(0, MAX_PLAYBOOK_ERRORS),
+    {
+      line: last.line,
+      column: last.column,
+      field: '(document)',
+      message: `and ${errors.length - MAX_PLAYBOOK_ERRORS} more error(s) after line ${last.line}`,
+    },
+  ];
+}
+
 export const formatPlaybookErrors = (errors: PlaybookDocumentError[], source = '') =>
   errors.map((e) => `${source ? `${source}:` : ''}${e.line}:${e.column} ${e.field}: ${e.message}`).join('\n');
