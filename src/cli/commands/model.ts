@@ -102,7 +102,10 @@ function printDiff(d: ModelDiff) {
     out(
       `${w.signalId.padEnd(48)} ${pc(w.a).padStart(10)} ${pc(w.b).padStart(10)} ${`${w.delta > 0 ? '+' : ''}${(w.delta * 100).toFixed(1)}`.padStart(9)}`,
     );
-  const other = d.changes.filter((c) => !/^(signals\.|categories\.|custom\[)/.test(c.path));
+  // Weights are in the table above; every other signal setting (e.g. learned thresholds) is listed.
+  const other = d.changes.filter(
+    (c) => !/^(signals\.[^.]+|categories\.[^.]+|custom\[[^\]]+\])\.weight$/.test(c.path),
+  );
   out('');
   out(`${'OTHER SETTINGS'.padEnd(48)} ${'A'.padStart(10)} ${'B'.padStart(10)} ${'CHANGE'.padStart(9)}`);
   for (const c of other)
