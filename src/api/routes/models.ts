@@ -149,6 +149,10 @@ export function modelRoutes(ctx: EngineContext) {
               testMonths: z.number().int().min(1).max(60).optional(),
               from: isoDateSchema.optional(),
               to: isoDateSchema.optional(),
+              /** What counts as churn: within the horizon (default) or at the next renewal. */
+              label: z.enum(['horizon', 'renewal']).optional(),
+              /** Let the proposal use renewal timing as a signal (default true for the horizon label). */
+              renewalTiming: z.boolean().optional(),
             })
             .strict(),
         ),
@@ -189,6 +193,7 @@ export function modelRoutes(ctx: EngineContext) {
           horizonDays: z.coerce.number().int().min(30).max(730).optional(),
           from: isoDateSchema.optional(),
           to: isoDateSchema.optional(),
+          label: z.enum(['horizon', 'renewal']).optional(),
         }),
       },
       responses: { ...ok(anyObject), ...errorResponses(404) },
