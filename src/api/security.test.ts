@@ -116,7 +116,6 @@ describe.each(TEST_STORE_KINDS)('security on %s', (kind: TestStoreKind) => {
       const op = ops.get;
       if (!op || path === '/v1/stream' || path === '/v1/openapi.json') continue;
       const params = op.parameters ?? [];
-      const pathParams = params.filter((p) => p.in === 'path');
       const fill = (except?: string, value?: string) =>
         path.replace(/\{(\w+)\}/g, (_, name: string) =>
           encodeURIComponent(name === except ? (value as string) : (defaults[name] ?? 'x')),
@@ -162,7 +161,6 @@ describe.each(TEST_STORE_KINDS)('security on %s', (kind: TestStoreKind) => {
           }
         }
       }
-      expect(pathParams.length + params.length).toBeGreaterThanOrEqual(0);
     }
     // the sweep really covered the routes: the list filters and sort keys are among them
     for (const must of [
