@@ -150,10 +150,9 @@ const CASES: Case[] = [
 ];
 
 /**
- * Known bugs, reported, not fixed here (src/core/playbooks/parse-playbooks.ts is not this test's to
- * change): `doc.toJS()` (line 49) throws a ReferenceError for an alias bomb or an undefined alias,
- * which nobody catches, so PUT /v1/playbooks/:id answers 500; and a document of 10,000 bad
- * playbooks gets all of its 30,000 errors in the message (megabytes).
+ * Former bugs, kept as regressions: `doc.toJS()` threw an uncaught ReferenceError for an alias bomb
+ * or an undefined alias (PUT /v1/playbooks/:id answered 500), and a document of 10,000 bad playbooks
+ * got all of its 30,000 errors in the message (megabytes; now at most 50, then a count).
  */
 const FORMER_BUGS: Case[] = [
   {
