@@ -147,7 +147,10 @@ class GroupCommitter {
           size += n;
         }
         try {
-          await writeGroup(group[0]!.ctx, group.map((w) => w.batch));
+          await writeGroup(
+            group[0]!.ctx,
+            group.map((w) => w.batch),
+          );
           this.stats.groups++;
           this.stats.batches += group.length;
           for (const w of group) w.done();

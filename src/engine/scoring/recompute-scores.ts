@@ -1,8 +1,8 @@
 import { type Insertable, sql } from 'kysely';
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
-import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import type { Store } from '../../store/database.ts';
+import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { type EngineContext, today } from '../context.ts';
