@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AppError } from '../core/errors.ts';
 
 /**
  * Runtime configuration. The engine is the only layer that reads process.env;
@@ -13,9 +14,21 @@ export type VigilConfig = Readonly<{
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** How long a worker's claim on dirty accounts lasts; a dead worker's claims are retaken after it. */
   workerLeaseSeconds: number;
+  /** SQLite page cache per connection, in MiB (memory for speed on large databases). */
+  sqliteCacheMb: number;
 }>;
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
+
+/** A positive number from the environment, or a clear error naming the variable. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new AppError('BAD_INPUT', `${name} must be a positive number; got "${raw}"`);
+  return n;
+}
 
 export function loadConfig(
   overrides: Partial<VigilConfig> = {},
@@ -31,6 +44,7 @@ export function loadConfig(
     host: overrides.host ?? env.VIGIL_HOST ?? '127.0.0.1',
     sessionSecret: overrides.sessionSecret ?? env.VIGIL_SESSION_SECRET ?? null,
     logLevel: overrides.logLevel ?? ((env.VIGIL_LOG_LEVEL as VigilConfig['logLevel']) || 'info'),
-    workerLeaseSeconds: overrides.workerLeaseSeconds ?? Number(env.VIGIL_WORKER_LEASE_SECONDS ?? 60),
+    workerLeaseSeconds: overrides.workerLeaseSeconds ?? positive(env, 'VIGIL_WORKER_LEASE_SECONDS', 60),
+    sqliteCacheMb: overrides.sqliteCacheMb ?? positive(env, 'VIGIL_SQLITE_CACHE_MB', 256),
   });
 }

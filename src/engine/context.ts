@@ -22,7 +22,7 @@ export async function createContext(
   clock: Clock = systemClock,
 ): Promise<EngineContext> {
   const config = loadConfig(overrides);
-  const store = await openStore({ url: config.databaseUrl });
+  const store = await openStore({ url: config.databaseUrl, sqliteCacheMb: config.sqliteCacheMb });
   return { store, config, clock, logger: createLogger(config.logLevel), bus: createBus() };
 }
 

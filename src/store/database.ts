@@ -30,6 +30,8 @@ export type OpenStoreOptions = {
   url: string;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /** SQLite page cache in MiB (default 256). */
+  sqliteCacheMb?: number;
   /** PostgreSQL schema to use (tests isolate themselves this way). */
   pgSchema?: string;
   poolSize?: number;
@@ -67,7 +69,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
-    sqlite.pragma('cache_size = -262144'); // 256 MiB
+    sqlite.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 256) * 1024)}`); // in KiB
     sqlite.pragma('temp_store = MEMORY');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     store = { db, dialect: 'sqlite', url, sqlite, pool: null, close: () => db.destroy() };

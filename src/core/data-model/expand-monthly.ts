@@ -39,7 +39,7 @@ export function expandMonthlyInRange<R, T>(
   from: string,
   to: string,
   read: (r: R) => { month: string; days: number; count: number },
-  make: (r: R, day: string, count: number) => T,
+  make: (r: R, day: string, count: number, dayNumber: number) => T,
 ): T[] {
   const fromDay = dayNumber(from);
   const span = dayNumber(to) - fromDay + 1;
@@ -68,8 +68,9 @@ export function expandMonthlyInRange<R, T>(
         dayIso[offset] = iso;
       }
       const bucket = buckets[offset];
-      if (bucket) bucket.push(make(r, iso, c));
-      else buckets[offset] = [make(r, iso, c)];
+      const item = make(r, iso, c, fromDay + offset);
+      if (bucket) bucket.push(item);
+      else buckets[offset] = [item];
       n++;
     }
   }

@@ -20,6 +20,8 @@ export type FeatureDaily = {
   feature: string;
   day: string;
   count: number;
+  /** `day` as days since 1970, when the loader already knows it (saves parsing the string per score). */
+  dayNumber?: number;
 };
 
 /** Per account, per contact, per day: who was active. */
@@ -28,4 +30,6 @@ export type UserDaily = {
   contactId: string;
   day: string;
   events: number;
+  /** `day` as days since 1970, when the loader already knows it. */
+  dayNumber?: number;
 };

@@ -53,9 +53,12 @@ export function withAccountIndex<T>(data: AccountData, fn: () => T): T {
   }
 }
 
-function daysOf(rows: { day: string }[]): Int32Array {
+function daysOf(rows: { day: string; dayNumber?: number }[]): Int32Array {
   const out = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = toDay(rows[i]!.day);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = r.dayNumber ?? toDay(r.day);
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDay } from '../../core/signals/signal-helpers.ts';
 import type { Store } from '../database.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../test-stores.ts';
 import { loadAccountData, loadAccountsData } from './load-account-data.ts';
@@ -159,6 +160,9 @@ describe.each(TEST_STORE_KINDS)('loadAccountData on %s', (kind) => {
       '2026-06-10',
       '2026-06-11',
     ]);
+    // the loader hands over the day numbers it computed, equal to parsing the day
+    expect(d.userDaily.length).toBeGreaterThan(0);
+    for (const r of [...d.userDaily, ...d.featureDaily]) expect(r.dayNumber).toBe(toDay(r.day));
   });
 
   it('a later as-of sees the later data; a longer lookback sees older events', async () => {

@@ -73,7 +73,7 @@ export async function loadUsageRollups(
         from,
         to,
         (f) => ({ month: f.month, days: Number(f.days), count: Number(f.count) }),
-        (f, day, count) => ({ accountId, feature: f.feature, day, count }),
+        (f, day, count, dayNumber) => ({ accountId, feature: f.feature, day, count, dayNumber }),
       );
     for (const [accountId, rows] of usersBy) {
       const r = result.get(accountId)!;
@@ -82,7 +82,7 @@ export async function loadUsageRollups(
         from,
         to,
         (u) => ({ month: u.month, days: Number(u.days), count: Number(u.events) }),
-        (u, day, count) => ({ accountId, contactId: u.contact_id, day, events: count }),
+        (u, day, count, dayNumber) => ({ accountId, contactId: u.contact_id, day, events: count, dayNumber }),
       );
       // distinct active contacts per day, from the expanded user activity (both lists are day-ordered)
       let j = 0;
