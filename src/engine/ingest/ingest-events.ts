@@ -16,6 +16,9 @@ import type { EngineContext } from '../context.ts';
 export const MAX_BATCH = 10_000;
 /** Batches waiting while a write is in flight are committed together, up to this many events. */
 export const MAX_GROUP_EVENTS = 20_000;
+/** While batches keep coming, wait this long after a write for more to join the next group. */
+const GROUP_LINGER_MS = 3;
+const BUSY_WITHIN_MS = 50;
 
 export type IngestReport = {
   accepted: number;
@@ -125,6 +128,7 @@ class GroupCommitter {
   private writing = false;
   /** Transactions written and batches they carried (for benchmarks and tests). */
   readonly stats = { groups: 0, batches: 0 };
+  private lastWriteEnd = Number.NEGATIVE_INFINITY;
 
   submit(ctx: EngineContext, batch: Prepared): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -137,6 +141,13 @@ class GroupCommitter {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
+        // busy (a write ended moments ago): let requests that arrived meanwhile — the event loop
+        // was blocked by SQLite — be parsed and queued, so they join this group, not the next
+        if (
+          performance.now() - this.lastWriteEnd < BUSY_WITHIN_MS &&
+          queuedEvents(this.queue) < MAX_GROUP_EVENTS / 2
+        )
+          await new Promise((r) => setTimeout(r, GROUP_LINGER_MS));
         const group: Waiting[] = [];
         let size = 0;
         while (this.queue.length > 0) {
@@ -151,6 +162,7 @@ class GroupCommitter {
             group[0]!.ctx,
             group.map((w) => w.batch),
           );
+          this.lastWriteEnd = performance.now();
           this.stats.groups++;
           this.stats.batches += group.length;
           for (const w of group) w.done();
@@ -174,6 +186,9 @@ class GroupCommitter {
     }
   }
 }
+
+const queuedEvents = (queue: Waiting[]) =>
+  queue.reduce((n, w) => n + w.batch.events.length + w.batch.usage.length, 0);
 
 const COMMITTERS = new WeakMap<Store, GroupCommitter>();
 /** How many write transactions this process made for a store's ingestion, and how many batches they carried. */
