@@ -8,6 +8,30 @@ import type { Store } from '../../store/database.ts';
 
 export type VersionedModel = { version: number; name: string; status: string; model: HealthModel };
 
+/**
+ * Parsed model documents by their text: every worker round asks for the
+ * active model, and parsing and validating the document each time cost more
+ * than the query. The parsed model is frozen, so a cached one can never be
+ * changed by a caller.
+ */
+const PARSED = new Map<string, HealthModel>();
+function parseModel(document: string): HealthModel {
+  let model = PARSED.get(document);
+  if (!model) {
+    model = deepFreeze(healthModelSchema.parse(JSON.parse(document)));
+    if (PARSED.size >= 32) PARSED.delete(PARSED.keys().next().value!);
+    PARSED.set(document, model);
+  }
+  return model;
+}
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** The active health model; version 1 (the default model) is created on first use. */
 export async function getActiveModel(store: Store): Promise<VersionedModel> {
   const row = await store.db
@@ -21,7 +45,7 @@ export async function getActiveModel(store: Store): Promise<VersionedModel> {
       version: Number(row.version),
       name: row.name,
       status: row.status,
-      model: healthModelSchema.parse(JSON.parse(row.document)),
+      model: parseModel(row.document),
     };
   await store.db
     .insertInto('models')
@@ -53,6 +77,6 @@ export async function getModel(store: Store, version: number): Promise<Versioned
     version: Number(row.version),
     name: row.name,
     status: row.status,
-    model: healthModelSchema.parse(JSON.parse(row.document)),
+    model: parseModel(row.document),
   };
 }
