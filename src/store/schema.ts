@@ -158,6 +158,8 @@ export type DirtyAccountsTable = {
   version: number;
   locked_by: string | null;
   locked_until: string | null;
+  /** 1 when something a person did touched the account (claimed first), else 0. */
+  priority: Generated<number>;
 };
 
 export type UsersTable = {

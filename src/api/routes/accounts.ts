@@ -13,7 +13,7 @@ import { getActiveModel } from '../../engine/scoring/get-active-model.ts';
 import { listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
 import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
 import { loadAccountData, toAccount, toContact, toContract } from '../../store/queries/load-account-data.ts';
-import { markDirty } from '../../store/queries/mark-dirty.ts';
+import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import { isAccountVisible, type Viewer } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
@@ -408,7 +408,7 @@ export function accountRoutes(ctx: EngineContext) {
           .execute();
         return Number(row.id);
       });
-      await markDirty(ctx.store, [id], at);
+      await markDirty(ctx.store, [id], at, DIRTY_PRIORITY.person);
       ctx.bus.emit('accounts-dirty', { accountIds: [id] });
       return c.json(
         {

@@ -10,7 +10,7 @@ import {
   insertRejects,
   type RejectRow,
 } from '../../store/queries/import-writes.ts';
-import { markDirty } from '../../store/queries/mark-dirty.ts';
+import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 
 export const MAX_BATCH = 10_000;
@@ -217,6 +217,8 @@ function resetReport(r: IngestReport) {
 async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void> {
   const now = ctx.clock.now().toISOString();
   const touchedBy = batches.map(() => new Set<string>());
+  // accounts with a new timeline event (a note, a ticket, a meeting...) are rescored first
+  const byPeople = new Set<string>();
   await ctx.store.db.transaction().execute(async (trx) => {
     const events = batches.flatMap((b) => b.events);
     if (events.length > 0) {
@@ -226,6 +228,7 @@ async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void
           if (inserted.delete(e.id)) {
             b.report.accepted++;
             touchedBy[i]!.add(e.accountId);
+            byPeople.add(e.accountId);
           } else b.report.duplicates++;
         }
       });
@@ -251,11 +254,15 @@ async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void
     }
     const rejects = batches.flatMap((b) => b.rejects);
     if (rejects.length > 0) await insertRejects(trx, null, rejects, now);
+    const touched = new Set(touchedBy.flatMap((t) => [...t]));
+    const store = { ...ctx.store, db: trx };
     await markDirty(
-      { ...ctx.store, db: trx },
-      touchedBy.flatMap((t) => [...t]),
+      store,
+      [...touched].filter((a) => !byPeople.has(a)),
       now,
+      DIRTY_PRIORITY.usage,
     );
+    await markDirty(store, byPeople, now, DIRTY_PRIORITY.person);
   });
   batches.forEach((b, i) => {
     b.report.accountIds = [...touchedBy[i]!];

@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors.ts';
 import { bandOf } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import type { Store } from '../../store/database.ts';
-import { markDirty } from '../../store/queries/mark-dirty.ts';
+import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
 
@@ -82,7 +82,7 @@ export async function createOverride(ctx: EngineContext, input: CreateOverrideIn
       .execute();
     return Number(row.id);
   });
-  await markDirty(ctx.store, [input.accountId], at);
+  await markDirty(ctx.store, [input.accountId], at, DIRTY_PRIORITY.person);
   const { model } = await getActiveModel(ctx.store);
   return {
     id,
@@ -127,7 +127,7 @@ export async function revokeOverride(
       .execute();
     return true;
   });
-  if (revoked) await markDirty(ctx.store, [input.accountId], at);
+  if (revoked) await markDirty(ctx.store, [input.accountId], at, DIRTY_PRIORITY.person);
   return revoked;
 }
 

@@ -5,6 +5,7 @@ import * as m003 from './003-scoring.ts';
 import * as m004 from './004-playbooks.ts';
 import * as m005 from './005-auth.ts';
 import * as m006 from './006-learning.ts';
+import * as m007 from './007-dirty-priority.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '004-playbooks', up: m004.up },
   { name: '005-auth', up: m005.up },
   { name: '006-learning', up: m006.up },
+  { name: '007-dirty-priority', up: m007.up },
 ];

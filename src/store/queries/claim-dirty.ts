@@ -17,6 +17,7 @@ export async function claimDirty(
       .selectFrom('dirty_accounts')
       .select(['account_id', 'version'])
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', options.now)]))
+      .orderBy('priority', 'desc')
       .orderBy('marked_at')
       .limit(options.limit);
     if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();

@@ -1,12 +1,21 @@
 import { sql } from 'kysely';
 import type { Store } from '../database.ts';
 
+/** Rescoring priority: what people do (notes, tickets, meetings, overrides) before more usage. */
+export const DIRTY_PRIORITY = { usage: 0, person: 1 } as const;
+
 /**
  * Marks accounts as needing a rescore. Bumps `version` so a worker that is
  * scoring the account right now leaves the row in place (it clears the row
  * only when the version it claimed is unchanged): no change is ever lost.
+ * The priority only ever rises until the account is rescored.
  */
-export async function markDirty(store: Store, accountIds: Iterable<string>, at: string): Promise<number> {
+export async function markDirty(
+  store: Store,
+  accountIds: Iterable<string>,
+  at: string,
+  priority: number = DIRTY_PRIORITY.usage,
+): Promise<number> {
   const ids = [...new Set(accountIds)];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
@@ -19,10 +28,15 @@ export async function markDirty(store: Store, accountIds: Iterable<string>, at: 
           version: 1,
           locked_by: null,
           locked_until: null,
+          priority,
         })),
       )
       .onConflict((oc) =>
-        oc.column('account_id').doUpdateSet({ marked_at: at, version: sql`dirty_accounts.version + 1` }),
+        oc.column('account_id').doUpdateSet({
+          marked_at: at,
+          version: sql`dirty_accounts.version + 1`,
+          priority: sql`case when excluded.priority > dirty_accounts.priority then excluded.priority else dirty_accounts.priority end`,
+        }),
       )
       .execute();
   }

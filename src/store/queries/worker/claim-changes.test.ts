@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../database.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../test-stores.ts';
-import { markDirty } from '../mark-dirty.ts';
+import { DIRTY_PRIORITY, markDirty } from '../mark-dirty.ts';
 import { claimChanges, releaseChanges } from './claim-changes.ts';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
@@ -62,5 +62,17 @@ describe.each(TEST_STORE_KINDS)('claimChanges / releaseChanges on %s', (kind) =>
     expect(ledger.map((l) => l.account_id).sort()).toEqual(['x', 'y', 'z']);
     expect(await store.db.selectFrom('dirty_accounts').selectAll().execute()).toEqual([]);
     expect(await store.db.selectFrom('worker_baselines').selectAll().execute()).toEqual([]);
+  });
+  it('claims accounts a person touched before older usage-only marks; a usage mark never lowers that', async () => {
+    await markDirty(store, ['x', 'y'], at(40));
+    await markDirty(store, ['z'], at(41), DIRTY_PRIORITY.person);
+    await markDirty(store, ['z'], at(42)); // more usage on z: still first
+    const first = await claimChanges(store, { workerId: 'P', limit: 1, now: at(43), leaseSeconds: 10 });
+    expect(first.map((c) => c.accountId)).toEqual(['z']);
+    const rest = await claimChanges(store, { workerId: 'P', limit: 5, now: at(43), leaseSeconds: 10 });
+    expect(rest.map((c) => c.accountId).sort()).toEqual(['x', 'y']);
+    const r = await releaseChanges(store, [...first, ...rest], { workerId: 'P', now: at(44) });
+    expect(r).toEqual({ processed: 3, remarked: 0, lostLease: 0 });
+    expect(await store.db.selectFrom('dirty_accounts').selectAll().execute()).toEqual([]);
   });
 });
