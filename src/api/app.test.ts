@@ -101,6 +101,14 @@ describe('account 360', () => {
     const timeline = await get<{ items: { time: string }[] }>(`/v1/accounts/${id}/timeline?limit=20`);
     const times = timeline.body.items.map((e) => e.time);
     expect(times).toEqual([...times].sort().reverse());
+    // paging back with the cursor: strictly older events; a cursor that is not a time is a 400
+    const older = await get<{ items: { time: string }[] }>(
+      `/v1/accounts/${id}/timeline?limit=20&before=${encodeURIComponent(times.at(-1)!)}`,
+    );
+    expect(older.body.items.length).toBeGreaterThan(0);
+    expect(older.body.items.every((e) => e.time < times.at(-1)!)).toBe(true);
+    const bad = await get<{ error: { code: string } }>(`/v1/accounts/${id}/timeline?before=score;drop`);
+    expect(bad.status).toBe(400);
     const explain = await get<{ score: number }>(`/v1/accounts/${id}/explain?asOf=2026-06-30`);
     expect(explain.body.score).toBe(body.score.score);
   });

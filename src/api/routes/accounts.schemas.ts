@@ -146,7 +146,15 @@ export const scoreHistorySchema = z.object({
 
 export const timelineQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
-  before: z.string().max(40).optional().openapi({ description: 'ISO time: events strictly before' }),
+  before: z
+    .string()
+    .max(40)
+    .regex(
+      /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/,
+      'expected an ISO date or time',
+    )
+    .optional()
+    .openapi({ description: 'ISO time: events strictly before' }),
 });
 export const timelineSchema = z.object({
   items: z.array(
