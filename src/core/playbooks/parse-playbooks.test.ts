@@ -129,6 +129,29 @@ describe('parsePlaybooks', () => {
   });
 });
 
+describe('hostile documents', () => {
+  it('says once, in words, that a document is nested too deeply, and where', () => {
+    const r = parsePlaybooks(`id: p1\nconditions: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const deep = r.errors.filter((e) => e.message === 'nested too deeply');
+    expect(deep).toHaveLength(1);
+    expect(deep[0]!.line).toBe(2);
+    expect(r.errors.some((e) => /call stack/i.test(e.message))).toBe(false);
+  });
+
+  it('refuses an undefined alias and an alias bomb at the document', () => {
+    for (const doc of [
+      'id: *nowhere\n',
+      `a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [${'*a,'.repeat(8)}*a]\nc: &c [${'*b,'.repeat(8)}*b]\nd: [${'*c,'.repeat(8)}*c]\n`,
+    ]) {
+      const r = parsePlaybooks(doc);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors[0]!.field).toBe('(document)');
+    }
+  });
+});
+
 describe('a document holding a single playbook', () => {
   it('names the real line of a nested mistake, not line 1', async () => {
     const { parsePlaybooks } = await import('./parse-playbooks.ts');

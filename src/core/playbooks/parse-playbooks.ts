@@ -36,15 +36,26 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  if (doc.errors.length > 0)
+  if (doc.errors.length > 0) {
+    // the parser reports running out of stack once per level: say it once, in words, where it starts
+    const tooDeep = doc.errors.filter((e) => /call stack/i.test(e.message));
+    const others = doc.errors.filter((e) => !/call stack/i.test(e.message));
+    const deepest = tooDeep.reduce<(typeof tooDeep)[number] | null>(
+      (first, e) => (!first || e.pos[0] < first.pos[0] ? e : first),
+      null,
+    );
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({
-        ...at(e.pos[0]),
-        field: '(syntax)',
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
+      errors: firstErrors([
+        ...(deepest ? [{ ...at(deepest.pos[0]), field: '(syntax)', message: 'nested too deeply' }] : []),
+        ...others.map((e) => ({
+          ...at(e.pos[0]),
+          field: '(syntax)',
+          message: e.message.split('\n')[0] ?? e.message,
+        })),
+      ]),
     };
+  }
 
   let root: unknown;
   try {

@@ -123,6 +123,8 @@ const CASES: Case[] = [
   {
     name: 'YAML flow sequences 10,000 deep',
     doc: `conditions: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`,
+    line: 1,
+    field: '(syntax)',
   },
   { name: 'JSON objects 10,000 deep', doc: `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}` },
   {
