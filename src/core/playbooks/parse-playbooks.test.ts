@@ -171,3 +171,17 @@ describe('a document holding a single playbook', () => {
     if (!r.ok) expect(r.errors.some((e) => e.line > 1)).toBe(true);
   });
 });
+
+describe('field names in a single-playbook document', () => {
+  it('name the field without a list index, in JSON as in YAML', () => {
+    for (const doc of [
+      '{"id":"p1","name":5,"trigger":{"type":"band_entered","band":"critical"},"actions":[]}',
+      'id: p1\nname: 5\ntrigger:\n  type: band_entered\n  band: critical\nactions: []\n',
+    ]) {
+      const r = parsePlaybooks(doc);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.errors.map((e) => e.field).sort()).toEqual(['actions', 'name']);
+    }
+  });
+});

@@ -117,23 +117,22 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
   const errors: PlaybookDocumentError[] = [];
   const playbooks: Playbook[] = [];
   items.forEach((item, i) => {
-    const base = [...prefix, i];
-    const docBase = single ? [] : base;
+    // a document that is one playbook names its fields without an index
+    const docBase = single ? [] : [...prefix, i];
     const parsed = playbookSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const path = [...base, ...(issue.path as (string | number)[])];
         const docPath = [...docBase, ...(issue.path as (string | number)[])];
         if (issue.code === 'unrecognized_keys') {
           for (const key of issue.keys)
             errors.push({
               ...locateKey(docPath, key),
-              field: fieldOf([...path, key]),
+              field: fieldOf([...docPath, key]),
               message: `unknown field "${key}"`,
             });
           continue;
         }
-        errors.push({ ...locate(docPath), field: fieldOf(path), message: issue.message });
+        errors.push({ ...locate(docPath), field: fieldOf(docPath), message: issue.message });
       }
       return;
     }
@@ -145,7 +144,7 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
     if (seen.has(p.id))
       errors.push({
         ...locate(single ? ['id'] : [...prefix, i, 'id']),
-        field: fieldOf([...prefix, i, 'id']),
+        field: fieldOf(single ? ['id'] : [...prefix, i, 'id']),
         message: `duplicate playbook id "${p.id}"`,
       });
     seen.set(p.id, i);
@@ -155,7 +154,7 @@ export function parsePlaybooks(text: string, options: ParsePlaybooksOptions = {}
     playbooks.forEach((p, i) => {
       p.actions.forEach((a, j) => {
         if (a.type === 'enroll' && !known.has(a.playbookId)) {
-          const path = [...prefix, i, 'actions', j, 'playbookId'];
+          const path = [...(single ? [] : [...prefix, i]), 'actions', j, 'playbookId'];
           errors.push({
             ...locate(path),
             field: fieldOf(path),
