@@ -17,5 +17,6 @@ export function computeAveragePrecision(scores: ArrayLike<number>, labels: Array
     fp += g.negatives[k] as number;
     if (p > 0) ap += (p / g.totalPositives) * (tp / (tp + fp));
   }
-  return ap;
+  // the sum of recall steps can exceed 1 by a rounding error (1.0000000000000002)
+  return Math.min(1, ap);
 }
