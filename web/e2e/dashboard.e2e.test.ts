@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -14,8 +13,9 @@ import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
 import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { startWorker, type WorkerHandle } from '../../src/engine/worker/run-worker.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
+import { buildWeb, ROOT } from './e2e-helpers.ts';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = ROOT;
 const webRoot = join(root, 'web', 'dist');
 const shots = join(root, 'test-artifacts', 'screenshots');
 const PASSWORD = 'e2e password 123';
@@ -25,34 +25,6 @@ let server: RunningServer;
 let worker: WorkerHandle;
 let browser: Browser;
 const consoleErrors: string[] = [];
-
-/** Rebuilds web/dist when any web source is newer than the built index.html. */
-function buildWeb() {
-  const built = join(webRoot, 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  const sources = Math.max(
-    newest(join(root, 'web', 'src')),
-    statSync(join(root, 'web', 'index.html')).mtimeMs,
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      join(root, 'web', 'vite.config.ts'),
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  );
-}
 
 /** A fresh browser context (own cookies) signed in through the login form. */
 async function signIn(
@@ -85,7 +57,7 @@ async function signIn(
 }
 
 beforeAll(async () => {
-  buildWeb();
+  buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const today = new Date().toISOString().slice(0, 10);
   const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);

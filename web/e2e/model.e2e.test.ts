@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -12,13 +11,14 @@ import { importFiles } from '../../src/engine/import/import-files.ts';
 import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
 import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
+import { buildWeb, ROOT } from './e2e-helpers.ts';
 
 /**
  * The model page end to end: backtest charts with data, training a proposal, the side-by-side
  * comparison, approval by keyboard, what a CSM may not do, the override on the account page, and
  * narrow screens.
  */
-const root = join(import.meta.dirname, '..', '..');
+const root = ROOT;
 // Its own build folder, so this file and dashboard.e2e.test.ts never build into one folder at once.
 const webRoot = join(root, 'test-artifacts', 'web-dist-model');
 const shots = join(root, 'test-artifacts', 'screenshots');
@@ -28,37 +28,6 @@ let store: Store;
 let server: RunningServer;
 let browser: Browser;
 const consoleErrors: { page: string; text: string }[] = [];
-
-/** Builds the dashboard into webRoot when any web source is newer than the built index.html. */
-function buildWeb() {
-  const built = join(webRoot, 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  const sources = Math.max(
-    newest(join(root, 'web', 'src')),
-    statSync(join(root, 'web', 'index.html')).mtimeMs,
-  );
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      join(root, 'web', 'vite.config.ts'),
-      '--outDir',
-      webRoot,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-    ],
-    { cwd: root, stdio: 'inherit' },
-  );
-}
 
 /** A fresh browser context (own cookies) signed in through the login form. */
 async function signIn(
@@ -98,7 +67,7 @@ const apiGet = <T>(page: Page, path: string) =>
   }, path) as Promise<T>;
 
 beforeAll(async () => {
-  buildWeb();
+  buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-model-'));
   const today = new Date().toISOString().slice(0, 10);
   const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);
