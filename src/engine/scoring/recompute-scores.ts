@@ -37,7 +37,16 @@ export type RecomputeReport = {
 };
 
 /** A computed score and the account's owner, before overrides are applied and it is stored. */
-export type ComputedScore = { result: ScoreResult; owner: string | null };
+/** The stored current score an account had before this computation (what carries into `previous_*`). */
+export type StoredScore = {
+  as_of: string;
+  score: number;
+  band: string;
+  previous_score: number | null;
+  previous_band: string | null;
+};
+/** A computed score, the account's owner and its stored current score, before overrides and storing. */
+export type ComputedScore = { result: ScoreResult; owner: string | null; stored: StoredScore | null };
 
 /**
  * Loads some accounts' data, previous score and recent history as of a date
@@ -52,10 +61,10 @@ export async function computeScores(
   const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
   const current = await store.db
     .selectFrom('current_scores')
-    .select(['account_id', 'detail'])
+    .select(['account_id', 'detail', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
     .where('account_id', 'in', ids)
     .execute();
-  const previousById = new Map(current.map((c) => [c.account_id, c.detail]));
+  const previousById = new Map(current.map((c) => [c.account_id, c]));
   const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
   const hist = await store.db
     .selectFrom('scores')
@@ -78,10 +87,19 @@ export async function computeScores(
     const prev = previousById.get(id);
     const result = computeScore(d, active.model, asOf, {
       modelVersion: active.version,
-      previous: prev ? (JSON.parse(prev) as ScoreResult) : null,
+      previous: prev ? (JSON.parse(prev.detail) as ScoreResult) : null,
       history: histById.get(id) ?? [],
     });
-    out.push({ result, owner: d.account.owner ?? null });
+    const stored = prev
+      ? {
+          as_of: prev.as_of,
+          score: Number(prev.score),
+          band: prev.band,
+          previous_score: prev.previous_score === null ? null : Number(prev.previous_score),
+          previous_band: prev.previous_band,
+        }
+      : null;
+    out.push({ result, owner: d.account.owner ?? null, stored });
   }
   return out;
 }
@@ -109,12 +127,7 @@ export async function recomputeScores(
   const scoreBatch = async (ids: string[]) => {
     if (ids.length === 0) return;
     const results = await computeScores(store, ids, asOf, active);
-    const current = await store.db
-      .selectFrom('current_scores')
-      .select(['account_id', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
-      .where('account_id', 'in', ids)
-      .execute();
-    const prevById = new Map(current.map((c) => [c.account_id, c]));
+    const prevById = new Map(results.map((r) => [r.result.accountId, r.stored]));
     const now = ctx.clock.now().toISOString();
     // overrides in force now; an expired or revoked one is dropped here, so it never lingers
     const overrides = await activeOverrides(store, ids, now, active.model);
