@@ -1,13 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { SIGNAL_CATEGORIES } from '../../core/signals/signal-category.ts';
-import { SIGNAL_LIBRARY } from '../../core/signals/signal-library.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
 import { backtestModel } from '../../engine/learning/backtest-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
-import { SCORING } from '../../engine/learning/scoring-port.ts';
+import { weightsByCategory } from '../../engine/learning/signal-weights.ts';
 import { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
@@ -24,68 +22,6 @@ const versionParam = z.object({
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
 const asRecord = (v: unknown) => v as Record<string, unknown>;
-
-type SignalInfo = { category: string; label: string };
-
-/** Category and label of every signal a model document names (library signals, then its custom ones). */
-function signalInfoOf(document: unknown): Map<string, SignalInfo> {
-  const doc = (document ?? {}) as { signals?: Record<string, unknown>; custom?: unknown[] };
-  const out = new Map<string, SignalInfo>();
-  for (const id of Object.keys(doc.signals ?? {})) {
-    const def = SIGNAL_LIBRARY[id];
-    out.set(id, { category: def?.category ?? 'custom', label: def?.label ?? id });
-  }
-  for (const c of (doc.custom ?? []) as { id?: unknown; category?: unknown; label?: unknown }[])
-    if (typeof c.id === 'string')
-      out.set(c.id, {
-        category: typeof c.category === 'string' ? c.category : 'custom',
-        label: typeof c.label === 'string' ? c.label : c.id,
-      });
-  return out;
-}
-
-/**
- * A model's weights as the dashboard shows them: per category its setting and its share of the
- * score, and per signal its setting and its share (when every signal has data). Categories in
- * their canonical order, signals by share.
- */
-function weightsByCategory(document: unknown) {
-  const info = signalInfoOf(document);
-  let shares: Record<string, number> = {};
-  try {
-    shares = SCORING.signalWeights(SCORING.parseModel(document));
-  } catch {
-    // a document that is not a valid health model still lists its settings, without shares
-  }
-  const doc = document as {
-    categories?: Record<string, { weight?: number }>;
-    signals?: Record<string, { weight?: number }>;
-    custom?: { id: string; weight?: number }[];
-  };
-  const settingOf = (id: string) =>
-    doc.signals?.[id]?.weight ?? doc.custom?.find((c) => c.id === id)?.weight ?? 0;
-  const categories = [...new Set([...SIGNAL_CATEGORIES, ...[...info.values()].map((i) => i.category)])];
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
-  return categories
-    .map((category) => {
-      const signals = [...info]
-        .filter(([, i]) => i.category === category)
-        .map(([signalId, i]) => ({
-          signalId,
-          label: i.label,
-          weight: settingOf(signalId),
-          share: round(shares[signalId] ?? 0),
-        }))
-        .sort((a, b) => b.share - a.share || b.weight - a.weight || (a.signalId < b.signalId ? -1 : 1));
-      return {
-        category,
-        weight: doc.categories?.[category]?.weight ?? 0,
-        share: round(signals.reduce((t, x) => t + x.share, 0)),
-        signals,
-      };
-    })
-    .filter((c) => c.signals.length > 0);
-}
 
 /** /v1/models: versions, backtests, training a proposal, diffing, approving (admins). */
 export function modelRoutes(ctx: EngineContext) {
@@ -121,16 +57,7 @@ export function modelRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const diff = await diffModels(ctx, q.a, q.b);
-      // diffModels has checked that both exist; their documents name the signals' categories
-      const [ra, rb] = await Promise.all([getModel(ctx, q.a), getModel(ctx, q.b)]);
-      const info = new Map([...signalInfoOf(ra.document), ...signalInfoOf(rb.document)]);
-      const effectiveWeights = diff.effectiveWeights.map((w) => ({
-        ...w,
-        category: info.get(w.signalId)?.category ?? 'custom',
-        label: info.get(w.signalId)?.label ?? w.signalId,
-      }));
-      return c.json(asRecord({ ...diff, effectiveWeights }), 200);
+      return c.json(asRecord(await diffModels(ctx, q.a, q.b)), 200);
     },
   );
   app.openapi(

@@ -116,6 +116,16 @@ describe.each(TEST_STORE_KINDS)('model lifecycle (%s)', (kind) => {
     await expect(diffModels(ctx, 1, 9)).rejects.toThrow(/does not exist/);
   });
 
+  it("diffs against the built-in default (version 0) with each signal's category and label", async () => {
+    const d = await diffModels(ctx, 0, 0);
+    expect(d.effectiveWeights.length).toBeGreaterThan(30); // signals with weight 0 (days to renewal) are left out
+    expect(d.effectiveWeights.every((w) => w.delta === 0)).toBe(true);
+    expect(d.effectiveWeights.find((w) => w.signalId === 'champion-status')).toMatchObject({
+      category: 'relationship',
+      label: expect.any(String),
+    });
+  });
+
   it('approval activates the proposal, retires the old model, audits and queues rescoring', async () => {
     const r = await approveModel(ctx, 2, 'maria');
     expect(r).toEqual({

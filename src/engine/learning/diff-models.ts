@@ -3,12 +3,20 @@ import { type DocumentChange, diffDocuments } from '../../core/learning/diff-doc
 import { findModelRow, type ModelRow } from '../../store/queries/learning/model-rows.ts';
 import type { EngineContext } from '../context.ts';
 import { SCORING } from './scoring-port.ts';
+import { effectiveSignalWeights, roundWeight, signalInfoOf } from './signal-weights.ts';
 
 export type ModelDiff = {
   a: { version: number; name: string; status: string };
   b: { version: number; name: string; status: string };
   /** Each signal's share of the score when every signal has data, side by side (weights are stored per category, so raw settings are not comparable). */
-  effectiveWeights: { signalId: string; a: number; b: number; delta: number }[];
+  effectiveWeights: {
+    signalId: string;
+    category: string;
+    label: string;
+    a: number;
+    b: number;
+    delta: number;
+  }[];
   changes: DocumentChange[];
   /** Backtests stored with each model (a trained model stores proposed vs the model it challenged). */
   backtests: { a: unknown; b: unknown };
@@ -40,21 +48,22 @@ export async function diffModels(ctx: EngineContext, a: number, b: number): Prom
   const docB = JSON.parse(rb.document);
   const changes = diffDocuments(docA, docB);
   // Documents that are not valid health models (hand-edited, older shapes) still diff leaf by leaf.
-  const weightsOf = (doc: unknown): Record<string, number> => {
-    try {
-      return SCORING.signalWeights(SCORING.parseModel(doc));
-    } catch {
-      return {};
-    }
-  };
-  const wa = weightsOf(docA);
-  const wb = weightsOf(docB);
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  const wa = effectiveSignalWeights(docA);
+  const wb = effectiveSignalWeights(docB);
+  const info = new Map([...signalInfoOf(docA), ...signalInfoOf(docB)]);
   const effectiveWeights = [...new Set([...Object.keys(wa), ...Object.keys(wb)])]
     .map((signalId) => {
-      const a = round(wa[signalId] ?? 0);
-      const b = round(wb[signalId] ?? 0);
-      return { signalId, a, b, delta: round(b - a) };
+      const a = roundWeight(wa[signalId] ?? 0);
+      const b = roundWeight(wb[signalId] ?? 0);
+      const i = info.get(signalId);
+      return {
+        signalId,
+        category: i?.category ?? 'custom',
+        label: i?.label ?? signalId,
+        a,
+        b,
+        delta: roundWeight(b - a),
+      };
     })
     .filter((w) => w.a !== 0 || w.b !== 0)
     .sort((x, y) => y.b - x.b || y.a - x.a);
