@@ -6,6 +6,7 @@ import {
   type LabelMode,
   labelSnapshot,
 } from '../../core/learning/label-snapshot.ts';
+import { RENEWAL_SIGNAL_ID } from '../../core/learning/renewal-timing.ts';
 import { findActivitySpan } from '../../store/queries/learning/find-activity-span.ts';
 import { listContractOutcomes } from '../../store/queries/learning/list-contract-outcomes.ts';
 import { type EngineContext, today } from '../context.ts';
@@ -51,8 +52,8 @@ export type TrainingSnapshot = {
   score: number;
   band: string;
   subScores: Record<string, number | null>;
-  /** Each signal's numeric value in its own unit (days, counts, …), or null when not available. */
-  values: Record<string, number | null>;
+  /** Days to renewal (the one raw value training uses, for renewal timing), or null. */
+  daysToRenewal: number | null;
   /** Last day the label depends on (asOf + horizon, or the term end for next-renewal labels). */
   outcomeBy: string;
 };
@@ -184,7 +185,7 @@ export async function buildTrainingSet(
             score: r.score,
             band: r.band,
             subScores: {},
-            values: {},
+            daysToRenewal: null,
             outcomeBy: d.outcomeBy,
           },
           leadTimeOnly: d.leadTimeOnly,
@@ -198,10 +199,11 @@ export async function buildTrainingSet(
       (accountId, asOf, r) => {
         const d = plannedByKey.get(`${accountId}|${asOf}`) as Planned;
         const subScores: Record<string, number | null> = {};
-        const values: Record<string, number | null> = {};
+        let daysToRenewal: number | null = null;
         for (const s of r.signals) {
           subScores[s.signalId] = s.subScore;
-          values[s.signalId] = typeof s.value === 'number' && Number.isFinite(s.value) ? s.value : null;
+          if (s.signalId === RENEWAL_SIGNAL_ID && typeof s.value === 'number' && Number.isFinite(s.value))
+            daysToRenewal = s.value;
         }
         all.push({
           snapshot: {
@@ -212,7 +214,7 @@ export async function buildTrainingSet(
             score: r.score,
             band: r.band,
             subScores,
-            values,
+            daysToRenewal,
             outcomeBy: d.outcomeBy,
           },
           leadTimeOnly: d.leadTimeOnly,

@@ -146,7 +146,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     renewalTiming
       ? {
           ...s.subScores,
-          [RENEWAL_SIGNAL_ID]: renewalTimingSubScore(s.values[RENEWAL_SIGNAL_ID], horizonDays),
+          [RENEWAL_SIGNAL_ID]: renewalTimingSubScore(s.daysToRenewal, horizonDays),
         }
       : s.subScores;
   const fitted = fitSignalChurnModel(
