@@ -93,6 +93,8 @@ type TrainReport = {
   current: { auc: number | null };
 };
 
+/** A 0–1 axis value as a whole percentage. */
+const axisPct = (v: number) => `${Math.round(v * 100)}%`;
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`;
 
@@ -476,7 +478,6 @@ function RankingCharts({ m }: { m: Backtest['metrics'] }) {
   const roc = m.rocCurve ?? [];
   const deciles = m.liftByDecile ?? [];
   const top = deciles[0];
-  const axisPct = (v: number) => `${Math.round(v * 100)}%`;
   return (
     <div className="chart-pair">
       {roc.length > 0 && (
@@ -690,12 +691,12 @@ function BacktestView({ b }: { b: Backtest }) {
                 nameLocation: 'middle',
                 nameGap: 22,
                 min: 0,
-                axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+                axisLabel: { formatter: axisPct },
               },
               yAxis: {
                 type: 'value',
                 min: 0,
-                axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+                axisLabel: { formatter: axisPct },
               },
               series: [
                 {
