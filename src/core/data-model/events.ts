@@ -6,6 +6,28 @@ const text = z.string().max(20_000);
 const ref = z.string().min(1).max(200);
 
 /**
+ * Churn reason taxonomy. `pricing` = price too high for value; `budget` = customer's budget cut;
+ * `competitor` = moved to a rival; `features` = missing capability; `support` = service quality;
+ * `onboarding` = never reached value; `champion_left` = sponsor or champion left;
+ * `business_change` = acquired, closed, restructured; `payment` = involuntary (failed payment);
+ * `other` = stated but none of these; `unknown` = not recorded.
+ */
+export const CHURN_REASON_CODES = [
+  'pricing',
+  'budget',
+  'competitor',
+  'features',
+  'support',
+  'onboarding',
+  'champion_left',
+  'business_change',
+  'payment',
+  'other',
+  'unknown',
+] as const;
+export type ChurnReasonCode = (typeof CHURN_REASON_CODES)[number];
+
+/**
  * The built-in event vocabulary. Each type has a properties schema; unknown
  * properties are kept (passthrough) so custom signals can use them.
  * Usage types (`USAGE_EVENT_TYPES`) are aggregated into daily rollups on the way in.
@@ -98,6 +120,20 @@ export const EVENT_PROPERTY_SCHEMAS = {
   }),
   rival_feature_request: z.looseObject({ feature: ref, competitor: ref.optional(), text: text.optional() }),
   evaluation_noticed: z.looseObject({ competitor: ref.optional(), text: text.optional() }),
+  // churn (one per lost or reactivated customer; see CHURN_REASON_CODES)
+  churn_event: z.looseObject({
+    /** Reason from the documented taxonomy (`CHURN_REASON_CODES`); free text goes to `reasonText`. */
+    reasonCode: z.enum(CHURN_REASON_CODES).default('unknown'),
+    reasonText: text.optional(),
+    /** ARR lost with this churn (positive number); absent when the contracts tell it. */
+    lostArr: z.number().nonnegative().optional(),
+    refund: z.number().nonnegative().optional(),
+    /** True when this event records a churned customer coming back. */
+    reactivation: z.boolean().default(false),
+    /** The customer's own words (exit survey, cancellation form); read by sentiment. */
+    feedback: text.optional(),
+    contractId: ref.optional(),
+  }),
   // outcomes
   goal_set: z.looseObject({ goal: ref, metric: z.string().max(200).optional() }),
   value_milestone: z.looseObject({ milestone: ref, description: text.optional() }),
