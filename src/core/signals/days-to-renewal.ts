@@ -1,5 +1,6 @@
 import type { SignalDefinition } from './signal-definition.ts';
 import { currentContracts, toDay } from './signal-helpers.ts';
+import { termEndOn } from '../data-model/contract-term.ts';
 
 /** Days until the current term ends (the renewal). Context for playbooks; weight 0 in the default model. Unit: days. */
 export const daysToRenewal: SignalDefinition = {
@@ -16,7 +17,7 @@ export const daysToRenewal: SignalDefinition = {
   compute(data, ctx) {
     const terms = currentContracts(data, ctx.asOf);
     if (terms.length === 0) return null;
-    const end = Math.min(...terms.map((c) => toDay(c.end)));
+    const end = Math.min(...terms.map((c) => toDay(termEndOn(c, ctx.asOf))));
     const d = end + 1 - ctx.asOfDay;
     return { value: d, detail: `renews in ${d} days` };
   },
