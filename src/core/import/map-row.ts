@@ -302,6 +302,8 @@ function makeReader(
     else if (typeof spec === 'string') raw = record[spec];
     else {
       raw = sourceValue(record, spec, field, kind, env);
+      if ((spec.prefix !== undefined || spec.suffix !== undefined) && !blank(raw))
+        raw = `${spec.prefix ?? ''}${String(raw).trim()}${spec.suffix ?? ''}`;
       if (spec.type) type = SPEC_TYPE[spec.type];
       if (spec.format) o = { ...opts, format: spec.format };
       if (spec.values) valueMap = { ...valueMap, ...spec.values };

@@ -79,6 +79,9 @@ export const sourceSpecSchema = z.union([
       field: z.string().min(1).optional(),
       /** A stable id from a hash of the whole row (`row`) or of these columns. */
       hash: z.union([z.literal('row'), z.array(z.string().min(1)).min(1)]).optional(),
+      /** Text put before / after a non-blank value (e.g. `suffix: ":closed"` for a second event per row). */
+      prefix: z.string().optional(),
+      suffix: z.string().optional(),
       type: z.enum(VALUE_TYPES).optional(),
       format: dateFormatSchema.optional(),
       /** Dates and times: shift by this many days after reading. */
@@ -285,6 +288,8 @@ const SPEC_KEYS = [
   'on',
   'field',
   'hash',
+  'prefix',
+  'suffix',
   'type',
   'format',
   'addDays',
