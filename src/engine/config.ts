@@ -39,7 +39,10 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 function timeZone(raw: string | undefined): string {
   if (raw === undefined || raw === '') return 'UTC';
   if (!isTimeZone(raw))
-    throw new AppError('BAD_INPUT', `VIGIL_TIME_ZONE must be an IANA time zone (e.g. Europe/Berlin); got "${raw}"`);
+    throw new AppError(
+      'BAD_INPUT',
+      `VIGIL_TIME_ZONE must be an IANA time zone (e.g. Europe/Berlin); got "${raw}"`,
+    );
   return raw;
 }
 

@@ -17,7 +17,14 @@ import {
   type SourceSpec,
   type VALUE_TYPES,
 } from './mapping.ts';
-import { addDaysToDate, type DecimalSeparator, parseNumber, readDate, readTime, ValueError } from './values.ts';
+import {
+  addDaysToDate,
+  type DecimalSeparator,
+  parseNumber,
+  readDate,
+  readTime,
+  ValueError,
+} from './values.ts';
 
 /** A raw usage event before aggregation. `key` is the feature, integration or custom metric. */
 export type UsageRow = {
@@ -162,8 +169,10 @@ function coerce(value: unknown, type: ReadType, field: string, o: ReadOpts): unk
   if (type === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
   if ((type === 'number' || type === 'int') && typeof value !== 'number')
     throw new FieldError(field, `${JSON.stringify(value)} is not a number`);
-  if (type === 'int' && !Number.isInteger(value)) throw new FieldError(field, `${value} is not a whole number`);
-  if (type === 'bool' && typeof value !== 'boolean') throw new FieldError(field, `${JSON.stringify(value)} is not true/false`);
+  if (type === 'int' && !Number.isInteger(value))
+    throw new FieldError(field, `${value} is not a whole number`);
+  if (type === 'bool' && typeof value !== 'boolean')
+    throw new FieldError(field, `${JSON.stringify(value)} is not true/false`);
   return value;
 }
 

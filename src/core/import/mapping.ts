@@ -99,7 +99,11 @@ export const sourceSpecSchema = z.union([
           message: `give exactly one of column, concat, coalesce, constant, lookup, hash (found ${sources.length === 0 ? 'none' : sources.join(', ')})`,
         });
       if (v.lookup !== undefined && v.by === undefined)
-        ctx.addIssue({ code: 'custom', path: ['by'], message: 'a lookup needs `by`: the column holding the key' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['by'],
+          message: 'a lookup needs `by`: the column holding the key',
+        });
     }),
 ]);
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
@@ -220,7 +224,11 @@ export const KIND_FIELDS: Record<ImportKind, Record<string, FieldType>> = {
 };
 
 /** Nested targets a kind accepts: `properties.X` on events, `traits.X` on accounts. */
-const NESTED: Partial<Record<ImportKind, string>> = { events: 'properties.', usage: 'properties.', accounts: 'traits.' };
+const NESTED: Partial<Record<ImportKind, string>> = {
+  events: 'properties.',
+  usage: 'properties.',
+  accounts: 'traits.',
+};
 
 const DB_LOOKUPS = ['db:contracts', 'db:accounts', 'db:contacts'];
 
@@ -250,7 +258,11 @@ function checkTargets(m: { files: FileMapping[] }, ctx: z.RefinementCtx) {
       const path = ['files', i, 'columns', target, 'lookup'];
       if (spec.lookup.startsWith('db:')) {
         if (!DB_LOOKUPS.includes(spec.lookup))
-          ctx.addIssue({ code: 'custom', path, message: `unknown table "${spec.lookup}" (use ${DB_LOOKUPS.join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `unknown table "${spec.lookup}" (use ${DB_LOOKUPS.join(', ')})`,
+          });
         continue;
       }
       const kind = names.get(spec.lookup);
@@ -307,7 +319,8 @@ function flatten(issues: Issue[], prefix: PropertyKey[] = []): Issue[] {
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors) {
-      const branch = issue.errors.find((b) => !b.every((i) => i.code === 'invalid_type')) ?? issue.errors.at(-1) ?? [];
+      const branch =
+        issue.errors.find((b) => !b.every((i) => i.code === 'invalid_type')) ?? issue.errors.at(-1) ?? [];
       out.push(...flatten(branch, path));
       continue;
     }
@@ -367,7 +380,9 @@ export function parseMapping(text: string, source = 'mapping'): Mapping {
     let range: [number, number] | undefined;
     for (let i = issue.path.length; !range && i >= 0; i--) {
       const path = issue.path.slice(0, i) as (string | number)[];
-      const node = (i === 0 ? doc.contents : doc.getIn(path, true)) as { range?: [number, number] } | undefined;
+      const node = (i === 0 ? doc.contents : doc.getIn(path, true)) as
+        | { range?: [number, number] }
+        | undefined;
       if (i === issue.path.length && issue.code === 'unrecognized_keys') {
         const parent = doc.getIn(path.slice(0, -1), true) as
           | { items?: { key?: { value?: unknown; range?: [number, number] } }[] }

@@ -48,7 +48,16 @@ function checkDate(y: number, m: number, d: number, raw: string): string {
   return `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}`;
 }
 
-type Parts = { y: number; m: number; d: number; hh: number; mm: number; ss: number; ms: number; hasTime: boolean };
+type Parts = {
+  y: number;
+  m: number;
+  d: number;
+  hh: number;
+  mm: number;
+  ss: number;
+  ms: number;
+  hasTime: boolean;
+};
 
 /** A date pattern compiled to a regular expression (`YYYY`, `MM`, `DD`, `HH`, `mm`, `ss`, `M`, `D`, literals). */
 type CompiledPattern = { re: RegExp; order: string[] };
@@ -59,7 +68,9 @@ export const PATTERN_TOKENS = ['YYYY', 'MM', 'DD', 'HH', 'mm', 'ss', 'SSS', 'M',
 /** Checks a date pattern; returns a problem or null. */
 export function datePatternProblem(pattern: string): string | null {
   if (pattern === 'iso' || pattern === 'epoch-s' || pattern === 'epoch-ms') return null;
-  const tokens = tokenize(pattern).filter((t) => t.token).map((t) => t.text);
+  const tokens = tokenize(pattern)
+    .filter((t) => t.token)
+    .map((t) => t.text);
   const has = (t: string, alt: string) => tokens.includes(t) || tokens.includes(alt);
   if (!tokens.includes('YYYY') || !has('MM', 'M') || !has('DD', 'D'))
     return `date format "${pattern}" must contain YYYY, MM (or M) and DD (or D); also allowed: HH, mm, ss, SSS, iso, epoch-s, epoch-ms`;
@@ -163,7 +174,14 @@ function offsetAt(utcMs: number, tz: string): number {
   }
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
   return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 

@@ -6,7 +6,13 @@ import type { Account, CatalogFeature, Contact, Contract, User } from '../../cor
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import { isUsageEventType } from '../../core/data-model/events.ts';
 import { AppError } from '../../core/errors.ts';
-import { type MapEnv, mapRow, parseTimeValue, passesWhere, type UsageRow } from '../../core/import/map-row.ts';
+import {
+  type MapEnv,
+  mapRow,
+  parseTimeValue,
+  passesWhere,
+  type UsageRow,
+} from '../../core/import/map-row.ts';
 import {
   detectKind,
   type FileMapping,
@@ -16,8 +22,8 @@ import {
   matchesGlob,
   type SourceSpec,
 } from '../../core/import/mapping.ts';
-import { didYouMean } from '../../core/import/values.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
+import { didYouMean } from '../../core/import/values.ts';
 import {
   addUsageDeltas,
   insertEvents,
@@ -98,10 +104,7 @@ type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping
  * name. Sorted into import order. Warns about entries that match no file and
  * files that nothing matches.
  */
-export function planImport(
-  paths: string[],
-  mapping: Mapping | null,
-): PlannedFile[] & { warnings: string[] } {
+export function planImport(paths: string[], mapping: Mapping | null): PlannedFile[] & { warnings: string[] } {
   const files: { path: string; explicit: boolean }[] = [];
   for (const p of paths) {
     const abs = resolve(p);
@@ -138,12 +141,15 @@ export function planImport(
         'BAD_INPUT',
         `${path}: cannot tell what this file holds; name it accounts*.csv, contracts*.csv, contacts*.csv, users*.csv, catalog*.csv, usage*.csv or events*.ndjson, or give a --mapping with a files entry that matches it`,
       );
-    if (mapping && !kind) warnings.push(`${path}: no files entry of the mapping matches this file; not imported`);
+    if (mapping && !kind)
+      warnings.push(`${path}: no files entry of the mapping matches this file; not imported`);
     planned.push({ path, kind, mapping: null, bytes });
   }
   for (const fm of mapping?.files ?? [])
     if (!used.has(fm))
-      warnings.push(`mapping entry "${fm.name ?? fm.match}" (match: ${fm.match}) matched no file; nothing imported for it`);
+      warnings.push(
+        `mapping entry "${fm.name ?? fm.match}" (match: ${fm.match}) matched no file; nothing imported for it`,
+      );
   const sorted = planned.sort(
     (a, b) =>
       (a.kind ? KIND_ORDER.get(a.kind)! : 99) - (b.kind ? KIND_ORDER.get(b.kind)! : 99) ||
@@ -173,12 +179,7 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
   const plan = planImport(options.paths, mapping);
   const timeZone = mapping?.timeZone ?? ctx.config.timeZone ?? 'UTC';
   const lookups = mapping
-    ? new Lookups(
-        ctx.store,
-        mapping,
-        [...new Set(plan.map((f) => f.path))],
-        timeZone,
-      )
+    ? new Lookups(ctx.store, mapping, [...new Set(plan.map((f) => f.path))], timeZone)
     : null;
   const bytesTotal = plan.reduce((s, f) => s + f.bytes, 0);
   let bytesBefore = 0;
@@ -432,7 +433,8 @@ async function importOneFile(
         : time > latest
           ? `${time} is in the future (after ${latest.slice(0, 10)})`
           : null;
-    const fast = f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem, env.timeZone ?? 'UTC') : null;
+    const fast =
+      f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem, env.timeZone ?? 'UTC') : null;
     const checkUtf8 = f.mapping?.encoding !== 'latin1';
     const filtered = f.mapping !== null && Object.keys(f.mapping.where).length > 0;
     let header: string[] | null = null;
@@ -484,7 +486,12 @@ async function importOneFile(
         } else {
           raw = batch.rows[i]!;
           if (checkUtf8 && raw.includes('\uFFFD')) {
-            reject(line, null, 'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)', raw);
+            reject(
+              line,
+              null,
+              'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
+              raw,
+            );
             continue;
           }
           try {
@@ -597,14 +604,16 @@ function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
   const missing: string[] = [];
   for (const field of required[f.kind]) {
     const spec = f.mapping?.columns[field];
-    if (spec === undefined && !has.has(field) && f.mapping?.defaults[field] === undefined) missing.push(field);
+    if (spec === undefined && !has.has(field) && f.mapping?.defaults[field] === undefined)
+      missing.push(field);
   }
   for (const spec of Object.values(f.mapping?.columns ?? {}))
     for (const col of specColumns(spec)) if (!has.has(col) && !missing.includes(col)) missing.push(col);
   for (const col of Object.keys(f.mapping?.where ?? {})) if (!has.has(col)) missing.push(col);
   if (f.kind === 'usage' || f.kind === 'events') {
     const typeSpec = f.mapping?.columns.type;
-    const typeSource = f.mapping?.eventNameColumn ?? (typeof typeSpec === 'string' ? typeSpec : undefined) ?? 'type';
+    const typeSource =
+      f.mapping?.eventNameColumn ?? (typeof typeSpec === 'string' ? typeSpec : undefined) ?? 'type';
     if (!has.has(typeSource) && typeSpec === undefined && f.mapping?.defaults.type === undefined)
       missing.push(typeSource);
   }

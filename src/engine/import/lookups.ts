@@ -15,7 +15,8 @@ function fieldOf(value: Record<string, unknown>, field: string): unknown {
     for (const k of field.slice(11).split('.')) v = (v as Record<string, unknown> | undefined)?.[k];
     return v;
   }
-  if (field.startsWith('traits.')) return (value.traits as Record<string, unknown> | undefined)?.[field.slice(7)];
+  if (field.startsWith('traits.'))
+    return (value.traits as Record<string, unknown> | undefined)?.[field.slice(7)];
   return value[camel(field)] ?? value[field];
 }
 
@@ -54,7 +55,8 @@ export class Lookups {
     if (this.built.has(id)) return;
     if (name.startsWith('db:')) {
       const table = await loadLookupColumn(this.store.db, name.slice(3) as LookupTable, on, field);
-      if (!table) throw new AppError('BAD_INPUT', `lookup ${name}: cannot look up field "${field}" by "${on}"`);
+      if (!table)
+        throw new AppError('BAD_INPUT', `lookup ${name}: cannot look up field "${field}" by "${on}"`);
       this.built.set(id, table);
       return;
     }
@@ -86,7 +88,11 @@ export class Lookups {
             }
             if (!passesWhere(record, entry)) continue;
             // lookups of lookups are not followed: the looked-up entry reads its own columns
-            const mapped = mapRow(record, entry.kind, entry, { timeZone: this.timeZone, decimal: this.mapping.decimal, hashes });
+            const mapped = mapRow(record, entry.kind, entry, {
+              timeZone: this.timeZone,
+              decimal: this.mapping.decimal,
+              hashes,
+            });
             if (!mapped.ok) continue;
             const value = mapped.value as unknown as Record<string, unknown>;
             const k = fieldOf(value, on);

@@ -44,7 +44,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     );
     await sql`drop table contracts`.execute(db);
     await sql`alter table contracts_012 rename to contracts`.execute(db);
-    await db.schema.createIndex('contracts_account').on('contracts').columns(['account_id', 'start_date']).execute();
+    await db.schema
+      .createIndex('contracts_account')
+      .on('contracts')
+      .columns(['account_id', 'start_date'])
+      .execute();
   }
   await addAutoId(db.schema.createTable('contract_status_history'), dialect)
     .addColumn('contract_id', 'text', notNull)
