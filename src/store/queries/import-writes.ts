@@ -38,15 +38,19 @@ async function upsertRows<R extends { id: string }>(
     previous: new Map<string, R>(),
   };
   const same = (a: R, b: R) => compare.every((c) => stable(a[c]) === stable(b[c]));
-  // the last row of a batch wins when it repeats an id; earlier repeats are counted here
-  const byId = new Map<string, R>();
+  // Counted as if the rows were applied one by one: the first row of an id against the
+  // database, each repeat against the row before it (identical: a duplicate; different: an
+  // update). Only the last row of an id is written.
+  const byId = new Map<string, { first: R; last: R }>();
   for (const r of rows) {
-    const earlier = byId.get(r.id);
-    if (earlier) {
-      if (same(earlier, r)) result.unchanged++;
-      else result.updated++;
+    const seen = byId.get(r.id);
+    if (!seen) {
+      byId.set(r.id, { first: r, last: r });
+      continue;
     }
-    byId.set(r.id, r);
+    if (same(seen.last, r)) result.unchanged++;
+    else result.updated++;
+    seen.last = r;
   }
   for (const chunk of chunks([...byId.values()])) {
     const existing = await db
@@ -55,23 +59,20 @@ async function upsertRows<R extends { id: string }>(
       .where(
         'id',
         'in',
-        chunk.map((r) => r.id),
+        chunk.map((r) => r.first.id),
       )
       .execute();
     const old = new Map(existing.map((e) => [e.id, e as unknown as R]));
     const write: R[] = [];
-    for (const r of chunk) {
-      const prev = old.get(r.id);
+    for (const { first, last } of chunk) {
+      const prev = old.get(first.id);
       if (!prev) result.inserted++;
-      else if (same(prev, r)) {
-        result.unchanged++;
-        continue;
-      } else {
-        result.updated++;
-        result.previous.set(r.id, prev);
-      }
-      write.push(r);
-      result.changedIds.push(r.id);
+      else if (same(prev, first)) result.unchanged++;
+      else result.updated++;
+      if (prev && same(prev, last)) continue;
+      if (prev) result.previous.set(last.id, prev);
+      write.push(last);
+      result.changedIds.push(last.id);
     }
     if (write.length === 0) continue;
     const cols = Object.keys(write[0]!).filter((c) => c !== 'id');
