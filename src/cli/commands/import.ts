@@ -6,10 +6,15 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { parseMapping } from '../../core/import/mapping.ts';
 import { type ImportReport, importFiles } from '../../engine/import/import-files.ts';
+import { listPresets, loadPreset } from '../../engine/import/presets.ts';
 import { EXIT_BAD_INPUT } from '../handle-error.ts';
 import { printJson, withContext } from '../with-context.ts';
 
-const optionsSchema = z.object({ mapping: z.string().optional(), json: z.boolean().default(false) });
+const optionsSchema = z.object({
+  mapping: z.string().optional(),
+  preset: z.string().optional(),
+  json: z.boolean().default(false),
+});
 
 export function register(program: Command) {
   program
@@ -22,10 +27,17 @@ export function register(program: Command) {
       '--mapping <file>',
       'YAML/JSON mapping for foreign exports (renames, lookups, computed columns, value maps, taxonomy)',
     )
+    .option('--preset <name>', `a shipped mapping for a common export (${listPresets().join(', ')})`)
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], raw: unknown, cmd: Command) => {
       const opts = optionsSchema.parse(raw);
-      const mapping = opts.mapping ? parseMapping(readMapping(opts.mapping), opts.mapping) : null;
+      if (opts.mapping && opts.preset)
+        throw new AppError('BAD_INPUT', 'give --mapping or --preset, not both');
+      const mapping = opts.preset
+        ? loadPreset(opts.preset)
+        : opts.mapping
+          ? parseMapping(readMapping(opts.mapping), opts.mapping)
+          : null;
       const report = await withContext(cmd, async (ctx) => {
         const bar =
           process.stderr.isTTY && !opts.json

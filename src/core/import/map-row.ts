@@ -196,6 +196,21 @@ function traitValue(v: unknown): string | number | boolean | null {
   return s;
 }
 
+/**
+ * A source column's value: the key itself, else (NDJSON objects) a dotted
+ * path into nested objects, e.g. `context.groupId` or `traits.company.id`.
+ */
+export function columnValue(record: Record<string, unknown>, name: string): unknown {
+  const direct = record[name];
+  if (direct !== undefined || !name.includes('.')) return direct;
+  let v: unknown = record;
+  for (const k of name.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /** The raw value of a source spec in a record (before value maps and typing). */
@@ -206,12 +221,12 @@ function sourceValue(
   kind: ImportKind,
   env: MapEnv,
 ): unknown {
-  if (spec.column !== undefined) return record[spec.column];
+  if (spec.column !== undefined) return columnValue(record, spec.column);
   if (spec.constant !== undefined) return spec.constant;
-  if (spec.coalesce) return spec.coalesce.map((c) => record[c]).find((v) => !blank(v));
+  if (spec.coalesce) return spec.coalesce.map((c) => columnValue(record, c)).find((v) => !blank(v));
   if (spec.concat)
     return spec.concat
-      .map((c) => record[c])
+      .map((c) => columnValue(record, c))
       .filter((v) => !blank(v))
       .map((v) => String(v).trim())
       .join(spec.separator ?? '');
@@ -219,7 +234,14 @@ function sourceValue(
     const cols = spec.hash === 'row' ? Object.keys(record) : spec.hash;
     const base = createHash('sha1')
       .update(kind)
-      .update(cols.map((c) => `${c}\u0001${String(record[c] ?? '')}`).join('\u0002'))
+      .update(
+        cols
+          .map((c) => {
+            const v = columnValue(record, c);
+            return `${c}\u0001${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? '')}`;
+          })
+          .join('\u0002'),
+      )
       .digest('hex')
       .slice(0, 24);
     const n = env.hashes?.get(base) ?? 0;
@@ -227,7 +249,7 @@ function sourceValue(
     return n === 0 ? `h-${base}` : `h-${base}-${n + 1}`;
   }
   if (spec.lookup !== undefined) {
-    const key = record[spec.by!];
+    const key = columnValue(record, spec.by!);
     if (blank(key)) throw new FieldError(field, `is required (lookup key column "${spec.by}" is blank)`);
     if (!env.lookup) throw new FieldError(field, `lookup "${spec.lookup}" is not available here`);
     const on = spec.on ?? 'id';
@@ -279,7 +301,7 @@ export function mapRow(
 export function passesWhere(record: Record<string, unknown>, mapping: FileMapping | null): boolean {
   if (!mapping) return true;
   for (const [col, want] of Object.entries(mapping.where)) {
-    const v = String(record[col] ?? '').trim();
+    const v = String(columnValue(record, col) ?? '').trim();
     if (typeof want === 'string' ? v !== want : !want.includes(v)) return false;
   }
   return true;
@@ -308,7 +330,7 @@ function makeReader(
     let fallback: unknown = mapping?.defaults[field];
     let shift = 0;
     if (spec === undefined) raw = record[field] ?? record[CAMEL[field] ?? field];
-    else if (typeof spec === 'string') raw = record[spec];
+    else if (typeof spec === 'string') raw = columnValue(record, spec);
     else {
       raw = sourceValue(record, spec, field, kind, env);
       if ((spec.prefix !== undefined || spec.suffix !== undefined) && !blank(raw))
@@ -380,6 +402,11 @@ function mapRowUnsafe(
       };
     out.billingPeriod = bp;
   }
+  if (kind === 'contracts' && mapping?.revenuePerBillingPeriod && typeof out.arr === 'number') {
+    if (out.billingPeriod === undefined)
+      return { ok: false, field: 'billing_period', reason: 'is required to annualise a per-period price' };
+    if (out.billingPeriod === 'month') out.arr *= 12;
+  }
   if (kind === 'accounts') {
     const traits: Record<string, string | number | boolean | null> = {};
     const fromObject = record.traits;
@@ -429,7 +456,7 @@ function mapEvent(
   let type = read('type') as string | undefined;
   let key = read('key') as string | undefined;
   if (mapping?.eventNameColumn) {
-    const name = String(record[mapping.eventNameColumn] ?? '').trim();
+    const name = String(columnValue(record, mapping.eventNameColumn) ?? '').trim();
     if (mapping.ignore.includes(name)) return { ok: false, ignored: true };
     const target = mapping.taxonomy[name];
     if (target === undefined) {

@@ -66,34 +66,45 @@ describe('dates and time zones (issue 20 item 10)', () => {
       '2024-01-15T17:00:00.000Z',
     );
     // default UTC; an explicit offset wins over the declared zone
-    expect(readTime('2024-07-01 09:00:00', { format: 'iso', timeZone: 'UTC' })).toBe('2024-07-01T09:00:00.000Z');
+    expect(readTime('2024-07-01 09:00:00', { format: 'iso', timeZone: 'UTC' })).toBe(
+      '2024-07-01T09:00:00.000Z',
+    );
     expect(readTime('2024-07-01T09:00:00+02:00', { format: 'iso', timeZone: 'America/Los_Angeles' })).toBe(
       '2024-07-01T07:00:00.000Z',
     );
     // a date alone is midnight in the zone
-    expect(readTime('2024-07-01', { format: 'iso', timeZone: 'Asia/Tokyo' })).toBe('2024-06-30T15:00:00.000Z');
+    expect(readTime('2024-07-01', { format: 'iso', timeZone: 'Asia/Tokyo' })).toBe(
+      '2024-06-30T15:00:00.000Z',
+    );
   });
   it('epoch seconds and milliseconds; the day of an instant is the declared zone’s', () => {
     expect(readTime('1719824400', { format: 'epoch-s', timeZone: 'UTC' })).toBe('2024-07-01T09:00:00.000Z');
-    expect(readTime('1719824400000', { format: 'epoch-ms', timeZone: 'UTC' })).toBe('2024-07-01T09:00:00.000Z');
+    expect(readTime('1719824400000', { format: 'epoch-ms', timeZone: 'UTC' })).toBe(
+      '2024-07-01T09:00:00.000Z',
+    );
     // 2024-07-01T02:00Z is still June 30 in Los Angeles
     expect(readDate('1719799200', { format: 'epoch-s', timeZone: 'America/Los_Angeles' })).toBe('2024-06-30');
   });
   it('rejects unknown zones and patterns in the mapping, with the line', () => {
-    expect(() => parseMapping('timeZone: Mars/Olympus\nfiles:\n  - { match: x, kind: usage }\n', 'm.yaml')).toThrow(
-      /m.yaml:1 timeZone: is not an IANA time zone/,
-    );
-    expect(() => parseMapping('files:\n  - match: x\n    kind: usage\n    dateFormat: DD-MM\n', 'm.yaml')).toThrow(
-      /m.yaml:4 files.0.dateFormat: date format "DD-MM" must contain YYYY/,
-    );
+    expect(() =>
+      parseMapping('timeZone: Mars/Olympus\nfiles:\n  - { match: x, kind: usage }\n', 'm.yaml'),
+    ).toThrow(/m.yaml:1 timeZone: is not an IANA time zone/);
+    expect(() =>
+      parseMapping('files:\n  - match: x\n    kind: usage\n    dateFormat: DD-MM\n', 'm.yaml'),
+    ).toThrow(/m.yaml:4 files.0.dateFormat: date format "DD-MM" must contain YYYY/);
   });
 });
 
 describe('mapping language', () => {
   it('unknown target fields fail with a did-you-mean and the line', () => {
     expect(() =>
-      parseMapping('files:\n  - match: x\n    kind: contracts\n    columns:\n      acount_id: AccountID\n', 'm.yaml'),
-    ).toThrow(/m.yaml:5 files.0.columns.acount_id: unknown field "acount_id" for kind contracts; did you mean "account_id"\?/);
+      parseMapping(
+        'files:\n  - match: x\n    kind: contracts\n    columns:\n      acount_id: AccountID\n',
+        'm.yaml',
+      ),
+    ).toThrow(
+      /m.yaml:5 files.0.columns.acount_id: unknown field "acount_id" for kind contracts; did you mean "account_id"\?/,
+    );
     expect(() =>
       parseMapping('files:\n  - match: x\n    kind: usage\n    columns:\n      id: { colum: x }\n', 'm.yaml'),
     ).toThrow(/m.yaml:5 files.0.columns.id.colum: unknown key "colum"; did you mean "column"\?/);
@@ -132,7 +143,16 @@ describe('mapping language', () => {
       properties.source.system: { constant: zendesk }
 `);
     const r = mapRow(
-      { ticket: 'T1', kind: 'close', org: '', account: 'a1', opened: '20240227', score: '4.0', esc: 'Yes', prio: 'P1' },
+      {
+        ticket: 'T1',
+        kind: 'close',
+        org: '',
+        account: 'a1',
+        opened: '20240227',
+        score: '4.0',
+        esc: 'Yes',
+        prio: 'P1',
+      },
       'events',
       fm,
     );
@@ -145,7 +165,13 @@ describe('mapping language', () => {
         contactId: null,
         type: 'ticket_closed',
         time: '2024-02-29T00:00:00.000Z',
-        properties: { ticketId: 'T1', csat: 4, escalated: true, priority: 'urgent', source: { system: 'zendesk' } },
+        properties: {
+          ticketId: 'T1',
+          csat: 4,
+          escalated: true,
+          priority: 'urgent',
+          source: { system: 'zendesk' },
+        },
       },
     });
   });
@@ -199,7 +225,15 @@ describe('mapping language', () => {
     columns: { billing_period: freq, auto_renew: auto }
 `);
     const r = mapRow(
-      { id: 's1', account_id: 'a1', start: '2024-01-31', end: '', arr: '1200', freq: 'monthly', auto: 'True' },
+      {
+        id: 's1',
+        account_id: 'a1',
+        start: '2024-01-31',
+        end: '',
+        arr: '1200',
+        freq: 'monthly',
+        auto: 'True',
+      },
       'contracts',
       fm,
     );
@@ -208,11 +242,17 @@ describe('mapping language', () => {
     expect(renewalDateOn(c, '2024-02-10')).toBe('2024-02-29'); // clamped to the month's last day
     expect(renewalDateOn(c, '2024-02-29')).toBe('2024-03-31');
     expect(termEndOn(c, '2024-03-05')).toBe('2024-03-30');
-    expect(renewalDateOn({ ...c, start: '2024-02-29', billingPeriod: 'year' }, '2025-06-01')).toBe('2026-02-28');
+    expect(renewalDateOn({ ...c, start: '2024-02-29', billingPeriod: 'year' }, '2025-06-01')).toBe(
+      '2026-02-28',
+    );
     expect(renewalDateOn({ start: '2024-01-01', end: '2024-12-31', billingPeriod: null }, '2024-06-01')).toBe(
       '2025-01-01',
     );
-    const bad = mapRow({ id: 's1', account_id: 'a1', start: '2024-01-31', arr: '1', freq: 'weekly' }, 'contracts', fm);
+    const bad = mapRow(
+      { id: 's1', account_id: 'a1', start: '2024-01-31', arr: '1', freq: 'weekly' },
+      'contracts',
+      fm,
+    );
     expect(bad).toMatchObject({ ok: false, field: 'billing_period' });
   });
 

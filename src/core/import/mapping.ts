@@ -135,6 +135,8 @@ export const fileMappingSchema = z.strictObject({
   traits: z.array(z.string()).default([]),
   /** MRR columns: the `arr` field is read as monthly revenue and multiplied by 12. */
   revenueIsMonthly: z.boolean().default(false),
+  /** Contracts: the `arr` field is the price per billing period (x12 when monthly, x1 when yearly). */
+  revenuePerBillingPeriod: z.boolean().default(false),
   /** Events/usage: the source column holding the event name, mapped through `taxonomy`. */
   eventNameColumn: z.string().optional(),
   taxonomy: z.record(z.string(), taxonomyTarget).default({}),

@@ -1,6 +1,6 @@
+import { termEndOn } from '../data-model/contract-term.ts';
 import type { Contract } from '../data-model/entities.ts';
 import { addDays, daysBetween } from './iso-days.ts';
-import { termEndOn } from '../data-model/contract-term.ts';
 
 export const EXCLUSION_REASONS = [
   'not-yet-customer',

@@ -1,6 +1,6 @@
+import { termEndOn } from '../data-model/contract-term.ts';
 import type { SignalDefinition } from './signal-definition.ts';
 import { currentContracts, toDay } from './signal-helpers.ts';
-import { termEndOn } from '../data-model/contract-term.ts';
 
 /** Days until the current term ends (the renewal). Context for playbooks; weight 0 in the default model. Unit: days. */
 export const daysToRenewal: SignalDefinition = {

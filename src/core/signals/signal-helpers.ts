@@ -1,8 +1,7 @@
 import type { AccountData } from '../data-model/account-data.ts';
-import type { EventType, VigilEvent } from '../data-model/events.ts';
-
-import { dayNumber } from '../import/usage-rollup.ts';
 import { coversDay } from '../data-model/contract-term.ts';
+import type { EventType, VigilEvent } from '../data-model/events.ts';
+import { dayNumber } from '../import/usage-rollup.ts';
 
 const DAY_MS = 86_400_000;
 /** Days since 1970 of an ISO date or timestamp (UTC); arithmetic on the characters, no Date parsing (hot path). */

@@ -42,36 +42,39 @@ const rowArb = fc.record({
 describe('import counts reconcile (property)', () => {
   it('accounts: in-file repeats, cross-file repeats and rejects, against a sequential model', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(rowArb, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 3 }), async (files) => {
-        const store = await openTestStore('sqlite');
-        try {
-          const ctx = contextForStore(store, { clock: fixedClock('2025-06-01T00:00:00Z') });
-          const expected = model(files);
-          for (const [i, rows] of files.entries()) {
-            const dir = mkdtempSync(join(tmpdir(), 'vigil-reconcile-'));
-            // a bad row has no name (required): a reject
-            const body = rows.map((r) => `${r.id},${r.bad ? '' : r.name}`).join('\n');
-            // trailing blank lines make each file's bytes unique: identical content is recognised
-            // by its hash before any row is read (a separate rule, tested elsewhere)
-            writeFileSync(join(dir, `accounts-${i}.csv`), `id,name\n${body}\n${'\n'.repeat(i)}`);
-            const f = (await importFiles(ctx, { paths: [dir] })).files[0]!;
-            const got = {
-              rows: f.rows,
-              accepted: f.accepted,
-              updated: f.updated,
-              duplicates: f.duplicates,
-              rejected: f.rejected,
-              ignored: f.ignored,
-            };
-            expect(got).toEqual(expected[i]!.counts);
-            expect(f.accepted + f.updated + f.duplicates + f.rejected + f.ignored).toBe(f.rows);
-            const stored = await store.db.selectFrom('accounts').select(['id', 'name']).execute();
-            expect(new Map(stored.map((s) => [s.id, s.name]))).toEqual(expected[i]!.state);
+      fc.asyncProperty(
+        fc.array(fc.array(rowArb, { minLength: 1, maxLength: 25 }), { minLength: 1, maxLength: 3 }),
+        async (files) => {
+          const store = await openTestStore('sqlite');
+          try {
+            const ctx = contextForStore(store, { clock: fixedClock('2025-06-01T00:00:00Z') });
+            const expected = model(files);
+            for (const [i, rows] of files.entries()) {
+              const dir = mkdtempSync(join(tmpdir(), 'vigil-reconcile-'));
+              // a bad row has no name (required): a reject
+              const body = rows.map((r) => `${r.id},${r.bad ? '' : r.name}`).join('\n');
+              // trailing blank lines make each file's bytes unique: identical content is recognised
+              // by its hash before any row is read (a separate rule, tested elsewhere)
+              writeFileSync(join(dir, `accounts-${i}.csv`), `id,name\n${body}\n${'\n'.repeat(i)}`);
+              const f = (await importFiles(ctx, { paths: [dir] })).files[0]!;
+              const got = {
+                rows: f.rows,
+                accepted: f.accepted,
+                updated: f.updated,
+                duplicates: f.duplicates,
+                rejected: f.rejected,
+                ignored: f.ignored,
+              };
+              expect(got).toEqual(expected[i]!.counts);
+              expect(f.accepted + f.updated + f.duplicates + f.rejected + f.ignored).toBe(f.rows);
+              const stored = await store.db.selectFrom('accounts').select(['id', 'name']).execute();
+              expect(new Map(stored.map((s) => [s.id, s.name]))).toEqual(expected[i]!.state);
+            }
+          } finally {
+            await store.close();
           }
-        } finally {
-          await store.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);

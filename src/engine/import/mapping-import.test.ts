@@ -14,8 +14,14 @@ function folder(files: Record<string, string | Buffer>): string {
   return dir;
 }
 
-const reconciles = (f: { rows: number; accepted: number; updated: number; duplicates: number; rejected: number; ignored: number }) =>
-  f.accepted + f.updated + f.duplicates + f.rejected + f.ignored === f.rows;
+const reconciles = (f: {
+  rows: number;
+  accepted: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+}) => f.accepted + f.updated + f.duplicates + f.rejected + f.ignored === f.rows;
 
 describe.each(TEST_STORE_KINDS)('mapped exports on %s', (kind) => {
   let store: Store;
@@ -92,7 +98,10 @@ files:
     columns:
       properties.text: properties.text
 `;
-    const bad = await importFiles(ctx, { paths: [folder({ 'notes-a.csv': body })], mapping: parseMapping(entryYaml('')) });
+    const bad = await importFiles(ctx, {
+      paths: [folder({ 'notes-a.csv': body })],
+      mapping: parseMapping(entryYaml('')),
+    });
     expect(bad.files[0]).toMatchObject({ rows: 1, accepted: 0, rejected: 1 });
     expect(bad.files[0]!.rejects[0]).toMatchObject({ line: 2, field: 'properties.text' });
     expect(bad.files[0]!.rejects[0]!.reason).toMatch(/invalid UTF-8.*encoding: latin1/);
@@ -101,7 +110,11 @@ files:
       mapping: parseMapping(entryYaml('encoding: latin1')),
     });
     expect(good.files[0]).toMatchObject({ accepted: 1, rejected: 0 });
-    const note = await store.db.selectFrom('events').select('properties').where('id', '=', 'n1').executeTakeFirstOrThrow();
+    const note = await store.db
+      .selectFrom('events')
+      .select('properties')
+      .where('id', '=', 'n1')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(note.properties).text).toBe('Café Müller is happy');
   });
 
@@ -119,7 +132,9 @@ files:
       for (const [i, tz] of ['UTC', 'Asia/Tokyo'].entries()) {
         process.env.TZ = tz;
         const acct = `tz${i}`;
-        await importFiles(ctx, { paths: [folder({ [`accounts-${acct}.csv`]: `id,name\n${acct},TZ ${i}\n` })] });
+        await importFiles(ctx, {
+          paths: [folder({ [`accounts-${acct}.csv`]: `id,name\n${acct},TZ ${i}\n` })],
+        });
         await importFiles(ctx, {
           paths: [
             folder({
@@ -198,14 +213,20 @@ files:
     values: { status: { live: active, cancelled: churned } }
 `);
     const first = await importFiles(ctx, {
-      paths: [folder({ 'subs-1.csv': 'id,account_id,start,end,arr,every,auto,state\nS1,C002,2024-05-01,,600,monthly,yes,live\n' })],
+      paths: [
+        folder({
+          'subs-1.csv':
+            'id,account_id,start,end,arr,every,auto,state\nS1,C002,2024-05-01,,600,monthly,yes,live\n',
+        }),
+      ],
       mapping,
     });
     expect(first.files[0]).toMatchObject({ accepted: 1 });
     const second = await importFiles(ctx, {
       paths: [
         folder({
-          'subs-2.csv': 'id,account_id,start,end,arr,every,auto,state\nS1,C002,2024-05-01,2025-03-31,600,monthly,no,cancelled\n',
+          'subs-2.csv':
+            'id,account_id,start,end,arr,every,auto,state\nS1,C002,2024-05-01,2025-03-31,600,monthly,no,cancelled\n',
         }),
       ],
       mapping,

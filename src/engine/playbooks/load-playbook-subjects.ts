@@ -1,3 +1,4 @@
+import { termEndOn } from '../../core/data-model/contract-term.ts';
 import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
@@ -6,7 +7,6 @@ import type { ScoreChange } from '../../core/playbooks/score-change.ts';
 import type { Store } from '../../store/database.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import { findTopQuartileScore } from './top-quartile-score.ts';
-import { termEndOn } from '../../core/data-model/contract-term.ts';
 
 const DAY = 86_400_000;
 
