@@ -85,7 +85,8 @@ export async function listAccountSummaries(
       eb.fn.min<string>('end_date').as('term_end'),
     ])
     .where('start_date', '<=', o.asOf)
-    .where('end_date', '>=', o.asOf)
+    // an open-ended subscription (no end) is live until it ends
+    .where((eb) => eb.or([eb('end_date', '>=', o.asOf), eb('end_date', 'is', null)]))
     .groupBy('account_id');
   let base = db
     .selectFrom('accounts as a')
