@@ -37,12 +37,21 @@ export type UsageRow = {
   count: number;
 };
 
-export type MappedRow =
-  | { ok: true; kind: 'entity'; value: Record<string, unknown> }
-  | { ok: true; kind: 'event'; value: VigilEvent }
-  | { ok: true; kind: 'usage'; value: UsageRow }
-  | { ok: false; ignored: true }
-  | { ok: false; ignored?: false; field: string; reason: string };
+/** A row that is not imported, with the field and the reason (kept for review). */
+export type RowReject = { ok: false; ignored?: false; field: string; reason: string };
+/** A row deliberately not imported (a `where` filter, an `ignore`d event name): counted, not rejected. */
+export type RowIgnored = { ok: false; ignored: true };
+/** Every import path's per-row outcome: ok (with its value), reject or ignored. */
+export type RowResult<T> = ({ ok: true } & T) | RowReject | RowIgnored;
+
+export const ROW_OK: { ok: true } = Object.freeze({ ok: true as const });
+export const rowReject = (field: string, reason: string): RowReject => ({ ok: false, field, reason });
+
+export type MappedRow = RowResult<
+  | { kind: 'entity'; value: Record<string, unknown> }
+  | { kind: 'event'; value: VigilEvent }
+  | { kind: 'usage'; value: UsageRow }
+>;
 
 export { KIND_FIELDS };
 

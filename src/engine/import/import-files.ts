@@ -11,6 +11,9 @@ import {
   mapRow,
   parseTimeValue,
   passesWhere,
+  ROW_OK,
+  type RowResult,
+  rowReject,
   type UsageRow,
 } from '../../core/import/map-row.ts';
 import {
@@ -469,15 +472,18 @@ async function importOneFile(
           }
           if (fast) {
             const res = fast(cells, h, rollup);
-            if (res === true) {
+            if (res.ok) {
               usageEvents++;
               report.accepted++;
               if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
-            } else if (res === null) report.ignored++;
-            else {
-              const [field, reason] = res.split('\u0001') as [string, string];
-              reject(line, field, reason, JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))));
-            }
+            } else if (res.ignored) report.ignored++;
+            else
+              reject(
+                line,
+                res.field,
+                res.reason,
+                JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
+              );
             continue;
           }
           record = {};
@@ -640,8 +646,10 @@ function hasReplacementChar(cells: string[]): boolean {
 
 /**
  * The hot path for usage CSVs that need no value maps or taxonomy: reads cells
- * by index without building an object per row. Returns the row, null for an
- * ignored row, or "field\u0001reason" for a reject.
+ * by index without building an object per row, and adds the row to the
+ * rollup. Returns the same typed row result as the validated path (ok,
+ * reject with field and reason); `fast-path.test.ts` checks, by property,
+ * that both paths accept, reject and aggregate the same rows.
  */
 function compileUsageFastPath(
   mapping: FileMapping | null,
@@ -662,7 +670,7 @@ function compileUsageFastPath(
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], rollup: UsageRollup): true | string | null => {
+  return (cells: string[], header: string[], rollup: UsageRollup): RowResult<object> => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
@@ -671,35 +679,39 @@ function compileUsageFastPath(
     }
     const ix = idx!;
     const id = cells[ix.id!] ?? '';
-    if (id === '') return 'id\u0001is required';
+    if (id === '') return rowReject('id', 'is required');
     const accountId = cells[ix.account_id!] ?? '';
-    if (accountId === '') return 'account_id\u0001is required';
+    if (accountId === '') return rowReject('account_id', 'is required');
     const acc = rollup.accountSlot(accountId);
-    if (acc < 0) return `account_id\u0001unknown account "${accountId}"`;
+    if (acc < 0) return rowReject('account_id', `unknown account "${accountId}"`);
     const type = cells[ix.type!] ?? '';
     if (!isUsageEventType(type))
-      return `type\u0001"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`;
+      return rowReject(
+        'type',
+        `"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`,
+      );
     let time = cells[ix.time!] ?? '';
     if (!(time.length === 24 && time.charCodeAt(10) === 84 && time.charCodeAt(23) === 90)) {
-      if (time === '') return 'time\u0001is required';
+      if (time === '') return rowReject('time', 'is required');
       try {
         time = parseTimeValue(time, 'iso', 'time', timeZone);
       } catch (e) {
-        return `time\u0001${(e as Error).message}`;
+        return rowReject('time', `${(e as Error).message}`);
       }
     }
     const problem = timeProblem(time);
-    if (problem) return `time\u0001${problem}`;
+    if (problem) return rowReject('time', `${problem}`);
     const rawKey = ix.key! >= 0 ? (cells[ix.key!] ?? '') : '';
-    if (type !== 'login' && rawKey === '') return `key\u0001is required for ${type}`;
+    if (type !== 'login' && rawKey === '') return rowReject('key', `is required for ${type}`);
     const rawCount = ix.count! >= 0 ? (cells[ix.count!] ?? '') : '';
     let count = 1;
     if (rawCount !== '') {
       count = Number(rawCount);
-      if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
+      if (!Number.isInteger(count) || count < 0)
+        return rowReject('count', `"${rawCount}" is not a whole number ≥ 0`);
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
     rollup.addAt(acc, contact === '' ? null : contact, type, time, rawKey === '' ? null : rawKey, count);
-    return true;
+    return ROW_OK;
   };
 }
