@@ -49,4 +49,6 @@ const t0 = performance.now();
 const u = await importFiles(ctx, { paths: usage, mapping });
 const ms = performance.now() - t0;
 await store.close();
-process.stdout.write(`${JSON.stringify({ ms, usageEvents: u.usageEvents, rejected: u.rejected, rows: u.rows })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ms, usageEvents: u.usageEvents, rejected: u.rejected, rows: u.rows })}\n`,
+);
