@@ -450,22 +450,30 @@ function spendBudget(
     if (list) list.push(unit);
     else byOwner.set(key, [unit]);
   }
-  for (const [owner, units] of byOwner) {
-    let used = budgetUsed.get(owner) ?? 0;
+  // every member is charged to its own alert owner (an escalation routed to the manager, its
+  // save plan to the CSM): a unit fits only when each of them has room
+  const spent = new Map(budgetUsed);
+  const ownerOf = (d: PlaybookDecision) => d.alertOwner ?? '(unassigned)';
+  const fits = (u: Unit) => {
+    const need = new Map<string, number>();
+    for (const m of u.members) need.set(ownerOf(m), (need.get(ownerOf(m)) ?? 0) + 1);
+    for (const [o, n] of need) if ((spent.get(o) ?? 0) + n > budget) return false;
+    return true;
+  };
+  for (const units of byOwner.values()) {
     const perPlaybook = new Map<string, number>();
     const left = new Set(units);
     const take = (u: Unit) => {
       left.delete(u);
-      used += u.members.length;
+      for (const m of u.members) spent.set(ownerOf(m), (spent.get(ownerOf(m)) ?? 0) + 1);
       perPlaybook.set(u.root.playbookId, (perPlaybook.get(u.root.playbookId) ?? 0) + 1);
     };
-    for (const u of units.filter((x) => x.urgent).sort((x, y) => y.value - x.value))
-      if (used + u.members.length <= budget) take(u);
+    for (const u of units.filter((x) => x.urgent).sort((x, y) => y.value - x.value)) if (fits(u)) take(u);
     for (;;) {
       let best: Unit | null = null;
       let bestValue = -1;
       for (const u of left) {
-        if (u.urgent || used + u.members.length > budget) continue;
+        if (u.urgent || !fits(u)) continue;
         const v = u.value * 0.5 ** (perPlaybook.get(u.root.playbookId) ?? 0);
         if (v > bestValue) {
           best = u;
