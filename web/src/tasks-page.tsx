@@ -44,8 +44,8 @@ export function TasksPage({ me }: { me: Me }) {
       </h1>
       <p className="muted small">
         Accounts ranked by expected ARR at risk (ARR ×{' '}
-        {q.data?.riskSource === 'calibrated' ? 'churn probability' : 'risk index (100 − score)'}) × urgency
-        (renewal within 90 days, tasks due).
+        {q.data?.riskSource === 'calibrated' ? 'churn probability' : 'risk index ((100 − score)/100)²'}) ×
+        urgency (renewal within 90 days, tasks due).
       </p>
       <search className="filters">
         {me.user.role !== 'csm' && (

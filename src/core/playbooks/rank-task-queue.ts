@@ -3,7 +3,8 @@
  *
  * Rank of an account = expected ARR at risk × urgency, where
  * - expected ARR at risk = ARR × churn risk; churn risk is the active model's calibrated churn
- *   probability when it has one (sigmoid(a + b·score)), else the risk index (100 − score) / 100
+ *   probability when it has one (sigmoid(a + b·score)), else the risk index ((100 − score) / 100)²
+ *   (squared so a healthy account's ARR does not outrank a critical one's: 81 → 0.04, 40 → 0.36)
  *   (stated as `riskSource` so nobody reads the proxy as a probability);
  * - urgency = 1 + renewal proximity (0…1, linear over the 90 days before the renewal date)
  *   + 0.5 when a task is overdue or due today + 0.25 when one is urgent.
@@ -56,7 +57,7 @@ export function churnRiskOf(
   if (score === null) return { risk: 0.5, source: 'unscored' };
   if (calibration)
     return { risk: 1 / (1 + Math.exp(-(calibration.a + calibration.b * score))), source: 'calibrated' };
-  return { risk: Math.min(1, Math.max(0, (100 - score) / 100)), source: 'risk-index' };
+  return { risk: Math.min(1, Math.max(0, (100 - score) / 100)) ** 2, source: 'risk-index' };
 }
 
 export function rankTaskQueue(

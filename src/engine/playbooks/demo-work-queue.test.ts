@@ -77,10 +77,13 @@ describe('work queue on the demo portfolio', () => {
     const withValue = all.groups.filter((g) => g.value > 0);
     for (let i = 1; i < withValue.length; i++)
       expect(withValue[i - 1]!.value).toBeGreaterThanOrEqual(withValue[i]!.value);
-    // expected ARR at risk is ARR × risk index (the default model is not calibrated)
+    // expected ARR at risk is ARR × risk index ((100 − score)/100)² (the default model is not calibrated)
     for (const g of all.groups.slice(0, 20)) {
       expect(all.riskSource).toBe('risk-index');
-      expect(g.expectedArrAtRisk).toBeCloseTo(g.account.arr * ((100 - (g.account.score ?? 50)) / 100), -1);
+      expect(g.expectedArrAtRisk).toBeCloseTo(
+        g.account.arr * ((100 - (g.account.score ?? 50)) / 100) ** 2,
+        -1,
+      );
     }
     const page1 = await listTaskQueue(ctx, { viewer: admin, limit: 10, offset: 0 });
     const page2 = await listTaskQueue(ctx, { viewer: admin, limit: 10, offset: 10 });

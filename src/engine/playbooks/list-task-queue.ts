@@ -38,7 +38,7 @@ export type TaskQueueGroup = Omit<RankedAccount, 'taskIds'> & {
 
 export type TaskQueueResult = {
   asOf: string;
-  /** How churn risk was read: the active model's calibration, or the risk index (100 − score)/100. */
+  /** How churn risk was read: the active model's calibration, or the risk index ((100 − score)/100)². */
   riskSource: 'calibrated' | 'risk-index';
   modelVersion: number;
   groups: TaskQueueGroup[];
