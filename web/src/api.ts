@@ -7,6 +7,7 @@ export type AccountSummary = {
   segment: string;
   industry: string | null;
   owner: string | null;
+  ownerName?: string | null;
   arr: number;
   seats: number;
   renewalDate: string | null;
@@ -237,6 +238,15 @@ export type TaskQueue = {
   byPriority: Record<string, number>;
   groups: TaskQueueGroup[];
 };
+export type ExpansionItem = { accountId: string; potentialArr: number; evidence: string };
+export const useExpansionQuery = (enabled: boolean) =>
+  useQuery({
+    queryKey: ['expansion'],
+    queryFn: () => getJson<{ items: ExpansionItem[] }>('/v1/expansion?limit=1000'),
+    enabled,
+    staleTime: 60_000,
+  });
+
 export const useTaskQueueQuery = (params: Record<string, string>) =>
   useQuery({
     queryKey: ['tasks', 'queue', params],
