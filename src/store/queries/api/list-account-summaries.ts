@@ -37,6 +37,8 @@ export type AccountSummary = {
   segment: string;
   industry: string | null;
   owner: string | null;
+  /** The owner's display name (users.name), when the owner is a known user. */
+  ownerName: string | null;
   arr: number;
   seats: number;
   renewalDate: string | null;
@@ -92,7 +94,9 @@ export async function listAccountSummaries(
     .selectFrom('accounts as a')
     .leftJoin('current_scores as s', 's.account_id', 'a.id')
     .leftJoin(live.as('c'), 'c.account_id', 'a.id')
+    .leftJoin('users as u', 'u.id', 'a.owner')
     .select([
+      'u.name as owner_name',
       'a.id',
       'a.name',
       'a.segment',
@@ -164,6 +168,7 @@ export async function listAccountSummaries(
       segment: r.segment,
       industry: r.industry,
       owner: r.owner,
+      ownerName: r.owner_name ?? null,
       arr: Number(r.arr ?? 0),
       seats: Number(r.seats ?? 0),
       // contracts end on their last day; the renewal is the day after
