@@ -77,7 +77,9 @@ export function modelRoutes(ctx: EngineContext) {
               from: isoDateSchema.optional(),
               to: isoDateSchema.optional(),
               /** What counts as churn: within the horizon (default) or at the next renewal. */
-              label: z.enum(['horizon', 'renewal']).optional(),
+              label: z.enum(['horizon', 'renewal', 'lapse']).optional(),
+              /** Label `lapse`: days without customer activity that count as churned (default 90). */
+              lapseDays: z.number().int().min(1).max(1095).optional(),
               /** Let the proposal use renewal timing as a signal (default true for the horizon label). */
               renewalTiming: z.boolean().optional(),
             })
@@ -120,7 +122,8 @@ export function modelRoutes(ctx: EngineContext) {
           horizonDays: z.coerce.number().int().min(30).max(730).optional(),
           from: isoDateSchema.optional(),
           to: isoDateSchema.optional(),
-          label: z.enum(['horizon', 'renewal']).optional(),
+          label: z.enum(['horizon', 'renewal', 'lapse']).optional(),
+          lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
         }),
       },
       responses: { ...ok(anyObject), ...errorResponses(404) },

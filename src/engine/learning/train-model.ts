@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import { type BacktestMetrics, evaluateBacktest } from '../../core/learning/evaluate-backtest.ts';
+import { explainNoSnapshots } from '../../core/learning/explain-exclusions.ts';
 import { fitSignalChurnModel, predictSignalChurn } from '../../core/learning/fit-signal-churn-model.ts';
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
@@ -23,14 +24,27 @@ import { rescoreSnapshots } from './rescore-snapshots.ts';
 import { resolveModel } from './resolve-model.ts';
 import { SCORING, type ScoringPort } from './scoring-port.ts';
 
-/** What a snapshot's label says: churned within the horizon, or churned at the next renewal. */
-export type TrainingLabel = 'horizon' | 'renewal';
-export const TRAINING_LABELS = ['horizon', 'renewal'] as const;
+/**
+ * What a snapshot's label says: churned within the horizon, churned at the next renewal, or lapsed
+ * (no customer activity for `lapseDays` days) within the horizon.
+ */
+export type TrainingLabel = 'horizon' | 'renewal' | 'lapse';
+export const TRAINING_LABELS = ['horizon', 'renewal', 'lapse'] as const;
+
+/** The training-set label mode of a label. */
+export const labelMode = (label: TrainingLabel | undefined) =>
+  label === 'renewal'
+    ? ('next-renewal' as const)
+    : label === 'lapse'
+      ? ('lapse' as const)
+      : ('horizon' as const);
 
 export type TrainModelOptions = {
   horizonDays?: number;
   /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
   label?: TrainingLabel;
+  /** Label `lapse`: no activity or purchase for this many days = churned (default 90). */
+  lapseDays?: number;
   /**
    * Offer days to renewal as "renewal within the horizon" (default true; horizon labels only). Off,
    * the proposal ranks health alone, which cannot see that churn happens at renewals.
@@ -74,6 +88,10 @@ export type TrainReport = {
   currentVersion: number;
   horizonDays: number;
   label: TrainingLabel;
+  lapseDays: number | null;
+  /** Last day of known outcomes, and where it came from (option, the data's last day, or today). */
+  to: string;
+  toSource: 'option' | 'data-end' | 'today';
   /** Fit period: snapshots whose whole horizon closed before the held-out period began. */
   fit: { from: string; to: string | null; snapshots: number; churned: number };
   heldOut: { from: string; to: string; snapshots: number; churned: number };
@@ -115,8 +133,10 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   const label = options.label ?? 'horizon';
   const set = await buildTrainingSet(ctx, {
     model: { version: current.version, document: current.document },
-    horizonDays: options.horizonDays,
-    mode: label === 'renewal' ? 'next-renewal' : 'horizon',
+    // lapse: the horizon defaults to the lapse window ("will it go quiet for N days from now")
+    horizonDays: options.horizonDays ?? (label === 'lapse' ? (options.lapseDays ?? 90) : undefined),
+    mode: labelMode(label),
+    lapseDays: options.lapseDays,
     from: options.from,
     to: options.to,
     scoring,
@@ -126,7 +146,12 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   if (set.snapshots.length === 0)
     throw new AppError(
       'PRECONDITION_FAILED',
-      'no labelled snapshots: history is shorter than the horizon',
+      explainNoSnapshots(set.excluded, {
+        from: set.from,
+        to: set.to,
+        horizonDays,
+        dates: set.dates.length,
+      }),
       set.excluded,
     );
   const cutoff = heldOutCutoff(set.to, options.testMonths ?? 12);
@@ -136,7 +161,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   if (churned(split.train) < minChurned || churned(split.test) === 0)
     throw new AppError(
       'PRECONDITION_FAILED',
-      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, or more history`,
+      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)} of ${split.train.length}, held out: ${churned(split.test)} of ${split.test.length}, snapshots ${set.from} – ${set.to}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, --to with the last day of your history, or more history`,
     );
   const signalIds = scoring.signalIds(current.document);
   const renewalTiming =
@@ -162,7 +187,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   );
   const day = ctx.clock.now().toISOString().slice(0, 10);
   const meta = {
-    name: `Learned ${label === 'renewal' ? 'next-renewal' : `${horizonDays}-day`} churn weights (${day})`,
+    name: `Learned ${label === 'renewal' ? 'next-renewal' : label === 'lapse' ? `${set.lapseDays}-day-lapse` : `${horizonDays}-day`} churn weights (${day})`,
     description: `Weights fitted on ${split.train.length} snapshots up to ${split.trainEnd}, evaluated on ${split.test.length} held-out snapshots from ${cutoff}.`,
   };
   const weighted = scoring.withSignalWeights(current.document, fitted.proposal.weights, {
@@ -274,6 +299,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     backtest: {
       horizonDays,
       label,
+      lapseDays: set.lapseDays,
       currentVersion: current.version,
       fit,
       heldOut,
@@ -302,6 +328,9 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     currentVersion: current.version,
     horizonDays,
     label,
+    lapseDays: set.lapseDays,
+    to: set.to,
+    toSource: set.toSource,
     fit,
     heldOut,
     embargoed: split.embargoed,
