@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { EngineContext } from '../../engine/context.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
 import { backtestModel } from '../../engine/learning/backtest-model.ts';
+import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
@@ -37,6 +38,33 @@ export function modelRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       return c.json({ items: (await listModels(ctx)).map(asRecord) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/',
+      tags,
+      summary:
+        'Store a new proposed model: a whole document, or the active (or `base`) model with custom signals and other changes',
+      request: {
+        body: jsonBody(
+          z
+            .object({
+              document: anyObject,
+              base: z.number().int().min(1).optional(),
+              name: z.string().min(1).max(200).optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: { ...ok(anyObject), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const body = c.req.valid('json');
+      return c.json(asRecord(await createModel(ctx, { ...body, by: actorOf(p) })), 200);
     },
   );
   // before /{version}: "diff" is not a version
@@ -82,6 +110,8 @@ export function modelRoutes(ctx: EngineContext) {
               lapseDays: z.number().int().min(1).max(1095).optional(),
               /** Let the proposal use renewal timing as a signal (default true for the horizon label). */
               renewalTiming: z.boolean().optional(),
+              /** Offer event-count and activity-recency signals to the learner (default: with the lapse label). */
+              eventSignals: z.boolean().optional(),
             })
             .strict(),
         ),

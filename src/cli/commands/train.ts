@@ -9,6 +9,7 @@ const optionsSchema = z.object({
   label: z.enum(['horizon', 'renewal', 'lapse']).default('horizon'),
   lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
   renewalTiming: z.boolean().default(true),
+  eventSignals: z.boolean().optional(),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -53,6 +54,11 @@ export function register(program: Command) {
       '--no-renewal-timing',
       'do not offer "renewal within the horizon" (days to renewal) to the learner: rank by health alone',
     )
+    .option(
+      '--event-signals',
+      'also offer a signal per mapped event type (count in 30/90 days) and days since the last activity (default with --label lapse)',
+    )
+    .option('--no-event-signals', "offer only the current model's signals")
     .option('--by <name>', 'recorded as the creator of the proposal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
@@ -65,6 +71,7 @@ export function register(program: Command) {
           from: opts.from,
           to: opts.to,
           renewalTiming: opts.renewalTiming,
+          eventSignals: opts.eventSignals,
           testMonths: opts.testMonths,
           l2: opts.l2,
           by: opts.by,

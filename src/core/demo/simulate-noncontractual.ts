@@ -49,6 +49,8 @@ export function simulateNoncontractualAccount(
   const segment = rng.chance(0.8) ? 'smb' : 'mid-market';
   const size = segment === 'smb' ? 1 : 2.5;
   const base = clamp(rng.normal(0.62, 0.17), 0.12, 0.95);
+  // some customers only buy (a shop, a reseller): no product usage reaches the data
+  const usesProduct = rng.chance(0.6);
   const people = Array.from({ length: segment === 'smb' ? rng.int(1, 3) : rng.int(3, 6) }, (_, k) => ({
     id: `${id}-p${k + 1}`,
     name: `${rng.pick(V.FIRST)} ${rng.pick(V.LAST)}`,
@@ -128,7 +130,7 @@ export function simulateNoncontractualAccount(
     // usage
     let buf = '';
     let rows = 0;
-    for (let day = from; day <= to; day++) {
+    for (let day = from; day <= to && usesProduct; day++) {
       if (!activeOn(day)) continue;
       const f = WEEKDAY_FACTOR[weekday(day)]! * (0.03 + 0.5 * (ms.h * sag(day)) ** 1.5);
       const date = isoDay(day);
@@ -146,7 +148,7 @@ export function simulateNoncontractualAccount(
     if (rows > 0) sink.usage(monthKey(from), buf, rows);
     usageRows += rows;
     // orders
-    const orders = rng.poisson((0.25 + 2.2 * ms.h * ms.h) * size * sag(from));
+    const orders = rng.poisson((0.25 + 2.2 * ms.h * ms.h) * size * sag(from) * (usesProduct ? 1 : 1.5));
     for (let k = 0; k < orders; k++) {
       const day = rng.int(from, to);
       if (!activeOn(day)) continue;

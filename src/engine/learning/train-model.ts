@@ -1,7 +1,10 @@
 import { AppError } from '../../core/errors.ts';
 import { type BacktestMetrics, evaluateBacktest } from '../../core/learning/evaluate-backtest.ts';
+import { eventCountCandidates, recencyCandidate } from '../../core/learning/event-count-candidates.ts';
 import { explainNoSnapshots } from '../../core/learning/explain-exclusions.ts';
 import { fitSignalChurnModel, predictSignalChurn } from '../../core/learning/fit-signal-churn-model.ts';
+import { daysBetween } from '../../core/learning/iso-days.ts';
+import { CUSTOMER_ACTIVITY_EVENT_TYPES } from '../../core/learning/label-lapse.ts';
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
 import { proposeBands } from '../../core/learning/propose-bands.ts';
@@ -15,6 +18,8 @@ import { computeRocAuc } from '../../core/learning/roc-auc.ts';
 import { heldOutCutoff, splitByTime } from '../../core/learning/time-split.ts';
 import { bandOf } from '../../core/scoring/compute-score.ts';
 import { upsertModelCalibration } from '../../store/queries/learning/calibration-rows.ts';
+import { listEventTypeStats } from '../../store/queries/learning/event-type-stats.ts';
+import { findActivitySpan } from '../../store/queries/learning/find-activity-span.ts';
 import { insertLearningRun } from '../../store/queries/learning/learning-run-rows.ts';
 import { insertModelRow } from '../../store/queries/learning/model-rows.ts';
 import type { EngineContext } from '../context.ts';
@@ -22,7 +27,7 @@ import { calibrationFor, toBacktestSnapshots } from './backtest-model.ts';
 import { buildTrainingSet, type TrainingSnapshot } from './build-training-set.ts';
 import { rescoreSnapshots } from './rescore-snapshots.ts';
 import { resolveModel } from './resolve-model.ts';
-import { SCORING, type ScoringPort } from './scoring-port.ts';
+import { type HealthModel, SCORING, type ScoringPort } from './scoring-port.ts';
 
 /**
  * What a snapshot's label says: churned within the horizon, churned at the next renewal, or lapsed
@@ -45,6 +50,12 @@ export type TrainModelOptions = {
   label?: TrainingLabel;
   /** Label `lapse`: no activity or purchase for this many days = churned (default 90). */
   lapseDays?: number;
+  /**
+   * Offer the learner a signal per mapped event type (its count in 30/90 days) and days since the
+   * last activity, next to the model's own signals (default: on for the lapse label). They enter
+   * the proposal only if they earn a weight.
+   */
+  eventSignals?: boolean;
   /**
    * Offer days to renewal as "renewal within the horizon" (default true; horizon labels only). Off,
    * the proposal ranks health alone, which cannot see that churn happens at renewals.
@@ -96,6 +107,8 @@ export type TrainReport = {
   fit: { from: string; to: string | null; snapshots: number; churned: number };
   heldOut: { from: string; to: string; snapshots: number; churned: number };
   embargoed: number;
+  /** Whether event-count and recency signals were offered to the learner. */
+  eventSignals: boolean;
   excluded: Record<ExclusionReason, number>;
   weights: WeightComparison[];
   dropped: DroppedSignal[];
@@ -129,8 +142,12 @@ const round = (v: number, k = 4) => Math.round(v * 10 ** k) / 10 ** k;
 export async function trainModel(ctx: EngineContext, options: TrainModelOptions = {}): Promise<TrainReport> {
   const t0 = performance.now();
   const scoring = options.scoring ?? SCORING;
-  const current = await resolveModel(ctx, undefined, scoring);
+  const resolved = await resolveModel(ctx, undefined, scoring);
   const label = options.label ?? 'horizon';
+  const eventSignals = options.eventSignals ?? label === 'lapse';
+  const current = eventSignals
+    ? { ...resolved, document: await withEventSignals(ctx, resolved.document, options) }
+    : resolved;
   const set = await buildTrainingSet(ctx, {
     model: { version: current.version, document: current.document },
     // lapse: the horizon defaults to the lapse window ("will it go quiet for N days from now")
@@ -334,6 +351,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     fit,
     heldOut,
     embargoed: split.embargoed,
+    eventSignals,
     excluded: set.excluded,
     weights,
     dropped: fitted.proposal.dropped,
@@ -359,4 +377,24 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     report: { ...report, proposed: stripPerAccount(proposed), current: stripPerAccount(currentMetrics) },
   });
   return report;
+}
+
+/** The model with event-count and activity-recency candidates added at weight 0. */
+async function withEventSignals(
+  ctx: EngineContext,
+  document: HealthModel,
+  options: TrainModelOptions,
+): Promise<HealthModel> {
+  const [stats, span] = await Promise.all([listEventTypeStats(ctx.store), findActivitySpan(ctx.store)]);
+  const historyDays = span.first && span.last ? Math.max(1, daysBetween(span.first, span.last)) : 365;
+  const custom = [
+    ...document.custom,
+    ...eventCountCandidates(stats, historyDays, document.custom),
+    ...recencyCandidate(
+      CUSTOMER_ACTIVITY_EVENT_TYPES,
+      options.label === 'lapse' ? (options.lapseDays ?? 90) : 90,
+      document.custom,
+    ),
+  ];
+  return { ...document, custom };
 }
