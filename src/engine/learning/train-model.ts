@@ -396,5 +396,10 @@ async function withEventSignals(
       document.custom,
     ),
   ];
-  return { ...document, custom };
+  // every customer text's sentiment (not in the default model) is offered too
+  const signals =
+    'customer-sentiment' in document.signals
+      ? document.signals
+      : { ...document.signals, 'customer-sentiment': { weight: 0 } };
+  return { ...document, signals, custom };
 }
