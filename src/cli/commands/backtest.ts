@@ -71,7 +71,7 @@ export function register(program: Command) {
             : '  scores: recomputed from the data as it stood on each date',
         );
         printExcluded(r.excluded);
-        printMetrics(r.metrics, r.horizonDays);
+        printMetrics(r.metrics, r.horizonDays, r.label === 'lapse' ? 'lapsed' : 'churned');
         if (r.calibrationSource === 'fitted-on-earlier-half')
           out(
             '  (no stored calibration: probabilities fitted on the earlier half of the snapshots, judged on the later half)',

@@ -29,9 +29,9 @@ export const labelText = (r: { label: string; horizonDays: number; lapseDays: nu
       : `horizon ${r.horizonDays} days`;
 
 /** The backtest figures a person reads to judge a model. */
-export function printMetrics(m: BacktestMetrics, horizonDays: number) {
+export function printMetrics(m: BacktestMetrics, horizonDays: number, outcome = 'churned') {
   out(
-    `  ${m.snapshots.toLocaleString('en-US')} account-snapshots of ${m.accounts.toLocaleString('en-US')} accounts; ${m.positives.toLocaleString('en-US')} churned within ${horizonDays} days (${pct(m.baseRate)})`,
+    `  ${m.snapshots.toLocaleString('en-US')} account-snapshots of ${m.accounts.toLocaleString('en-US')} accounts; ${m.positives.toLocaleString('en-US')} ${outcome} within ${horizonDays} days (${pct(m.baseRate)})`,
   );
   out();
   out('  Ranking');
