@@ -39,9 +39,7 @@ export function TasksPage({ me }: { me: Me }) {
   const pages = q.data ? Math.max(1, Math.ceil(q.data.totalAccounts / PAGE)) : 1;
   return (
     <section>
-      <h1>
-        {scope === 'mine' ? 'My work queue' : me.user.role === 'admin' ? 'Work queue' : 'Team work queue'}
-      </h1>
+      <h1>{scope === 'mine' ? 'My tasks' : me.user.role === 'admin' ? 'All tasks' : 'Team tasks'}</h1>
       <p className="muted small">
         Accounts ranked by expected ARR at risk (ARR ×{' '}
         {q.data?.riskSource === 'calibrated' ? 'churn probability' : 'risk index ((100 − score)/100)²'}) ×
