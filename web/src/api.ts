@@ -36,6 +36,8 @@ export type AccountDetail = {
     status: string;
     products: string[];
   }[];
+  /** ARR, seats and renewal today by the server's one contract rule (never re-derived here). */
+  terms: { asOf: string; arr: number; seats: number; renewalDate: string | null };
   contacts: { id: string; name: string | null; title: string | null; role: string; leftAt: string | null }[];
   score: ScoreResult | null;
   tasks?: Task[];

@@ -7,6 +7,7 @@ import { bandOf, computeScore } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
 import { ingestEvents } from '../../engine/ingest/ingest-events.ts';
+import { accountTermsOn, type AccountTerms } from '../../core/contracts/contract-terms.ts';
 import { toTask } from '../../engine/playbooks/task-view.ts';
 import { findTopQuartileScore } from '../../engine/playbooks/top-quartile-score.ts';
 import { getActiveModel } from '../../engine/scoring/get-active-model.ts';
@@ -173,6 +174,7 @@ export function accountRoutes(ctx: EngineContext) {
         {
           account: { ...toAccount(account), tags: JSON.parse(account.tags) as string[] },
           contracts: contracts.map(toContract),
+          terms: { asOf, ...pickTerms(accountTermsOn(contracts.map(toContract), asOf)) },
           contacts: contacts.map(toContact),
           score,
           tasks: tasks.rows.map(toTask),
@@ -448,3 +450,5 @@ async function activeOverride(ctx: EngineContext, accountId: string): Promise<Sc
     expiresAt: row.expires_at,
   };
 }
+
+const pickTerms = ({ arr, seats, renewalDate }: AccountTerms) => ({ arr, seats, renewalDate });

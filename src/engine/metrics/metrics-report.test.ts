@@ -205,10 +205,14 @@ describe.each(TEST_STORE_KINDS)('metrics report on %s', (kind) => {
 
   it('projects the compound effect from the measured trailing-twelve-month GRR', async () => {
     const r = await computeMetricsReport(ctx, { ...q2, targetRetention: 0.95 });
-    // TTM to 2025-06: base a2 (10,000) + a3 (20,000) on 2024-07-01; a2 gone by 2025-06-30
-    expect(r.projection!.scenarios[0]!.annualRetention).toBeCloseTo(2 / 3, 4);
+    // TTM to 2025-06 starts 2024-07-01: the base is who paid at the end of 2024-06-30, a3 (20,000)
+    // only; a2 started on the window's first day, so it is new business in the window, not base
+    expect(r.projection!.scenarios[0]!.annualRetention).toBe(1);
     expect(r.projection!.scenarios[1]!.annualRetention).toBe(0.95);
-    expect(r.projection!.gapPoints).toBeGreaterThan(0);
+    // a TTM from 2024-08 has a2 in its base (10,000 of 30,000 lost by 2025-07-31)
+    const later = await computeMetricsReport(ctx, { ...q2, to: '2025-07-31', targetRetention: 0.95 });
+    expect(later.projection!.scenarios[0]!.annualRetention).toBeCloseTo(2 / 3, 4);
+    expect(later.projection!.gapPoints).toBeGreaterThan(0);
   });
 
   it('counts an unpaid failed payment as churn only under that convention', async () => {

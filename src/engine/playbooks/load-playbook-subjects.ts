@@ -1,3 +1,4 @@
+import { accountTermsOn, byAccount } from '../../core/contracts/contract-terms.ts';
 import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
@@ -42,7 +43,7 @@ export async function loadPlaybookSubjects(
         .execute(),
       store.db
         .selectFrom('contracts')
-        .select(['account_id', 'arr', 'end_date', 'start_date', 'status'])
+        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'churned_at'])
         .where('account_id', 'in', chunk)
         .execute(),
     ]);
@@ -55,16 +56,20 @@ export async function loadPlaybookSubjects(
         .where('id', 'in', owners)
         .execute())
         managers.set(u.id, u.manager_id);
-    const terms = new Map<string, { arr: number; renewal: string | null }>();
-    for (const c of contracts) {
-      if (c.status === 'churned' || c.start_date > day || c.end_date < day) continue;
-      const t = terms.get(c.account_id) ?? { arr: 0, renewal: null };
-      t.arr += Number(c.arr);
-      t.renewal = t.renewal === null || c.end_date < t.renewal ? c.end_date : t.renewal;
-      terms.set(c.account_id, t);
-    }
+    // ARR and renewal of the live terms: the one rule (src/core/contracts/contract-terms.ts)
+    const byId = byAccount(
+      contracts.map((c) => ({
+        accountId: c.account_id,
+        start: c.start_date,
+        end: c.end_date,
+        arr: Number(c.arr),
+        status: c.status,
+        churnedAt: c.churned_at,
+      })),
+    );
     for (const r of rows) {
-      const t = terms.get(r.id);
+      const own = byId.get(r.id);
+      const t = own ? accountTermsOn(own, day) : null;
       accounts.set(r.id, {
         id: r.id,
         name: r.name,
@@ -73,7 +78,7 @@ export async function loadPlaybookSubjects(
         manager: r.owner ? (managers.get(r.owner) ?? null) : null,
         arr: t?.arr ?? 0,
         tags: JSON.parse(r.tags || '[]') as string[],
-        renewalDate: t?.renewal ?? null,
+        renewalDate: t?.renewalDate ?? null,
       });
     }
     if (historyDays > 0) {
