@@ -64,16 +64,16 @@ spine as (
 lagged as (
   select *, lag(arr, 1, 0) over (partition by account_id order by month_start) as prev_arr from spine
 )
-select strftime(month_start, '%Y-%m') as month,
-  sum(prev_arr) as start_arr,
-  sum(arr) as end_arr,
-  sum(case when prev_arr = 0 and arr > 0 and first_start >= month_start then arr else 0 end) as new,
-  sum(case when prev_arr > 0 and arr > prev_arr then arr - prev_arr else 0 end) as expansion,
-  sum(case when prev_arr > 0 and arr > 0 and arr < prev_arr then prev_arr - arr else 0 end) as contraction,
-  sum(case when prev_arr > 0 and arr = 0 then prev_arr else 0 end) as churn,
-  sum(case when prev_arr = 0 and arr > 0 and first_start < month_start then arr else 0 end) as reactivation
-from lagged
-where month_start >= date_trunc('month', date '${from}') and month_start <= date '${to}'
+select strftime(m.month_start, '%Y-%m') as month,
+  coalesce(sum(prev_arr), 0) as start_arr,
+  coalesce(sum(arr), 0) as end_arr,
+  coalesce(sum(case when prev_arr = 0 and arr > 0 and first_start >= l.month_start then arr else 0 end), 0) as new,
+  coalesce(sum(case when prev_arr > 0 and arr > prev_arr then arr - prev_arr else 0 end), 0) as expansion,
+  coalesce(sum(case when prev_arr > 0 and arr > 0 and arr < prev_arr then prev_arr - arr else 0 end), 0) as contraction,
+  coalesce(sum(case when prev_arr > 0 and arr = 0 then prev_arr else 0 end), 0) as churn,
+  coalesce(sum(case when prev_arr = 0 and arr > 0 and first_start < l.month_start then arr else 0 end), 0) as reactivation
+from months m left join lagged l on l.month_start = m.month_start
+where m.month_start >= date_trunc('month', date '${from}') and m.month_start <= date '${to}'
 group by 1 order by 1`;
 
 /** Loads the contracts into an in-memory DuckDB and runs the month-spine movements for [from, to]. */
