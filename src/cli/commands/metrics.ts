@@ -153,12 +153,12 @@ export function register(program: Command) {
 function printReport(r: MetricsReport) {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `${'period'.padEnd(16)} ${'start ARR'.padStart(12)} ${'new'.padStart(10)} ${'expansion'.padStart(10)} ${'contraction'.padStart(12)} ${'churn'.padStart(10)} ${'end ARR'.padStart(12)}   GRR     NRR   logos  quick`,
+    `${'period'.padEnd(16)} ${'start ARR'.padStart(12)} ${'new'.padStart(10)} ${'reactivation'.padStart(12)} ${'expansion'.padStart(10)} ${'contraction'.padStart(12)} ${'churn'.padStart(10)} ${'end ARR'.padStart(12)}   GRR     NRR   logos  quick`,
   );
   for (const p of r.periods) {
     const m = p.movements;
     out(
-      `${p.label.padEnd(16)} ${money(p.startArr).padStart(12)} ${money(m.new + m.reactivation).padStart(10)} ${money(m.expansion).padStart(10)} ${money(m.contraction).padStart(12)} ${money(m.churn).padStart(10)} ${money(p.endArr).padStart(12)} ${pct(p.grr).padStart(7)} ${pct(p.nrr).padStart(7)} ${pct(p.logoRetention).padStart(7)} ${p.quickRatio.value === null ? '   n/d' : p.quickRatio.value.toFixed(2).padStart(6)}`,
+      `${p.label.padEnd(16)} ${money(p.startArr).padStart(12)} ${money(m.new).padStart(10)} ${money(m.reactivation).padStart(12)} ${money(m.expansion).padStart(10)} ${money(m.contraction).padStart(12)} ${money(m.churn).padStart(10)} ${money(p.endArr).padStart(12)} ${pct(p.grr).padStart(7)} ${pct(p.nrr).padStart(7)} ${pct(p.logoRetention).padStart(7)} ${p.quickRatio.value === null ? '   n/d' : p.quickRatio.value.toFixed(2).padStart(6)}`,
     );
   }
   const complete = r.periods.filter((p) => !p.label.includes('(to '));
@@ -168,6 +168,14 @@ function printReport(r: MetricsReport) {
     for (const b of last.byBand)
       out(
         `  ${b.band.padEnd(9)} ${String(b.customers).padStart(5)} customers   GRR ${pct(b.grr).padStart(7)}   NRR ${pct(b.nrr).padStart(7)}   logos ${pct(b.logoRetention).padStart(7)}`,
+      );
+  }
+  const withReasons = r.periods.filter((p) => p.churnReasons.length > 0);
+  if (withReasons.length > 0) {
+    out('\nchurned ARR and logos by reason (churn events, else contract churn reasons):');
+    for (const p of withReasons)
+      out(
+        `  ${p.label.padEnd(16)} ${p.churnReasons.map((x) => `${x.reason} ${money(x.arr)} (${x.logos})`).join(', ')}`,
       );
   }
   const t = r.timeToValue;

@@ -36,6 +36,8 @@ export type PeriodMetrics = {
   customerChurnRate: Ratio;
   revenueChurnRate: Ratio;
   quickRatio: Ratio;
+  /** Who churned in the period, with the ARR lost and the day the loss took effect (for reasons). */
+  churned: { accountId: string; arr: number; day: number }[];
 };
 
 export type RetentionInputs = {
@@ -162,6 +164,7 @@ export function computePeriodMetrics(
   let endArr = 0;
   let baseLogos = 0;
   let retainedLogos = 0;
+  const churned: PeriodMetrics['churned'] = [];
   const before = w.startDay - 1;
   const byEvent = conv.movementBasis === 'event';
   for (const rev of inputs.revenue.values()) {
@@ -197,14 +200,19 @@ export function computePeriodMetrics(
     if (byEvent && payChurn === null) {
       for (const e of movementEvents(rev, w.startDay, w.endDay, conv)) {
         mv[e.kind] += e.amount;
+        if (e.kind === 'churn') churned.push({ accountId: rev.accountId, arr: e.amount, day: e.day });
         if (e.kind === 'new') n.new++;
         else if (e.kind === 'reactivation') n.reactivated++;
       }
       continue;
     }
     if (a > 0) {
-      if (b === 0) mv.churn += a;
-      else if (b > a) mv.expansion += b - a;
+      if (b === 0) {
+        mv.churn += a;
+        const last = lastRevenueBefore(rev, w.endDay + 1);
+        const day = payChurn ?? (last === null ? w.startDay : last + 1);
+        churned.push({ accountId: rev.accountId, arr: a, day });
+      } else if (b > a) mv.expansion += b - a;
       else if (b < a) mv.contraction += a - b;
     } else if (b > 0) {
       // the gap between leaving and coming back decides reactivation vs new
@@ -224,6 +232,8 @@ export function computePeriodMetrics(
       if (peak > 0) {
         mv.new += peak;
         mv.churn += peak;
+        const last = lastRevenueBefore(rev, w.endDay + 1);
+        churned.push({ accountId: rev.accountId, arr: peak, day: last === null ? w.endDay : last + 1 });
         n.new++;
         n.churned++;
       }
@@ -250,6 +260,7 @@ export function computePeriodMetrics(
       mv.churn + mv.contraction,
       'no churn or contraction in the period',
     ),
+    churned,
   };
 }
 

@@ -23,7 +23,7 @@ const contract = (
   start: string,
   end: string,
   arr: number,
-  extra: { status?: string; churned_at?: string; currency?: string } = {},
+  extra: { status?: string; churned_at?: string; currency?: string; churn_reason?: string } = {},
 ) => ({
   id,
   account_id: accountId,
@@ -36,7 +36,7 @@ const contract = (
   products: '[]',
   status: extra.status ?? 'active',
   churned_at: extra.churned_at ?? null,
-  churn_reason: null,
+  churn_reason: extra.churn_reason ?? null,
 });
 const event = (id: string, accountId: string, type: string, time: string, properties: object = {}) => ({
   id,
@@ -213,6 +213,48 @@ describe.each(TEST_STORE_KINDS)('metrics report on %s', (kind) => {
     const later = await computeMetricsReport(ctx, { ...q2, to: '2025-07-31', targetRetention: 0.95 });
     expect(later.projection!.scenarios[0]!.annualRetention).toBeCloseTo(2 / 3, 4);
     expect(later.projection!.gapPoints).toBeGreaterThan(0);
+  });
+
+  it('splits churned ARR and logos by reason: the churn event first, else the contract reason, else unknown', async () => {
+    const st = await openTestStore(kind);
+    try {
+      await seed(st);
+      await st.db
+        .insertInto('accounts')
+        .values([account('a5', 'smb', 'u1'), account('a6', 'smb', 'u1')])
+        .execute();
+      await st.db
+        .insertInto('contracts')
+        .values([
+          contract('c5', 'a5', '2024-06-01', '2025-05-31', 4_000, {
+            status: 'churned',
+            churned_at: '2025-05-31',
+            churn_reason: 'Too expensive',
+          }),
+          contract('c6', 'a6', '2024-06-01', '2025-04-30', 1_000, { status: 'churned', churned_at: '2025-04-30' }),
+        ])
+        .execute();
+      await st.db
+        .insertInto('events')
+        .values([
+          // notice given weeks before the loss (a2 stops after 2025-05-15)
+          event('ch1', 'a2', 'churn_event', '2025-04-20T09:00:00Z', { reasonCode: 'competitor', reactivation: false }),
+          // a reactivation event is not a reason
+          event('ch2', 'a6', 'churn_event', '2025-05-02T09:00:00Z', { reasonCode: 'budget', reactivation: true }),
+        ])
+        .execute();
+      const r = await computeMetricsReport(contextForStore(st, { clock: ctx.clock }), q2);
+      const p = r.periods[0]!;
+      expect(p.churnReasons).toEqual([
+        { reason: 'competitor', arr: 10_000, logos: 1 },
+        { reason: 'pricing', arr: 4_000, logos: 1 },
+        { reason: 'unknown', arr: 1_000, logos: 1 },
+      ]);
+      // the reasons add up to the churn movement
+      expect(p.churnReasons.reduce((s, x) => s + x.arr, 0)).toBe(p.movements.churn);
+    } finally {
+      await st.close();
+    }
   });
 
   it('counts an unpaid failed payment as churn only under that convention', async () => {

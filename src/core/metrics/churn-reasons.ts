@@ -1,0 +1,80 @@
+import { CHURN_REASON_CODES, type ChurnReasonCode } from '../data-model/events.ts';
+
+/** A stated reason for an account's churn: a `churn_event`, or a churned contract's `churnReason`. */
+export type ChurnReasonRecord = {
+  accountId: string;
+  /** Day the reason refers to: the event's day, or the day the contract's loss took effect. */
+  day: number;
+  code: ChurnReasonCode;
+  source: 'churn_event' | 'contract';
+  text?: string | null;
+};
+
+export type ChurnReasonRow = { reason: ChurnReasonCode; arr: number; logos: number };
+
+/** A churn event within this many days of the loss explains it (notice often comes weeks before). */
+export const REASON_WINDOW_DAYS = 120;
+
+const SYNONYMS: Record<string, ChurnReasonCode> = {
+  price: 'pricing',
+  too_expensive: 'pricing',
+  cost: 'budget',
+  budget_cut: 'budget',
+  competition: 'competitor',
+  switched: 'competitor',
+  feature: 'features',
+  missing_features: 'features',
+  product: 'features',
+  service: 'support',
+  customer_service: 'support',
+  champion: 'champion_left',
+  acquired: 'business_change',
+  bankrupt: 'business_change',
+  out_of_business: 'business_change',
+  non_payment: 'payment',
+  failed_payment: 'payment',
+};
+
+/** A free-text contract churn reason as a taxonomy code: exact code, a few synonyms, else `other`. */
+export function reasonCodeOf(text: string | null | undefined): ChurnReasonCode {
+  if (!text?.trim()) return 'unknown';
+  const k = text
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+  if ((CHURN_REASON_CODES as readonly string[]).includes(k)) return k as ChurnReasonCode;
+  return SYNONYMS[k] ?? 'other';
+}
+
+/**
+ * Lost ARR and logos by reason for one period's churned customers (ARR from the revenue timeline,
+ * so the rows add up to the period's churn movement). Each churned customer gets one reason: the
+ * `churn_event` nearest the loss day within `REASON_WINDOW_DAYS` (reactivation events excluded),
+ * else the reason of a churned contract lost within that window, else `unknown`.
+ */
+export function churnReasons(
+  churned: readonly { accountId: string; arr: number; day: number }[],
+  reasons: ReadonlyMap<string, readonly ChurnReasonRecord[]>,
+): ChurnReasonRow[] {
+  const rows = new Map<ChurnReasonCode, ChurnReasonRow>();
+  for (const c of churned) {
+    let best: ChurnReasonRecord | null = null;
+    for (const r of reasons.get(c.accountId) ?? []) {
+      const dist = Math.abs(r.day - c.day);
+      if (dist > REASON_WINDOW_DAYS) continue;
+      if (
+        best === null ||
+        (r.source === 'churn_event' && best.source === 'contract') ||
+        (r.source === best.source && dist < Math.abs(best.day - c.day))
+      )
+        best = r;
+    }
+    const reason = best?.code ?? 'unknown';
+    const row = rows.get(reason) ?? { reason, arr: 0, logos: 0 };
+    row.arr += c.arr;
+    row.logos++;
+    rows.set(reason, row);
+  }
+  return [...rows.values()].sort((a, b) => b.arr - a.arr || a.reason.localeCompare(b.reason));
+}
