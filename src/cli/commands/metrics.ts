@@ -7,6 +7,10 @@ import {
   computeMetricsReport,
   type MetricsReport,
 } from '../../engine/metrics/metrics-report.ts';
+import {
+  computeRenewalForecast,
+  type RenewalForecastReport,
+} from '../../engine/metrics/renewal-forecast.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -71,6 +75,26 @@ function addConventionOptions(cmd: Command): Command {
     .option('--no-cap', 'GRR per product line instead of capped per customer');
 }
 
+function printForecast(f: RenewalForecastReport) {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(`renewals as of ${f.asOf} (churn probability: ${f.probabilitySource})`);
+  out(`${'due within'.padEnd(12)} ${'renewals'.padStart(8)} ${'ARR'.padStart(12)} ${'expected renewed'.padStart(17)} ${'expected churn'.padStart(15)} ${'no estimate'.padStart(12)}`);
+  for (const b of f.buckets)
+    out(
+      `${`${b.withinDays} days`.padEnd(12)} ${String(b.renewals).padStart(8)} ${money(b.arr).padStart(12)} ${money(b.expectedRenewedArr).padStart(17)} ${money(b.expectedChurnArr).padStart(15)} ${money(b.unestimatedArr).padStart(12)}`,
+    );
+  out(
+    `expected GRR over the next 90 days: ${f.expectedGrrNext90 === null ? 'n/d (no ARR today)' : `${(f.expectedGrrNext90 * 100).toFixed(1)}%`} of ${money(f.arrToday)} ARR`,
+  );
+  const b = f.backtest;
+  out(
+    `\nbacktest (forecast made ${b.leadDays} days before each renewal of the past year; ${b.calibration}):`,
+  );
+  out(
+    `  ${b.renewals} renewals, ${money(b.dueArr)} due: predicted renewed ${money(b.predictedRenewedArr)}, actual ${money(b.actualRenewedArr)}, error ${b.relativeError === null ? 'n/d' : `${(b.relativeError * 100).toFixed(1)}%`}, Brier ${b.brier ?? 'n/d'}${b.withoutScore ? `; ${b.withoutScore} renewals had no score ${b.leadDays} days before` : ''}`,
+  );
+}
+
 export function register(program: Command) {
   const metrics = addConventionOptions(
     program
@@ -101,6 +125,30 @@ export function register(program: Command) {
     if (o.json) printJson(report);
     else printReport(report);
   });
+
+  metrics
+    .command('forecast')
+    .description('renewals due in 30/90/180 days with churn probability, expected renewed ARR and GRR; backtest')
+    .option('--lead-days <n>', 'backtest: forecast made n days before each past renewal (default 90)')
+    .option('--segment <s>', 'only this segment')
+    .option('--owner <user>', 'only this CSM')
+    .option('--json', 'print JSON')
+    .action(async (_raw: unknown, cmd: Command) => {
+      const all = cmd.optsWithGlobals();
+      const o = z
+        .object({
+          leadDays: z.coerce.number().int().min(1).max(365).optional(),
+          segment: z.string().optional(),
+          owner: z.string().optional(),
+          json: z.boolean().default(false),
+        })
+        .parse(all);
+      const f = await withContext(cmd, (ctx) =>
+        computeRenewalForecast(ctx, { segment: o.segment, owner: o.owner, leadDays: o.leadDays }),
+      );
+      if (o.json) printJson(f);
+      else printForecast(f);
+    });
 
   addConventionOptions(
     metrics

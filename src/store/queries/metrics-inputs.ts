@@ -155,3 +155,60 @@ export async function listChurnReasons(
   }
   return out;
 }
+
+/** Current score (and the calibrated churn probability stored with it, if any) of accounts in scope. */
+export async function listCurrentChurnProbabilities(
+  store: Store,
+  scope: MetricsScope,
+): Promise<Map<string, { score: number; probability: number | null; horizonDays: number | null }>> {
+  let q = store.db
+    .selectFrom('current_scores as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(['s.account_id', 's.score', 's.override_score', 's.detail']);
+  if (scope.segment) q = q.where('a.segment', '=', scope.segment);
+  if (scope.owner) q = q.where('a.owner', '=', scope.owner);
+  if (scope.viewer) q = q.where(visibleAccountFilter(scope.viewer, { owner: 'a.owner' }));
+  const out = new Map<string, { score: number; probability: number | null; horizonDays: number | null }>();
+  for (const r of await q.execute()) {
+    let cp: { probability?: number; horizonDays?: number } | null = null;
+    try {
+      cp = (JSON.parse(r.detail) as { churnProbability?: { probability?: number; horizonDays?: number } | null })
+        .churnProbability ?? null;
+    } catch {
+      cp = null;
+    }
+    out.set(r.account_id, {
+      score: Number(r.override_score ?? r.score),
+      probability: typeof cp?.probability === 'number' ? cp.probability : null,
+      horizonDays: typeof cp?.horizonDays === 'number' ? cp.horizonDays : null,
+    });
+  }
+  return out;
+}
+
+/** Stored score history of accounts in scope between two days, oldest first. */
+export async function listScoreHistoryInScope(
+  store: Store,
+  scope: MetricsScope,
+  from: string,
+  to: string,
+): Promise<Map<string, { asOf: string; score: number }[]>> {
+  let q = store.db
+    .selectFrom('scores as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(['s.account_id', 's.as_of', 's.score'])
+    .where('s.as_of', '>=', from)
+    .where('s.as_of', '<=', to)
+    .orderBy('s.as_of');
+  if (scope.segment) q = q.where('a.segment', '=', scope.segment);
+  if (scope.owner) q = q.where('a.owner', '=', scope.owner);
+  if (scope.viewer) q = q.where(visibleAccountFilter(scope.viewer, { owner: 'a.owner' }));
+  const out = new Map<string, { asOf: string; score: number }[]>();
+  for (const r of await q.execute()) {
+    const l = out.get(r.account_id);
+    const row = { asOf: r.as_of.slice(0, 10), score: Number(r.score) };
+    if (l) l.push(row);
+    else out.set(r.account_id, [row]);
+  }
+  return out;
+}
