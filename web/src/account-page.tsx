@@ -50,7 +50,7 @@ export function AccountPage({ id }: { id: string }) {
   const timeline = useTimelineQuery(id);
   if (q.isPending) return <p>Loading account…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
-  const { account, score, contracts, contacts, terms } = q.data;
+  const { account, score, contacts, terms } = q.data;
   const arr = terms.arr;
   return (
     <section>

@@ -15,36 +15,27 @@ export type ChurnReasonRow = { reason: ChurnReasonCode; arr: number; logos: numb
 /** A churn event within this many days of the loss explains it (notice often comes weeks before). */
 export const REASON_WINDOW_DAYS = 120;
 
-const SYNONYMS: Record<string, ChurnReasonCode> = {
-  price: 'pricing',
-  too_expensive: 'pricing',
-  cost: 'budget',
-  budget_cut: 'budget',
-  competition: 'competitor',
-  switched: 'competitor',
-  feature: 'features',
-  missing_features: 'features',
-  product: 'features',
-  service: 'support',
-  customer_service: 'support',
-  champion: 'champion_left',
-  acquired: 'business_change',
-  bankrupt: 'business_change',
-  out_of_business: 'business_change',
-  non_payment: 'payment',
-  failed_payment: 'payment',
-};
+/** Keywords of free-text reasons, checked in this order (the first match wins). */
+const KEYWORDS: [RegExp, ChurnReasonCode][] = [
+  [/champion|sponsor/, 'champion_left'],
+  [/acquir|merg|leadership|layoff|downsiz|strategy|project cancel|bankrupt|out of business|closed/, 'business_change'],
+  [/budget|cost cut/, 'budget'],
+  [/competitor|another vendor|another tool|switched|competition/, 'competitor'],
+  [/support|reliab|outage|csm|service/, 'support'],
+  [/expensive|price|pricing|cost/, 'pricing'],
+  [/adoption|onboard|implementation/, 'onboarding'],
+  [/feature|missing|functionality|product gap/, 'features'],
+  [/paying|payment|card|invoice|non-pay/, 'payment'],
+];
 
-/** A free-text contract churn reason as a taxonomy code: exact code, a few synonyms, else `other`. */
+/** A free-text churn reason as a taxonomy code: the code itself, else a keyword match, else `other`. */
 export function reasonCodeOf(text: string | null | undefined): ChurnReasonCode {
   if (!text?.trim()) return 'unknown';
-  const k = text
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
+  const lower = text.trim().toLowerCase();
+  const k = lower.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
   if ((CHURN_REASON_CODES as readonly string[]).includes(k)) return k as ChurnReasonCode;
-  return SYNONYMS[k] ?? 'other';
+  for (const [re, code] of KEYWORDS) if (re.test(lower)) return code;
+  return 'other';
 }
 
 /**

@@ -345,3 +345,38 @@ describe('issue 16 reproduction: movements on period boundaries', () => {
     ]);
   });
 });
+
+describe('churn reason codes from free text', () => {
+  it('keeps taxonomy codes, maps common phrasings, and calls the rest other', async () => {
+    const { reasonCodeOf } = await import('./churn-reasons.ts');
+    expect(
+      [
+        'competitor',
+        'Champion left',
+        'switched to a competitor',
+        'too expensive for the value',
+        'budget cut',
+        'acquired; tools consolidated',
+        'reliability and support problems',
+        'low adoption',
+        'stopped paying; cancelled mid-term',
+        'no perceived value',
+        '',
+        null,
+      ].map(reasonCodeOf),
+    ).toEqual([
+      'competitor',
+      'champion_left',
+      'competitor',
+      'pricing',
+      'budget',
+      'business_change',
+      'support',
+      'onboarding',
+      'payment',
+      'other',
+      'unknown',
+      'unknown',
+    ]);
+  });
+});
