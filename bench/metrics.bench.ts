@@ -66,6 +66,10 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
   const t0 = performance.now();
   const revenue = customerRevenue(contracts, DEFAULT_CONVENTIONS);
   const monthly = windows.map((w) => computePeriodMetrics(w, { revenue }, DEFAULT_CONVENTIONS));
+  // start = previous end in every month (the bridge the issue found broken)
+  for (let i = 1; i < monthly.length; i++)
+    if (monthly[i]!.startArr !== monthly[i - 1]!.endArr)
+      throw new Error(`bridge broken at ${monthly[i]!.label}`);
   const monthlyMs = performance.now() - t0;
   for (const w of windows) retentionByBand(w, { revenue }, DEFAULT_CONVENTIONS, bands);
   computeTimeToValue(revenue, milestones);
@@ -102,7 +106,9 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
       referenceName: 'DuckDB month-spine movements SQL (movements only)',
       unit: 's',
       lowerIsBetter: true,
-      note: `CPU time Vigil ${(vigilCpuMs / 1000).toFixed(3)} s, DuckDB load+query ${((cpuSpine.user + cpuSpine.system) / 1e6).toFixed(3)} s; max movement/ARR difference vs DuckDB ${worst.toFixed(6)}; Vigil movements alone ${(monthlyMs / 1000).toFixed(3)} s (spine convention ${(movementsOnlyMs / 1000).toFixed(3)} s); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+      note: `CPU time Vigil ${(vigilCpuMs / 1000).toFixed(3)} s, DuckDB load+query ${((cpuSpine.user + cpuSpine.system) / 1e6).toFixed(3)} s; max movement/ARR difference vs DuckDB ${worst.toFixed(6)}; Vigil movements alone ${(monthlyMs / 1000).toFixed(3)} s (spine convention ${(movementsOnlyMs / 1000).toFixed(3)} s); load average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
     },
   ];
 }

@@ -103,7 +103,9 @@ describe('retention page', () => {
   it('keeps reactivation apart in the bridge table, and shows churn reasons and the renewal forecast', async () => {
     await page.waitForSelector('table[aria-label="Revenue bridge per period"] tbody tr');
     const head = await page.locator('table[aria-label="Revenue bridge per period"] th').allTextContents();
-    expect(head).toEqual(expect.arrayContaining(['New', 'Reactivation', 'Expansion', 'Contraction', 'Churn']));
+    expect(head).toEqual(
+      expect.arrayContaining(['New', 'Reactivation', 'Expansion', 'Contraction', 'Churn']),
+    );
     await page.waitForSelector('text=Churn by reason');
     await page.waitForSelector('table[aria-label="Renewals due"] tbody tr');
     const rows = await page.locator('table[aria-label="Renewals due"] tbody tr').allTextContents();
@@ -130,7 +132,8 @@ describe('retention page', () => {
           .map((p) => p.querySelector('h2')?.textContent ?? p.textContent?.slice(0, 40)),
       );
       expect(silent, period).toEqual([]);
-      if (period === 'year') await page.screenshot({ path: join(shots, 'retention-year.png'), fullPage: true });
+      if (period === 'year')
+        await page.screenshot({ path: join(shots, 'retention-year.png'), fullPage: true });
     }
     expect(consoleErrors).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { type AccountTerms, accountTermsOn } from '../../core/contracts/contract-terms.ts';
 import { AppError } from '../../core/errors.ts';
 import { computeExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
@@ -7,7 +8,6 @@ import { bandOf, computeScore } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
 import { ingestEvents } from '../../engine/ingest/ingest-events.ts';
-import { accountTermsOn, type AccountTerms } from '../../core/contracts/contract-terms.ts';
 import { toTask } from '../../engine/playbooks/task-view.ts';
 import { findTopQuartileScore } from '../../engine/playbooks/top-quartile-score.ts';
 import { getActiveModel } from '../../engine/scoring/get-active-model.ts';

@@ -7,10 +7,7 @@ import {
   computeMetricsReport,
   type MetricsReport,
 } from '../../engine/metrics/metrics-report.ts';
-import {
-  computeRenewalForecast,
-  type RenewalForecastReport,
-} from '../../engine/metrics/renewal-forecast.ts';
+import { computeRenewalForecast, type RenewalForecastReport } from '../../engine/metrics/renewal-forecast.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -78,7 +75,9 @@ function addConventionOptions(cmd: Command): Command {
 function printForecast(f: RenewalForecastReport) {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(`renewals as of ${f.asOf} (churn probability: ${f.probabilitySource})`);
-  out(`${'due within'.padEnd(12)} ${'renewals'.padStart(8)} ${'ARR'.padStart(12)} ${'expected renewed'.padStart(17)} ${'expected churn'.padStart(15)} ${'no estimate'.padStart(12)}`);
+  out(
+    `${'due within'.padEnd(12)} ${'renewals'.padStart(8)} ${'ARR'.padStart(12)} ${'expected renewed'.padStart(17)} ${'expected churn'.padStart(15)} ${'no estimate'.padStart(12)}`,
+  );
   for (const b of f.buckets)
     out(
       `${`${b.withinDays} days`.padEnd(12)} ${String(b.renewals).padStart(8)} ${money(b.arr).padStart(12)} ${money(b.expectedRenewedArr).padStart(17)} ${money(b.expectedChurnArr).padStart(15)} ${money(b.unestimatedArr).padStart(12)}`,
@@ -128,7 +127,9 @@ export function register(program: Command) {
 
   metrics
     .command('forecast')
-    .description('renewals due in 30/90/180 days with churn probability, expected renewed ARR and GRR; backtest')
+    .description(
+      'renewals due in 30/90/180 days with churn probability, expected renewed ARR and GRR; backtest',
+    )
     .option('--lead-days <n>', 'backtest: forecast made n days before each past renewal (default 90)')
     .option('--segment <s>', 'only this segment')
     .option('--owner <user>', 'only this CSM')

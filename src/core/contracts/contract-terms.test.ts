@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { accountTermsOn, addMonths, arrOnDate, contractRenewalDate, isLive, lastLiveDay } from './contract-terms.ts';
+import {
+  accountTermsOn,
+  addMonths,
+  arrOnDate,
+  contractRenewalDate,
+  isLive,
+  lastLiveDay,
+} from './contract-terms.ts';
 
 describe('the one contract rule (hand-worked dates)', () => {
-  const c1 = { start: '2025-01-01', end: '2025-03-31', arr: 1200, status: 'churned', churnedAt: '2025-03-31' };
+  const c1 = {
+    start: '2025-01-01',
+    end: '2025-03-31',
+    arr: 1200,
+    status: 'churned',
+    churnedAt: '2025-03-31',
+  };
   it('a contract is live from its start through its last day, both inclusive', () => {
     expect(['2024-12-31', '2025-01-01', '2025-03-31', '2025-04-01'].map((d) => isLive(c1, d))).toEqual([
       false,
@@ -12,7 +25,13 @@ describe('the one contract rule (hand-worked dates)', () => {
     ]);
   });
   it('an early churn date cuts the term; a churn date after the end does not extend it', () => {
-    const early = { start: '2025-01-01', end: '2025-12-31', arr: 10, status: 'churned', churnedAt: '2025-06-15' };
+    const early = {
+      start: '2025-01-01',
+      end: '2025-12-31',
+      arr: 10,
+      status: 'churned',
+      churnedAt: '2025-06-15',
+    };
     expect(lastLiveDay(early)).toBe('2025-06-15');
     expect(isLive(early, '2025-06-16')).toBe(false);
     // churnedAt is read only for churned contracts: a renewed one keeps its end
@@ -40,8 +59,18 @@ describe('the one contract rule (hand-worked dates)', () => {
     ];
     expect(arrOnDate(list, '2025-03-31')).toBe(1620);
     expect(arrOnDate(list, '2025-04-01')).toBe(420);
-    expect(accountTermsOn(list, '2025-03-31')).toEqual({ arr: 1620, seats: 7, renewalDate: '2025-04-01', live: 3 });
-    expect(accountTermsOn(list, '2025-04-10')).toEqual({ arr: 420, seats: 7, renewalDate: '2025-05-01', live: 2 });
+    expect(accountTermsOn(list, '2025-03-31')).toEqual({
+      arr: 1620,
+      seats: 7,
+      renewalDate: '2025-04-01',
+      live: 3,
+    });
+    expect(accountTermsOn(list, '2025-04-10')).toEqual({
+      arr: 420,
+      seats: 7,
+      renewalDate: '2025-05-01',
+      live: 2,
+    });
     expect(accountTermsOn(list, '2024-01-01')).toEqual({ arr: 0, seats: 0, renewalDate: null, live: 0 });
   });
   it('adds months with the day clamped', () => {

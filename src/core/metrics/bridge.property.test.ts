@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arrOnDate } from '../contracts/contract-terms.ts';
-import { portfolioArb } from './contract-histories.fixture.ts';
 import { computePeriodMetrics, type PeriodMetrics } from './compute-retention.ts';
+import { portfolioArb } from './contract-histories.fixture.ts';
 import { metricConventionsSchema } from './conventions.ts';
 import { customerRevenue } from './customer-arr.ts';
 import { type Period, periodWindows } from './periods.ts';
@@ -37,16 +37,26 @@ describe('the revenue bridge holds everywhere (property)', () => {
           const m = computePeriodMetrics(w, { revenue }, conv);
           expect(bridged(m)).toBeCloseTo(m.endArr, 6);
           if (prev) expect(m.startArr).toBeCloseTo(prev.endArr, 6);
-          expect(m.endArr).toBeCloseTo(arrOnDate(contracts.filter((k) => k.arr > 0), w.end), 6);
+          expect(m.endArr).toBeCloseTo(
+            arrOnDate(
+              contracts.filter((k) => k.arr > 0),
+              w.end,
+            ),
+            6,
+          );
           for (const v of Object.values(m.movements)) expect(v).toBeGreaterThanOrEqual(0);
-          for (const r of [m.grr, m.nrr, m.logoRetention]) if (r.value !== null) expect(r.value).toBeGreaterThanOrEqual(0);
+          for (const r of [m.grr, m.nrr, m.logoRetention])
+            if (r.value !== null) expect(r.value).toBeGreaterThanOrEqual(0);
           if (m.grr.value !== null) expect(m.grr.value).toBeLessThanOrEqual(1);
           prev = m;
           for (const id of ids) {
             const one = computePeriodMetrics(w, { revenue }, conv, new Set([id]));
             expect(bridged(one), `${id} ${w.label}`).toBeCloseTo(one.endArr, 6);
             expect(one.endArr).toBeCloseTo(
-              arrOnDate(contracts.filter((k) => k.accountId === id && k.arr > 0), w.end),
+              arrOnDate(
+                contracts.filter((k) => k.accountId === id && k.arr > 0),
+                w.end,
+              ),
               6,
             );
           }
@@ -66,7 +76,11 @@ describe('the revenue bridge holds everywhere (property)', () => {
         const months = periodWindows('month', '2024-01-01', '2024-12-31').map((w) =>
           computePeriodMetrics(w, { revenue }, noGrace),
         );
-        const year = computePeriodMetrics(periodWindows('year', '2024-01-01', '2024-12-31')[0]!, { revenue }, noGrace);
+        const year = computePeriodMetrics(
+          periodWindows('year', '2024-01-01', '2024-12-31')[0]!,
+          { revenue },
+          noGrace,
+        );
         for (const k of ['new', 'expansion', 'contraction', 'churn', 'reactivation'] as const)
           expect(months.reduce((s, m) => s + m.movements[k], 0)).toBeCloseTo(year.movements[k], 6);
       }),

@@ -18,7 +18,10 @@ export const REASON_WINDOW_DAYS = 120;
 /** Keywords of free-text reasons, checked in this order (the first match wins). */
 const KEYWORDS: [RegExp, ChurnReasonCode][] = [
   [/champion|sponsor/, 'champion_left'],
-  [/acquir|merg|leadership|layoff|downsiz|strategy|project cancel|bankrupt|out of business|closed/, 'business_change'],
+  [
+    /acquir|merg|leadership|layoff|downsiz|strategy|project cancel|bankrupt|out of business|closed/,
+    'business_change',
+  ],
   [/budget|cost cut/, 'budget'],
   [/competitor|another vendor|another tool|switched|competition/, 'competitor'],
   [/support|reliab|outage|csm|service/, 'support'],

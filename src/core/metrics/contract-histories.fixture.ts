@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addMonths, isoDay, dayOf } from '../contracts/contract-terms.ts';
+import { addMonths, dayOf, isoDay } from '../contracts/contract-terms.ts';
 import type { MetricContract } from './customer-arr.ts';
 
 /**
@@ -10,9 +10,23 @@ import type { MetricContract } from './customer-arr.ts';
  * early churn dates, zero-ARR (free) contracts.
  */
 const SPECIAL = [
-  '2023-01-01', '2023-03-31', '2023-06-30', '2023-12-31', '2024-01-01', '2024-01-31', '2024-02-28',
-  '2024-02-29', '2024-03-01', '2024-03-31', '2024-06-30', '2024-09-30', '2024-12-31', '2025-01-01',
-  '2025-02-28', '2025-03-31', '2025-12-31',
+  '2023-01-01',
+  '2023-03-31',
+  '2023-06-30',
+  '2023-12-31',
+  '2024-01-01',
+  '2024-01-31',
+  '2024-02-28',
+  '2024-02-29',
+  '2024-03-01',
+  '2024-03-31',
+  '2024-06-30',
+  '2024-09-30',
+  '2024-12-31',
+  '2025-01-01',
+  '2025-02-28',
+  '2025-03-31',
+  '2025-12-31',
 ];
 const startArb = fc.oneof(
   fc.constantFrom(...SPECIAL),
@@ -33,13 +47,20 @@ const segmentArb = fc.record({
   length: lengthArb,
   arr: arrArb,
   /** Days from the predecessor's end to this start: 0 = same-day overlap, 1 = contiguous, more = a gap. */
-  gap: fc.oneof(fc.constantFrom(0, 1, 1, 1), fc.integer({ min: 2, max: 60 }), fc.integer({ min: 61, max: 500 })),
+  gap: fc.oneof(
+    fc.constantFrom(0, 1, 1, 1),
+    fc.integer({ min: 2, max: 60 }),
+    fc.integer({ min: 61, max: 500 }),
+  ),
   churn: fc.oneof(fc.constant(null), fc.constant('at-end' as const), fc.integer({ min: 0, max: 200 })),
   line: fc.constantFrom('core', 'core', 'addon'),
   /** An upgrade starting mid-term that overlaps the running segment instead of following it. */
   upgrade: fc.boolean(),
 });
-const chainArb = fc.record({ start: startArb, segments: fc.array(segmentArb, { minLength: 1, maxLength: 4 }) });
+const chainArb = fc.record({
+  start: startArb,
+  segments: fc.array(segmentArb, { minLength: 1, maxLength: 4 }),
+});
 
 function endOf(start: string, length: { months?: number; days?: number; open?: true }): string | null {
   if (length.open) return null;
@@ -48,8 +69,9 @@ function endOf(start: string, length: { months?: number; days?: number; open?: t
 }
 
 export const portfolioArb = (maxAccounts = 8) =>
-  fc.array(fc.array(chainArb, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: maxAccounts }).map(
-    (accounts) => {
+  fc
+    .array(fc.array(chainArb, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: maxAccounts })
+    .map((accounts) => {
       const out: MetricContract[] = [];
       accounts.forEach((chains, a) => {
         chains.forEach((chain, ci) => {
@@ -62,9 +84,7 @@ export const portfolioArb = (maxAccounts = 8) =>
             if (last && s.churn !== null) {
               status = 'churned';
               churnedAt =
-                s.churn === 'at-end'
-                  ? (end ?? isoDay(dayOf(start) + 90))
-                  : isoDay(dayOf(start) + s.churn);
+                s.churn === 'at-end' ? (end ?? isoDay(dayOf(start) + 90)) : isoDay(dayOf(start) + s.churn);
             } else if (last) status = 'active';
             out.push({
               id: `a${a} c${ci}-${si}`,
@@ -86,5 +106,4 @@ export const portfolioArb = (maxAccounts = 8) =>
         });
       });
       return out;
-    },
-  );
+    });

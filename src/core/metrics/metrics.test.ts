@@ -318,7 +318,8 @@ describe('issue 16 reproduction: movements on period boundaries', () => {
   const months = periodWindows('month', '2025-01-01', '2025-06-30');
   const rev = customerRevenue(contracts, DEFAULT_CONVENTIONS);
   const byMonth = months.map((w) => computePeriodMetrics(w, { revenue: rev }, DEFAULT_CONVENTIONS));
-  const one = (id: string) => months.map((w) => computePeriodMetrics(w, { revenue: rev }, DEFAULT_CONVENTIONS, new Set([id])));
+  const one = (id: string) =>
+    months.map((w) => computePeriodMetrics(w, { revenue: rev }, DEFAULT_CONVENTIONS, new Set([id])));
 
   it('a1 is new 1,200 in January and churns 1,200 in April (its last day 03-31 is live; the loss takes effect 04-01)', () => {
     const a1 = one('a1');
@@ -330,12 +331,23 @@ describe('issue 16 reproduction: movements on period boundaries', () => {
     expect(one('a2').map((m) => m.movements.churn)).toEqual([0, 0, 0, 1200, 0, 0]);
     expect(byMonth.map((m) => m.endArr)).toEqual([2400, 2400, 2400, 0, 0, 0]);
     for (let i = 1; i < byMonth.length; i++) expect(byMonth[i]!.startArr).toBe(byMonth[i - 1]!.endArr);
-    expect(byMonth[3]!.movements).toEqual({ new: 0, expansion: 0, contraction: 0, churn: 2400, reactivation: 0 });
+    expect(byMonth[3]!.movements).toEqual({
+      new: 0,
+      expansion: 0,
+      contraction: 0,
+      churn: 2400,
+      reactivation: 0,
+    });
   });
   it('event movements date each change on the day it takes effect', () => {
     const conv = { ...DEFAULT_CONVENTIONS, movementBasis: 'event' as const };
     const days = [...rev.values()].flatMap((r) =>
-      movementEvents(r, toDay('2025-01-01'), toDay('2025-06-30'), conv).map((e) => [e.accountId, dayIso(e.day), e.kind, e.amount]),
+      movementEvents(r, toDay('2025-01-01'), toDay('2025-06-30'), conv).map((e) => [
+        e.accountId,
+        dayIso(e.day),
+        e.kind,
+        e.amount,
+      ]),
     );
     expect(days).toEqual([
       ['a1', '2025-01-01', 'new', 1200],

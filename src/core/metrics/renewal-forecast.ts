@@ -1,4 +1,10 @@
-import { arrOnDate, type ContractTerm, contractRenewalDate, isLive, isoDay } from '../contracts/contract-terms.ts';
+import {
+  arrOnDate,
+  type ContractTerm,
+  contractRenewalDate,
+  isLive,
+  isoDay,
+} from '../contracts/contract-terms.ts';
 import { dayNumber } from '../import/usage-rollup.ts';
 
 /** One account's renewal: the ARR of its live terms renewing on that date. */
@@ -23,7 +29,9 @@ export function upcomingRenewals(
     }
     for (const [renewalDate, arr] of due) out.push({ accountId, renewalDate, arr });
   }
-  return out.sort((a, b) => a.renewalDate.localeCompare(b.renewalDate) || a.accountId.localeCompare(b.accountId));
+  return out.sort(
+    (a, b) => a.renewalDate.localeCompare(b.renewalDate) || a.accountId.localeCompare(b.accountId),
+  );
 }
 
 export type ForecastRenewal = Renewal & {
@@ -90,7 +98,8 @@ export function forecastRenewals(
     asOf,
     probabilitySource,
     buckets,
-    expectedGrrNext90: q && arrToday > 0 ? Math.round((1 - q.expectedChurnArr / arrToday) * 10_000) / 10_000 : null,
+    expectedGrrNext90:
+      q && arrToday > 0 ? Math.round((1 - q.expectedChurnArr / arrToday) * 10_000) / 10_000 : null,
     arrToday,
     renewals: rows,
   };
@@ -120,7 +129,9 @@ export function pastRenewals(
     for (const [renewalDate, arr] of due)
       out.push({ accountId, renewalDate, arr, renewed: arrOnDate(list, renewalDate) > 0 });
   }
-  return out.sort((a, b) => a.renewalDate.localeCompare(b.renewalDate) || a.accountId.localeCompare(b.accountId));
+  return out.sort(
+    (a, b) => a.renewalDate.localeCompare(b.renewalDate) || a.accountId.localeCompare(b.accountId),
+  );
 }
 
 export type ForecastBacktest = {

@@ -1,5 +1,5 @@
-import type { SignalDefinition } from './signal-definition.ts';
 import { accountTermsOn } from '../contracts/contract-terms.ts';
+import type { SignalDefinition } from './signal-definition.ts';
 import { toDay } from './signal-helpers.ts';
 
 /** Days until the current term ends (the renewal). Context for playbooks; weight 0 in the default model. Unit: days. */

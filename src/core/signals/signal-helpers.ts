@@ -1,7 +1,6 @@
+import { liveContracts } from '../contracts/contract-terms.ts';
 import type { AccountData } from '../data-model/account-data.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
-
-import { liveContracts } from '../contracts/contract-terms.ts';
 import { dayNumber } from '../import/usage-rollup.ts';
 
 const DAY_MS = 86_400_000;

@@ -231,16 +231,25 @@ describe.each(TEST_STORE_KINDS)('metrics report on %s', (kind) => {
             churned_at: '2025-05-31',
             churn_reason: 'Too expensive',
           }),
-          contract('c6', 'a6', '2024-06-01', '2025-04-30', 1_000, { status: 'churned', churned_at: '2025-04-30' }),
+          contract('c6', 'a6', '2024-06-01', '2025-04-30', 1_000, {
+            status: 'churned',
+            churned_at: '2025-04-30',
+          }),
         ])
         .execute();
       await st.db
         .insertInto('events')
         .values([
           // notice given weeks before the loss (a2 stops after 2025-05-15)
-          event('ch1', 'a2', 'churn_event', '2025-04-20T09:00:00Z', { reasonCode: 'competitor', reactivation: false }),
+          event('ch1', 'a2', 'churn_event', '2025-04-20T09:00:00Z', {
+            reasonCode: 'competitor',
+            reactivation: false,
+          }),
           // a reactivation event is not a reason
-          event('ch2', 'a6', 'churn_event', '2025-05-02T09:00:00Z', { reasonCode: 'budget', reactivation: true }),
+          event('ch2', 'a6', 'churn_event', '2025-05-02T09:00:00Z', {
+            reasonCode: 'budget',
+            reactivation: true,
+          }),
         ])
         .execute();
       const r = await computeMetricsReport(contextForStore(st, { clock: ctx.clock }), q2);

@@ -42,7 +42,10 @@ describe.each(TEST_STORE_KINDS)('one ARR rule on the demo (%s)', (kind) => {
       expect(p.endArr, p.label).toBeCloseTo(sum, 6);
       if (i > 0) expect(p.startArr).toBe(report.periods[i - 1]!.endArr);
       const m = p.movements;
-      expect(p.startArr + m.new + m.expansion + m.reactivation - m.contraction - m.churn).toBeCloseTo(p.endArr, 6);
+      expect(p.startArr + m.new + m.expansion + m.reactivation - m.contraction - m.churn).toBeCloseTo(
+        p.endArr,
+        6,
+      );
       if (sum > 0) checked++;
     }
     expect(checked).toBeGreaterThan(20);

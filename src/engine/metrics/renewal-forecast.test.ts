@@ -17,7 +17,14 @@ const account = (id: string) => ({
   tags: '[]',
   updated_at: '2024-01-01T00:00:00Z',
 });
-const contract = (id: string, accountId: string, start: string, end: string, arr: number, status = 'active') => ({
+const contract = (
+  id: string,
+  accountId: string,
+  start: string,
+  end: string,
+  arr: number,
+  status = 'active',
+) => ({
   id,
   account_id: accountId,
   start_date: start,
@@ -53,10 +60,7 @@ describe.each(TEST_STORE_KINDS)('renewal forecast on %s', (kind) => {
   beforeAll(async () => {
     store = await openTestStore(kind);
     ctx = contextForStore(store, { clock: fixedClock('2026-03-01T12:00:00Z') });
-    await store.db
-      .insertInto('accounts')
-      .values(['a1', 'a2', 'a3', 'b1', 'b2'].map(account))
-      .execute();
+    await store.db.insertInto('accounts').values(['a1', 'a2', 'a3', 'b1', 'b2'].map(account)).execute();
     await store.db
       .insertInto('contracts')
       .values([
@@ -113,10 +117,18 @@ describe.each(TEST_STORE_KINDS)('renewal forecast on %s', (kind) => {
     const b = f.backtest;
     // the default model has no calibration: a Platt fit on the two past renewals, said so
     expect(b.calibration).toMatch(/Platt calibration fitted on 2 past renewals/);
-    expect(b).toMatchObject({ leadDays: 90, renewals: 2, dueArr: 12_000, actualRenewedArr: 8_000, withoutScore: 0 });
+    expect(b).toMatchObject({
+      leadDays: 90,
+      renewals: 2,
+      dueArr: 12_000,
+      actualRenewedArr: 8_000,
+      withoutScore: 0,
+    });
     // a healthier score 90 days out means a lower churn probability, so b1's forecast renews more
     const months = Object.fromEntries(b.byMonth.map((m) => [m.month, m]));
-    expect(months['2025-07']!.predictedRenewedArr / 8_000).toBeGreaterThan(months['2025-10']!.predictedRenewedArr / 4_000);
+    expect(months['2025-07']!.predictedRenewedArr / 8_000).toBeGreaterThan(
+      months['2025-10']!.predictedRenewedArr / 4_000,
+    );
     expect(b.relativeError).toBeCloseTo((b.predictedRenewedArr - 8_000) / 8_000, 4);
     expect(b.brier).not.toBeNull();
     expect(b.brier!).toBeLessThan(0.25);

@@ -1,5 +1,4 @@
-import { byAccount, isoDay } from '../../core/contracts/contract-terms.ts';
-import { arrOnDate } from '../../core/contracts/contract-terms.ts';
+import { arrOnDate, byAccount, isoDay } from '../../core/contracts/contract-terms.ts';
 import { dayNumber } from '../../core/import/usage-rollup.ts';
 import { sigmoid } from '../../core/learning/logistic-regression.ts';
 import { fitPlattCalibration } from '../../core/learning/platt-calibration.ts';
@@ -59,7 +58,12 @@ export async function computeRenewalForecast(
     getActiveModel(ctx.store),
   ]);
   const from = isoDay(dayNumber(asOf) - 365);
-  const history = await listScoreHistoryInScope(ctx.store, scope, isoDay(dayNumber(from) - leadDays - 120), asOf);
+  const history = await listScoreHistoryInScope(
+    ctx.store,
+    scope,
+    isoDay(dayNumber(from) - leadDays - 120),
+    asOf,
+  );
 
   // the past year's renewals, each with the score the account had leadDays before
   const past = pastRenewals(contracts, from, isoDay(dayNumber(asOf) - 1));
@@ -102,7 +106,11 @@ export async function computeRenewalForecast(
     return calibrate ? Math.round(calibrate(c.score) * 1000) / 1000 : null;
   };
   let arrToday = 0;
-  for (const list of contracts.values()) arrToday += arrOnDate(list.filter((c) => c.arr > 0), asOf);
+  for (const list of contracts.values())
+    arrToday += arrOnDate(
+      list.filter((c) => c.arr > 0),
+      asOf,
+    );
   const forecast = forecastRenewals(
     upcomingRenewals(contracts, asOf, 180),
     probabilityOf,

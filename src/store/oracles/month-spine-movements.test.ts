@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { portfolioArb } from '../../core/metrics/contract-histories.fixture.ts';
 import { computePeriodMetrics } from '../../core/metrics/compute-retention.ts';
+import { portfolioArb } from '../../core/metrics/contract-histories.fixture.ts';
 import { metricConventionsSchema } from '../../core/metrics/conventions.ts';
 import { customerRevenue, type MetricContract } from '../../core/metrics/customer-arr.ts';
 import { periodWindows } from '../../core/metrics/periods.ts';
@@ -25,7 +25,9 @@ async function compare(contracts: MetricContract[], from: string, to: string) {
   return { vigil, spine: months };
 }
 const round = <T extends Record<string, unknown>>(r: T) =>
-  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1000) / 1000 : v]));
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1000) / 1000 : v]),
+  );
 
 let n = 0;
 const k = (
@@ -90,7 +92,10 @@ const FIXTURE: MetricContract[] = [
   k('one-day term on a month end', '2025-05-31', '2025-05-31', 200, churned('2025-05-31')),
   k('annual open-ended', '2024-06-15', null, 5000, { billingPeriod: 'annual' }),
   k('partial cancellation', '2025-01-01', '2025-12-31', 800),
-  k('partial cancellation', '2025-01-01', '2025-12-31', 400, { products: ['addon'], ...churned('2025-08-31') }),
+  k('partial cancellation', '2025-01-01', '2025-12-31', 400, {
+    products: ['addon'],
+    ...churned('2025-08-31'),
+  }),
   k('feb 28 to feb 28', '2024-02-28', '2025-02-28', 333, churned('2025-02-28')),
   k('dec 31 start', '2024-12-31', '2025-12-30', 1234, churned('2025-12-30')),
 ];

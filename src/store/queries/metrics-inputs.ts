@@ -131,7 +131,11 @@ export async function listChurnReasons(
     else out.set(r.accountId, [r]);
   };
   for (const e of events) {
-    const p = JSON.parse(e.properties) as { reasonCode?: string; reasonText?: string; reactivation?: boolean };
+    const p = JSON.parse(e.properties) as {
+      reasonCode?: string;
+      reasonText?: string;
+      reactivation?: boolean;
+    };
     if (p.reactivation) continue;
     add({
       accountId: e.account_id,
@@ -172,8 +176,9 @@ export async function listCurrentChurnProbabilities(
   for (const r of await q.execute()) {
     let cp: { probability?: number; horizonDays?: number } | null = null;
     try {
-      cp = (JSON.parse(r.detail) as { churnProbability?: { probability?: number; horizonDays?: number } | null })
-        .churnProbability ?? null;
+      cp =
+        (JSON.parse(r.detail) as { churnProbability?: { probability?: number; horizonDays?: number } | null })
+          .churnProbability ?? null;
     } catch {
       cp = null;
     }

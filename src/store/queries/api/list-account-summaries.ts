@@ -52,7 +52,8 @@ export type AccountSummary = {
 };
 
 type Row = AccountSummary & { termEnd: string | null };
-const byName = (a: Row, b: Row) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byName = (a: Row, b: Row) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 const asc = (x: number, y: number) => x - y;
 // Sort orders are fixed comparators chosen from this table, never text from the request.
 const SORTS: Record<AccountSort, (a: Row, b: Row) => number> = {
