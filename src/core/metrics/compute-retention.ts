@@ -181,8 +181,10 @@ export function computePeriodMetrics(
     if (a > 0) n.start++;
     if (b > 0) n.end++;
     if (a > 0) {
-      const renewalDue = rev.intervals.some((i) => i.end >= before && i.end < w.endDay);
-      const inBase = conv.denominator === 'whole-base' || renewalDue || b === 0;
+      const inBase =
+        conv.denominator === 'whole-base' ||
+        b === 0 ||
+        rev.intervals.some((i) => i.end >= before && i.end < w.endDay);
       if (b === 0) n.churned++;
       else n.retained++;
       if (inBase) {
