@@ -17,6 +17,7 @@ const conventionOptions = {
   rate: z.array(rate).optional(),
   denominator: z.enum(['whole-base', 'renewal-due']).optional(),
   samePeriod: z.enum(['exclude', 'count']).optional(),
+  movements: z.enum(['period', 'event']).optional(),
   reactivationDays: z.coerce.number().int().min(0).optional(),
   graceDays: z.coerce.number().int().min(0).optional(),
   failedPaymentDays: z.coerce.number().int().positive().optional(),
@@ -41,6 +42,7 @@ function conventionsFrom(o: { [K in keyof typeof conventionOptions]?: unknown })
       : {}),
     ...(o.denominator ? { denominator: o.denominator as 'whole-base' | 'renewal-due' } : {}),
     ...(o.samePeriod ? { samePeriodStartAndChurn: o.samePeriod as 'exclude' | 'count' } : {}),
+    ...(o.movements ? { movementBasis: o.movements as 'period' | 'event' } : {}),
     ...(o.reactivationDays !== undefined ? { reactivationWindowDays: o.reactivationDays as number } : {}),
     ...(o.graceDays !== undefined ? { renewalGraceDays: o.graceDays as number } : {}),
     ...(o.failedPaymentDays !== undefined ? { failedPaymentChurnDays: o.failedPaymentDays as number } : {}),
@@ -60,10 +62,14 @@ function addConventionOptions(cmd: Command): Command {
       '--same-period <mode>',
       'customers who start and leave in one period: exclude | count (default exclude)',
     )
+    .option(
+      '--movements <basis>',
+      'period (one net movement per customer per period, month-spine) | event (every dated change) (default period)',
+    )
     .option('--reactivation-days <n>', 'a return within n days of leaving is a reactivation (default 365)')
     .option(
       '--grace-days <n>',
-      'a renewal starting within n days of the previous end is not churn (default 30)',
+      'event movements: the same product line back within n days, inside one period, is a late renewal (default 30)',
     )
     .option(
       '--failed-payment-days <n>',
