@@ -39,13 +39,13 @@ describe('the one contract rule (hand-worked dates)', () => {
     expect(lastLiveDay({ ...early, churnedAt: '2026-02-01' })).toBe('2025-12-31');
   });
   it('open-ended subscriptions run until they churn and renew at the next period boundary', () => {
-    const monthly = { start: '2024-01-31', end: null, arr: 600, billingPeriod: 'monthly' as const };
+    const monthly = { start: '2024-01-31', end: null, arr: 600, billingPeriod: 'month' as const };
     expect(isLive(monthly, '2030-01-01')).toBe(true);
     // 01-31 + 1 month clamps to 02-29 (leap year); the boundary is start + k months, not cumulative
     expect(contractRenewalDate(monthly, '2024-02-01')).toBe('2024-02-29');
     expect(contractRenewalDate(monthly, '2024-02-29')).toBe('2024-03-31');
     expect(contractRenewalDate(monthly, '2025-06-10')).toBe('2025-06-30');
-    const annual = { start: '2023-03-15', end: null, arr: 1000, billingPeriod: 'annual' as const };
+    const annual = { start: '2023-03-15', end: null, arr: 1000, billingPeriod: 'year' as const };
     expect(contractRenewalDate(annual, '2025-03-14')).toBe('2025-03-15');
     expect(contractRenewalDate(annual, '2025-03-15')).toBe('2026-03-15');
     const stopped = { ...monthly, status: 'churned', churnedAt: '2025-05-31' };

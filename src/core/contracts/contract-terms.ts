@@ -1,3 +1,4 @@
+import { renewalDateOn } from '../data-model/contract-term.ts';
 import { dayNumber } from '../import/usage-rollup.ts';
 
 /**
@@ -18,8 +19,8 @@ export type ContractTerm = {
   start: string;
   /** Last day of the term, or null for an open-ended subscription. */
   end: string | null;
-  /** Billing period of an open-ended subscription (default monthly); ignored when `end` is set. */
-  billingPeriod?: 'monthly' | 'annual' | null | undefined;
+  /** Billing period of an open-ended subscription (default month); ignored when `end` is set. */
+  billingPeriod?: 'month' | 'year' | null | undefined;
   arr: number;
   status?: string | null | undefined;
   churnedAt?: string | null | undefined;
@@ -72,17 +73,9 @@ export function addMonths(iso: string, months: number): string {
  * subscription the next billing-period boundary after `day` (start + k periods, never a sentinel).
  */
 export function contractRenewalDate(c: ContractTerm, day: string): string {
-  if (c.end !== null) return isoDay(dayOf(c.end) + 1);
-  const step = c.billingPeriod === 'annual' ? 12 : 1;
-  // jump close to `day`, then walk: k periods from start (clamping is per k, not cumulative)
-  const months =
-    (Number(day.slice(0, 4)) - Number(c.start.slice(0, 4))) * 12 +
-    Number(day.slice(5, 7)) -
-    Number(c.start.slice(5, 7));
-  let k = Math.max(1, Math.floor(months / step) - 1);
-  let next = addMonths(c.start, k * step);
-  while (next <= day) next = addMonths(c.start, ++k * step);
-  return next;
+  // one implementation of the period arithmetic: the data model's (clamped month ends)
+  const period = c.billingPeriod === 'year' ? 'year' : 'month';
+  return renewalDateOn({ start: c.start, end: c.end, billingPeriod: period }, day);
 }
 
 /** What an account's contracts say on a day: ARR, seats, the earliest renewal of a live term. */

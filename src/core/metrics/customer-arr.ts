@@ -4,11 +4,8 @@ import { AppError } from '../errors.ts';
 import { toDay } from '../signals/signal-helpers.ts';
 import type { MetricConventions } from './conventions.ts';
 
-/** A contract as metrics read it: `end` may be null (open-ended) once imports deliver such rows. */
-export type MetricContract = Omit<Contract, 'end'> & {
-  end: string | null;
-  billingPeriod?: 'monthly' | 'annual' | null;
-};
+/** A contract as metrics read it (`end: null` = open-ended). */
+export type MetricContract = Contract;
 
 /** A customer's revenue as intervals of days [start, end] with ARR in the reporting currency. */
 export type CustomerRevenue = {

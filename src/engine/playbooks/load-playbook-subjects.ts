@@ -43,7 +43,7 @@ export async function loadPlaybookSubjects(
         .execute(),
       store.db
         .selectFrom('contracts')
-        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'churned_at'])
+        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'churned_at', 'billing_period'])
         .where('account_id', 'in', chunk)
         .execute(),
     ]);
@@ -62,6 +62,7 @@ export async function loadPlaybookSubjects(
         accountId: c.account_id,
         start: c.start_date,
         end: c.end_date,
+        billingPeriod: c.billing_period as 'month' | 'year' | null,
         arr: Number(c.arr),
         status: c.status,
         churnedAt: c.churned_at,

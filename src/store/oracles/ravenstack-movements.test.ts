@@ -31,7 +31,7 @@ describe.skipIf(!DIR)('RavenStack subscriptions (a real export shape)', () => {
         accountId: r.account_id!,
         start: r.start_date!,
         end: r.end_date ? r.end_date : null,
-        billingPeriod: r.billing_frequency === 'annual' ? 'annual' : 'monthly',
+        billingPeriod: r.billing_frequency === 'annual' ? 'year' : 'month',
         arr: Number(r.arr_amount),
         currency: 'USD',
         products: [r.plan_tier!],

@@ -38,6 +38,8 @@ export type AccountSummary = {
   segment: string;
   industry: string | null;
   owner: string | null;
+  /** The owner's display name (users.name), when the owner is a known user. */
+  ownerName: string | null;
   arr: number;
   seats: number;
   renewalDate: string | null;
@@ -90,7 +92,9 @@ export async function listAccountSummaries(
   let base = db
     .selectFrom('accounts as a')
     .leftJoin('current_scores as s', 's.account_id', 'a.id')
+    .leftJoin('users as u', 'u.id', 'a.owner')
     .select([
+      'u.name as owner_name',
       'a.id',
       'a.name',
       'a.segment',
@@ -126,7 +130,16 @@ export async function listAccountSummaries(
     db
       .selectFrom('contracts as c')
       .innerJoin('accounts as a', 'a.id', 'c.account_id')
-      .select(['c.account_id', 'c.start_date', 'c.end_date', 'c.arr', 'c.seats', 'c.status', 'c.churned_at'])
+      .select([
+        'c.account_id',
+        'c.start_date',
+        'c.end_date',
+        'c.billing_period',
+        'c.arr',
+        'c.seats',
+        'c.status',
+        'c.churned_at',
+      ])
       .where(visibleAccountFilter(viewer, { owner: 'a.owner' }))
       .where('c.start_date', '<=', o.asOf)
       .execute(),
@@ -136,6 +149,7 @@ export async function listAccountSummaries(
       accountId: c.account_id,
       start: c.start_date,
       end: c.end_date,
+      billingPeriod: c.billing_period as 'month' | 'year' | null,
       arr: Number(c.arr),
       seats: c.seats === null ? null : Number(c.seats),
       status: c.status,
@@ -164,6 +178,7 @@ export async function listAccountSummaries(
       segment: r.segment,
       industry: r.industry,
       owner: r.owner,
+      ownerName: r.owner_name ?? null,
       arr: t?.arr ?? 0,
       seats: t?.seats ?? 0,
       renewalDate: t?.renewalDate ?? null,
