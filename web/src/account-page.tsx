@@ -50,9 +50,8 @@ export function AccountPage({ id }: { id: string }) {
   const timeline = useTimelineQuery(id);
   if (q.isPending) return <p>Loading account…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
-  const { account, score, contracts, contacts } = q.data;
-  const current = contracts.filter((c) => c.status === 'active' || c.end >= (score?.asOf ?? ''));
-  const arr = current.reduce((s, c) => s + c.arr, 0);
+  const { account, score, contacts, terms } = q.data;
+  const arr = terms.arr;
   return (
     <section>
       <p>
@@ -63,6 +62,7 @@ export function AccountPage({ id }: { id: string }) {
           <h1>{account.name}</h1>
           <div className="muted">
             {account.segment} · {account.industry} · owner {account.owner ?? '–'} · {money(arr)} ARR
+            {terms.renewalDate ? ` · renews ${terms.renewalDate}` : ''}
           </div>
         </div>
         {score?.override ? (

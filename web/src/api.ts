@@ -37,6 +37,8 @@ export type AccountDetail = {
     status: string;
     products: string[];
   }[];
+  /** ARR, seats and renewal today by the server's one contract rule (never re-derived here). */
+  terms: { asOf: string; arr: number; seats: number; renewalDate: string | null };
   contacts: { id: string; name: string | null; title: string | null; role: string; leftAt: string | null }[];
   score: ScoreResult | null;
   tasks?: Task[];
@@ -177,6 +179,17 @@ export type Task = {
 export type Ratio = { value: number | null; reason?: string };
 export type PeriodMetrics = {
   label: string;
+  start: string;
+  end: string;
+  customers: {
+    start: number;
+    end: number;
+    new: number;
+    churned: number;
+    reactivated: number;
+    retained: number;
+  };
+  churnReasons: { reason: string; arr: number; logos: number }[];
   startArr: number;
   endArr: number;
   movements: { new: number; expansion: number; contraction: number; churn: number; reactivation: number };
@@ -200,6 +213,32 @@ export type MetricsReport = {
     relativeGap: number;
     scenarios: { label: string; annualRetention: number; retainedByYear: number[] }[];
   } | null;
+};
+export type ForecastBucket = {
+  withinDays: number;
+  renewals: number;
+  arr: number;
+  expectedRenewedArr: number;
+  expectedChurnArr: number;
+  unestimatedArr: number;
+};
+export type RenewalForecast = {
+  asOf: string;
+  probabilitySource: string;
+  buckets: ForecastBucket[];
+  expectedGrrNext90: number | null;
+  arrToday: number;
+  backtest: {
+    leadDays: number;
+    renewals: number;
+    dueArr: number;
+    predictedRenewedArr: number;
+    actualRenewedArr: number;
+    relativeError: number | null;
+    brier: number | null;
+    withoutScore: number;
+    calibration: string;
+  };
 };
 export type CohortReport = {
   by: string;
@@ -262,6 +301,11 @@ export const useMetricsQuery = (period: string) =>
   useQuery({
     queryKey: ['metrics', period],
     queryFn: () => getJson<MetricsReport>(`/v1/metrics?period=${period}`),
+  });
+export const useForecastQuery = () =>
+  useQuery({
+    queryKey: ['metrics-forecast'],
+    queryFn: () => getJson<RenewalForecast>('/v1/metrics/forecast'),
   });
 export const useCohortsQuery = (by: string) =>
   useQuery({

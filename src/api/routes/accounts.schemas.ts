@@ -111,6 +111,13 @@ export const accountDetailSchema = z
   .object({
     account: z.record(z.string(), z.unknown()),
     contracts: z.array(z.record(z.string(), z.unknown())),
+    /** ARR, seats and renewal on `asOf` by the one contract rule (src/core/contracts). */
+    terms: z.object({
+      asOf: z.string(),
+      arr: z.number(),
+      seats: z.number(),
+      renewalDate: z.string().nullable(),
+    }),
     contacts: z.array(z.record(z.string(), z.unknown())),
     score: scoreResultSchema.nullable(),
     tasks: z.array(z.record(z.string(), z.unknown())),

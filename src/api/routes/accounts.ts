@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { type AccountTerms, accountTermsOn } from '../../core/contracts/contract-terms.ts';
 import { AppError } from '../../core/errors.ts';
 import { computeExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
@@ -173,6 +174,7 @@ export function accountRoutes(ctx: EngineContext) {
         {
           account: { ...toAccount(account), tags: JSON.parse(account.tags) as string[] },
           contracts: contracts.map(toContract),
+          terms: { asOf, ...pickTerms(accountTermsOn(contracts.map(toContract), asOf)) },
           contacts: contacts.map(toContact),
           score,
           tasks: tasks.rows.map(toTask),
@@ -448,3 +450,5 @@ async function activeOverride(ctx: EngineContext, accountId: string): Promise<Sc
     expiresAt: row.expires_at,
   };
 }
+
+const pickTerms = ({ arr, seats, renewalDate }: AccountTerms) => ({ arr, seats, renewalDate });

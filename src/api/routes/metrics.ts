@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { PERIODS } from '../../core/metrics/periods.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
 import { computeCohortReport, computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
+import { computeRenewalForecast } from '../../engine/metrics/renewal-forecast.ts';
 import type { Viewer } from '../../store/queries/visible-accounts.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
@@ -122,6 +123,32 @@ export function metricsRoutes(ctx: EngineContext) {
             logoRetention: m.logoRetention.value,
           })),
         },
+        200,
+      );
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/forecast',
+      tags,
+      summary:
+        'Renewals due in 30/90/180 days with churn probability, expected renewed ARR, expected GRR; and its backtest',
+      request: {
+        query: z.object({
+          leadDays: z.coerce.number().int().min(1).max(365).optional(),
+          ...scopeQuery,
+        }),
+      },
+      responses: { ...ok(report), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      return c.json(
+        await computeRenewalForecast(ctx, { segment: q.segment, leadDays: q.leadDays, ...scope }),
         200,
       );
     },

@@ -7,6 +7,7 @@ import {
   computeMetricsReport,
   type MetricsReport,
 } from '../../engine/metrics/metrics-report.ts';
+import { computeRenewalForecast, type RenewalForecastReport } from '../../engine/metrics/renewal-forecast.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -16,6 +17,7 @@ const conventionOptions = {
   rate: z.array(rate).optional(),
   denominator: z.enum(['whole-base', 'renewal-due']).optional(),
   samePeriod: z.enum(['exclude', 'count']).optional(),
+  movements: z.enum(['period', 'event']).optional(),
   reactivationDays: z.coerce.number().int().min(0).optional(),
   graceDays: z.coerce.number().int().min(0).optional(),
   failedPaymentDays: z.coerce.number().int().positive().optional(),
@@ -40,6 +42,7 @@ function conventionsFrom(o: { [K in keyof typeof conventionOptions]?: unknown })
       : {}),
     ...(o.denominator ? { denominator: o.denominator as 'whole-base' | 'renewal-due' } : {}),
     ...(o.samePeriod ? { samePeriodStartAndChurn: o.samePeriod as 'exclude' | 'count' } : {}),
+    ...(o.movements ? { movementBasis: o.movements as 'period' | 'event' } : {}),
     ...(o.reactivationDays !== undefined ? { reactivationWindowDays: o.reactivationDays as number } : {}),
     ...(o.graceDays !== undefined ? { renewalGraceDays: o.graceDays as number } : {}),
     ...(o.failedPaymentDays !== undefined ? { failedPaymentChurnDays: o.failedPaymentDays as number } : {}),
@@ -59,16 +62,42 @@ function addConventionOptions(cmd: Command): Command {
       '--same-period <mode>',
       'customers who start and leave in one period: exclude | count (default exclude)',
     )
+    .option(
+      '--movements <basis>',
+      'period (one net movement per customer per period, month-spine) | event (every dated change) (default period)',
+    )
     .option('--reactivation-days <n>', 'a return within n days of leaving is a reactivation (default 365)')
     .option(
       '--grace-days <n>',
-      'a renewal starting within n days of the previous end is not churn (default 30)',
+      'event movements: the same product line back within n days, inside one period, is a late renewal (default 30)',
     )
     .option(
       '--failed-payment-days <n>',
       'a payment failed and unpaid for n days counts as churn (default: never)',
     )
     .option('--no-cap', 'GRR per product line instead of capped per customer');
+}
+
+function printForecast(f: RenewalForecastReport) {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(`renewals as of ${f.asOf} (churn probability: ${f.probabilitySource})`);
+  out(
+    `${'due within'.padEnd(12)} ${'renewals'.padStart(8)} ${'ARR'.padStart(12)} ${'expected renewed'.padStart(17)} ${'expected churn'.padStart(15)} ${'no estimate'.padStart(12)}`,
+  );
+  for (const b of f.buckets)
+    out(
+      `${`${b.withinDays} days`.padEnd(12)} ${String(b.renewals).padStart(8)} ${money(b.arr).padStart(12)} ${money(b.expectedRenewedArr).padStart(17)} ${money(b.expectedChurnArr).padStart(15)} ${money(b.unestimatedArr).padStart(12)}`,
+    );
+  out(
+    `expected GRR over the next 90 days: ${f.expectedGrrNext90 === null ? 'n/d (no ARR today)' : `${(f.expectedGrrNext90 * 100).toFixed(1)}%`} of ${money(f.arrToday)} ARR`,
+  );
+  const b = f.backtest;
+  out(
+    `\nbacktest (forecast made ${b.leadDays} days before each renewal of the past year; ${b.calibration}):`,
+  );
+  out(
+    `  ${b.renewals} renewals, ${money(b.dueArr)} due: predicted renewed ${money(b.predictedRenewedArr)}, actual ${money(b.actualRenewedArr)}, error ${b.relativeError === null ? 'n/d' : `${(b.relativeError * 100).toFixed(1)}%`}, Brier ${b.brier ?? 'n/d'}${b.withoutScore ? `; ${b.withoutScore} renewals had no score ${b.leadDays} days before` : ''}`,
+  );
 }
 
 export function register(program: Command) {
@@ -101,6 +130,32 @@ export function register(program: Command) {
     if (o.json) printJson(report);
     else printReport(report);
   });
+
+  metrics
+    .command('forecast')
+    .description(
+      'renewals due in 30/90/180 days with churn probability, expected renewed ARR and GRR; backtest',
+    )
+    .option('--lead-days <n>', 'backtest: forecast made n days before each past renewal (default 90)')
+    .option('--segment <s>', 'only this segment')
+    .option('--owner <user>', 'only this CSM')
+    .option('--json', 'print JSON')
+    .action(async (_raw: unknown, cmd: Command) => {
+      const all = cmd.optsWithGlobals();
+      const o = z
+        .object({
+          leadDays: z.coerce.number().int().min(1).max(365).optional(),
+          segment: z.string().optional(),
+          owner: z.string().optional(),
+          json: z.boolean().default(false),
+        })
+        .parse(all);
+      const f = await withContext(cmd, (ctx) =>
+        computeRenewalForecast(ctx, { segment: o.segment, owner: o.owner, leadDays: o.leadDays }),
+      );
+      if (o.json) printJson(f);
+      else printForecast(f);
+    });
 
   addConventionOptions(
     metrics
@@ -153,12 +208,12 @@ export function register(program: Command) {
 function printReport(r: MetricsReport) {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `${'period'.padEnd(16)} ${'start ARR'.padStart(12)} ${'new'.padStart(10)} ${'expansion'.padStart(10)} ${'contraction'.padStart(12)} ${'churn'.padStart(10)} ${'end ARR'.padStart(12)}   GRR     NRR   logos  quick`,
+    `${'period'.padEnd(16)} ${'start ARR'.padStart(12)} ${'new'.padStart(10)} ${'reactivation'.padStart(12)} ${'expansion'.padStart(10)} ${'contraction'.padStart(12)} ${'churn'.padStart(10)} ${'end ARR'.padStart(12)}   GRR     NRR   logos  quick`,
   );
   for (const p of r.periods) {
     const m = p.movements;
     out(
-      `${p.label.padEnd(16)} ${money(p.startArr).padStart(12)} ${money(m.new + m.reactivation).padStart(10)} ${money(m.expansion).padStart(10)} ${money(m.contraction).padStart(12)} ${money(m.churn).padStart(10)} ${money(p.endArr).padStart(12)} ${pct(p.grr).padStart(7)} ${pct(p.nrr).padStart(7)} ${pct(p.logoRetention).padStart(7)} ${p.quickRatio.value === null ? '   n/d' : p.quickRatio.value.toFixed(2).padStart(6)}`,
+      `${p.label.padEnd(16)} ${money(p.startArr).padStart(12)} ${money(m.new).padStart(10)} ${money(m.reactivation).padStart(12)} ${money(m.expansion).padStart(10)} ${money(m.contraction).padStart(12)} ${money(m.churn).padStart(10)} ${money(p.endArr).padStart(12)} ${pct(p.grr).padStart(7)} ${pct(p.nrr).padStart(7)} ${pct(p.logoRetention).padStart(7)} ${p.quickRatio.value === null ? '   n/d' : p.quickRatio.value.toFixed(2).padStart(6)}`,
     );
   }
   const complete = r.periods.filter((p) => !p.label.includes('(to '));
@@ -168,6 +223,14 @@ function printReport(r: MetricsReport) {
     for (const b of last.byBand)
       out(
         `  ${b.band.padEnd(9)} ${String(b.customers).padStart(5)} customers   GRR ${pct(b.grr).padStart(7)}   NRR ${pct(b.nrr).padStart(7)}   logos ${pct(b.logoRetention).padStart(7)}`,
+      );
+  }
+  const withReasons = r.periods.filter((p) => p.churnReasons.length > 0);
+  if (withReasons.length > 0) {
+    out('\nchurned ARR and logos by reason (churn events, else contract churn reasons):');
+    for (const p of withReasons)
+      out(
+        `  ${p.label.padEnd(16)} ${p.churnReasons.map((x) => `${x.reason} ${money(x.arr)} (${x.logos})`).join(', ')}`,
       );
   }
   const t = r.timeToValue;

@@ -14,7 +14,17 @@ export const metricConventionsSchema = z.object({
   samePeriodStartAndChurn: z.enum(['exclude', 'count']).default('exclude'),
   /** A customer returning within this many days of leaving is a reactivation; later it is new again. */
   reactivationWindowDays: z.number().int().min(0).default(365),
-  /** A successor contract starting within this many days of the previous end is a renewal, not churn + new. */
+  /**
+   * `period` (default, the month-spine convention): one movement per customer per period, from
+   * its ARR at the previous period end vs this period end. `event`: every dated ARR change is a
+   * movement on the day it takes effect (gross: a churn and a return inside one period are both counted).
+   */
+  movementBasis: z.enum(['period', 'event']).default('period'),
+  /**
+   * Event movements only: a product line (same products, else same plan) that lapses and returns
+   * within this many days, the gap inside one period, is a late renewal, not churn + reactivation.
+   * Never bridges another subscription, and never changes ARR on a date (that is the one contract rule).
+   */
   renewalGraceDays: z.number().int().min(0).default(30),
   /** A payment failed and not paid within this many days counts as churn from the failure (null: never). */
   failedPaymentChurnDays: z.number().int().positive().nullable().default(null),

@@ -1,7 +1,11 @@
+import { lastLiveDay } from '../contracts/contract-terms.ts';
 import type { Contract } from '../data-model/entities.ts';
 import { AppError } from '../errors.ts';
 import { toDay } from '../signals/signal-helpers.ts';
 import type { MetricConventions } from './conventions.ts';
+
+/** A contract as metrics read it (`end: null` = open-ended). */
+export type MetricContract = Contract;
 
 /** A customer's revenue as intervals of days [start, end] with ARR in the reporting currency. */
 export type CustomerRevenue = {
@@ -13,17 +17,22 @@ export type CustomerRevenue = {
 };
 
 /**
- * Turns contracts into per-customer revenue intervals: converted to the
- * reporting currency, a churn date (churnedAt) cutting the term short, and
- * short gaps between consecutive contracts bridged (a late renewal is not
- * churn + new). Zero-ARR contracts carry no revenue.
+ * Turns contracts into per-customer revenue intervals [first live day, last live day] by the one
+ * contract rule (src/core/contracts: a churn date cuts the term short; an open-ended subscription
+ * runs to +Infinity), converted to the reporting currency. Zero-ARR contracts carry no revenue.
+ * No gap is bridged here: ARR on a day is what the accounts list shows that day. The renewal
+ * grace is a movement convention (see compute-retention.ts).
  */
 export function customerRevenue(
-  contracts: Contract[],
+  contracts: readonly MetricContract[],
   conv: MetricConventions,
 ): Map<string, CustomerRevenue> {
-  const byAccount = new Map<string, Contract[]>();
-  for (const c of contracts) byAccount.set(c.accountId, [...(byAccount.get(c.accountId) ?? []), c]);
+  const byAccount = new Map<string, MetricContract[]>();
+  for (const c of contracts) {
+    const l = byAccount.get(c.accountId);
+    if (l) l.push(c);
+    else byAccount.set(c.accountId, [c]);
+  }
   const out = new Map<string, CustomerRevenue>();
   const missing = new Set<string>();
   for (const [accountId, list] of byAccount) {
@@ -39,9 +48,8 @@ export function customerRevenue(
         rate = r;
       }
       const start = toDay(c.start);
-      // an open-ended subscription runs until it churns
-      let end = c.end === null ? Number.POSITIVE_INFINITY : toDay(c.end);
-      if (c.status === 'churned' && c.churnedAt) end = Math.min(end, toDay(c.churnedAt));
+      const last = lastLiveDay(c);
+      const end = last === null ? Number.POSITIVE_INFINITY : toDay(last);
       if (end < start || c.arr <= 0) continue;
       intervals.push({
         start,
@@ -51,13 +59,6 @@ export function customerRevenue(
       });
     }
     intervals.sort((a, b) => a.start - b.start);
-    // bridge short gaps: the earlier interval extends to the day before its successor
-    for (let i = 0; i < intervals.length - 1; i++) {
-      const a = intervals[i]!;
-      const next = intervals.slice(i + 1).find((b) => b.start > a.end);
-      if (next && next.start - a.end - 1 <= conv.renewalGraceDays && next.start - a.end > 1)
-        a.end = next.start - 1;
-    }
     out.set(accountId, { accountId, intervals, firstDay: intervals[0]?.start ?? null });
   }
   if (missing.size > 0)

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Contract } from '../data-model/entities.ts';
-import { toDay } from '../signals/signal-helpers.ts';
+import { dayIso, toDay } from '../signals/signal-helpers.ts';
 import { computeCohorts } from './cohorts.ts';
 import { projectCompoundRetention } from './compound-projection.ts';
-import { computePeriodMetrics, retentionByBand } from './compute-retention.ts';
+import { computePeriodMetrics, movementEvents, retentionByBand } from './compute-retention.ts';
 import { DEFAULT_CONVENTIONS, metricConventionsSchema } from './conventions.ts';
 import { customerRevenue } from './customer-arr.ts';
 import { periodWindows } from './periods.ts';
@@ -307,5 +307,88 @@ describe('cohorts, time to value and the compound projection', () => {
     expect(p.scenarios[0]!.retainedByYear).toEqual([1, 0.85, 0.7225, 0.6141]);
     expect(p.gapPoints).toBe(24.3);
     expect(p.relativeGap).toBeCloseTo(0.396, 3);
+  });
+});
+
+describe('issue 16 reproduction: movements on period boundaries', () => {
+  const contracts = [
+    c('a1', '2025-01-01', '2025-03-31', 1200, { status: 'churned', churnedAt: '2025-03-31' }),
+    c('a2', '2025-01-15', '2025-04-14', 1200, { status: 'churned', churnedAt: '2025-04-14' }),
+  ];
+  const months = periodWindows('month', '2025-01-01', '2025-06-30');
+  const rev = customerRevenue(contracts, DEFAULT_CONVENTIONS);
+  const byMonth = months.map((w) => computePeriodMetrics(w, { revenue: rev }, DEFAULT_CONVENTIONS));
+  const one = (id: string) =>
+    months.map((w) => computePeriodMetrics(w, { revenue: rev }, DEFAULT_CONVENTIONS, new Set([id])));
+
+  it('a1 is new 1,200 in January and churns 1,200 in April (its last day 03-31 is live; the loss takes effect 04-01)', () => {
+    const a1 = one('a1');
+    expect(a1.map((m) => m.movements.new)).toEqual([1200, 0, 0, 0, 0, 0]);
+    expect(a1.map((m) => m.movements.churn)).toEqual([0, 0, 0, 1200, 0, 0]);
+    expect(a1.map((m) => m.endArr)).toEqual([1200, 1200, 1200, 0, 0, 0]);
+  });
+  it('a2 is new in January and churns in April; March ends at 2,400 and April starts there', () => {
+    expect(one('a2').map((m) => m.movements.churn)).toEqual([0, 0, 0, 1200, 0, 0]);
+    expect(byMonth.map((m) => m.endArr)).toEqual([2400, 2400, 2400, 0, 0, 0]);
+    for (let i = 1; i < byMonth.length; i++) expect(byMonth[i]!.startArr).toBe(byMonth[i - 1]!.endArr);
+    expect(byMonth[3]!.movements).toEqual({
+      new: 0,
+      expansion: 0,
+      contraction: 0,
+      churn: 2400,
+      reactivation: 0,
+    });
+  });
+  it('event movements date each change on the day it takes effect', () => {
+    const conv = { ...DEFAULT_CONVENTIONS, movementBasis: 'event' as const };
+    const days = [...rev.values()].flatMap((r) =>
+      movementEvents(r, toDay('2025-01-01'), toDay('2025-06-30'), conv).map((e) => [
+        e.accountId,
+        dayIso(e.day),
+        e.kind,
+        e.amount,
+      ]),
+    );
+    expect(days).toEqual([
+      ['a1', '2025-01-01', 'new', 1200],
+      ['a1', '2025-04-01', 'churn', 1200],
+      ['a2', '2025-01-15', 'new', 1200],
+      ['a2', '2025-04-15', 'churn', 1200],
+    ]);
+  });
+});
+
+describe('churn reason codes from free text', () => {
+  it('keeps taxonomy codes, maps common phrasings, and calls the rest other', async () => {
+    const { reasonCodeOf } = await import('./churn-reasons.ts');
+    expect(
+      [
+        'competitor',
+        'Champion left',
+        'switched to a competitor',
+        'too expensive for the value',
+        'budget cut',
+        'acquired; tools consolidated',
+        'reliability and support problems',
+        'low adoption',
+        'stopped paying; cancelled mid-term',
+        'no perceived value',
+        '',
+        null,
+      ].map(reasonCodeOf),
+    ).toEqual([
+      'competitor',
+      'champion_left',
+      'competitor',
+      'pricing',
+      'budget',
+      'business_change',
+      'support',
+      'onboarding',
+      'payment',
+      'other',
+      'unknown',
+      'unknown',
+    ]);
   });
 });

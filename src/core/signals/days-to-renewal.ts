@@ -1,6 +1,6 @@
-import { termEndOn } from '../data-model/contract-term.ts';
+import { accountTermsOn } from '../contracts/contract-terms.ts';
 import type { SignalDefinition } from './signal-definition.ts';
-import { currentContracts, toDay } from './signal-helpers.ts';
+import { toDay } from './signal-helpers.ts';
 
 /** Days until the current term ends (the renewal). Context for playbooks; weight 0 in the default model. Unit: days. */
 export const daysToRenewal: SignalDefinition = {
@@ -15,10 +15,9 @@ export const daysToRenewal: SignalDefinition = {
     [365, 50],
   ],
   compute(data, ctx) {
-    const terms = currentContracts(data, ctx.asOf);
-    if (terms.length === 0) return null;
-    const end = Math.min(...terms.map((c) => toDay(termEndOn(c, ctx.asOf))));
-    const d = end + 1 - ctx.asOfDay;
+    const renewal = accountTermsOn(data.contracts, ctx.asOf).renewalDate;
+    if (renewal === null) return null;
+    const d = toDay(renewal) - ctx.asOfDay;
     return { value: d, detail: `renews in ${d} days` };
   },
 };

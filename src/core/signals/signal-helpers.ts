@@ -1,5 +1,5 @@
+import { liveContracts } from '../contracts/contract-terms.ts';
 import type { AccountData } from '../data-model/account-data.ts';
-import { coversDay } from '../data-model/contract-term.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
 import { dayNumber } from '../import/usage-rollup.ts';
 
@@ -177,9 +177,9 @@ export function activeContacts(data: AccountData, asOfDay: number, windowDays: n
   return set;
 }
 
-/** The contract term in force on the as-of day (latest start), or null. */
+/** The contracts live on the as-of day (the one rule: src/core/contracts/contract-terms.ts). */
 export function currentContracts(data: AccountData, asOf: string) {
-  return data.contracts.filter((c) => coversDay(c, asOf));
+  return liveContracts(data.contracts, asOf);
 }
 
 /** First day the account was a customer, or null. */

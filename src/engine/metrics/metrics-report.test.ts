@@ -23,7 +23,7 @@ const contract = (
   start: string,
   end: string,
   arr: number,
-  extra: { status?: string; churned_at?: string; currency?: string } = {},
+  extra: { status?: string; churned_at?: string; currency?: string; churn_reason?: string } = {},
 ) => ({
   id,
   account_id: accountId,
@@ -36,7 +36,7 @@ const contract = (
   products: '[]',
   status: extra.status ?? 'active',
   churned_at: extra.churned_at ?? null,
-  churn_reason: null,
+  churn_reason: extra.churn_reason ?? null,
 });
 const event = (id: string, accountId: string, type: string, time: string, properties: object = {}) => ({
   id,
@@ -205,10 +205,65 @@ describe.each(TEST_STORE_KINDS)('metrics report on %s', (kind) => {
 
   it('projects the compound effect from the measured trailing-twelve-month GRR', async () => {
     const r = await computeMetricsReport(ctx, { ...q2, targetRetention: 0.95 });
-    // TTM to 2025-06: base a2 (10,000) + a3 (20,000) on 2024-07-01; a2 gone by 2025-06-30
-    expect(r.projection!.scenarios[0]!.annualRetention).toBeCloseTo(2 / 3, 4);
+    // TTM to 2025-06 starts 2024-07-01: the base is who paid at the end of 2024-06-30, a3 (20,000)
+    // only; a2 started on the window's first day, so it is new business in the window, not base
+    expect(r.projection!.scenarios[0]!.annualRetention).toBe(1);
     expect(r.projection!.scenarios[1]!.annualRetention).toBe(0.95);
-    expect(r.projection!.gapPoints).toBeGreaterThan(0);
+    // a TTM from 2024-08 has a2 in its base (10,000 of 30,000 lost by 2025-07-31)
+    const later = await computeMetricsReport(ctx, { ...q2, to: '2025-07-31', targetRetention: 0.95 });
+    expect(later.projection!.scenarios[0]!.annualRetention).toBeCloseTo(2 / 3, 4);
+    expect(later.projection!.gapPoints).toBeGreaterThan(0);
+  });
+
+  it('splits churned ARR and logos by reason: the churn event first, else the contract reason, else unknown', async () => {
+    const st = await openTestStore(kind);
+    try {
+      await seed(st);
+      await st.db
+        .insertInto('accounts')
+        .values([account('a5', 'smb', 'u1'), account('a6', 'smb', 'u1')])
+        .execute();
+      await st.db
+        .insertInto('contracts')
+        .values([
+          contract('c5', 'a5', '2024-06-01', '2025-05-31', 4_000, {
+            status: 'churned',
+            churned_at: '2025-05-31',
+            churn_reason: 'Too expensive',
+          }),
+          contract('c6', 'a6', '2024-06-01', '2025-04-30', 1_000, {
+            status: 'churned',
+            churned_at: '2025-04-30',
+          }),
+        ])
+        .execute();
+      await st.db
+        .insertInto('events')
+        .values([
+          // notice given weeks before the loss (a2 stops after 2025-05-15)
+          event('ch1', 'a2', 'churn_event', '2025-04-20T09:00:00Z', {
+            reasonCode: 'competitor',
+            reactivation: false,
+          }),
+          // a reactivation event is not a reason
+          event('ch2', 'a6', 'churn_event', '2025-05-02T09:00:00Z', {
+            reasonCode: 'budget',
+            reactivation: true,
+          }),
+        ])
+        .execute();
+      const r = await computeMetricsReport(contextForStore(st, { clock: ctx.clock }), q2);
+      const p = r.periods[0]!;
+      expect(p.churnReasons).toEqual([
+        { reason: 'competitor', arr: 10_000, logos: 1 },
+        { reason: 'pricing', arr: 4_000, logos: 1 },
+        { reason: 'unknown', arr: 1_000, logos: 1 },
+      ]);
+      // the reasons add up to the churn movement
+      expect(p.churnReasons.reduce((s, x) => s + x.arr, 0)).toBe(p.movements.churn);
+    } finally {
+      await st.close();
+    }
   });
 
   it('counts an unpaid failed payment as churn only under that convention', async () => {

@@ -1,3 +1,4 @@
+import { type ChurnReasonRow, churnReasons } from '../../core/metrics/churn-reasons.ts';
 import { type CohortRow, computeCohorts } from '../../core/metrics/cohorts.ts';
 import { type CompoundProjection, projectCompoundRetention } from '../../core/metrics/compound-projection.ts';
 import {
@@ -14,6 +15,7 @@ import { dayIso, toDay } from '../../core/signals/signal-helpers.ts';
 import {
   bandsAt,
   earliestEventDay,
+  listChurnReasons,
   listFailedPayments,
   listScopedContracts,
   listValueMilestoneDays,
@@ -34,7 +36,7 @@ export type MetricsReport = {
   asOf: string;
   scope: MetricsScope;
   conventions: MetricConventions;
-  periods: (PeriodMetrics & { byBand: BandRetention[] })[];
+  periods: (Omit<PeriodMetrics, 'churned'> & { byBand: BandRetention[]; churnReasons: ChurnReasonRow[] })[];
   timeToValue: TimeToValue;
   /** TTV counts only customers whose first contract started on or after this day (the first stored event). */
   timeToValueSince: string | null;
@@ -65,12 +67,15 @@ export async function computeMetricsReport(
   const failedPayments =
     conventions.failedPaymentChurnDays === null ? undefined : await listFailedPayments(ctx.store);
   const inputs = { revenue, failedPayments };
+  const reasons = await listChurnReasons(ctx.store, scope);
   const periods = [];
   for (const w of windows) {
     const bands = await bandsAt(ctx.store, w.start);
+    const { churned, ...m } = computePeriodMetrics(w, inputs, conventions);
     periods.push({
-      ...computePeriodMetrics(w, inputs, conventions),
+      ...m,
       byBand: retentionByBand(w, inputs, conventions, bands),
+      churnReasons: churnReasons(churned, reasons),
     });
   }
   // a customer who started before the event history begins would show a milestone years late

@@ -1,4 +1,4 @@
-import { termEndOn } from '../../core/data-model/contract-term.ts';
+import { accountTermsOn, byAccount } from '../../core/contracts/contract-terms.ts';
 import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
@@ -43,7 +43,7 @@ export async function loadPlaybookSubjects(
         .execute(),
       store.db
         .selectFrom('contracts')
-        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'billing_period'])
+        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'churned_at', 'billing_period'])
         .where('account_id', 'in', chunk)
         .execute(),
     ]);
@@ -56,21 +56,21 @@ export async function loadPlaybookSubjects(
         .where('id', 'in', owners)
         .execute())
         managers.set(u.id, u.manager_id);
-    const terms = new Map<string, { arr: number; renewal: string | null }>();
-    for (const c of contracts) {
-      if (c.status === 'churned' || c.start_date > day || (c.end_date !== null && c.end_date < day)) continue;
-      const t = terms.get(c.account_id) ?? { arr: 0, renewal: null };
-      t.arr += Number(c.arr);
-      // an open-ended subscription's term ends with its current billing period
-      const end = termEndOn(
-        { start: c.start_date, end: c.end_date, billingPeriod: c.billing_period as 'month' | 'year' | null },
-        day,
-      );
-      t.renewal = t.renewal === null || end < t.renewal ? end : t.renewal;
-      terms.set(c.account_id, t);
-    }
+    // ARR and renewal of the live terms: the one rule (src/core/contracts/contract-terms.ts)
+    const byId = byAccount(
+      contracts.map((c) => ({
+        accountId: c.account_id,
+        start: c.start_date,
+        end: c.end_date,
+        billingPeriod: c.billing_period as 'month' | 'year' | null,
+        arr: Number(c.arr),
+        status: c.status,
+        churnedAt: c.churned_at,
+      })),
+    );
     for (const r of rows) {
-      const t = terms.get(r.id);
+      const own = byId.get(r.id);
+      const t = own ? accountTermsOn(own, day) : null;
       accounts.set(r.id, {
         id: r.id,
         name: r.name,
@@ -79,7 +79,7 @@ export async function loadPlaybookSubjects(
         manager: r.owner ? (managers.get(r.owner) ?? null) : null,
         arr: t?.arr ?? 0,
         tags: JSON.parse(r.tags || '[]') as string[],
-        renewalDate: t?.renewal ?? null,
+        renewalDate: t?.renewalDate ?? null,
       });
     }
     if (historyDays > 0) {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { accountTermsOn, byAccount } from '../../../core/contracts/contract-terms.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
 
@@ -52,48 +53,45 @@ export type AccountSummary = {
   tags: string[];
 };
 
-// Sort keys are fixed SQL chosen from this table, never text from the request.
-const SORTS: Record<AccountSort, ReturnType<typeof sql>> = {
-  score: sql`coalesce(score, 1000) asc, name asc, id asc`,
-  '-score': sql`coalesce(score, -1) desc, name asc, id asc`,
-  arr: sql`arr asc, name asc, id asc`,
-  '-arr': sql`arr desc, name asc, id asc`,
-  renewal: sql`case when term_end is null then 1 else 0 end, term_end asc, name asc, id asc`,
-  name: sql`name asc, id asc`,
-  trend: sql`coalesce(trend_30, 1000) asc, name asc, id asc`,
-  '-trend': sql`coalesce(trend_30, -1000) desc, name asc, id asc`,
+type Row = AccountSummary & { termEnd: string | null };
+const byName = (a: Row, b: Row) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+const asc = (x: number, y: number) => x - y;
+// Sort orders are fixed comparators chosen from this table, never text from the request.
+const SORTS: Record<AccountSort, (a: Row, b: Row) => number> = {
+  score: (a, b) => asc(a.score ?? 1000, b.score ?? 1000) || byName(a, b),
+  '-score': (a, b) => asc(b.score ?? -1, a.score ?? -1) || byName(a, b),
+  arr: (a, b) => asc(a.arr, b.arr) || byName(a, b),
+  '-arr': (a, b) => asc(b.arr, a.arr) || byName(a, b),
+  renewal: (a, b) =>
+    asc(a.renewalDate === null ? 1 : 0, b.renewalDate === null ? 1 : 0) ||
+    (a.renewalDate ?? '').localeCompare(b.renewalDate ?? '') ||
+    byName(a, b),
+  name: byName,
+  trend: (a, b) => asc(a.trend30 ?? 1000, b.trend30 ?? 1000) || byName(a, b),
+  '-trend': (a, b) => asc(b.trend30 ?? -1000, a.trend30 ?? -1000) || byName(a, b),
   // healthy, well-covered, growing accounts first: where expansion conversations start
-  expansion: sql`case when band = 'healthy' then 0 else 1 end, coalesce(score, -1) desc, arr desc, id asc`,
+  expansion: (a, b) =>
+    asc(a.band === 'healthy' ? 0 : 1, b.band === 'healthy' ? 0 : 1) ||
+    asc(b.score ?? -1, a.score ?? -1) ||
+    asc(b.arr, a.arr) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
 };
 
 const DAY = 86_400_000;
 
-/**
- * The portfolio list: accounts the viewer may see, joined to their current score and live
- * contracts (ARR, seats, term end), filtered, sorted and paginated in SQL.
- */
 export async function listAccountSummaries(
   store: Store,
   viewer: Viewer,
   o: ListAccountSummariesOptions,
 ): Promise<{ items: AccountSummary[]; total: number }> {
   const { db } = store;
-  const live = db
-    .selectFrom('contracts')
-    .select((eb) => [
-      'account_id',
-      eb.fn.sum<number>('arr').as('arr'),
-      eb.fn.sum<number>('seats').as('seats'),
-      eb.fn.min<string>('end_date').as('term_end'),
-    ])
-    .where('start_date', '<=', o.asOf)
-    // an open-ended subscription (no end) is live until it ends
-    .where((eb) => eb.or([eb('end_date', '>=', o.asOf), eb('end_date', 'is', null)]))
-    .groupBy('account_id');
+  // account-level filters in SQL; ARR, seats and renewal from the one contract rule
+  // (src/core/contracts/contract-terms.ts), so the list, the account page, playbooks, signals and
+  // the retention metrics can never disagree about what is live on a date
   let base = db
     .selectFrom('accounts as a')
     .leftJoin('current_scores as s', 's.account_id', 'a.id')
-    .leftJoin(live.as('c'), 'c.account_id', 'a.id')
     .leftJoin('users as u', 'u.id', 'a.owner')
     .select([
       'u.name as owner_name',
@@ -110,21 +108,8 @@ export async function listAccountSummaries(
       's.previous_band',
       's.model_version',
       's.top_driver',
-      sql<number>`coalesce(c.arr, 0)`.as('arr'),
-      sql<number>`coalesce(c.seats, 0)`.as('seats'),
-      'c.term_end',
     ])
     .where(visibleAccountFilter(viewer, { owner: 'a.owner' }));
-  if (!o.includeFormer)
-    // a customer has a live contract; accounts that never had one (prospects, trials) stay listed
-    base = base.where((eb) =>
-      eb.or([
-        eb('c.account_id', 'is not', null),
-        eb.not(
-          eb.exists(eb.selectFrom('contracts as c0').select('c0.id').whereRef('c0.account_id', '=', 'a.id')),
-        ),
-      ]),
-    );
   if (o.band === 'unscored') base = base.where('s.score', 'is', null);
   else if (o.band) base = base.where('s.band', '=', o.band);
   if (o.owner) base = base.where('a.owner', '=', o.owner);
@@ -140,39 +125,64 @@ export async function listAccountSummaries(
       ]),
     );
   }
-  if (o.renewalWithinDays !== undefined) {
-    const until = new Date(Date.parse(o.asOf) + o.renewalWithinDays * DAY).toISOString().slice(0, 10);
-    base = base.where('c.term_end', 'is not', null).where('c.term_end', '<=', until);
-  }
-  // one pass: the total rides along on every row (a window count), so the filter runs once
-  const rows = await db
-    .selectFrom(base.as('f'))
-    .selectAll()
-    .select(sql<number>`count(*) over ()`.as('total_rows'))
-    .orderBy(SORTS[o.sort] as never)
-    .limit(o.limit)
-    .offset(o.offset)
-    .execute();
-  const total =
-    rows.length > 0
-      ? { n: Number(rows[0]?.total_rows) }
-      : await db
-          .selectFrom(base.as('f'))
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
-  return {
-    total: Number(total.n),
-    items: rows.map((r) => ({
+  const [rows, contracts] = await Promise.all([
+    base.execute(),
+    db
+      .selectFrom('contracts as c')
+      .innerJoin('accounts as a', 'a.id', 'c.account_id')
+      .select([
+        'c.account_id',
+        'c.start_date',
+        'c.end_date',
+        'c.billing_period',
+        'c.arr',
+        'c.seats',
+        'c.status',
+        'c.churned_at',
+      ])
+      .where(visibleAccountFilter(viewer, { owner: 'a.owner' }))
+      .where('c.start_date', '<=', o.asOf)
+      .execute(),
+  ]);
+  const terms = byAccount(
+    contracts.map((c) => ({
+      accountId: c.account_id,
+      start: c.start_date,
+      end: c.end_date,
+      billingPeriod: c.billing_period as 'month' | 'year' | null,
+      arr: Number(c.arr),
+      seats: c.seats === null ? null : Number(c.seats),
+      status: c.status,
+      churnedAt: c.churned_at,
+    })),
+  );
+  const anyContract = new Set(
+    (await db.selectFrom('contracts').select('account_id').distinct().execute()).map((r) => r.account_id),
+  );
+  const until =
+    o.renewalWithinDays === undefined
+      ? null
+      : new Date(Date.parse(o.asOf) + (o.renewalWithinDays + 1) * DAY).toISOString().slice(0, 10);
+  const items: Row[] = [];
+  for (const r of rows) {
+    const own = terms.get(r.id);
+    const t = own ? accountTermsOn(own, o.asOf) : null;
+    const live = t !== null && t.live > 0;
+    // a customer has a live contract; accounts that never had one (prospects, trials) stay listed
+    if (!o.includeFormer && !live && anyContract.has(r.id)) continue;
+    // the renewal is the day after the term ends: "within n days" compares the term end
+    if (until !== null && (t?.renewalDate == null || t.renewalDate > until)) continue;
+    items.push({
       id: r.id,
       name: r.name,
       segment: r.segment,
       industry: r.industry,
       owner: r.owner,
       ownerName: r.owner_name ?? null,
-      arr: Number(r.arr ?? 0),
-      seats: Number(r.seats ?? 0),
-      // contracts end on their last day; the renewal is the day after
-      renewalDate: r.term_end ? new Date(Date.parse(r.term_end) + DAY).toISOString().slice(0, 10) : null,
+      arr: t?.arr ?? 0,
+      seats: t?.seats ?? 0,
+      renewalDate: t?.renewalDate ?? null,
+      termEnd: t?.renewalDate ?? null,
       score: r.score === null ? null : Number(r.score),
       band: r.band ?? null,
       coverage: r.coverage === null ? null : Number(r.coverage),
@@ -181,6 +191,11 @@ export async function listAccountSummaries(
       modelVersion: r.model_version === null ? null : Number(r.model_version),
       topDriver: r.top_driver,
       tags: JSON.parse(r.tags) as string[],
-    })),
+    });
+  }
+  items.sort(SORTS[o.sort]);
+  return {
+    total: items.length,
+    items: items.slice(o.offset, o.offset + o.limit).map(({ termEnd: _, ...rest }) => rest),
   };
 }
