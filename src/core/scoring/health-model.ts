@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SIGNAL_CATEGORIES } from '../signals/signal-category.ts';
+import { SOURCE_IDS } from '../sources/data-sources.ts';
 
 const thresholdsSchema = z
   .array(z.tuple([z.number(), z.number().min(0).max(100)]))
@@ -51,6 +52,20 @@ export const healthModelSchema = z.object({
   sentimentValidDays: z.number().int().positive().default(90),
   /** How far back the engine loads data for scoring. */
   lookbackDays: z.number().int().positive().default(400),
+  /** Lifecycle rule settings (see core/lifecycle): onboarding length, renewal window, lapse grace. */
+  lifecycle: z
+    .object({
+      onboardingDays: z.number().int().min(0).default(90),
+      renewalWindowDays: z.number().int().min(0).default(90),
+      lapseGraceDays: z.number().int().min(0).default(30),
+    })
+    .default({ onboardingDays: 90, renewalWindowDays: 90, lapseGraceDays: 30 }),
+  /**
+   * Which data sources the workspace sends, declared: `true` = sent (absence of rows is
+   * information), `false` = never sent (its signals are not available). Undeclared sources are
+   * judged from what was imported.
+   */
+  sources: z.partialRecord(z.enum(SOURCE_IDS), z.boolean()).default({}),
   /** Churn probability calibration (set by training): p = 1 / (1 + exp(−(a + b·score))). */
   churnCalibration: z.object({ a: z.number(), b: z.number(), horizonDays: z.number().int() }).optional(),
 });
