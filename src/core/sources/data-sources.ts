@@ -1,3 +1,4 @@
+import type { AccountData } from '../data-model/account-data.ts';
 /**
  * The data sources a workspace may send, what each is made of, and which signals each feeds.
  * A signal whose sources the workspace has never sent is *not available* (its weight moves on);
@@ -241,4 +242,41 @@ export function sourceStatus(
   if (after !== null && silent > after)
     return { state: 'stale', last: e.last.slice(0, 10), daysSilent: silent, staleAfterDays: after };
   return { state: 'live' };
+}
+
+/**
+ * Widens workspace extents with one account's data (rows newer than the extents were read, a
+ * source seen for the first time), in place. Lets a cached summary stay true between full
+ * reads: new data for an account arrives with that account's rescore.
+ */
+export function extendSources(
+  sources: WorkspaceSources,
+  data: Pick<AccountData, 'events' | 'usageDaily' | 'contacts' | 'contracts'>,
+): void {
+  const seen = (id: SourceId, dayIso: string) => {
+    const d = dayIso.slice(0, 10);
+    const e = sources[id];
+    if (!e) sources[id] = { first: d, last: d, rows: 1, accounts: 1, activeDays: 1 };
+    else {
+      if (d > e.last) {
+        e.last = d;
+        e.activeDays++;
+      }
+      if (d < e.first) e.first = d;
+    }
+  };
+  for (const ev of data.events) {
+    const s = sourceOfEventType(ev.type);
+    if (s) seen(s, ev.time);
+  }
+  let lastLogin: string | null = null;
+  let lastFeature: string | null = null;
+  for (const u of data.usageDaily) {
+    if (u.logins > 0 && (!lastLogin || u.day > lastLogin)) lastLogin = u.day;
+    if (u.events > u.logins && (!lastFeature || u.day > lastFeature)) lastFeature = u.day;
+  }
+  if (lastLogin) seen('logins', lastLogin);
+  if (lastFeature) seen('feature-usage', lastFeature);
+  if (data.contacts.length > 0 && !sources.contacts) seen('contacts', '1970-01-01');
+  for (const c of data.contracts) seen('contracts', c.start);
 }

@@ -1,7 +1,7 @@
 import { type Insertable, sql } from 'kysely';
 import { computeScore, topDriverText } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
-import type { WorkspaceSources } from '../../core/sources/data-sources.ts';
+import { extendSources, type WorkspaceSources } from '../../core/sources/data-sources.ts';
 import type { Store } from '../../store/database.ts';
 import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
@@ -87,6 +87,8 @@ export async function computeScores(
     if (list) list.push(item);
     else histById.set(h.account_id, [item]);
   }
+  // new data of the rescored accounts widens the cached workspace extents (a source seen for the first time)
+  for (const d of data.values()) extendSources(workspace, d);
   const out: ComputedScore[] = [];
   for (const id of ids) {
     const d = data.get(id);
@@ -189,8 +191,10 @@ export async function recomputeScores(
     const currentRows: Insertable<CurrentScoresTable>[] = [];
     for (const r of rows) {
       // the same values go to history and to the current score
+      // a churned account's kept score stays dated the day before its churn (history holds that row)
+      const churned = r.lifecycle?.stage === 'churned';
       const scored = {
-        as_of: asOf,
+        as_of: churned ? r.asOf : asOf,
         model_version: r.modelVersion,
         score: r.score,
         band: r.band,
@@ -198,8 +202,7 @@ export async function recomputeScores(
         detail: JSON.stringify(r),
         computed_at: now,
       };
-      // a churned account's kept score is not a new observation: no history row
-      if (r.lifecycle?.stage !== 'churned') historyRows.push({ account_id: r.accountId, ...scored });
+      historyRows.push({ account_id: r.accountId, ...scored });
       const prev = prevById.get(r.accountId);
       const carry =
         prev && prev.as_of !== asOf
