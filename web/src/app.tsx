@@ -8,6 +8,7 @@ import { ModelPage } from './model-page.tsx';
 import { PlaybooksPage } from './playbooks-page.tsx';
 import { PortfolioPage } from './portfolio-page.tsx';
 import { RetentionPage } from './retention-page.tsx';
+import { SourcesPage } from './sources-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
 
 /** A tiny hash router: #/ (portfolio), #/accounts/:id, #/tasks, ... */
@@ -29,6 +30,7 @@ function navFor(role: Me['user']['role']) {
     ['#/retention', 'Retention'],
     ['#/model', 'Model'],
     ['#/playbooks', 'Playbooks'],
+    ['#/sources', 'Sources'],
   ] as const;
 }
 
@@ -77,6 +79,8 @@ function Shell({ me }: { me: Me }) {
     <ModelPage />
   ) : route === '/playbooks' ? (
     <PlaybooksPage me={me} />
+  ) : route === '/sources' ? (
+    <SourcesPage />
   ) : (
     <PortfolioPage me={me} />
   );

@@ -216,6 +216,8 @@ export async function recomputeScores(
         ...carry,
         trend_30: r.trend.d30,
         top_driver: topDriverText(r),
+        lifecycle_stage: r.lifecycle?.stage ?? null,
+        churned_on: r.lifecycle?.churnedOn ?? null,
         override_score: r.override?.score ?? null,
       });
     }

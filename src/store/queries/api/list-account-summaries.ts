@@ -29,6 +29,8 @@ export type ListAccountSummariesOptions = {
   offset: number;
   /** Also list former customers (no live contract). */
   includeFormer?: boolean;
+  /** `churned`: only churned accounts (core/lifecycle); by default churned accounts are left out. */
+  lifecycle?: 'churned' | undefined;
 };
 
 export type AccountSummary = {
@@ -48,6 +50,8 @@ export type AccountSummary = {
   modelVersion: number | null;
   topDriver: string | null;
   tags: string[];
+  lifecycleStage: string | null;
+  churnedOn: string | null;
 };
 
 // Sort keys are fixed SQL chosen from this table, never text from the request.
@@ -105,12 +109,20 @@ export async function listAccountSummaries(
       's.previous_band',
       's.model_version',
       's.top_driver',
+      's.lifecycle_stage',
+      's.churned_on',
       sql<number>`coalesce(c.arr, 0)`.as('arr'),
       sql<number>`coalesce(c.seats, 0)`.as('seats'),
       'c.term_end',
     ])
     .where(visibleAccountFilter(viewer, { owner: 'a.owner' }));
-  if (!o.includeFormer)
+  // churned accounts leave the book; the churned filter shows only them
+  if (o.lifecycle === 'churned') base = base.where('s.lifecycle_stage', '=', 'churned');
+  else
+    base = base.where((eb) =>
+      eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]),
+    );
+  if (!o.includeFormer && o.lifecycle !== 'churned')
     // a customer has a live contract; accounts that never had one (prospects, trials) stay listed
     base = base.where((eb) =>
       eb.or([
@@ -175,6 +187,8 @@ export async function listAccountSummaries(
       modelVersion: r.model_version === null ? null : Number(r.model_version),
       topDriver: r.top_driver,
       tags: JSON.parse(r.tags) as string[],
+      lifecycleStage: r.lifecycle_stage,
+      churnedOn: r.churned_on,
     })),
   };
 }
