@@ -59,7 +59,10 @@ const driverSchema = z.object({
   label: z.string(),
   points: z.number(),
   detail: z.string(),
-  action: z.string().optional().openapi({ description: 'Levers: the improvement as an action with its points' }),
+  action: z
+    .string()
+    .optional()
+    .openapi({ description: 'Levers: the improvement as an action with its points' }),
 });
 
 export const scoreResultSchema = z

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts';
-import { computeAveragePrecision } from './average-precision.ts';
 import { type BandSeparation, bandSeparation } from '../scoring/band-separation.ts';
+import { computeAveragePrecision } from './average-precision.ts';
 import { type BandChurnRate, computeBandChurnRates } from './band-churn-rates.ts';
 import { type BootstrapAucResult, computeBootstrapAucCi } from './bootstrap-auc.ts';
 import { computeBrierScore } from './brier-score.ts';

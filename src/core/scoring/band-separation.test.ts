@@ -30,7 +30,9 @@ describe('band separation', () => {
     ]);
     expect(bad.separates).toBe(false);
     expect(bad.warnings).toHaveLength(2);
-    expect(bad.warnings[0]).toMatch(/^critical does not separate: churn 30\.0% is 3\.0× the base rate 10\.0%/);
+    expect(bad.warnings[0]).toMatch(
+      /^critical does not separate: churn 30\.0% is 3\.0× the base rate 10\.0%/,
+    );
     expect(bad.warnings[1]).toMatch(/^at-risk does not separate/);
   });
 });

@@ -14,7 +14,12 @@ export type BandSeparationRow = {
   /** rate ÷ base rate */
   ratio: number | null;
 };
-export type BandSeparation = { baseRate: number; bands: BandSeparationRow[]; separates: boolean; warnings: string[] };
+export type BandSeparation = {
+  baseRate: number;
+  bands: BandSeparationRow[];
+  separates: boolean;
+  warnings: string[];
+};
 
 /** Required churn rate of each band relative to the base rate. */
 export const BAND_TARGETS: Record<string, { min?: number; max?: number }> = {
@@ -33,7 +38,9 @@ export function wilsonInterval(k: number, n: number, z = 1.96): [number, number]
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-export function bandSeparation(rows: readonly { band: string; count: number; churned: number }[]): BandSeparation {
+export function bandSeparation(
+  rows: readonly { band: string; count: number; churned: number }[],
+): BandSeparation {
   const total = rows.reduce((s, r) => s + r.count, 0);
   const churned = rows.reduce((s, r) => s + r.churned, 0);
   const baseRate = total > 0 ? churned / total : 0;

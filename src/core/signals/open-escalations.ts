@@ -27,7 +27,11 @@ export const openEscalations: SignalDefinition = {
       else if (e.type === 'escalation_closed') open.delete(e.properties.escalationId);
     }
     if (open.size === 0 && usageCollapsed(data, ctx.asOfDay))
-      return { value: 0, numeric: 0.7, detail: 'no open escalations, but usage collapsed: silence, not health' };
+      return {
+        value: 0,
+        numeric: 0.7,
+        detail: 'no open escalations, but usage collapsed: silence, not health',
+      };
     return {
       value: open.size,
       detail: open.size ? `${open.size} escalation(s) open` : 'no open escalations',

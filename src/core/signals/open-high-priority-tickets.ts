@@ -31,7 +31,11 @@ export const openHighPriorityTickets: SignalDefinition = {
     }
     const high = [...open.values()].filter((p) => p === 'high' || p === 'urgent').length;
     if (high === 0 && usageCollapsed(data, ctx.asOfDay))
-      return { value: 0, numeric: 1.4, detail: 'no high-priority tickets, but usage collapsed: silence, not health' };
+      return {
+        value: 0,
+        numeric: 1.4,
+        detail: 'no high-priority tickets, but usage collapsed: silence, not health',
+      };
     return {
       value: high,
       detail: high ? `${high} high-priority ticket(s) open` : 'no high-priority tickets open',

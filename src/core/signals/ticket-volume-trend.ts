@@ -28,7 +28,10 @@ export const ticketVolumeTrend: SignalDefinition = {
     const prior = (eventsIn(data, ctx.asOfDay, 120, 'ticket_opened').length - recent) / 3;
     if (recent === 0) {
       if (prior >= 1)
-        return { value: 0, detail: `no tickets in 30 days, down from ${round1(prior)} per month: disengaging?` };
+        return {
+          value: 0,
+          detail: `no tickets in 30 days, down from ${round1(prior)} per month: disengaging?`,
+        };
       if (usageCollapsed(data, ctx.asOfDay))
         return { value: 0, detail: 'no tickets in 30 days and usage collapsed: silence, not health' };
       return { value: 1, detail: 'no tickets in 30 days (usual for this account)' };

@@ -33,7 +33,11 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
     const m = await getActiveModel(store);
     expect(m.version).toBe(1);
     // a real creation date: when this database's first migration ran (within this test run), not 1970
-    const row = await store.db.selectFrom('models').select('created_at').where('version', '=', 1).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('models')
+      .select('created_at')
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
     expect(Date.now() - Date.parse(row.created_at)).toBeLessThan(10 * 60_000);
     expect(Date.parse(row.created_at)).toBeLessThanOrEqual(Date.now());
     expect(Object.keys(m.model.signals).length).toBeGreaterThanOrEqual(38);
