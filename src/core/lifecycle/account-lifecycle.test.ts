@@ -113,8 +113,7 @@ describe('accountLifecycle', () => {
   });
 
   it('ignores what happens after the as-of date, and open-ended subscriptions stay live', () => {
-    const open = contract('2025-01-01', '2025-12-31');
-    (open as { end: string | null }).end = null;
+    const open = { ...contract('2025-01-01', '2025-12-31'), end: null };
     expect(accountLifecycle(data([open]), '2027-06-01').stage).toBe('active');
     const d = data([contract('2025-01-01', '2026-12-31', { status: 'churned', churnedAt: '2026-09-01' })]);
     expect(accountLifecycle(d, '2026-08-31').stage).toBe('active');

@@ -68,7 +68,7 @@ export function accountLifecycle(data: AccountData, asOf: string, options: Lifec
     if (start > today) continue;
     if (firstStart === null || start < firstStart) firstStart = start;
     // open-ended subscriptions (no end) run until a churn says otherwise
-    const endIso = (c as { end?: string | null }).end ?? null;
+    const endIso = c.end ?? null;
     const end = endIso ? dayNumber(endIso) : null;
     const churnDay = c.status === 'churned' ? (c.churnedAt ? dayNumber(c.churnedAt) : (end ?? start)) : null;
     if (churnDay !== null && churnDay <= today) churns.push({ day: churnDay, reason: c.churnReason ?? null });

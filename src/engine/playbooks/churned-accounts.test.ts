@@ -25,7 +25,7 @@ describe('churned accounts leave the book (fresh demo)', () => {
     const last = new Map<string, (typeof rows)[number]>();
     for (const r of rows) last.set(r.account_id, r);
     churned = [...last.values()]
-      .filter((r) => r.status === 'churned' && (r.churned_at ?? r.end_date) <= TODAY)
+      .filter((r) => r.status === 'churned' && (r.churned_at ?? r.end_date ?? '9999-12-31') <= TODAY)
       .map((r) => r.account_id);
   }, 120_000);
   afterAll(async () => {
