@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/database.ts';
+import { listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
+import { getPortfolioSummary } from '../../store/queries/api/portfolio-summary.ts';
 import { openTestStore } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
 import { loadDemo } from '../demo/load-demo.ts';
@@ -58,6 +60,14 @@ describe('churned accounts leave the book (fresh demo)', () => {
       // the kept score is the one of the day before the churn
       expect(s.as_of < s.churned_on!).toBe(true);
     }
+    const admin = { userId: 'root', role: 'admin' as const };
+    const list = { asOf: TODAY, sort: 'score' as const, limit: 10_000, offset: 0 };
+    const book = await listAccountSummaries(store, admin, list);
+    expect(book.items.filter((a) => churned.includes(a.id))).toEqual([]);
+    const gone = await listAccountSummaries(store, admin, { ...list, lifecycle: 'churned' });
+    expect(gone.items.map((a) => a.id).sort()).toEqual([...churned].sort());
+    const summary = await getPortfolioSummary(store, admin, TODAY);
+    expect(summary.accounts).toBe(book.total);
   });
 
   it('closes tasks opened before the churn with the churn as the reason', async () => {

@@ -121,9 +121,10 @@ export async function listAccountSummaries(
       'c.term_end',
     ])
     .where(visibleAccountFilter(viewer, { owner: 'a.owner' }));
-  // churned accounts leave the book; the churned filter shows only them
+  // churned accounts leave the book (former customers are listed only on request); the churned
+  // filter shows only them
   if (o.lifecycle === 'churned') base = base.where('s.lifecycle_stage', '=', 'churned');
-  else
+  else if (!o.includeFormer)
     base = base.where((eb) =>
       eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]),
     );
