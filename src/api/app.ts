@@ -19,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { sourceRoutes } from './routes/sources.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
@@ -103,6 +104,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/auth', authRoutes(ctx, loginLimiter));
   app.route('/v1/accounts', accountRoutes(ctx));
   app.route('/v1/portfolio', portfolioRoutes(ctx));
+  app.route('/v1/sources', sourceRoutes(ctx));
   app.route('/v1/events', eventRoutes(ctx));
   app.route('/v1/tasks', taskRoutes(ctx));
   app.route('/v1', playbookRoutes(ctx));

@@ -217,6 +217,9 @@ export type CurrentScoresTable = ScoresTable & {
   override_score: number | null;
   trend_30: number | null;
   top_driver: string | null;
+  /** core/lifecycle stage on the score's date (null in rows written before it existed). */
+  lifecycle_stage: string | null;
+  churned_on: string | null;
 };
 
 export type OverridesTable = {

@@ -82,6 +82,11 @@ export function AccountPage({ id }: { id: string }) {
             <div className="gauge-score">{Math.round(score.score)}</div>
             <BandPill band={score.band} />
             <div className="muted small">coverage {Math.round(score.coverage * 100)}%</div>
+            {score.lifecycle?.label && (
+              <div className="muted small" data-testid="lifecycle">
+                {score.lifecycle.label}
+              </div>
+            )}
           </div>
         ) : null}
       </div>
@@ -127,7 +132,7 @@ export function AccountPage({ id }: { id: string }) {
                 <ul className="drivers">
                   {score.drivers.lift.suggestions.map((d) => (
                     <li key={d.signalId}>
-                      <span className="pts pos">+{d.points.toFixed(1)}</span> {d.label}
+                      <span className="pts pos">+{d.points.toFixed(1)}</span> {d.action ?? d.label}
                     </li>
                   ))}
                 </ul>

@@ -12,6 +12,7 @@ const PlaybooksPage = lazy(() => import('./playbooks-page.tsx').then((m) => ({ d
 const PortfolioPage = lazy(() => import('./portfolio-page.tsx').then((m) => ({ default: m.PortfolioPage })));
 const RetentionPage = lazy(() => import('./retention-page.tsx').then((m) => ({ default: m.RetentionPage })));
 const TasksPage = lazy(() => import('./tasks-page.tsx').then((m) => ({ default: m.TasksPage })));
+const SourcesPage = lazy(() => import('./sources-page.tsx').then((m) => ({ default: m.SourcesPage })));
 
 /** A tiny hash router: #/ (portfolio), #/accounts/:id, #/tasks, ... */
 function useRoute(): string {
@@ -32,6 +33,7 @@ function navFor(role: Me['user']['role']) {
     ['#/retention', 'Retention'],
     ['#/model', 'Model'],
     ['#/playbooks', 'Playbooks'],
+    ['#/sources', 'Sources'],
   ] as const;
 }
 
@@ -80,6 +82,8 @@ function Shell({ me }: { me: Me }) {
     <ModelPage />
   ) : route === '/playbooks' ? (
     <PlaybooksPage me={me} />
+  ) : route === '/sources' ? (
+    <SourcesPage />
   ) : (
     <PortfolioPage me={me} />
   );

@@ -11,6 +11,7 @@ import {
 import { BAND_LABEL, money } from './format.ts';
 import { useFlashingAccounts } from './live.ts';
 import { type AccountSortKey, sortAccounts } from './sort-accounts.ts';
+import { DataHealthWarning } from './sources-page.tsx';
 
 // the API's page limit: a portfolio up to this size is loaded once and sorted in the browser
 const MAX_ROWS = 10_000;
@@ -145,7 +146,9 @@ export function PortfolioPage({ me }: { me: Me }) {
   // typing stays responsive on 10k rows: the request follows the deferred value
   const query = useDeferredValue(q.trim());
   const filters: Record<string, string> = { limit: String(MAX_ROWS) };
-  if (band) filters.band = band;
+  // churned accounts are not in the book; the churned filter shows only them
+  if (band === 'churned') filters.lifecycle = 'churned';
+  else if (band) filters.band = band;
   if (segment) filters.segment = segment;
   if (owner.trim()) filters.owner = owner.trim();
   if (renewal) filters.renewalWithinDays = renewal;
@@ -183,6 +186,7 @@ export function PortfolioPage({ me }: { me: Me }) {
   return (
     <section>
       <h1>{csm ? 'My accounts' : 'Portfolio'}</h1>
+      <DataHealthWarning />
       <SummaryTiles rows={tileRows} band={band} onBand={setBand} />
       <search className="filters">
         <label>
@@ -196,6 +200,7 @@ export function PortfolioPage({ me }: { me: Me }) {
             <option value="at-risk">at risk</option>
             <option value="healthy">healthy</option>
             <option value="unscored">unscored</option>
+            <option value="churned">churned</option>
           </select>
         </label>
         <label>

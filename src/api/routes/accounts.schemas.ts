@@ -16,6 +16,10 @@ export const listAccountsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
   includeFormer: z.enum(['true', 'false']).default('false'),
+  lifecycle: z
+    .enum(['churned'])
+    .optional()
+    .openapi({ description: 'churned: only churned accounts (left out of the list by default)' }),
 });
 
 export const accountSummarySchema = z
@@ -37,6 +41,11 @@ export const accountSummarySchema = z
     modelVersion: z.number().nullable(),
     topDriver: z.string().nullable().openapi({ description: 'Label and detail of the biggest gap' }),
     tags: z.array(z.string()),
+    lifecycleStage: z
+      .string()
+      .nullable()
+      .openapi({ description: 'core/lifecycle stage of the current score' }),
+    churnedOn: z.string().nullable(),
   })
   .openapi('AccountSummary');
 
@@ -51,6 +60,10 @@ const driverSchema = z.object({
   label: z.string(),
   points: z.number(),
   detail: z.string(),
+  action: z
+    .string()
+    .optional()
+    .openapi({ description: 'Levers: the improvement as an action with its points' }),
 });
 
 export const scoreResultSchema = z
@@ -104,6 +117,22 @@ export const scoreResultSchema = z
       })
       .nullable(),
     churnProbability: z.object({ probability: z.number(), horizonDays: z.number() }).nullable().optional(),
+    lifecycle: z
+      .object({
+        stage: z.enum(['onboarding', 'active', 'renewal', 'churned', 'reactivated']),
+        since: z.string().nullable(),
+        churnedOn: z.string().optional(),
+        reason: z.string().nullable().optional(),
+        label: z.string().nullable(),
+        tooEarly: z.boolean(),
+      })
+      .optional(),
+    sources: z
+      .object({
+        absent: z.array(z.string()),
+        stale: z.array(z.object({ source: z.string(), last: z.string(), daysSilent: z.number() })),
+      })
+      .optional(),
   })
   .openapi('ScoreResult');
 

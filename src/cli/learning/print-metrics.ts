@@ -44,10 +44,18 @@ export function printMetrics(m: BacktestMetrics, horizonDays: number, outcome = 
   );
   out();
   out('  Churn rate per band');
-  for (const b of m.bandChurnRates)
+  const sep = m.bandSeparation;
+  for (const b of m.bandChurnRates) {
+    const row = sep?.bands.find((x) => x.band === b.band);
     out(
-      `    ${b.band.padEnd(10)} ${pct(b.rate).padStart(7)}  (${b.churned.toLocaleString('en-US')} of ${b.count.toLocaleString('en-US')})`,
+      `    ${b.band.padEnd(10)} ${pct(b.rate).padStart(7)}  (${b.churned.toLocaleString('en-US')} of ${b.count.toLocaleString('en-US')})${
+        row
+          ? `  share ${pct(row.share)}, 95% CI ${pct(row.ciLow)}–${pct(row.ciHigh)}, ${row.ratio === null ? '–' : `${num(row.ratio, 2)}×`} base`
+          : ''
+      }`,
     );
+  }
+  for (const w of sep?.warnings ?? []) out(`    ! ${w}`);
   out();
   if (m.calibration) {
     out(

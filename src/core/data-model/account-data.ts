@@ -1,3 +1,4 @@
+import type { WorkspaceSources } from '../sources/data-sources.ts';
 import type { Account, CatalogFeature, Contact, Contract } from './entities.ts';
 import type { VigilEvent } from './events.ts';
 import type { FeatureDaily, UsageDaily, UserDaily } from './rollups.ts';
@@ -17,4 +18,10 @@ export type AccountData = {
   featureDaily: FeatureDaily[];
   userDaily: UserDaily[];
   catalog: CatalogFeature[];
+  /**
+   * What the whole workspace has sent per data source (first/last day, rows), when the loader
+   * knows it: a signal whose source was never sent is not available, a stale one is held.
+   * Absent = unknown (every source treated as live).
+   */
+  sources?: WorkspaceSources;
 };

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.ts';
+import { type BandSeparation, bandSeparation } from '../scoring/band-separation.ts';
 import { computeAveragePrecision } from './average-precision.ts';
 import { type BandChurnRate, computeBandChurnRates } from './band-churn-rates.ts';
 import { type BootstrapAucResult, computeBootstrapAucCi } from './bootstrap-auc.ts';
@@ -57,6 +58,8 @@ export type BacktestMetrics = {
   /** Churn and lift per risk decile, riskiest first. */
   liftByDecile: DecileLift[];
   bandChurnRates: BandChurnRate[];
+  /** Each band's share and churn rate with a 95% interval, and whether the bands separate churners. */
+  bandSeparation?: BandSeparation;
   /** Null when the model has no churn-probability calibration. */
   calibration: (CalibrationTable & { brier: number }) | null;
   leadTime: LeadTimeReport;
@@ -110,6 +113,10 @@ export function evaluateBacktest(
   const accounts = bandsByAccount.size;
   for (const s of options.timelineSnapshots ?? []) addTimeline(s, s.churnDate !== null);
   for (const t of timelines.values()) t.snapshots = bandsByAccount.get(t.accountId) ?? [];
+  const bandChurnRates = computeBandChurnRates(
+    snapshots.map((s) => s.band),
+    labels,
+  );
   const aucCi = computeBootstrapAucCi(risk, labels, {
     iterations: options.bootstrapIterations ?? 200,
     seed: options.seed ?? 7,
@@ -125,10 +132,8 @@ export function evaluateBacktest(
     topDecile: computeTopFractionStats(risk, labels, options.topFraction ?? 0.1),
     rocCurve: computeRocCurve(risk, labels),
     liftByDecile: computeLiftByDecile(risk, labels),
-    bandChurnRates: computeBandChurnRates(
-      snapshots.map((s) => s.band),
-      labels,
-    ),
+    bandChurnRates,
+    bandSeparation: bandSeparation(bandChurnRates),
     calibration,
     leadTime: computeLeadTimes([...timelines.values()], { lookbackDays: options.horizonDays }),
   };

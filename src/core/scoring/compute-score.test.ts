@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountData } from '../data-model/account-data.ts';
 import type { VigilEvent } from '../data-model/events.ts';
-import { bandOf, computeScore, normalise } from './compute-score.ts';
+import { bandOf, computeScore, displayScore, normalise } from './compute-score.ts';
 import { DEFAULT_HEALTH_MODEL, type HealthModel, healthModelSchema } from './health-model.ts';
 
 const AS_OF = '2026-06-30';
@@ -152,17 +152,21 @@ describe('computeScore', () => {
     const r = computeScore(bad, DEFAULT_HEALTH_MODEL, AS_OF, { previous: healthy });
     expect(r.score).toBeLessThan(healthy.score - 10);
     const down = r.drivers.down.map((d) => d.signalId);
-    expect(down).toContain('champion-status');
+    expect(down.length).toBeGreaterThan(0);
+    expect(r.drivers.warnings!.map((d) => d.signalId)).toContain('champion-status');
     expect(r.drivers.moved.map((d) => d.signalId)).toContain('champion-status');
     expect(r.signals.find((s) => s.signalId === 'ticket-sentiment')!.subScore).toBeLessThan(40);
-    // warning signs: every weighted signal in the critical range, worst first, whatever its weight
+    // warning signs: every weighted signal in the critical range, by severity × weight (points lost)
     const warnings = r.drivers.warnings!;
     expect(warnings.map((d) => d.signalId)).toEqual(
       expect.arrayContaining(['champion-status', 'ticket-sentiment', 'usage-dip']),
     );
-    const subs = warnings.map((w) => r.signals.find((s) => s.signalId === w.signalId)!.subScore!);
-    expect(subs.every((x) => x < DEFAULT_HEALTH_MODEL.bands.atRisk)).toBe(true);
-    expect([...subs].sort((a, b) => a - b)).toEqual(subs);
+    const critical = r.signals.filter(
+      (s) => s.weight > 0 && s.subScore !== null && s.subScore < DEFAULT_HEALTH_MODEL.bands.atRisk,
+    );
+    expect(warnings).toHaveLength(critical.length);
+    const lost = warnings.map((w) => -w.points);
+    expect([...lost].sort((a, b) => b - a)).toEqual(lost);
     const healthyWarnings = healthy.drivers.warnings!.map((d) => d.signalId);
     for (const id of ['champion-status', 'ticket-sentiment', 'usage-dip'])
       expect(healthyWarnings).not.toContain(id);
@@ -349,10 +353,18 @@ describe('computeScore', () => {
   });
 
   it('puts the band boundaries where the model says', () => {
-    expect(bandOf(80, DEFAULT_HEALTH_MODEL)).toBe('healthy');
-    expect(bandOf(79.9, DEFAULT_HEALTH_MODEL)).toBe('at-risk');
-    expect(bandOf(50, DEFAULT_HEALTH_MODEL)).toBe('at-risk');
-    expect(bandOf(49.9, DEFAULT_HEALTH_MODEL)).toBe('critical');
+    const bands80 = { bands: { healthy: 80, atRisk: 50 } };
+    expect(bandOf(62, DEFAULT_HEALTH_MODEL)).toBe('healthy');
+    expect(bandOf(61.4, DEFAULT_HEALTH_MODEL)).toBe('at-risk');
+    expect(bandOf(44.4, DEFAULT_HEALTH_MODEL)).toBe('critical');
+    expect(bandOf(80, bands80)).toBe('healthy');
+    // one rounding rule: the band is the band of the number shown (a whole number)
+    expect(bandOf(79.6, bands80)).toBe('healthy');
+    expect(bandOf(79.4, bands80)).toBe('at-risk');
+    expect(bandOf(50, bands80)).toBe('at-risk');
+    expect(bandOf(49.4, bands80)).toBe('critical');
+    for (const x of [49.49, 49.5, 79.49, 79.5, 79.6, 79.95])
+      expect(bandOf(x, bands80)).toBe(bandOf(displayScore(x), bands80));
     expect(
       normalise(5, [
         [0, 0],
@@ -420,5 +432,89 @@ describe('computeScore', () => {
     const bad = healthModelSchema.safeParse({ ...DEFAULT_HEALTH_MODEL, bands: { healthy: 40, atRisk: 60 } });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path.join('.')).toBe('bands');
+  });
+});
+
+describe('data sources', () => {
+  const extent = (first: string, last: string) => ({
+    first,
+    last,
+    rows: 1000,
+    accounts: 10,
+    activeDays: 200,
+  });
+  const everything = (last: string) =>
+    Object.fromEntries(
+      [
+        'logins',
+        'feature-usage',
+        'meetings',
+        'email',
+        'tickets',
+        'nps',
+        'csm-notes',
+        'billing',
+        'outcomes',
+        'contacts',
+        'contracts',
+      ].map((s) => [s, extent('2025-01-01', last)]),
+    );
+
+  it('a source the workspace never sent is not available: weight moves on, coverage says so, no explanation names it', () => {
+    const full = computeScore({ ...account(), sources: everything(AS_OF) }, DEFAULT_HEALTH_MODEL, AS_OF);
+    const noLogins = everything(AS_OF);
+    delete noLogins.logins;
+    const r = computeScore(
+      {
+        ...account({ usageDaily: account().usageDaily.map((u) => ({ ...u, logins: 0 })) }),
+        sources: noLogins,
+      },
+      DEFAULT_HEALTH_MODEL,
+      AS_OF,
+    );
+    const lf = r.signals.find((s) => s.signalId === 'login-frequency')!;
+    expect(lf).toMatchObject({ value: null, subScore: null, weight: 0, detail: 'no login data connected' });
+    expect(r.signals.find((s) => s.signalId === 'login-trend')!.detail).toBe('no login data connected');
+    expect(r.coverage).toBeLessThan(full.coverage);
+    expect(r.sources!.absent).toContain('logins');
+    const named = [
+      ...r.drivers.down,
+      ...r.drivers.up,
+      ...r.drivers.warnings!,
+      ...(r.drivers.lift?.suggestions ?? []),
+    ];
+    expect(named.map((d) => d.signalId)).not.toContain('login-frequency');
+    expect(r.signals.reduce((s, x) => s + x.weight, 0)).toBeCloseTo(1, 2);
+    // a declaration in the model wins: "we do send tickets" makes their absence count
+    const declared = healthModelSchema.parse({ ...DEFAULT_HEALTH_MODEL, sources: { logins: false } });
+    const d = computeScore({ ...account(), sources: everything(AS_OF) }, declared, AS_OF);
+    expect(d.signals.find((s) => s.signalId === 'login-frequency')!.detail).toBe('no login data connected');
+  });
+
+  it('a feed that stopped is held at its last good value, never read as a collapse', () => {
+    // the data ends 20 days before the as-of date for every source
+    const last = day(-20);
+    const cut = account();
+    const data: AccountData = {
+      ...cut,
+      events: cut.events.filter((e) => e.time.slice(0, 10) <= last),
+      usageDaily: cut.usageDaily.filter((u) => u.day <= last),
+      userDaily: cut.userDaily.filter((u) => u.day <= last),
+      featureDaily: cut.featureDaily.filter((u) => u.day <= last),
+    };
+    const naive = computeScore(data, DEFAULT_HEALTH_MODEL, AS_OF);
+    const aware = computeScore({ ...data, sources: everything(last) }, DEFAULT_HEALTH_MODEL, AS_OF);
+    const atEnd = computeScore({ ...data, sources: everything(last) }, DEFAULT_HEALTH_MODEL, last);
+    // without source tracking, 20 silent days read as logins collapsing
+    expect(naive.signals.find((s) => s.signalId === 'login-frequency')!.subScore!).toBeLessThan(
+      atEnd.signals.find((s) => s.signalId === 'login-frequency')!.subScore!,
+    );
+    for (const id of ['login-frequency', 'login-trend', 'usage-trend', 'active-seats']) {
+      const held = aware.signals.find((s) => s.signalId === id)!;
+      expect(held.subScore).toBe(atEnd.signals.find((s) => s.signalId === id)!.subScore);
+      expect(held.detail).toMatch(new RegExp(`held at ${last}: feed silent 20 days`));
+    }
+    expect(aware.sources!.stale.map((s) => s.source)).toContain('logins');
+    expect(aware.score).toBeGreaterThan(naive.score);
   });
 });

@@ -1,9 +1,19 @@
 import type { AccountData } from '../data-model/account-data.ts';
+import { accountLifecycle, churnLabel } from '../lifecycle/account-lifecycle.ts';
 import { SIGNAL_CATEGORIES, type SignalCategory } from '../signals/signal-category.ts';
 import type { SignalContext, SignalValue, Thresholds } from '../signals/signal-definition.ts';
 import { toDay, withAccountIndex } from '../signals/signal-helpers.ts';
 import { SIGNAL_LIBRARY } from '../signals/signal-library.ts';
+import {
+  SIGNAL_SOURCES,
+  SOURCES,
+  type SourceId,
+  type SourceStatus,
+  sourceOfEventType,
+  sourceStatus,
+} from '../sources/data-sources.ts';
 import type { HealthModel } from './health-model.ts';
+import { leverAction } from './lever-actions.ts';
 import type { Band, CategoryScore, ScoreDriver, ScoreResult, SignalContribution } from './score-result.ts';
 import { textSentiment } from './sentiment.ts';
 
@@ -27,9 +37,19 @@ export function normalise(value: number, thresholds: Thresholds): number {
   return thresholds[thresholds.length - 1]![1];
 }
 
+/**
+ * The one rounding rule: a score is shown as a whole number (`displayScore`), and its band is the
+ * band of that number, so 79.6 shows "80" and is healthy (with an 80 line), never "80 at risk".
+ */
+export const displayScore = (score: number) => Math.round(score);
+
 export function bandOf(score: number, model: Pick<HealthModel, 'bands'>): Band {
-  return score >= model.bands.healthy ? 'healthy' : score >= model.bands.atRisk ? 'at-risk' : 'critical';
+  const shown = displayScore(score);
+  return shown >= model.bands.healthy ? 'healthy' : shown >= model.bands.atRisk ? 'at-risk' : 'critical';
 }
+
+/** Signals held at a stale feed's last good value stop counting after this many silent days. */
+const MAX_HOLD_DAYS = 180;
 
 type Evaluated = {
   id: string;
@@ -39,6 +59,8 @@ type Evaluated = {
   weight: number;
   result: SignalValue | null;
   subScore: number | null;
+  /** Set when the signal's sources were never sent ("no login data connected"). */
+  unavailable?: string;
 };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -48,31 +70,28 @@ type Weights = { categories: Record<string, number>; signals: Record<string, num
 const WEIGHTS = new WeakMap<HealthModel, Map<string, Weights>>();
 
 /** Effective model weights for this account: segment and lifecycle overrides applied. */
-function weightsFor(data: AccountData, model: HealthModel): Weights {
+function weightsFor(data: AccountData, model: HealthModel, stage: string | null): Weights {
   let perModel = WEIGHTS.get(model);
   if (!perModel) {
     perModel = new Map();
     WEIGHTS.set(model, perModel);
   }
-  const key = `${data.account.segment}\u0000${data.account.lifecycleStage ?? ''}`;
+  const key = `${data.account.segment}\u0000${stage ?? ''}`;
   let w = perModel.get(key);
   if (!w) {
-    w = buildWeights(data, model);
+    w = buildWeights(data, model, stage);
     perModel.set(key, w);
   }
   return w;
 }
 
-function buildWeights(data: AccountData, model: HealthModel): Weights {
+function buildWeights(data: AccountData, model: HealthModel, stage: string | null): Weights {
   const categories: Record<string, number> = {};
   for (const c of SIGNAL_CATEGORIES) categories[c] = model.categories[c]?.weight ?? 0;
   const signals: Record<string, number> = {};
   for (const [id, s] of Object.entries(model.signals)) signals[id] = s.weight;
   for (const c of model.custom) signals[c.id] = c.weight;
-  const overrides = [
-    model.segments[data.account.segment],
-    data.account.lifecycleStage ? model.lifecycleStages[data.account.lifecycleStage] : undefined,
-  ];
+  const overrides = [model.segments[data.account.segment], stage ? model.lifecycleStages[stage] : undefined];
   for (const o of overrides) {
     if (!o) continue;
     Object.assign(categories, o.categories ?? {});
@@ -110,14 +129,76 @@ export function computeScore(
       return v;
     },
   };
-  const w = weightsFor(data, model);
+  const lifecycle = accountLifecycle(data, asOf, model.lifecycle);
+  // an imported stage wins; otherwise the lifecycle rule's (onboarding / renewal weights)
+  const stage = data.account.lifecycleStage ?? lifecycle.stage;
+  const w = weightsFor(data, model, stage);
+  // per source: live, never sent (absent) or stale (held at the feed's last day)
+  const statusCache = new Map<SourceId, SourceStatus>();
+  const statusOf = (id: SourceId) => {
+    let st = statusCache.get(id);
+    if (!st) {
+      st = sourceStatus(id, asOf, data.sources, model.sources);
+      statusCache.set(id, st);
+    }
+    return st;
+  };
+  const heldCtx = new Map<string, SignalContext>();
+  const ctxAt = (day: string): SignalContext => {
+    let c = heldCtx.get(day);
+    if (!c) {
+      c = { ...ctx, asOf: day, asOfDay: toDay(day) };
+      heldCtx.set(day, c);
+    }
+    return c;
+  };
+  /** How to evaluate a signal fed by these sources: not at all, as of today, or held at a day. */
+  const plan = (sources: readonly SourceId[] | undefined) => {
+    if (!sources || sources.length === 0) return { kind: 'live' as const };
+    let held: { last: string; days: number } | null = null;
+    let live = false;
+    for (const id of sources) {
+      const st = statusOf(id);
+      if (st.state === 'live') live = true;
+      else if (st.state === 'stale' && st.daysSilent <= MAX_HOLD_DAYS && (!held || st.last > held.last))
+        held = { last: st.last, days: st.daysSilent };
+    }
+    if (live) return { kind: 'live' as const };
+    if (held) return { kind: 'held' as const, ...held };
+    const stale = sources.some((id) => statusOf(id).state === 'stale');
+    return {
+      kind: 'absent' as const,
+      detail: stale
+        ? `${SOURCES[sources[0]!].noun} feed silent too long to hold`
+        : `no ${SOURCES[sources[0]!].noun} data connected`,
+    };
+  };
   const evaluated: Evaluated[] = withAccountIndex(data, () => {
     const list: Evaluated[] = [];
     for (const id in model.signals) {
       const setting = model.signals[id]!;
       const def = SIGNAL_LIBRARY[id];
       if (!def) continue;
-      const result = def.compute(data, ctx);
+      const how = plan(SIGNAL_SOURCES[id]);
+      if (how.kind === 'absent') {
+        list.push({
+          id,
+          category: def.category,
+          label: def.label,
+          unit: def.unit,
+          weight: w.signals[id] ?? 0,
+          result: null,
+          subScore: null,
+          unavailable: how.detail,
+        });
+        continue;
+      }
+      let result = def.compute(data, how.kind === 'held' ? ctxAt(how.last) : ctx);
+      if (result && how.kind === 'held')
+        result = {
+          ...result,
+          detail: `${result.detail} (held at ${how.last}: feed silent ${how.days} days)`,
+        };
       const numeric = result
         ? (result.numeric ?? (typeof result.value === 'number' ? result.value : null))
         : null;
@@ -132,7 +213,25 @@ export function computeScore(
         subScore,
       });
     }
-    for (const c of model.custom) list.push(evaluateCustom(c, data, asOfDay, w.signals[c.id] ?? 0));
+    for (const c of model.custom) {
+      const src = 'eventCount' in c.source ? sourceOfEventType(c.source.eventCount.type) : null;
+      const how = plan(src ? [src] : undefined);
+      if (how.kind === 'absent')
+        list.push({
+          id: c.id,
+          category: c.category,
+          label: c.label,
+          unit: 'custom',
+          weight: w.signals[c.id] ?? 0,
+          result: null,
+          subScore: null,
+          unavailable: how.detail,
+        });
+      else
+        list.push(
+          evaluateCustom(c, data, how.kind === 'held' ? toDay(how.last) : asOfDay, w.signals[c.id] ?? 0),
+        );
+    }
     return list;
   });
 
@@ -189,7 +288,7 @@ export function computeScore(
       points: sub === null ? 0 : round1(eff * sub * 100) / 100,
       gap: sub === null ? 0 : round1(eff * (100 - sub) * 100) / 100,
       freshness: Math.round(freshness * 100) / 100,
-      detail: e.result?.detail ?? 'not available',
+      detail: e.unavailable ?? e.result?.detail ?? 'not available',
     };
   });
   const raw = evaluated.reduce((s, e, i) => {
@@ -229,10 +328,10 @@ export function computeScore(
     .sort((a, b) => b.points - a.points)
     .slice(0, 5)
     .map((c) => driver(c, c.points));
+  // every warning sign, by severity × weight (the points it costs), worst first; compact views cut
   const warnings = live
     .filter((c) => c.subScore !== null && c.subScore < model.bands.atRisk)
-    .sort((a, b) => a.subScore! - b.subScore! || b.gap - a.gap)
-    .slice(0, 8)
+    .sort((a, b) => b.gap - a.gap || a.subScore! - b.subScore! || a.signalId.localeCompare(b.signalId))
     .map((c) => driver(c, -c.gap));
   const moved: ScoreDriver[] = [];
   if (options.previous) {
@@ -253,7 +352,10 @@ export function computeScore(
     let acc = 0;
     for (const c of [...live].sort((a, b) => b.gap - a.gap)) {
       if (acc >= pointsNeeded || suggestions.length >= 5 || c.gap < 0.5) break;
-      suggestions.push(driver(c, c.gap));
+      suggestions.push({
+        ...driver(c, c.gap),
+        action: `${leverAction(c.signalId, c.label)}: +${round1(c.gap)} points`,
+      });
       acc += c.gap;
     }
     lift = { targetBand, pointsNeeded, suggestions };
@@ -271,7 +373,28 @@ export function computeScore(
   };
 
   const cal = model.churnCalibration;
+  const absent = new Set<SourceId>();
+  const stale: { source: SourceId; last: string; daysSilent: number }[] = [];
+  for (const [id, st] of statusCache) {
+    if (st.state === 'absent') absent.add(id);
+    else if (st.state === 'stale') stale.push({ source: id, last: st.last, daysSilent: st.daysSilent });
+  }
+  const tooEarly = lifecycle.stage === 'onboarding' && modelWeight > 0 && coveredWeight / modelWeight < 0.5;
   return {
+    lifecycle: {
+      stage: lifecycle.stage,
+      since: lifecycle.since,
+      ...(lifecycle.churnedOn ? { churnedOn: lifecycle.churnedOn, reason: lifecycle.reason ?? null } : {}),
+      label:
+        churnLabel(lifecycle) ??
+        (lifecycle.stage === 'onboarding'
+          ? tooEarly
+            ? 'Onboarding: too early to score'
+            : `Onboarding since ${lifecycle.since}`
+          : null),
+      tooEarly,
+    },
+    sources: { absent: [...absent].sort(), stale: stale.sort((a, b) => a.source.localeCompare(b.source)) },
     accountId: data.account.id,
     asOf,
     modelVersion: options.modelVersion ?? 0,
@@ -290,6 +413,18 @@ export function computeScore(
         }
       : null,
   };
+}
+
+/**
+ * The one-line "top driver" of a score, with its direction: what pulls it down most, or (when
+ * nothing does) what holds it up most. A churned account's line is its churn.
+ */
+export function topDriverText(r: Pick<ScoreResult, 'drivers' | 'lifecycle'>): string | null {
+  if (r.lifecycle?.stage === 'churned' && r.lifecycle.label) return r.lifecycle.label;
+  const down = r.drivers.down[0];
+  if (down) return `↓ pulls down ${Math.abs(down.points)} pts: ${down.label} (${down.detail})`;
+  const up = r.drivers.up[0];
+  return up ? `↑ holds up ${up.points} pts: ${up.label} (${up.detail})` : null;
 }
 
 function evaluateCustom(

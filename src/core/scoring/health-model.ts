@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SIGNAL_CATEGORIES } from '../signals/signal-category.ts';
+import { SOURCE_IDS } from '../sources/data-sources.ts';
 
 const thresholdsSchema = z
   .array(z.tuple([z.number(), z.number().min(0).max(100)]))
@@ -55,6 +56,20 @@ export const healthModelSchema = z.object({
   sentimentValidDays: z.number().int().positive().default(90),
   /** How far back the engine loads data for scoring. */
   lookbackDays: z.number().int().positive().default(400),
+  /** Lifecycle rule settings (see core/lifecycle): onboarding length, renewal window, lapse grace. */
+  lifecycle: z
+    .object({
+      onboardingDays: z.number().int().min(0).default(90),
+      renewalWindowDays: z.number().int().min(0).default(90),
+      lapseGraceDays: z.number().int().min(0).default(30),
+    })
+    .default({ onboardingDays: 90, renewalWindowDays: 90, lapseGraceDays: 30 }),
+  /**
+   * Which data sources the workspace sends, declared: `true` = sent (absence of rows is
+   * information), `false` = never sent (its signals are not available). Undeclared sources are
+   * judged from what was imported.
+   */
+  sources: z.partialRecord(z.enum(SOURCE_IDS), z.boolean()).default({}),
   /** Churn probability calibration (set by training): p = 1 / (1 + exp(−(a + b·score))). */
   churnCalibration: z.object({ a: z.number(), b: z.number(), horizonDays: z.number().int() }).optional(),
 });
@@ -70,40 +85,43 @@ export type HealthModelInput = z.input<typeof healthModelSchema>;
 export const DEFAULT_HEALTH_MODEL: HealthModel = healthModelSchema.parse({
   name: 'Vigil default',
   description: 'Expert weights from the seeds; replace with learned weights after `vigil train`.',
+  // retuned on the 1,000-account demo (seed 7) backtest: see docs/adr/0013 and the scoring closing note
+  bands: { healthy: 62, atRisk: 45 },
   categories: {
-    engagement: { weight: 0.3 },
-    outcomes: { weight: 0.1 },
-    relationship: { weight: 0.22 },
-    risk: { weight: 0.16 },
-    business: { weight: 0.06 },
-    commercial: { weight: 0.08 },
-    competitive: { weight: 0.08 },
+    engagement: { weight: 0.45 },
+    outcomes: { weight: 0.05 },
+    relationship: { weight: 0.27 },
+    risk: { weight: 0.1 },
+    business: { weight: 0.04 },
+    commercial: { weight: 0.06 },
+    competitive: { weight: 0.03 },
     custom: { weight: 0 },
   },
   signals: {
-    'login-frequency': { weight: 2 },
-    'login-trend': { weight: 2 },
-    stickiness: { weight: 1 },
-    'active-seats': { weight: 2 },
-    'core-feature-adoption': { weight: 2 },
-    'usage-trend': { weight: 1.5 },
-    'workflow-integration': { weight: 1 },
+    'login-frequency': { weight: 3 },
+    'login-trend': { weight: 1 },
+    stickiness: { weight: 2.5 },
+    'active-seats': { weight: 1.5 },
+    'core-feature-adoption': { weight: 3 },
+    'usage-trend': { weight: 1 },
+    'workflow-integration': { weight: 0.5 },
     'usage-dip': { weight: 1 },
-    'value-milestones': { weight: 1 },
+    // value milestones and days since value read the same events: one weight, carried by the count
+    'value-milestones': { weight: 1.5 },
     'time-to-value': { weight: 1 },
-    'days-since-value': { weight: 1 },
-    'exec-touch-recency': { weight: 1.5 },
+    'days-since-value': { weight: 0 },
+    'exec-touch-recency': { weight: 1 },
     'qbr-attendance': { weight: 1.5 },
     'email-response-rate': { weight: 1.5 },
-    'email-response-time': { weight: 0.5 },
-    'champion-status': { weight: 2 },
-    'csm-sentiment': { weight: 1.5 },
+    'email-response-time': { weight: 1.5 },
+    'champion-status': { weight: 1 },
+    'csm-sentiment': { weight: 3 },
     'csm-tenure': { weight: 0.5 },
     'engaged-contacts': { weight: 1 },
-    'open-high-priority-tickets': { weight: 1.5 },
-    'open-escalations': { weight: 1.5 },
-    'ticket-volume-trend': { weight: 1 },
-    'ticket-sentiment': { weight: 1 },
+    'open-high-priority-tickets': { weight: 1 },
+    'open-escalations': { weight: 1 },
+    'ticket-volume-trend': { weight: 0.5 },
+    'ticket-sentiment': { weight: 1.5 },
     nps: { weight: 1.5 },
     'billing-disputes': { weight: 1 },
     layoffs: { weight: 1 },
@@ -113,7 +131,8 @@ export const DEFAULT_HEALTH_MODEL: HealthModel = healthModelSchema.parse({
     'leadership-change': { weight: 0.7 },
     hiring: { weight: 0.5 },
     'days-to-renewal': { weight: 0 },
-    'cost-per-active-seat': { weight: 1 },
+    // ARR per active seat is active seats again (r = 0.99 on the demo): shown, not counted
+    'cost-per-active-seat': { weight: 0 },
     'payment-history': { weight: 1.5 },
     'expansion-activity': { weight: 0.7 },
     'competitor-mentions': { weight: 1 },

@@ -1,4 +1,6 @@
+import type { LifecycleStage } from '../lifecycle/account-lifecycle.ts';
 import type { SignalCategory } from '../signals/signal-category.ts';
+import type { SourceId } from '../sources/data-sources.ts';
 
 export const BANDS = ['healthy', 'at-risk', 'critical'] as const;
 export type Band = (typeof BANDS)[number];
@@ -37,6 +39,20 @@ export type ScoreDriver = {
   /** Signed change in points since the previous score (for `moved`), or points lost (for `down`). */
   points: number;
   detail: string;
+  /** Levers only: the signal's improvement phrased as an action with its expected effect. */
+  action?: string;
+};
+
+/** Where the account is in its life as a customer (core/lifecycle), and what the score means there. */
+export type ScoreLifecycle = {
+  stage: LifecycleStage;
+  since: string | null;
+  churnedOn?: string;
+  reason?: string | null;
+  /** "Churned on 2025-10-03 (low adoption)", "Onboarding: too early to score"… */
+  label: string | null;
+  /** Onboarding with less than half the model's weight backed by data. */
+  tooEarly: boolean;
 };
 
 export type ScoreResult = {
@@ -56,10 +72,9 @@ export type ScoreResult = {
     /** Strongest contributions. */
     up: ScoreDriver[];
     /**
-     * Warning signs: weighted signals whose sub-score is in the critical range
-     * (below the at-risk line), worst first, whatever their weight. A light
-     * signal in alarm (champion left, payment 60 days late) can matter more to
-     * a CSM than a heavy one that is merely middling; `points` is the gap.
+     * Warning signs: every weighted signal whose sub-score is in the critical range
+     * (below the at-risk line), ordered by severity × weight (points lost), all of them
+     * (compact views say "N more"); `points` is the gap.
      * Absent in scores stored before this field existed.
      */
     warnings?: ScoreDriver[];
@@ -70,6 +85,10 @@ export type ScoreResult = {
   };
   trend: { d7: number | null; d30: number | null; d90: number | null };
   override: { score: number; band: Band; reason: string; by: string; expiresAt: string } | null;
+  /** Lifecycle stage on the as-of date (absent in scores stored before it existed). */
+  lifecycle?: ScoreLifecycle;
+  /** Data sources the model reads that the workspace never sent, or whose feed went silent. */
+  sources?: { absent: SourceId[]; stale: { source: SourceId; last: string; daysSilent: number }[] };
   /** Calibrated probability of churn within the model's horizon, when the model has been trained. */
   churnProbability?: { probability: number; horizonDays: number } | null;
 };

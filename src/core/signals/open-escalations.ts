@@ -1,7 +1,11 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { daysAgo } from './signal-helpers.ts';
+import { daysAgo, usageCollapsed } from './signal-helpers.ts';
 
-/** Escalations open on the as-of date (opened in the last 180 days). Unit: escalations; lower is better. */
+/**
+ * Escalations open on the as-of date (opened in the last 180 days). Unit: escalations; lower is
+ * better. None open is a strength only while the account still uses the product: when its usage
+ * collapsed, the silence is disengagement and scores like half an escalation (sub-score ~51).
+ */
 export const openEscalations: SignalDefinition = {
   id: 'open-escalations',
   label: 'Open escalations',
@@ -22,6 +26,12 @@ export const openEscalations: SignalDefinition = {
       if (e.type === 'escalation_opened') open.add(e.properties.escalationId);
       else if (e.type === 'escalation_closed') open.delete(e.properties.escalationId);
     }
+    if (open.size === 0 && usageCollapsed(data, ctx.asOfDay))
+      return {
+        value: 0,
+        numeric: 0.7,
+        detail: 'no open escalations, but usage collapsed: silence, not health',
+      };
     return {
       value: open.size,
       detail: open.size ? `${open.size} escalation(s) open` : 'no open escalations',

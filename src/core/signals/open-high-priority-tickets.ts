@@ -1,7 +1,11 @@
 import type { SignalDefinition } from './signal-definition.ts';
-import { daysAgo } from './signal-helpers.ts';
+import { daysAgo, usageCollapsed } from './signal-helpers.ts';
 
-/** High or urgent support tickets open on the as-of date (opened in the last 180 days). Unit: tickets; lower is better. */
+/**
+ * High or urgent support tickets open on the as-of date (opened in the last 180 days). Unit:
+ * tickets; lower is better. None open counts as a strength only while the account still uses the
+ * product; with usage collapsed it scores ~50 (silence is not health).
+ */
 export const openHighPriorityTickets: SignalDefinition = {
   id: 'open-high-priority-tickets',
   label: 'Open high-priority tickets',
@@ -26,6 +30,12 @@ export const openHighPriorityTickets: SignalDefinition = {
       else if (e.type === 'ticket_closed') open.delete(e.properties.ticketId);
     }
     const high = [...open.values()].filter((p) => p === 'high' || p === 'urgent').length;
+    if (high === 0 && usageCollapsed(data, ctx.asOfDay))
+      return {
+        value: 0,
+        numeric: 1.4,
+        detail: 'no high-priority tickets, but usage collapsed: silence, not health',
+      };
     return {
       value: high,
       detail: high ? `${high} high-priority ticket(s) open` : 'no high-priority tickets open',

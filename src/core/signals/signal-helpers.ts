@@ -219,3 +219,14 @@ export const thousands = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 /** Exponential decay with a half-life, for effects that fade (business events, stale inputs). */
 export const decay = (ageDays: number, halfLifeDays: number) => 0.5 ** (Math.max(0, ageDays) / halfLifeDays);
+
+/**
+ * Has the account's product usage collapsed: the last 30 days at under 30% of its own usual
+ * month (the 90 days before)? Silence on other channels (no tickets, no escalations) is then
+ * disengagement, not health.
+ */
+export function usageCollapsed(data: AccountData, asOfDay: number): boolean {
+  if (data.usageDaily.length === 0) return false;
+  const usual = usageSum(data, asOfDay, 120, 30) / 3;
+  return usual > 0 && usageSum(data, asOfDay, 30, 0) < 0.3 * usual;
+}

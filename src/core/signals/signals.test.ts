@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountData } from '../data-model/account-data.ts';
 import type { VigilEvent } from '../data-model/events.ts';
+import { normalise } from '../scoring/compute-score.ts';
 import { textSentiment } from '../scoring/sentiment.ts';
 import type { SignalContext } from './signal-definition.ts';
 import { toDay } from './signal-helpers.ts';
@@ -427,7 +428,33 @@ describe('risk', () => {
         data({ events: [t(100, 1), t(60, 2), t(40, 3), t(5, 4), t(6, 5), t(7, 6)] }),
       ),
     ).toBe(3);
-    expect(value('ticket-volume-trend', data())).toBe(0);
+    // two-sided: an account that rarely files tickets and still uses the product is "as usual"
+    expect(value('ticket-volume-trend', data())).toBe(1);
+    // a fall from its own usual level (2 a month) to nothing is disengagement, not a strength
+    const usual = [t(100, 1), t(95, 2), t(80, 3), t(70, 4), t(50, 5), t(40, 6)];
+    const fell = run('ticket-volume-trend', data({ events: usual }))!;
+    expect(fell.value).toBe(0);
+    expect(fell.detail).toBe('no tickets in 30 days, down from 2 per month: disengaging?');
+    const def = SIGNAL_LIBRARY['ticket-volume-trend']!;
+    expect(normalise(0, def.thresholds)).toBeLessThan(50);
+    expect(normalise(1, def.thresholds)).toBeGreaterThan(90);
+    expect(normalise(3, def.thresholds)).toBeLessThan(normalise(0, def.thresholds));
+  });
+
+  it('silence is not health: no tickets or escalations from an account whose usage collapsed is no strength', () => {
+    // 90 days of usual use, then 30 days of nothing
+    const collapsed = data({ usageDaily: usage(119, 30, 5, 40) });
+    const using = data({ usageDaily: usage(119, 0, 5, 40) });
+    for (const id of ['open-escalations', 'open-high-priority-tickets', 'ticket-volume-trend']) {
+      const def = SIGNAL_LIBRARY[id]!;
+      const sub = (d: AccountData) => {
+        const r = run(id, d)!;
+        return normalise(r.numeric ?? (r.value as number), def.thresholds);
+      };
+      expect(sub(using), id).toBeGreaterThan(85);
+      expect(sub(collapsed), id).toBeLessThanOrEqual(51);
+      expect(run(id, collapsed)!.detail, id).toMatch(/usage collapsed: silence, not health/);
+    }
   });
 
   it('ticket-sentiment: mean tone of ticket texts in 90 days', () => {

@@ -10,6 +10,7 @@ import type { SignalCategory } from '../../core/signals/signal-category.ts';
 import { SIGNAL_LIBRARY } from '../../core/signals/signal-library.ts';
 import { loadAccountsData, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
 import type { EngineContext } from '../context.ts';
+import { getWorkspaceSources } from '../scoring/workspace-sources.ts';
 
 export type { HealthModel };
 
@@ -54,12 +55,16 @@ function categoriesOf(model: HealthModel): Map<string, SignalCategory> {
 }
 
 export const SCORING: ScoringPort = {
-  loadAccountsData(ctx, ids, from, to, lookbackDays) {
+  async loadAccountsData(ctx, ids, from, to, lookbackDays) {
     // Both windows widen by the span of dates: usage has its own, shorter look-back, and left at
     // its default it would only cover the last few months, so earlier snapshots lose every
     // usage signal.
     const span = Math.max(0, daysBetween(from, to));
-    return loadAccountsData(ctx.store, ids, to, lookbackDays + span, USAGE_LOOKBACK_DAYS + span);
+    const data = await loadAccountsData(ctx.store, ids, to, lookbackDays + span, USAGE_LOOKBACK_DAYS + span);
+    // which sources the workspace sends: a signal whose source was never sent is not available
+    const sources = await getWorkspaceSources(ctx.store);
+    for (const d of data.values()) d.sources = sources;
+    return data;
   },
   computeScore: (data, model, asOf) => computeScore(data, model, asOf),
   parseModel: (document) => healthModelSchema.parse(document),

@@ -74,10 +74,12 @@ const emptySuppressed = () =>
  */
 export async function runPlaybooks(
   ctx: EngineContext,
-  changes: readonly ScoreChange[],
+  allChanges: readonly ScoreChange[],
   opts: RunPlaybooksOptions = {},
 ): Promise<RunPlaybooksReport> {
   const t0 = performance.now();
+  // playbooks never fire on churned accounts (core/lifecycle)
+  const changes = allChanges.filter((c) => c.current.lifecycle?.stage !== 'churned');
   const settings = loadPlaybookSettings(opts.settings);
   const playbooks = opts.playbooks ?? (await loadPlaybooks(ctx)).map((p) => p.playbook);
   const dryRun = opts.dryRun ?? false;

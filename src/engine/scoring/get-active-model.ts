@@ -5,6 +5,7 @@ import {
   healthModelSchema,
 } from '../../core/scoring/health-model.ts';
 import type { Store } from '../../store/database.ts';
+import { databaseCreatedAt } from '../../store/queries/database-created-at.ts';
 
 export type VersionedModel = { version: number; name: string; status: string; model: HealthModel };
 
@@ -47,6 +48,8 @@ export async function getActiveModel(store: Store): Promise<VersionedModel> {
       status: row.status,
       model: parseModel(row.document),
     };
+  // version 1 is as old as the database: the time its first migration ran
+  const created = (await databaseCreatedAt(store)) ?? new Date().toISOString();
   await store.db
     .insertInto('models')
     .values({
@@ -54,9 +57,9 @@ export async function getActiveModel(store: Store): Promise<VersionedModel> {
       name: DEFAULT_HEALTH_MODEL.name,
       status: 'active',
       document: JSON.stringify(DEFAULT_HEALTH_MODEL),
-      created_at: new Date(0).toISOString(),
+      created_at: created,
       created_by: 'vigil',
-      approved_at: new Date(0).toISOString(),
+      approved_at: created,
       approved_by: 'vigil',
       notes: 'default model',
       backtest: null,

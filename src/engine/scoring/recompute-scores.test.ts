@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import type { Store } from '../../store/database.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
@@ -31,6 +32,14 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
   it('seeds the default model as version 1', async () => {
     const m = await getActiveModel(store);
     expect(m.version).toBe(1);
+    // a real creation date: when this database's first migration ran (within this test run), not 1970
+    const row = await store.db
+      .selectFrom('models')
+      .select('created_at')
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    expect(Date.now() - Date.parse(row.created_at)).toBeLessThan(10 * 60_000);
+    expect(Date.parse(row.created_at)).toBeLessThanOrEqual(Date.now());
     expect(Object.keys(m.model.signals).length).toBeGreaterThanOrEqual(38);
   });
 
@@ -41,7 +50,24 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
     ctx.bus.on('score-changed', (e) => seen.push(e.accountId));
     const r = await recomputeScores(ctx);
     expect(r.scored).toBe(25);
-    expect(r.changes).toHaveLength(25);
+    // churned accounts (ground truth: churned on or before the as-of date) publish no change
+    const truth = JSON.parse(readFileSync(join(demo, 'ground-truth.json'), 'utf8')) as {
+      accountsTruth: { accountId: string; churned: boolean; churnDate: string | null }[];
+    };
+    const churned = truth.accountsTruth.filter(
+      (a) => a.churned && a.churnDate && a.churnDate <= '2026-06-30',
+    );
+    expect(r.changes).toHaveLength(25 - churned.length);
+    const kept = await store.db
+      .selectFrom('current_scores')
+      .select(['account_id', 'detail'])
+      .where('account_id', 'in', churned.length ? churned.map((a) => a.accountId) : ['-'])
+      .execute();
+    for (const k of kept) {
+      const life = (JSON.parse(k.detail) as ScoreResult).lifecycle!;
+      expect(life.stage).toBe('churned');
+      expect(life.label).toMatch(/^Churned on \d{4}-\d{2}-\d{2}/);
+    }
     expect(seen.sort()).toEqual(r.changes.map((c) => c.accountId).sort());
     expect(await store.db.selectFrom('dirty_accounts').select('account_id').execute()).toHaveLength(0);
     const current = await store.db.selectFrom('current_scores').selectAll().execute();

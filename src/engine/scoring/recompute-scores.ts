@@ -1,13 +1,16 @@
 import { type Insertable, sql } from 'kysely';
-import { computeScore } from '../../core/scoring/compute-score.ts';
+import { computeScore, topDriverText } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
+import { extendSources, type WorkspaceSources } from '../../core/sources/data-sources.ts';
 import type { Store } from '../../store/database.ts';
 import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
+import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
+import { getWorkspaceSources } from './workspace-sources.ts';
 
 export type ScoreChange = {
   accountId: string;
@@ -31,6 +34,8 @@ export type RecomputeOptions = {
 export type RecomputeReport = {
   scored: number;
   changes: ScoreChange[];
+  /** Open tasks closed because their account churned. */
+  tasksClosed: number;
   ms: number;
   asOf: string;
   modelVersion: number;
@@ -57,8 +62,10 @@ export async function computeScores(
   ids: string[],
   asOf: string,
   active: Pick<VersionedModel, 'model' | 'version'>,
+  sources?: WorkspaceSources,
 ): Promise<ComputedScore[]> {
   const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
+  const workspace = sources ?? (await getWorkspaceSources(store));
   const current = await store.db
     .selectFrom('current_scores')
     .select(['account_id', 'detail', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
@@ -80,16 +87,31 @@ export async function computeScores(
     if (list) list.push(item);
     else histById.set(h.account_id, [item]);
   }
+  // new data of the rescored accounts widens the cached workspace extents (a source seen for the first time)
+  for (const d of data.values()) extendSources(workspace, d);
   const out: ComputedScore[] = [];
   for (const id of ids) {
     const d = data.get(id);
     if (!d) continue;
+    d.sources = workspace;
     const prev = previousById.get(id);
-    const result = computeScore(d, active.model, asOf, {
+    const previous = prev ? (JSON.parse(prev.detail) as ScoreResult) : null;
+    let result = computeScore(d, active.model, asOf, {
       modelVersion: active.version,
-      previous: prev ? (JSON.parse(prev.detail) as ScoreResult) : null,
+      previous,
       history: histById.get(id) ?? [],
     });
+    const life = result.lifecycle;
+    if (life?.stage === 'churned' && life.churnedOn) {
+      // a churned account is not rescored: its last score before the churn is kept, labelled
+      const kept =
+        previous?.lifecycle?.stage === 'churned' && previous.lifecycle.churnedOn === life.churnedOn
+          ? previous
+          : computeScore(d, active.model, lastScoredDay(life.churnedOn, asOf), {
+              modelVersion: active.version,
+            });
+      result = { ...kept, lifecycle: life, drivers: { ...kept.drivers, moved: [] } };
+    }
     const stored = prev
       ? {
           as_of: prev.as_of,
@@ -102,6 +124,12 @@ export async function computeScores(
     out.push({ result, owner: d.account.owner ?? null, stored });
   }
   return out;
+}
+
+/** The day a churned account's kept score is computed for: the day before its churn (never after the as-of date). */
+function lastScoredDay(churnedOn: string, asOf: string): string {
+  const before = new Date(Date.parse(`${churnedOn}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return before < asOf ? before : asOf;
 }
 
 /**
@@ -123,10 +151,13 @@ export async function recomputeScores(
   const batchSize = options.batchSize ?? 200;
   const changes: ScoreChange[] = [];
   let scored = 0;
+  let tasksClosed = 0;
+  // what the workspace sends, read once per run (a source never sent is not available)
+  const workspace = await getWorkspaceSources(store, { fresh: !!options.all });
 
   const scoreBatch = async (ids: string[]) => {
     if (ids.length === 0) return;
-    const results = await computeScores(store, ids, asOf, active);
+    const results = await computeScores(store, ids, asOf, active, workspace);
     const prevById = new Map(results.map((r) => [r.result.accountId, r.stored]));
     const now = ctx.clock.now().toISOString();
     // overrides in force now; an expired or revoked one is dropped here, so it never lingers
@@ -145,6 +176,8 @@ export async function recomputeScores(
           expiresAt: o.expiresAt,
         };
       rows.push(result);
+      // churned accounts leave the book: no score change reaches playbooks
+      if (result.lifecycle?.stage === 'churned') continue;
       if (!prev || Number(prev.score) !== result.score || prev.band !== result.band) {
         changes.push({
           accountId: id,
@@ -158,8 +191,10 @@ export async function recomputeScores(
     const currentRows: Insertable<CurrentScoresTable>[] = [];
     for (const r of rows) {
       // the same values go to history and to the current score
+      // a churned account's kept score stays dated the day before its churn (history holds that row)
+      const churned = r.lifecycle?.stage === 'churned';
       const scored = {
-        as_of: asOf,
+        as_of: churned ? r.asOf : asOf,
         model_version: r.modelVersion,
         score: r.score,
         band: r.band,
@@ -175,13 +210,14 @@ export async function recomputeScores(
           : prev
             ? { previous_score: prev.previous_score, previous_band: prev.previous_band }
             : { previous_score: null, previous_band: null };
-      const top = r.drivers.down[0];
       currentRows.push({
         account_id: r.accountId,
         ...scored,
         ...carry,
         trend_30: r.trend.d30,
-        top_driver: top ? `${top.label}: ${top.detail}` : null,
+        top_driver: topDriverText(r),
+        lifecycle_stage: r.lifecycle?.stage ?? null,
+        churned_on: r.lifecycle?.churnedOn ?? null,
         override_score: r.override?.score ?? null,
       });
     }
@@ -214,6 +250,11 @@ export async function recomputeScores(
           .execute();
       }
     });
+    // open tasks on churned accounts are closed with the reason
+    const churned = rows
+      .filter((r) => r.lifecycle?.stage === 'churned')
+      .map((r) => ({ accountId: r.accountId, reason: r.lifecycle?.label ?? 'account churned' }));
+    if (churned.length > 0) tasksClosed += await closeChurnedAccountTasks(store, churned, now);
     scored += rows.length;
   };
 
@@ -244,5 +285,5 @@ export async function recomputeScores(
       current: c.current,
     });
   }
-  return { scored, changes, ms: performance.now() - t0, asOf, modelVersion: active.version };
+  return { scored, changes, tasksClosed, ms: performance.now() - t0, asOf, modelVersion: active.version };
 }

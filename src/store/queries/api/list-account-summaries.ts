@@ -30,6 +30,8 @@ export type ListAccountSummariesOptions = {
   offset: number;
   /** Also list former customers (no live contract). */
   includeFormer?: boolean;
+  /** `churned`: only churned accounts (core/lifecycle); by default churned accounts are left out. */
+  lifecycle?: 'churned' | undefined;
 };
 
 export type AccountSummary = {
@@ -51,6 +53,8 @@ export type AccountSummary = {
   modelVersion: number | null;
   topDriver: string | null;
   tags: string[];
+  lifecycleStage: string | null;
+  churnedOn: string | null;
 };
 
 type Row = AccountSummary & { termEnd: string | null };
@@ -108,8 +112,17 @@ export async function listAccountSummaries(
       's.previous_band',
       's.model_version',
       's.top_driver',
+      's.lifecycle_stage',
+      's.churned_on',
     ])
     .where(visibleAccountFilter(viewer, { owner: 'a.owner' }));
+  // churned accounts leave the book (former customers are listed only on request); the churned
+  // filter shows only them
+  if (o.lifecycle === 'churned') base = base.where('s.lifecycle_stage', '=', 'churned');
+  else if (!o.includeFormer)
+    base = base.where((eb) =>
+      eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]),
+    );
   if (o.band === 'unscored') base = base.where('s.score', 'is', null);
   else if (o.band) base = base.where('s.band', '=', o.band);
   if (o.owner) base = base.where('a.owner', '=', o.owner);
@@ -169,7 +182,7 @@ export async function listAccountSummaries(
     const t = own ? accountTermsOn(own, o.asOf) : null;
     const live = t !== null && t.live > 0;
     // a customer has a live contract; accounts that never had one (prospects, trials) stay listed
-    if (!o.includeFormer && !live && anyContract.has(r.id)) continue;
+    if (!o.includeFormer && o.lifecycle !== 'churned' && !live && anyContract.has(r.id)) continue;
     // the renewal is the day after the term ends: "within n days" compares the term end
     if (until !== null && (t?.renewalDate == null || t.renewalDate > until)) continue;
     items.push({
@@ -191,6 +204,8 @@ export async function listAccountSummaries(
       modelVersion: r.model_version === null ? null : Number(r.model_version),
       topDriver: r.top_driver,
       tags: JSON.parse(r.tags) as string[],
+      lifecycleStage: r.lifecycle_stage,
+      churnedOn: r.churned_on,
     });
   }
   items.sort(SORTS[o.sort]);

@@ -54,6 +54,8 @@ export async function getPortfolioSummary(
       sql<number>`sum(case when s.trend_30 >= 5 then 1 else 0 end)`.as('up30'),
     ])
     .where(visible)
+    // churned accounts (core/lifecycle) are not in the book, even while a last term runs out
+    .where((eb) => eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]))
     .groupBy('s.band')
     .execute();
   const bands: PortfolioSummary['bands'] = {
