@@ -13,6 +13,7 @@ import { errorResponse } from './errors.ts';
 import { type ApiLimits, DEFAULT_LIMITS, limitBody, rateLimit, timeout } from './limits.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { connectionRoutes } from './routes/connections.ts';
 import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -110,6 +111,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/metrics', metricsRoutes(ctx));
   app.route('/v1', importRoutes(ctx));
   app.route('/v1/stream', streamRoutes(ctx, options.stream));
+  app.route('/v1/connections', connectionRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
