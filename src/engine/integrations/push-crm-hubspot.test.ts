@@ -6,6 +6,7 @@ import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
 import { configureIntegrations, saveConnection } from './connections.ts';
 import { pushCrm } from './push-crm.ts';
+import { runDueSyncs } from './run-due-syncs.ts';
 import { HubspotTestServer, hubspot429 } from './test-servers/hubspot-test-server.ts';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -226,5 +227,20 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     const next = await pushCrm(tomorrow, 'hubspot', { sleep });
     expect(next.status).toBe('ok');
     expect(hs.companies.get('1001')?.vigil_health_score).toBe('42');
+  });
+
+  it('the worker pushes a changed score once the connection delay has passed, not before', async () => {
+    const at = (iso: string) => {
+      const c = contextForStore(store, { clock: fixedClock(iso) });
+      configureIntegrations(c, { secretKey: KEY });
+      return c;
+    };
+    expect((await runDueSyncs(at('2026-06-30T12:00:00.000Z'))).map((r) => r.pushed)).toEqual([2]);
+    await updateFixtureScores(store, [{ id: 'acme', score: 20, band: 'critical' }], AT);
+    expect(await runDueSyncs(at('2026-06-30T12:04:59.000Z'))).toEqual([]);
+    expect(hs.companies.get('1001')?.vigil_health_score).toBe('42');
+    const due = await runDueSyncs(at('2026-06-30T12:05:00.000Z'));
+    expect(due.map((r) => r.pushed)).toEqual([1]);
+    expect(hs.companies.get('1001')?.vigil_health_score).toBe('20');
   });
 });

@@ -79,3 +79,18 @@ export async function spendConnectionBudget(
     return true;
   });
 }
+
+/**
+ * Claims a connection's push for this moment when its delay has passed since
+ * the last one: one conditional update, so of several workers only one pushes.
+ */
+export async function claimDuePush(store: Store, id: string, now: string, dueBefore: string): Promise<boolean> {
+  const r = await store.db
+    .updateTable('connections')
+    .set({ last_push_at: now })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .where((eb) => eb.or([eb('last_push_at', 'is', null), eb('last_push_at', '<=', dueBefore)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
