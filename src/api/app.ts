@@ -20,6 +20,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { slackHookRoutes } from './routes/slack-hooks.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
@@ -112,6 +113,8 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1', importRoutes(ctx));
   app.route('/v1/stream', streamRoutes(ctx, options.stream));
   app.route('/v1/connections', connectionRoutes(ctx));
+  // inbound hooks of connected systems: authenticated by the vendor's signature or key, not a session
+  app.route('/hooks/slack', slackHookRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
