@@ -20,6 +20,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { segmentHookRoutes } from './routes/segment-hooks.ts';
 import { slackHookRoutes } from './routes/slack-hooks.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -115,6 +116,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/connections', connectionRoutes(ctx));
   // inbound hooks of connected systems: authenticated by the vendor's signature or key, not a session
   app.route('/hooks/slack', slackHookRoutes(ctx));
+  app.route('/hooks/segment', segmentHookRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
