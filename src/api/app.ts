@@ -23,6 +23,7 @@ import { portfolioRoutes } from './routes/portfolio.ts';
 import { segmentHookRoutes } from './routes/segment-hooks.ts';
 import { slackHookRoutes } from './routes/slack-hooks.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { stripeHookRoutes } from './routes/stripe-hooks.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
 export type AppOptions = {
@@ -117,6 +118,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   // inbound hooks of connected systems: authenticated by the vendor's signature or key, not a session
   app.route('/hooks/slack', slackHookRoutes(ctx));
   app.route('/hooks/segment', segmentHookRoutes(ctx));
+  app.route('/hooks/stripe', stripeHookRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
