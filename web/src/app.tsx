@@ -1,6 +1,7 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AccountPage } from './account-page.tsx';
+import { ConnectionsPage } from './connections-page.tsx';
 import { type Me, sendJson, setCsrf, setOnUnauthenticated, useMeQuery } from './api.ts';
 import { useLiveUpdates } from './live.ts';
 import { LoginPage } from './login-page.tsx';
@@ -29,6 +30,7 @@ function navFor(role: Me['user']['role']) {
     ['#/retention', 'Retention'],
     ['#/model', 'Model'],
     ['#/playbooks', 'Playbooks'],
+    ...(role === 'admin' ? ([['#/connections', 'Connections']] as const) : []),
   ] as const;
 }
 
@@ -77,6 +79,8 @@ function Shell({ me }: { me: Me }) {
     <ModelPage />
   ) : route === '/playbooks' ? (
     <PlaybooksPage me={me} />
+  ) : route === '/connections' && me.user.role === 'admin' ? (
+    <ConnectionsPage />
   ) : (
     <PortfolioPage me={me} />
   );
