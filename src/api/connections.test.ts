@@ -42,7 +42,10 @@ describe('/v1/connections', () => {
     const list = await admin.get('/v1/connections');
     expect(await list.text()).not.toContain(TOKEN);
 
-    const bad = await admin.send('PUT', '/v1/connections/hubspot', { kind: 'hubspot', settings: { baseUrl: 'ftp://x' } });
+    const bad = await admin.send('PUT', '/v1/connections/hubspot', {
+      kind: 'hubspot',
+      settings: { baseUrl: 'ftp://x' },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/settings.baseUrl: must be an http\(s\) URL/);
 

@@ -50,7 +50,14 @@ beforeAll(async () => {
   await seedScoreFixtures(
     store,
     [
-      { id: 'acme', owner: 'csm-1', traits: { hubspotId: '1001' }, score: 42, band: 'critical', warning: 'Logins down 40%' },
+      {
+        id: 'acme',
+        owner: 'csm-1',
+        traits: { hubspotId: '1001' },
+        score: 42,
+        band: 'critical',
+        warning: 'Logins down 40%',
+      },
       { id: 'globex', owner: 'csm-1', traits: { domain: 'globex.io' }, score: 81, band: 'healthy' },
       { id: 'initech', owner: 'csm-1', traits: { domain: 'initech.com' }, score: 60, band: 'at-risk' },
     ],
@@ -79,15 +86,22 @@ describe('Connections page', () => {
     await page.fill('input[aria-label="Connection id"]', 'hubspot');
     await page.selectOption('select[aria-label="Kind"]', 'hubspot');
     await page.fill('input[aria-label="accessToken"]', TOKEN);
-    await page.fill('textarea[aria-label="Settings"]', JSON.stringify({ baseUrl: hs.url, publicUrl: server.url }));
+    await page.fill(
+      'textarea[aria-label="Settings"]',
+      JSON.stringify({ baseUrl: hs.url, publicUrl: server.url }),
+    );
     await page.click('button:has-text("Save")');
     await page.waitForSelector('text=Saved hubspot.');
     expect(await page.inputValue('input[aria-label="accessToken"]')).toBe('');
     await page.waitForSelector('table[aria-label="Connections"] >> text=accessToken');
-    expect(await page.locator('table[aria-label="Connections"] .pill.healthy').first().textContent()).toBe('set');
+    expect(await page.locator('table[aria-label="Connections"] .pill.healthy').first().textContent()).toBe(
+      'set',
+    );
 
     await page.click('button:has-text("Dry run")');
-    await page.waitForSelector('[data-testid="push-report"] >> text=dry run: 2 of 3 changed account(s) would be written');
+    await page.waitForSelector(
+      '[data-testid="push-report"] >> text=dry run: 2 of 3 changed account(s) would be written',
+    );
     expect(await page.locator('table[aria-label="Would be written"] tbody tr').count()).toBe(2);
     expect(hs.calls('POST', '/crm/v3/objects/companies/batch/update')).toHaveLength(0);
 
@@ -95,7 +109,9 @@ describe('Connections page', () => {
     await page.waitForSelector('[data-testid="push-report"] >> text=2 of 3 changed account(s) written');
     expect(hs.companies.get('1001')?.vigil_health_score).toBe('42');
     await page.waitForSelector('table[aria-label="Sync log of hubspot"] tbody tr:nth-child(2)');
-    const statuses = await page.locator('table[aria-label="Sync log of hubspot"] tbody tr td:nth-child(3)').allTextContents();
+    const statuses = await page
+      .locator('table[aria-label="Sync log of hubspot"] tbody tr td:nth-child(3)')
+      .allTextContents();
     expect(statuses).toEqual(['ok', 'dry-run']);
     await page.click('summary:has-text("unmatched")');
     await page.waitForSelector('text=initech: no hubspotId; no CRM record with domain initech.com');

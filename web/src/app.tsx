@@ -1,8 +1,8 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AccountPage } from './account-page.tsx';
-import { ConnectionsPage } from './connections-page.tsx';
 import { type Me, sendJson, setCsrf, setOnUnauthenticated, useMeQuery } from './api.ts';
+import { ConnectionsPage } from './connections-page.tsx';
 import { useLiveUpdates } from './live.ts';
 import { LoginPage } from './login-page.tsx';
 import { ModelPage } from './model-page.tsx';

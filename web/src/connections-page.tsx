@@ -60,7 +60,8 @@ const useConnectionsQuery = () =>
 const useSyncLogQuery = (id: string | null) =>
   useQuery({
     queryKey: ['connections', id, 'sync-log'],
-    queryFn: () => getJson<{ items: SyncEntry[] }>(`/v1/connections/${encodeURIComponent(id ?? '')}/sync-log?limit=20`),
+    queryFn: () =>
+      getJson<{ items: SyncEntry[] }>(`/v1/connections/${encodeURIComponent(id ?? '')}/sync-log?limit=20`),
     enabled: id !== null,
   });
 
@@ -79,7 +80,9 @@ export function ConnectionsPage() {
     setBusy(true);
     setError(null);
     try {
-      setReport(await sendJson<PushReport>('POST', `/v1/connections/${encodeURIComponent(id)}/push`, { dryRun }));
+      setReport(
+        await sendJson<PushReport>('POST', `/v1/connections/${encodeURIComponent(id)}/push`, { dryRun }),
+      );
       setSelected(id);
       await client.invalidateQueries({ queryKey: ['connections'] });
     } catch (e) {
@@ -92,12 +95,14 @@ export function ConnectionsPage() {
     <section>
       <h1>Connections</h1>
       <p className="muted small">
-        CRM write-back, Slack alerts and live sources. Secrets are stored encrypted and never shown again; leave a secret
-        empty to keep the stored one.
+        CRM write-back, Slack alerts and live sources. Secrets are stored encrypted and never shown again;
+        leave a secret empty to keep the stored one.
       </p>
       {error && <p className="error">{error}</p>}
       {q.data.items.length === 0 ? (
-        <p className="muted">No connections yet. Add one below or load a file with `vigil connections load`.</p>
+        <p className="muted">
+          No connections yet. Add one below or load a file with `vigil connections load`.
+        </p>
       ) : (
         <div className="panel">
           <table className="grid plain-grid" aria-label="Connections">
@@ -128,12 +133,16 @@ export function ConnectionsPage() {
                     ))}
                   </td>
                   <td className="small">
-                    {c.budget.limit === null ? '—' : `${c.budget.day === null ? 0 : c.budget.used} / ${c.budget.limit} calls`}
+                    {c.budget.limit === null
+                      ? '—'
+                      : `${c.budget.day === null ? 0 : c.budget.used} / ${c.budget.limit} calls`}
                   </td>
                   <td className="small" data-testid={`last-sync-${c.id}`}>
                     {c.lastSync ? (
                       <>
-                        <span className={`pill ${STATUS_CLASS[c.lastSync.status] ?? ''}`}>{c.lastSync.status}</span>{' '}
+                        <span className={`pill ${STATUS_CLASS[c.lastSync.status] ?? ''}`}>
+                          {c.lastSync.status}
+                        </span>{' '}
                         {c.lastSync.operation} · {when(c.lastSync.finishedAt)}
                         <div className="driver">{c.lastSync.message}</div>
                       </>
@@ -219,10 +228,12 @@ function PushReportView({ report }: { report: PushReport }) {
       <h2>
         <span className={`pill ${STATUS_CLASS[report.status] ?? ''}`}>{report.status}</span> {report.message}
       </h2>
-      {report.createdFields.length > 0 && <p className="small">
+      {report.createdFields.length > 0 && (
+        <p className="small">
           {report.planned.length > 0 || report.status === 'dry-run' ? 'Fields to create' : 'Fields created'}:{' '}
           {report.createdFields.join(', ')}
-        </p>}
+        </p>
+      )}
       {report.planned.length > 0 && (
         <table className="grid plain-grid" aria-label="Would be written">
           <thead>
@@ -294,7 +305,11 @@ function ConnectionForm({ existing }: { existing: Connection[] }) {
     }
     const given = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ''));
     try {
-      await sendJson('PUT', `/v1/connections/${encodeURIComponent(id)}`, { kind, settings: parsed, secrets: given });
+      await sendJson('PUT', `/v1/connections/${encodeURIComponent(id)}`, {
+        kind,
+        settings: parsed,
+        secrets: given,
+      });
       setSecrets({});
       setMessage({ ok: true, text: `Saved ${id}.` });
       await client.invalidateQueries({ queryKey: ['connections'] });
@@ -317,11 +332,21 @@ function ConnectionForm({ existing }: { existing: Connection[] }) {
       )}
       <div className="actions">
         <label>
-          Id <input value={id} onChange={(e) => setId(e.target.value)} aria-label="Connection id" placeholder="hubspot" />
+          Id{' '}
+          <input
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            aria-label="Connection id"
+            placeholder="hubspot"
+          />
         </label>
         <label>
           Kind{' '}
-          <select value={kind} onChange={(e) => setKind(e.target.value as Connection['kind'])} aria-label="Kind">
+          <select
+            value={kind}
+            onChange={(e) => setKind(e.target.value as Connection['kind'])}
+            aria-label="Kind"
+          >
             {Object.keys(SECRETS).map((k) => (
               <option key={k}>{k}</option>
             ))}

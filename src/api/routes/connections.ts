@@ -158,7 +158,10 @@ export function connectionRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json({ items: await listSyncLogView(ctx, { connectionId: id, limit: c.req.valid('query').limit }) }, 200);
+      return c.json(
+        { items: await listSyncLogView(ctx, { connectionId: id, limit: c.req.valid('query').limit }) },
+        200,
+      );
     },
   );
   app.openapi(
@@ -170,7 +173,9 @@ export function connectionRoutes(ctx: EngineContext) {
       summary: 'Push changed scores to the CRM now (or a dry run: what would change)',
       request: {
         params: idParam,
-        body: jsonBody(z.object({ dryRun: z.boolean().default(false), all: z.boolean().default(false) }).strict()),
+        body: jsonBody(
+          z.object({ dryRun: z.boolean().default(false), all: z.boolean().default(false) }).strict(),
+        ),
       },
       responses: { ...ok(pushReportSchema), ...errorResponses(404, 412) },
     }),

@@ -31,13 +31,15 @@ export function segmentHookRoutes(ctx: EngineContext) {
     } catch {
       throw new AppError('BAD_INPUT', 'the body is not JSON');
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_INPUT', 'expected a JSON object');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw new AppError('BAD_INPUT', 'expected a JSON object');
     const source = await segmentSourceFor(ctx, c.req.header('authorization'), body.writeKey);
     const type = c.req.param('type');
     let calls: unknown[];
     if (type === 'batch') {
       if (!Array.isArray(body.batch)) throw new AppError('BAD_INPUT', 'batch: expected an array of calls');
-      if (body.batch.length > MAX_CALLS) throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_CALLS} calls per batch`);
+      if (body.batch.length > MAX_CALLS)
+        throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_CALLS} calls per batch`);
       calls = body.batch;
     } else calls = [{ ...body, type }];
     return c.json(await ingestSegment(ctx, source, calls), 200);

@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { handleSlackCommand, handleSlackInteraction } from '../../engine/integrations/handle-slack-request.ts';
+import {
+  handleSlackCommand,
+  handleSlackInteraction,
+} from '../../engine/integrations/handle-slack-request.ts';
 import type { AppEnv } from '../app-env.ts';
 
 const tooLarge = () => {

@@ -18,7 +18,12 @@ export function stripeHookRoutes(ctx: EngineContext) {
     }),
   );
   app.post('/:connectionId', async (c) => {
-    const r = await applyStripeWebhook(ctx, c.req.param('connectionId'), await c.req.text(), c.req.header('stripe-signature'));
+    const r = await applyStripeWebhook(
+      ctx,
+      c.req.param('connectionId'),
+      await c.req.text(),
+      c.req.header('stripe-signature'),
+    );
     return c.json(r.body, r.status);
   });
   return app;

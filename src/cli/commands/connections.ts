@@ -5,7 +5,10 @@ import { listSyncLogView } from '../../engine/integrations/sync-status.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const jsonOnly = z.object({ json: z.boolean().default(false) });
-const logSchema = z.object({ limit: z.coerce.number().int().positive().default(20), json: z.boolean().default(false) });
+const logSchema = z.object({
+  limit: z.coerce.number().int().positive().default(20),
+  json: z.boolean().default(false),
+});
 const loadSchema = z.object({ by: z.string().default('cli'), json: z.boolean().default(false) });
 
 export function register(program: Command) {
@@ -19,25 +22,32 @@ export function register(program: Command) {
       await withContext(c, async (ctx) => {
         const items = await listConnections(ctx);
         if (o.json) return printJson({ items });
-        if (items.length === 0) process.stdout.write('no connections (vigil connections load connections.yaml)\n');
+        if (items.length === 0)
+          process.stdout.write('no connections (vigil connections load connections.yaml)\n');
         for (const x of items) {
           const secrets = Object.entries(x.secrets)
             .map(([k, v]) => `${k} ${v}`)
             .join(', ');
-          const budget = x.budget.limit === null ? '' : `  budget ${x.budget.day === null ? 0 : x.budget.used}/${x.budget.limit} today`;
-          process.stdout.write(`${x.id}  ${x.kind}${x.enabled ? '' : ' (disabled)'}  secrets: ${secrets}${budget}\n`);
+          const budget =
+            x.budget.limit === null
+              ? ''
+              : `  budget ${x.budget.day === null ? 0 : x.budget.used}/${x.budget.limit} today`;
+          process.stdout.write(
+            `${x.id}  ${x.kind}${x.enabled ? '' : ' (disabled)'}  secrets: ${secrets}${budget}\n`,
+          );
           const s = x.lastSync;
           process.stdout.write(
-            s
-              ? `  last ${s.operation} ${s.finishedAt}: ${s.status} — ${s.message}\n`
-              : '  never synced\n',
+            s ? `  last ${s.operation} ${s.finishedAt}: ${s.status} — ${s.message}\n` : '  never synced\n',
           );
         }
       });
     });
   cmd
     .command('load <file>')
-    .description('create or update connections from a YAML file (secrets as ${ENV_NAME}); a bad file changes nothing')
+    .description(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's placeholder syntax, shown as such
+      'create or update connections from a YAML file (secrets as ${ENV_NAME}); a bad file changes nothing',
+    )
     .option('--by <user>', 'who (audit log; default cli)')
     .option('--json', 'print JSON')
     .action(async (file: string, raw: unknown, c: Command) => {

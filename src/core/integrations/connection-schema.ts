@@ -24,7 +24,10 @@ const id = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a kebab-case id (a-z, 0-9, dashes)')
   .max(80);
 const url = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL');
-const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name').max(100);
+const fieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name')
+  .max(100);
 
 /** Rules for matching a Vigil account to a CRM record: in order, first hit wins; never guessed. */
 const matchSchema = z.strictObject({

@@ -30,7 +30,11 @@ export function computePushValues(s: ScoreState, publicUrl: string | null): Push
 
 /** A stable text of the values (keys sorted), compared with what was last pushed. */
 export const pushValuesKey = (v: PushValues) =>
-  JSON.stringify(Object.keys(v).sort().map((k) => [k, v[k as PushField]]));
+  JSON.stringify(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, v[k as PushField]]),
+  );
 
 /**
  * The CRM record's properties: mapped field names only, null sent as an empty
@@ -68,7 +72,8 @@ export function scoreStateOf(row: {
     };
     const w = d.drivers?.warnings?.[0];
     if (w?.label) topWarning = w.detail ? `${w.label}: ${w.detail}` : w.label;
-    if (typeof d.churnProbability?.probability === 'number') churnProbability = d.churnProbability.probability;
+    if (typeof d.churnProbability?.probability === 'number')
+      churnProbability = d.churnProbability.probability;
     overrideBand = d.override?.band ?? null;
   } catch {
     // an unreadable explanation pushes no warning rather than failing the account

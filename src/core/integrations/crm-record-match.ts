@@ -35,7 +35,10 @@ export function normalizeDomain(raw: unknown): string | null {
   if (s === '') return null;
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   s = s.split(/[/?#]/)[0] ?? '';
-  s = s.replace(/:\d+$/, '').replace(/^www\./, '').replace(/\.$/, '');
+  s = s
+    .replace(/:\d+$/, '')
+    .replace(/^www\./, '')
+    .replace(/\.$/, '');
   return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(s) ? s : null;
 }
 
@@ -59,7 +62,9 @@ export function crmIdOf(
   const s = String(raw).trim();
   if (kind === 'salesforce') {
     const id18 = toSalesforceId18(s);
-    return id18 ? { id: id18 } : { error: `trait ${idTrait} "${s}" is not a 15- or 18-character Salesforce id` };
+    return id18
+      ? { id: id18 }
+      : { error: `trait ${idTrait} "${s}" is not a 15- or 18-character Salesforce id` };
   }
   return /^\d{1,20}$/.test(s) ? { id: s } : { error: `trait ${idTrait} "${s}" is not a HubSpot company id` };
 }
@@ -104,7 +109,11 @@ export function matchAccounts(
 }
 
 /** The accounts whose domain must be looked up in the CRM (no usable id when `id` comes first). */
-export function domainsToLookUp(kind: CrmKind, accounts: readonly MatchAccount[], rules: MatchRules): string[] {
+export function domainsToLookUp(
+  kind: CrmKind,
+  accounts: readonly MatchAccount[],
+  rules: MatchRules,
+): string[] {
   if (!rules.order.includes('domain')) return [];
   const out = new Set<string>();
   for (const a of accounts) {

@@ -42,11 +42,17 @@ export function parseConnectionsFile(
   try {
     root = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return { ok: false, errors: [{ line: 1, field: '(document)', message: (e as Error).message.slice(0, 300) }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, field: '(document)', message: (e as Error).message.slice(0, 300) }],
+    };
   }
   const list = (root as { connections?: unknown } | null)?.connections;
   if (!Array.isArray(list))
-    return { ok: false, errors: [{ line: 1, field: 'connections', message: 'expected `connections:` with a list' }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, field: 'connections', message: 'expected `connections:` with a list' }],
+    };
   const errors: ConnectionsFileError[] = [];
   const out: ConnectionInput[] = [];
   const ids = new Set<string>();
@@ -54,7 +60,11 @@ export function parseConnectionsFile(
     const missing: { path: (string | number)[]; name: string }[] = [];
     const substituted = substitute(raw, env, ['connections', i], missing);
     for (const m of missing)
-      errors.push({ line: lineOf(m.path), field: fieldOf(m.path), message: `environment variable ${m.name} is not set` });
+      errors.push({
+        line: lineOf(m.path),
+        field: fieldOf(m.path),
+        message: `environment variable ${m.name} is not set`,
+      });
     const r = connectionInputSchema.safeParse(substituted);
     if (!r.success) {
       for (const issue of r.error.issues) {
@@ -64,7 +74,11 @@ export function parseConnectionsFile(
       return;
     }
     if (ids.has(r.data.id))
-      errors.push({ line: lineOf(['connections', i, 'id']), field: fieldOf(['connections', i, 'id']), message: `duplicate id "${r.data.id}"` });
+      errors.push({
+        line: lineOf(['connections', i, 'id']),
+        field: fieldOf(['connections', i, 'id']),
+        message: `duplicate id "${r.data.id}"`,
+      });
     ids.add(r.data.id);
     if (missing.length === 0) out.push(r.data);
   });
@@ -88,6 +102,8 @@ function substitute(
     });
   if (Array.isArray(v)) return v.map((x, i) => substitute(x, env, [...path, i], missing));
   if (v && typeof v === 'object')
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substitute(x, env, [...path, k], missing)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, substitute(x, env, [...path, k], missing)]),
+    );
   return v;
 }

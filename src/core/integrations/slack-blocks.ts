@@ -1,10 +1,15 @@
 /** Block Kit messages of Vigil in Slack: a task alert with buttons, the result of a button, an account card. */
 
-export const SLACK_ACTIONS = { claim: 'vigil_task_claim', snooze: 'vigil_task_snooze', done: 'vigil_task_done' } as const;
+export const SLACK_ACTIONS = {
+  claim: 'vigil_task_claim',
+  snooze: 'vigil_task_snooze',
+  done: 'vigil_task_done',
+} as const;
 export type SlackTaskAction = keyof typeof SLACK_ACTIONS;
 
 export const slackActionOf = (actionId: string): SlackTaskAction | null =>
-  (Object.entries(SLACK_ACTIONS).find(([, id]) => id === actionId)?.[0] as SlackTaskAction | undefined) ?? null;
+  (Object.entries(SLACK_ACTIONS).find(([, id]) => id === actionId)?.[0] as SlackTaskAction | undefined) ??
+  null;
 
 export type SlackAlertInput = {
   playbookName: string;
@@ -17,12 +22,18 @@ export type SlackAlertInput = {
   url: string | null;
 };
 
-const BAND_EMOJI: Record<string, string> = { healthy: ':large_green_circle:', 'at-risk': ':large_yellow_circle:', critical: ':red_circle:' };
+const BAND_EMOJI: Record<string, string> = {
+  healthy: ':large_green_circle:',
+  'at-risk': ':large_yellow_circle:',
+  critical: ':red_circle:',
+};
 /** Slack mrkdwn: &, < and > are control characters and must be escaped in text we did not write. */
-export const escapeMrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function buildSlackAlert(a: SlackAlertInput): { text: string; blocks: unknown[] } {
-  const head = `${BAND_EMOJI[a.band] ?? ''} *${escapeMrkdwn(a.account.name)}* is ${a.band} (${Math.round(a.score)})`.trim();
+  const head =
+    `${BAND_EMOJI[a.band] ?? ''} *${escapeMrkdwn(a.account.name)}* is ${a.band} (${Math.round(a.score)})`.trim();
   const text = `${a.playbookName}: ${a.account.name} is ${a.band} (${Math.round(a.score)})`;
   const blocks: unknown[] = [
     { type: 'section', text: { type: 'mrkdwn', text: `${head}\n${escapeMrkdwn(a.because)}` } },
@@ -30,7 +41,13 @@ export function buildSlackAlert(a: SlackAlertInput): { text: string; blocks: unk
   if (a.warnings.length > 0)
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Warning signs*\n${a.warnings.slice(0, 5).map((w) => `• ${escapeMrkdwn(w)}`).join('\n')}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*Warning signs*\n${a.warnings
+          .slice(0, 5)
+          .map((w) => `• ${escapeMrkdwn(w)}`)
+          .join('\n')}`,
+      },
     });
   if (a.task) {
     blocks.push({
@@ -44,16 +61,35 @@ export function buildSlackAlert(a: SlackAlertInput): { text: string; blocks: unk
       type: 'actions',
       block_id: `vigil_task:${a.task.id}`,
       elements: [
-        { type: 'button', action_id: SLACK_ACTIONS.claim, text: { type: 'plain_text', text: 'Claim' }, value: a.task.id, style: 'primary' },
-        { type: 'button', action_id: SLACK_ACTIONS.snooze, text: { type: 'plain_text', text: 'Snooze 7 days' }, value: a.task.id },
-        { type: 'button', action_id: SLACK_ACTIONS.done, text: { type: 'plain_text', text: 'Done' }, value: a.task.id },
+        {
+          type: 'button',
+          action_id: SLACK_ACTIONS.claim,
+          text: { type: 'plain_text', text: 'Claim' },
+          value: a.task.id,
+          style: 'primary',
+        },
+        {
+          type: 'button',
+          action_id: SLACK_ACTIONS.snooze,
+          text: { type: 'plain_text', text: 'Snooze 7 days' },
+          value: a.task.id,
+        },
+        {
+          type: 'button',
+          action_id: SLACK_ACTIONS.done,
+          text: { type: 'plain_text', text: 'Done' },
+          value: a.task.id,
+        },
       ],
     });
   }
   blocks.push({
     type: 'context',
     elements: [
-      { type: 'mrkdwn', text: `${escapeMrkdwn(a.playbookName)}${a.url ? ` · <${a.url}|Open in Vigil>` : ''}` },
+      {
+        type: 'mrkdwn',
+        text: `${escapeMrkdwn(a.playbookName)}${a.url ? ` · <${a.url}|Open in Vigil>` : ''}`,
+      },
     ],
   });
   return { text, blocks };
@@ -88,15 +124,35 @@ export function buildSlackAccountCard(c: SlackCardInput): { text: string; blocks
   ];
   const blocks: unknown[] = [
     { type: 'header', text: { type: 'plain_text', text: c.account.name.slice(0, 150) } },
-    { type: 'section', text: { type: 'mrkdwn', text: line.trim() }, fields: fields.map((t) => ({ type: 'mrkdwn', text: t })) },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: line.trim() },
+      fields: fields.map((t) => ({ type: 'mrkdwn', text: t })),
+    },
   ];
   if (c.warnings.length > 0)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Warning signs*\n${c.warnings.slice(0, 5).map((w) => `• ${escapeMrkdwn(w)}`).join('\n')}` } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Warning signs*\n${c.warnings
+          .slice(0, 5)
+          .map((w) => `• ${escapeMrkdwn(w)}`)
+          .join('\n')}`,
+      },
+    });
   if (c.openTasks.length > 0)
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `*Open tasks*\n${c.openTasks.slice(0, 5).map((t) => `• ${escapeMrkdwn(t.title)}${t.due ? ` (due ${t.due})` : ''}`).join('\n')}` },
+      text: {
+        type: 'mrkdwn',
+        text: `*Open tasks*\n${c.openTasks
+          .slice(0, 5)
+          .map((t) => `• ${escapeMrkdwn(t.title)}${t.due ? ` (due ${t.due})` : ''}`)
+          .join('\n')}`,
+      },
     });
-  if (c.url) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${c.url}|Open in Vigil>` }] });
+  if (c.url)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${c.url}|Open in Vigil>` }] });
   return { text: `${c.account.name}: ${s ? `${Math.round(s.score)} ${s.band}` : 'not scored yet'}`, blocks };
 }

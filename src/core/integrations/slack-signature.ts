@@ -21,11 +21,16 @@ export function verifySlackSignature(options: {
   toleranceSeconds: number;
 }): SlackVerdict {
   const { timestamp, signature } = options;
-  if (!timestamp || !signature) return { ok: false, reason: 'missing X-Slack-Request-Timestamp or X-Slack-Signature' };
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'X-Slack-Request-Timestamp is not a unix time' };
+  if (!timestamp || !signature)
+    return { ok: false, reason: 'missing X-Slack-Request-Timestamp or X-Slack-Signature' };
+  if (!/^\d{1,12}$/.test(timestamp))
+    return { ok: false, reason: 'X-Slack-Request-Timestamp is not a unix time' };
   const age = Math.abs(options.nowSeconds - Number(timestamp));
   if (age > options.toleranceSeconds)
-    return { ok: false, reason: `request timestamp is ${age}s away from now (more than ${options.toleranceSeconds}s): a replay or a wrong clock` };
+    return {
+      ok: false,
+      reason: `request timestamp is ${age}s away from now (more than ${options.toleranceSeconds}s): a replay or a wrong clock`,
+    };
   const expected = Buffer.from(computeSlackSignature(options.signingSecret, timestamp, options.rawBody));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))

@@ -1,14 +1,20 @@
 import type { Contract } from '../data-model/entities.ts';
 
 /** A Stripe event as delivered to a webhook endpoint (the fields Vigil reads; see docs/integrations.md). */
-export type StripeEvent = { id: string; type: string; created: number; data: { object: Record<string, unknown> } };
+export type StripeEvent = {
+  id: string;
+  type: string;
+  created: number;
+  data: { object: Record<string, unknown> };
+};
 
 export type StripeMapped =
   | { kind: 'contract'; contract: Contract; event: Record<string, unknown> | null }
   | { kind: 'event'; event: Record<string, unknown> }
   | { kind: 'ignored'; reason: string };
 
-const o = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const o = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
@@ -18,7 +24,10 @@ const iso = (unix: number) => new Date(unix * 1000).toISOString();
 const PER_YEAR: Record<string, number> = { day: 365, week: 52, month: 12, year: 1 };
 
 /** Where the Vigil account may be named on a Stripe object: its metadata, or a subscription's metadata on an invoice. */
-export function accountHintsOf(event: StripeEvent, metadataKey: string): { accountId: string | null; customerId: string | null } {
+export function accountHintsOf(
+  event: StripeEvent,
+  metadataKey: string,
+): { accountId: string | null; customerId: string | null } {
   const obj = event.data.object;
   const meta = o(obj.metadata);
   const subMeta = o(o(o(obj.parent).subscription_details).metadata);
@@ -52,7 +61,11 @@ const CANCEL_REASONS: Record<string, string> = {
 export function mapStripeEvent(e: StripeEvent, accountId: string): StripeMapped {
   const obj = e.data.object;
   const base = { id: `stripe:${e.id}`, accountId, time: iso(e.created) };
-  if (e.type === 'customer.subscription.created' || e.type === 'customer.subscription.updated' || e.type === 'customer.subscription.deleted') {
+  if (
+    e.type === 'customer.subscription.created' ||
+    e.type === 'customer.subscription.updated' ||
+    e.type === 'customer.subscription.deleted'
+  ) {
     const items = (o(obj.items).data as unknown[] | undefined) ?? [];
     let arr = 0;
     let seats = 0;
@@ -90,13 +103,19 @@ export function mapStripeEvent(e: StripeEvent, accountId: string): StripeMapped 
       products: [...new Set(plans)],
       status: deleted ? 'churned' : 'active',
       churnedAt: deleted ? day(endedAt) : null,
-      churnReason: deleted ? (s(o(obj.cancellation_details).feedback) ?? s(o(obj.cancellation_details).reason)) : null,
+      churnReason: deleted
+        ? (s(o(obj.cancellation_details).feedback) ?? s(o(obj.cancellation_details).reason))
+        : null,
     };
     if (!deleted) return { kind: 'contract', contract, event: null };
     const details = o(obj.cancellation_details);
     const feedback = s(details.feedback);
     const reasonCode =
-      s(details.reason) === 'payment_failed' ? 'payment' : feedback ? (CANCEL_REASONS[feedback] ?? 'other') : 'unknown';
+      s(details.reason) === 'payment_failed'
+        ? 'payment'
+        : feedback
+          ? (CANCEL_REASONS[feedback] ?? 'other')
+          : 'unknown';
     return {
       kind: 'contract',
       contract,

@@ -4,7 +4,10 @@ import type { StripeSettings } from '../../core/integrations/connection-schema.t
 import { accountHintsOf, mapStripeEvent, type StripeEvent } from '../../core/integrations/stripe-mapping.ts';
 import { insertRejects, upsertContracts } from '../../store/queries/import-writes.ts';
 import { claimInboundId, releaseInboundId } from '../../store/queries/integrations/claim-inbound-id.ts';
-import { accountExists, findAccountsByTrait } from '../../store/queries/integrations/find-accounts-by-trait.ts';
+import {
+  accountExists,
+  findAccountsByTrait,
+} from '../../store/queries/integrations/find-accounts-by-trait.ts';
 import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 import { ingestEvents } from '../ingest/ingest-events.ts';
@@ -35,9 +38,11 @@ export async function applyStripeWebhook(
 ): Promise<StripeWebhookResult> {
   const startedAt = ctx.clock.now().toISOString();
   const conn = await loadConnection(ctx, connectionId).catch(() => null);
-  if (!conn || conn.kind !== 'stripe' || !conn.enabled) throw new AppError('NOT_FOUND', `no Stripe connection ${connectionId}`);
+  if (conn?.kind !== 'stripe' || !conn.enabled)
+    throw new AppError('NOT_FOUND', `no Stripe connection ${connectionId}`);
   const secret = conn.secrets.webhookSecret;
-  if (!secret) throw new AppError('PRECONDITION_FAILED', `Stripe connection ${connectionId} has no webhookSecret`);
+  if (!secret)
+    throw new AppError('PRECONDITION_FAILED', `Stripe connection ${connectionId} has no webhookSecret`);
   const settings = conn.settings as StripeSettings;
   let event: StripeEvent;
   try {
@@ -84,8 +89,29 @@ export async function applyStripeWebhook(
           ? `no account has trait ${settings.customerTrait} = ${hints.customerId}`
           : `the event names no account (metadata.${settings.accountMetadataKey}) and no customer`;
       await releaseInboundId(ctx.store, source, event.id);
-      await insertRejects(ctx.store.db, null, [{ source, line: null, field: 'account', reason: `${event.type} ${event.id}: ${reason}`, raw: rawBody.slice(0, 10_000) }], startedAt);
-      await recordSync(ctx, { connectionId, operation: 'inbound', status: 'failed', startedAt, records: 1, failed: 1, message: `${event.type} ${event.id} not applied: ${reason}` });
+      await insertRejects(
+        ctx.store.db,
+        null,
+        [
+          {
+            source,
+            line: null,
+            field: 'account',
+            reason: `${event.type} ${event.id}: ${reason}`,
+            raw: rawBody.slice(0, 10_000),
+          },
+        ],
+        startedAt,
+      );
+      await recordSync(ctx, {
+        connectionId,
+        operation: 'inbound',
+        status: 'failed',
+        startedAt,
+        records: 1,
+        failed: 1,
+        message: `${event.type} ${event.id} not applied: ${reason}`,
+      });
       return { status: 422, body: { received: true, applied: false, error: reason } };
     }
     if (mapped.kind === 'contract') {
@@ -95,7 +121,11 @@ export async function applyStripeWebhook(
     const ev = mapped.kind === 'event' ? mapped.event : mapped.event;
     if (ev) {
       const r = await ingestEvents(ctx, [ev], { source });
-      if (r.rejected.length > 0) throw new AppError('BAD_INPUT', `${event.type} ${event.id}: ${r.rejected[0]?.field}: ${r.rejected[0]?.reason}`);
+      if (r.rejected.length > 0)
+        throw new AppError(
+          'BAD_INPUT',
+          `${event.type} ${event.id}: ${r.rejected[0]?.field}: ${r.rejected[0]?.reason}`,
+        );
     }
     await recordSync(ctx, {
       connectionId,

@@ -42,7 +42,9 @@ export class CallGuard {
   async call<T>(what: string, fn: () => Promise<T>, cost = 1): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const day = this.ctx.clock.now().toISOString().slice(0, 10);
-      if (!(await spendConnectionBudget(this.ctx.store, this.o.connectionId, day, cost, this.o.dailyCallBudget)))
+      if (
+        !(await spendConnectionBudget(this.ctx.store, this.o.connectionId, day, cost, this.o.dailyCallBudget))
+      )
         throw new SyncStopped(
           'budget-spent',
           `the daily budget of ${this.o.dailyCallBudget} ${this.o.vendor} API calls of connection ${this.o.connectionId} is spent (${day}); the rest is pushed after 00:00 UTC`,

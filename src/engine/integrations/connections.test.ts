@@ -63,9 +63,20 @@ describe.each(TEST_STORE_KINDS)('connections (%s)', (kind) => {
 
   it('a different key cannot read the secrets, and says which key is wrong', async () => {
     await open({ secretKey: Buffer.alloc(32, 1).toString('base64') });
-    await saveConnection(ctx, { id: 'sf', kind: 'salesforce', settings: { instanceUrl: 'https://x.my.salesforce.com' }, secrets: { accessToken: TOKEN } }, { source: 'api', actor: 'root' });
+    await saveConnection(
+      ctx,
+      {
+        id: 'sf',
+        kind: 'salesforce',
+        settings: { instanceUrl: 'https://x.my.salesforce.com' },
+        secrets: { accessToken: TOKEN },
+      },
+      { source: 'api', actor: 'root' },
+    );
     configureIntegrations(ctx, { secretKey: Buffer.alloc(32, 2).toString('hex') });
-    await expect(loadConnection(ctx, 'sf')).rejects.toThrow(/cannot decrypt the stored secret sf\/accessToken: the secret key/);
+    await expect(loadConnection(ctx, 'sf')).rejects.toThrow(
+      /cannot decrypt the stored secret sf\/accessToken: the secret key/,
+    );
     configureIntegrations(ctx, { secretKey: 'c2hvcnQ=' });
     await expect(loadConnection(ctx, 'sf')).rejects.toThrow(/VIGIL_SECRET_KEY must hold a 32-byte key/);
   });
@@ -81,9 +92,11 @@ describe.each(TEST_STORE_KINDS)('connections (%s)', (kind) => {
         '  - id: hubspot',
         '    kind: hubspot',
         '    secrets:',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: YAML placeholders for environment variables
         '      accessToken: ${HUBSPOT_TOKEN}',
         '  - id: slack',
         '    kind: slack',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: YAML placeholders for environment variables
         '    secrets: { botToken: "${SLACK_BOT}", signingSecret: "${SLACK_SIGNING}" }',
         '',
       ].join('\n'),
@@ -110,13 +123,18 @@ describe.each(TEST_STORE_KINDS)('connections (%s)', (kind) => {
         '      instanceUrl: not-a-url',
         '  - id: seg',
         '    kind: segment',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: YAML placeholders for environment variables
         '    secrets: { writeKey: "${SEGMENT_KEY}" }',
         '',
       ].join('\n'),
     );
     const err = await loadConnectionsFile(ctx, bad, { actor: 'cli', env: {} }).catch((e: Error) => e);
-    expect((err as Error).message).toContain(`${bad}:5: connections[0].settings.instanceUrl: must be an http(s) URL`);
-    expect((err as Error).message).toContain(`${bad}:8: connections[1].secrets.writeKey: environment variable SEGMENT_KEY is not set`);
+    expect((err as Error).message).toContain(
+      `${bad}:5: connections[0].settings.instanceUrl: must be an http(s) URL`,
+    );
+    expect((err as Error).message).toContain(
+      `${bad}:8: connections[1].secrets.writeKey: environment variable SEGMENT_KEY is not set`,
+    );
     expect((await listConnections(ctx)).map((v) => v.id)).toEqual(['hubspot', 'slack']);
   });
 });
@@ -128,7 +146,11 @@ describe('backups', () => {
     try {
       const ctx = contextForStore(store);
       configureIntegrations(ctx, { secretKey: Buffer.alloc(32, 9).toString('base64') });
-      await saveConnection(ctx, { id: 'stripe', kind: 'stripe', secrets: { webhookSecret: `whsec_${TOKEN}` } }, { source: 'api', actor: 'root' });
+      await saveConnection(
+        ctx,
+        { id: 'stripe', kind: 'stripe', secrets: { webhookSecret: `whsec_${TOKEN}` } },
+        { source: 'api', actor: 'root' },
+      );
       const b = await backupStore(ctx, join(dir, 'backup.db'));
       expect(readFileSync(b.file).includes(Buffer.from(TOKEN))).toBe(false);
       expect(readFileSync(b.file).includes(Buffer.from('whsec_'))).toBe(false);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { AppError } from '../../core/errors.ts';
 import {
   type ConnectionInput,
   type ConnectionKind,
@@ -6,7 +7,6 @@ import {
   SECRET_NAMES,
 } from '../../core/integrations/connection-schema.ts';
 import { parseConnectionsFile } from '../../core/integrations/parse-connections-file.ts';
-import { AppError } from '../../core/errors.ts';
 import {
   type ConnectionRow,
   deleteConnectionRow,
@@ -72,7 +72,10 @@ export function integrationSettingsOf(ctx: EngineContext): IntegrationSettings {
 }
 
 export function configureIntegrations(ctx: EngineContext, overrides: Partial<IntegrationSettings>): void {
-  runtimes.set(ctx.store, { settings: loadIntegrationSettings(ctx.config.databaseUrl, overrides), box: null });
+  runtimes.set(ctx.store, {
+    settings: loadIntegrationSettings(ctx.config.databaseUrl, overrides),
+    box: null,
+  });
 }
 
 function boxOf(ctx: EngineContext): SecretBox {
@@ -123,7 +126,10 @@ function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionVie
 }
 
 export async function listConnections(ctx: EngineContext): Promise<ConnectionView[]> {
-  const [rows, last] = await Promise.all([listConnectionRows(ctx.store), latestSyncLogPerConnection(ctx.store)]);
+  const [rows, last] = await Promise.all([
+    listConnectionRows(ctx.store),
+    latestSyncLogPerConnection(ctx.store),
+  ]);
   return rows.map((r) => toView(r, last.get(r.id)));
 }
 
@@ -148,7 +154,10 @@ export async function saveConnection(
   const box = boxOf(ctx);
   const existing = await findConnectionRow(ctx.store, c.id);
   if (existing && existing.kind !== c.kind)
-    throw new AppError('CONFLICT', `connection ${c.id} is a ${existing.kind} connection; delete it first to reuse the id`);
+    throw new AppError(
+      'CONFLICT',
+      `connection ${c.id} is a ${existing.kind} connection; delete it first to reuse the id`,
+    );
   const sealed = existing ? (JSON.parse(existing.secrets || '{}') as Record<string, string>) : {};
   const changed: string[] = [];
   for (const [name, value] of Object.entries(c.secrets as Record<string, string | undefined>)) {
@@ -182,7 +191,8 @@ export async function saveConnection(
 }
 
 export async function deleteConnection(ctx: EngineContext, id: string, actor: string): Promise<void> {
-  if (!(await deleteConnectionRow(ctx.store, id))) throw new AppError('NOT_FOUND', `connection ${id} not found`);
+  if (!(await deleteConnectionRow(ctx.store, id)))
+    throw new AppError('NOT_FOUND', `connection ${id} not found`);
   await insertAudit(ctx.store, {
     at: ctx.clock.now().toISOString(),
     actor,

@@ -30,7 +30,8 @@ async function verified(ctx: EngineContext, req: SlackRequest): Promise<SlackApp
   const app = await findSlackApp(ctx);
   if (!app) throw new AppError('NOT_FOUND', 'no Slack connection is configured');
   const secret = app.connection.secrets.signingSecret;
-  if (!secret) throw new AppError('PRECONDITION_FAILED', `Slack connection ${app.connection.id} has no signingSecret`);
+  if (!secret)
+    throw new AppError('PRECONDITION_FAILED', `Slack connection ${app.connection.id} has no signingSecret`);
   const v = verifySlackSignature({
     signingSecret: secret,
     timestamp: req.timestamp,
@@ -65,7 +66,10 @@ async function vigilUserOf(ctx: EngineContext, app: SlackApp, slackUserId: strin
   }
 }
 
-const ephemeral = (text: string): SlackAnswer => ({ status: 200, body: { response_type: 'ephemeral', replace_original: false, text } });
+const ephemeral = (text: string): SlackAnswer => ({
+  status: 200,
+  body: { response_type: 'ephemeral', replace_original: false, text },
+});
 
 type BlockActions = {
   type: string;
@@ -108,12 +112,24 @@ export async function handleSlackInteraction(ctx: EngineContext, req: SlackReque
     await updateTask(ctx, task.id, { status: 'done', actor });
     note = `Done — ${user.id}`;
   }
-  ctx.bus.emit('task-changed', { taskId: task.id, accountId: task.accountId, owner: kind === 'claim' ? user.id : task.owner, status: kind === 'done' ? 'done' : kind === 'snooze' ? 'snoozed' : task.status, title: task.title, created: false });
+  ctx.bus.emit('task-changed', {
+    taskId: task.id,
+    accountId: task.accountId,
+    owner: kind === 'claim' ? user.id : task.owner,
+    status: kind === 'done' ? 'done' : kind === 'snooze' ? 'snoozed' : task.status,
+    title: task.title,
+    created: false,
+  });
   const channel = p.container?.channel_id ?? p.channel?.id;
   const ts = p.container?.message_ts ?? p.message?.ts;
   if (channel && ts)
     await app.client.chat
-      .update({ channel, ts, text: `${p.message?.text ?? 'Vigil alert'} (${note})`, blocks: buildSlackActionResult(p.message?.blocks ?? [], note) as never })
+      .update({
+        channel,
+        ts,
+        text: `${p.message?.text ?? 'Vigil alert'} (${note})`,
+        blocks: buildSlackActionResult(p.message?.blocks ?? [], note) as never,
+      })
       .catch((e: unknown) => ctx.logger.warn('Slack chat.update failed', { error: slackErrorOf(e) }));
   await recordSync(ctx, {
     connectionId: app.connection.id,
@@ -141,14 +157,18 @@ export async function handleSlackCommand(ctx: EngineContext, req: SlackRequest):
     if (await isAccountVisible(ctx.store, viewer, a.id)) candidates.push(a);
   if (candidates.length === 0) return ephemeral(`No account of yours matches "${q}".`);
   if (candidates.length > 1 && candidates[0]?.id !== q)
-    return ephemeral(`Several accounts match "${q}": ${candidates.map((a) => `${a.name} (${a.id})`).join(', ')}`);
+    return ephemeral(
+      `Several accounts match "${q}": ${candidates.map((a) => `${a.name} (${a.id})`).join(', ')}`,
+    );
   const card = await loadSlackCard(ctx.store, (candidates[0] as { id: string }).id);
   if (!card) return ephemeral('Not found.');
   const today = ctx.clock.now().toISOString().slice(0, 10);
   const live = card.contracts.filter((c) => c.start <= today && c.end >= today);
   const warnings: string[] = [];
   try {
-    for (const w of (JSON.parse(card.score?.detail ?? '{}') as { drivers?: { warnings?: { label: string }[] } }).drivers?.warnings ?? [])
+    for (const w of (
+      JSON.parse(card.score?.detail ?? '{}') as { drivers?: { warnings?: { label: string }[] } }
+    ).drivers?.warnings ?? [])
       warnings.push(w.label);
   } catch {
     // no warnings
@@ -157,12 +177,14 @@ export async function handleSlackCommand(ctx: EngineContext, req: SlackRequest):
     account: {
       ...card.account,
       arr: live.length > 0 ? live.reduce((s, c) => s + c.arr, 0) : null,
-      renewal: live.length > 0 ? live.map((c) => c.end).sort()[0] ?? null : null,
+      renewal: live.length > 0 ? (live.map((c) => c.end).sort()[0] ?? null) : null,
     },
     score: card.score,
     warnings,
     openTasks: card.openTasks,
-    url: app.settings.publicUrl ? `${app.settings.publicUrl.replace(/\/$/, '')}/accounts/${encodeURIComponent(card.account.id)}` : null,
+    url: app.settings.publicUrl
+      ? `${app.settings.publicUrl.replace(/\/$/, '')}/accounts/${encodeURIComponent(card.account.id)}`
+      : null,
   });
   return { status: 200, body: { response_type: 'ephemeral', ...message } };
 }

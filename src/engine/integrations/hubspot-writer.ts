@@ -14,11 +14,18 @@ type HubspotError = { code?: number; body?: unknown; headers?: Record<string, st
 export function hubspotMessage(e: unknown): string {
   const h = e as HubspotError;
   if (typeof h?.code === 'number') {
-    const body = (typeof h.body === 'string' ? safeJson(h.body) : h.body) as { message?: string; category?: string } | null;
+    const body = (typeof h.body === 'string' ? safeJson(h.body) : h.body) as {
+      message?: string;
+      category?: string;
+    } | null;
     const msg = body?.message ?? 'no message';
     if (h.code === 401)
-      return `HubSpot rejected the access token (401 ${body?.category ?? ''}): ${msg}; update the connection's accessToken`.replace('  ', ' ');
-    if (h.code === 403) return `HubSpot refused (403): ${msg}; the private app needs the crm.objects.companies.write and crm.schemas.companies.write scopes`;
+      return `HubSpot rejected the access token (401 ${body?.category ?? ''}): ${msg}; update the connection's accessToken`.replace(
+        '  ',
+        ' ',
+      );
+    if (h.code === 403)
+      return `HubSpot refused (403): ${msg}; the private app needs the crm.objects.companies.write and crm.schemas.companies.write scopes`;
     return `HubSpot answered ${h.code}: ${msg}`;
   }
   return (e as Error)?.message ?? String(e);
@@ -41,8 +48,16 @@ export const hubspotRetryAfter = (e: unknown): number | null => {
 };
 
 /** CRM write-back to HubSpot companies through @hubspot/api-client (batch update, properties, search). */
-export function createHubspotWriter(settings: HubspotSettings, accessToken: string, guard: CallGuard): CrmWriter {
-  const client = new Client({ accessToken, basePath: settings.baseUrl.replace(/\/$/, ''), numberOfApiCallRetries: 0 });
+export function createHubspotWriter(
+  settings: HubspotSettings,
+  accessToken: string,
+  guard: CallGuard,
+): CrmWriter {
+  const client = new Client({
+    accessToken,
+    basePath: settings.baseUrl.replace(/\/$/, ''),
+    numberOfApiCallRetries: 0,
+  });
   return {
     vendor: 'HubSpot',
     nullAs: '',
@@ -81,7 +96,9 @@ export function createHubspotWriter(settings: HubspotSettings, accessToken: stri
         do {
           const page = await guard.call('POST /crm/v3/objects/companies/search', () =>
             client.crm.companies.searchApi.doSearch({
-              filterGroups: [{ filters: [{ propertyName: settings.domainField, operator: 'IN' as never, values: chunk }] }],
+              filterGroups: [
+                { filters: [{ propertyName: settings.domainField, operator: 'IN' as never, values: chunk }] },
+              ],
               properties: [settings.domainField],
               limit: 100,
               ...(after ? { after } : {}),
@@ -111,8 +128,9 @@ export function createHubspotWriter(settings: HubspotSettings, accessToken: stri
         );
         const failed: { crmId: string; error: string }[] = [];
         const failedIds = new Set<string>();
-        for (const err of (res as { errors?: { category?: string; message?: string; context?: Record<string, string[]> }[] })
-          .errors ?? []) {
+        for (const err of (
+          res as { errors?: { category?: string; message?: string; context?: Record<string, string[]> }[] }
+        ).errors ?? []) {
           const ids = err.context?.ids ?? [];
           for (const id of ids) {
             failedIds.add(id);

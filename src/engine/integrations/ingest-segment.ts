@@ -29,13 +29,25 @@ const same = (a: string, b: string) => {
 };
 
 /** The Segment connection whose write key this is (Basic auth `writeKey:` or a `writeKey` body field). */
-export async function segmentSourceFor(ctx: EngineContext, authorization: string | undefined, bodyKey: unknown): Promise<Connection> {
+export async function segmentSourceFor(
+  ctx: EngineContext,
+  authorization: string | undefined,
+  bodyKey: unknown,
+): Promise<Connection> {
   let key: string | null = null;
   const m = /^Basic\s+(\S+)$/i.exec(authorization?.trim() ?? '');
-  if (m) key = Buffer.from(m[1] as string, 'base64').toString('utf8').replace(/:.*$/s, '');
+  if (m)
+    key = Buffer.from(m[1] as string, 'base64')
+      .toString('utf8')
+      .replace(/:.*$/s, '');
   else if (typeof bodyKey === 'string') key = bodyKey;
-  if (!key) throw new AppError('UNAUTHENTICATED', 'send the Segment write key as HTTP Basic auth (key as user name, empty password)');
-  for (const c of await loadConnectionsOfKind(ctx, 'segment')) if (c.secrets.writeKey && same(c.secrets.writeKey, key)) return c;
+  if (!key)
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'send the Segment write key as HTTP Basic auth (key as user name, empty password)',
+    );
+  for (const c of await loadConnectionsOfKind(ctx, 'segment'))
+    if (c.secrets.writeKey && same(c.secrets.writeKey, key)) return c;
   throw new AppError('UNAUTHENTICATED', 'unknown Segment write key');
 }
 
@@ -48,16 +60,36 @@ export async function segmentSourceFor(ctx: EngineContext, authorization: string
  * account Vigil does not know is rejected (kept in rejects, logged), never
  * creates an account.
  */
-export async function ingestSegment(ctx: EngineContext, source: Connection, calls: unknown[]): Promise<SegmentReport> {
+export async function ingestSegment(
+  ctx: EngineContext,
+  source: Connection,
+  calls: unknown[],
+): Promise<SegmentReport> {
   const startedAt = ctx.clock.now().toISOString();
   const settings = source.settings as SegmentSettings;
-  const report: SegmentReport = { success: true, received: calls.length, accepted: 0, duplicates: 0, ignored: 0, rejected: [] };
+  const report: SegmentReport = {
+    success: true,
+    received: calls.length,
+    accepted: 0,
+    duplicates: 0,
+    ignored: 0,
+    rejected: [],
+  };
   const rejects: RejectRow[] = [];
   const sourceName = `segment:${source.id}`;
   const reject = (index: number, call: unknown, field: string | null, reason: string) => {
-    const messageId = typeof (call as SegmentCall)?.messageId === 'string' ? ((call as SegmentCall).messageId as string) : null;
+    const messageId =
+      typeof (call as SegmentCall)?.messageId === 'string'
+        ? ((call as SegmentCall).messageId as string)
+        : null;
     report.rejected.push({ index, messageId, field, reason });
-    rejects.push({ source: sourceName, line: index + 1, field, reason, raw: JSON.stringify(call)?.slice(0, 10_000) ?? 'null' });
+    rejects.push({
+      source: sourceName,
+      line: index + 1,
+      field,
+      reason,
+      raw: JSON.stringify(call)?.slice(0, 10_000) ?? 'null',
+    });
   };
   const events: Record<string, unknown>[] = [];
   const eventIndex: number[] = [];
@@ -90,16 +122,20 @@ export async function ingestSegment(ctx: EngineContext, source: Connection, call
   if (entityWork.length > 0) {
     const known = await existingAccountIds(
       ctx.store,
-      entityWork.map((w) => (w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '')),
+      entityWork.map((w) =>
+        w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '',
+      ),
     );
     for (const w of entityWork) {
-      const accountId = w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '';
+      const accountId =
+        w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '';
       if (!known.has(accountId)) {
         reject(w.index, w.call, settings.accountFrom, `unknown account "${accountId}"`);
         continue;
       }
       if (w.m.kind === 'contact') await upsertLiveContact(ctx.store, w.m.contact);
-      else if (w.m.kind === 'account-traits') await mergeAccountTraits(ctx.store, accountId, w.m.traits, startedAt);
+      else if (w.m.kind === 'account-traits')
+        await mergeAccountTraits(ctx.store, accountId, w.m.traits, startedAt);
       report.accepted++;
     }
   }

@@ -20,7 +20,9 @@ export function loadIntegrationSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): IntegrationSettings {
   const dataDir =
-    isPostgresUrl(databaseUrl) || databaseUrl === ':memory:' ? resolve('./data') : dirname(resolve(databaseUrl));
+    isPostgresUrl(databaseUrl) || databaseUrl === ':memory:'
+      ? resolve('./data')
+      : dirname(resolve(databaseUrl));
   return Object.freeze({
     secretKey: env.VIGIL_SECRET_KEY || null,
     secretKeyFile: env.VIGIL_SECRET_KEY_FILE || join(dataDir, 'vigil-secret.key'),

@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/database.ts';
-import { seedScoreFixtures, updateFixtureScores } from '../../store/queries/integrations/seed-score-fixtures.ts';
+import {
+  seedScoreFixtures,
+  updateFixtureScores,
+} from '../../store/queries/integrations/seed-score-fixtures.ts';
 import { listSyncLog } from '../../store/queries/integrations/sync-log.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
@@ -42,8 +45,21 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     await seedScoreFixtures(
       store,
       [
-        { id: 'acme', traits: { hubspotId: '1001' }, score: 42, band: 'critical', trend30: -12.34, warning: 'Logins down' },
-        { id: 'globex', traits: { domain: 'https://www.Globex.io/' }, score: 81, band: 'healthy', trend30: 3 },
+        {
+          id: 'acme',
+          traits: { hubspotId: '1001' },
+          score: 42,
+          band: 'critical',
+          trend30: -12.34,
+          warning: 'Logins down',
+        },
+        {
+          id: 'globex',
+          traits: { domain: 'https://www.Globex.io/' },
+          score: 81,
+          band: 'healthy',
+          trend30: 3,
+        },
         { id: 'initech', traits: { domain: 'initech.com' }, score: 60, band: 'at-risk' },
         { id: 'nowhere', traits: { domain: 'nowhere.example' }, score: 70, band: 'at-risk' },
         { id: 'bad id', traits: { hubspotId: 'abc' }, score: 70, band: 'at-risk' },
@@ -94,7 +110,9 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     expect(hs.companies.get('1002')?.vigil_health_score).toBe('81');
     expect(hs.companies.get('1003')?.vigil_health_score).toBeUndefined();
     expect(r.unmatched.map((u) => u.accountId).sort()).toEqual(['bad id', 'initech', 'nowhere']);
-    expect(r.unmatched.find((u) => u.accountId === 'initech')?.reason).toMatch(/2 CRM records share domain initech\.com/);
+    expect(r.unmatched.find((u) => u.accountId === 'initech')?.reason).toMatch(
+      /2 CRM records share domain initech\.com/,
+    );
     expect(r.unmatched.find((u) => u.accountId === 'bad id')?.reason).toMatch(/not a HubSpot company id/);
     // one search (domains) and one batch update
     expect(hs.calls('POST', '/crm/v3/objects/companies/batch/update')).toHaveLength(1);
@@ -132,7 +150,11 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
   });
 
   it('a wrong or revoked token fails clearly, is logged, and writes nothing', async () => {
-    await saveConnection(ctx, { id: 'hubspot', kind: 'hubspot', settings: { baseUrl: hs.url }, secrets: { accessToken: 'revoked' } }, { source: 'api', actor: 'test' });
+    await saveConnection(
+      ctx,
+      { id: 'hubspot', kind: 'hubspot', settings: { baseUrl: hs.url }, secrets: { accessToken: 'revoked' } },
+      { source: 'api', actor: 'test' },
+    );
     const r = await pushCrm(ctx, 'hubspot', { sleep });
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(/HubSpot rejected the access token \(401 INVALID_AUTHENTICATION\)/);
@@ -147,14 +169,18 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     const r = await pushCrm(ctx, 'hubspot', { sleep });
     expect(r.status).toBe('partial');
     expect(r.pushed).toBe(1);
-    expect(r.failed).toEqual([{ accountId: 'acme', crmId: '1001', error: expect.stringMatching(/^OBJECT_NOT_FOUND/) }]);
+    expect(r.failed).toEqual([
+      { accountId: 'acme', crmId: '1001', error: expect.stringMatching(/^OBJECT_NOT_FOUND/) },
+    ]);
     const log = await listSyncLog(store, { connectionId: 'hubspot', limit: 1 });
     expect(log[0]).toMatchObject({ status: 'partial', succeeded: 1, failed: 1 });
     hs.companies.set('1001', { domain: 'acme.com' });
     hs.requests.length = 0;
     const again = await pushCrm(ctx, 'hubspot', { sleep });
     expect(again.pushed).toBe(1);
-    const inputs = JSON.parse(hs.calls('POST', '/crm/v3/objects/companies/batch/update')[0]?.body ?? '{}').inputs;
+    const inputs = JSON.parse(
+      hs.calls('POST', '/crm/v3/objects/companies/batch/update')[0]?.body ?? '{}',
+    ).inputs;
     expect(inputs.map((i: { id: string }) => i.id)).toEqual(['1001']);
   });
 
@@ -188,10 +214,10 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     for (const m of many) hs.companies.set(m.traits.hubspotId, {});
     await seedScoreFixtures(store, many, AT);
     let n = 0;
-    hs.failNext(
-      (q) => q.path === '/crm/v3/objects/companies/batch/update' && ++n === 2,
-      { status: 500, body: { status: 'error', message: 'internal error', category: 'INTERNAL_ERROR', correlationId: 'x' } },
-    );
+    hs.failNext((q) => q.path === '/crm/v3/objects/companies/batch/update' && ++n === 2, {
+      status: 500,
+      body: { status: 'error', message: 'internal error', category: 'INTERNAL_ERROR', correlationId: 'x' },
+    });
     const r = await pushCrm(ctx, 'hubspot', { sleep });
     expect(r.status).toBe('failed');
     expect(r.pushed).toBe(100);
@@ -199,7 +225,9 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     hs.requests.length = 0;
     const again = await pushCrm(ctx, 'hubspot', { sleep });
     expect(again.pushed).toBe(252 - 100);
-    const sent = hs.calls('POST', '/crm/v3/objects/companies/batch/update').flatMap((q) => JSON.parse(q.body).inputs.map((i: { id: string }) => i.id));
+    const sent = hs
+      .calls('POST', '/crm/v3/objects/companies/batch/update')
+      .flatMap((q) => JSON.parse(q.body).inputs.map((i: { id: string }) => i.id));
     // nothing confirmed earlier is written twice
     expect(new Set(sent).size).toBe(sent.length);
     expect(sent).toHaveLength(152);
@@ -212,13 +240,29 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
       { id: 'hubspot', kind: 'hubspot', settings: { baseUrl: hs.url, dailyCallBudget: 3 } },
       { source: 'api', actor: 'test' },
     );
-    for (const name of ['vigil_health_score', 'vigil_health_band', 'vigil_trend_30d', 'vigil_coverage', 'vigil_top_warning', 'vigil_churn_probability', 'vigil_account_url'])
-      hs.properties.set(name, { name, type: 'string', fieldType: 'text', groupName: 'companyinformation', label: name });
+    for (const name of [
+      'vigil_health_score',
+      'vigil_health_band',
+      'vigil_trend_30d',
+      'vigil_coverage',
+      'vigil_top_warning',
+      'vigil_churn_probability',
+      'vigil_account_url',
+    ])
+      hs.properties.set(name, {
+        name,
+        type: 'string',
+        fieldType: 'text',
+        groupName: 'companyinformation',
+        label: name,
+      });
     // the dry run spends 2 calls (property list, domain search); the push then runs out before it writes
     await pushCrm(ctx, 'hubspot', { dryRun: true, sleep });
     const r = await pushCrm(ctx, 'hubspot', { sleep });
     expect(r.status).toBe('budget-spent');
-    expect(r.message).toMatch(/daily budget of 3 HubSpot API calls of connection hubspot is spent \(2026-06-30\)/);
+    expect(r.message).toMatch(
+      /daily budget of 3 HubSpot API calls of connection hubspot is spent \(2026-06-30\)/,
+    );
     expect(hs.calls('POST', '/crm/v3/objects/companies/batch/update')).toHaveLength(0);
     expect(hs.companies.get('1001')?.vigil_health_score).toBeUndefined();
     const tomorrow = contextForStore(store, { clock: fixedClock('2026-07-01T00:05:00.000Z') });

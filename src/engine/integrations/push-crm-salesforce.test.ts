@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toSalesforceId18 } from '../../core/integrations/crm-record-match.ts';
 import type { Store } from '../../store/database.ts';
-import { seedScoreFixtures, updateFixtureScores } from '../../store/queries/integrations/seed-score-fixtures.ts';
+import {
+  seedScoreFixtures,
+  updateFixtureScores,
+} from '../../store/queries/integrations/seed-score-fixtures.ts';
 import { listSyncLog } from '../../store/queries/integrations/sync-log.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
@@ -46,7 +49,13 @@ describe.each(TEST_STORE_KINDS)('Salesforce write-back through jsforce (%s)', (k
     await seedScoreFixtures(
       store,
       [
-        { id: 'acme', traits: { salesforceId: '001A0000006Vm9r' }, score: 35, band: 'critical', warning: 'Champion left' },
+        {
+          id: 'acme',
+          traits: { salesforceId: '001A0000006Vm9r' },
+          score: 35,
+          band: 'critical',
+          warning: 'Champion left',
+        },
         { id: 'globex', traits: { domain: 'globex.io' }, score: 88, band: 'healthy' },
         { id: 'lost', traits: { domain: 'lost.example' }, score: 70, band: 'at-risk' },
       ],
@@ -75,21 +84,32 @@ describe.each(TEST_STORE_KINDS)('Salesforce write-back through jsforce (%s)', (k
     expect(patches).toHaveLength(1);
     const body = JSON.parse(patches[0]?.body ?? '{}');
     expect(body.allOrNone).toBe(false);
-    expect(body.records.map((x: { id: string }) => x.id).sort()).toEqual(['001A0000006Vm9rIAC', '001A0000007XyzaIAC']);
+    expect(body.records.map((x: { id: string }) => x.id).sort()).toEqual([
+      '001A0000006Vm9rIAC',
+      '001A0000007XyzaIAC',
+    ]);
     expect(sf.records.get('001A0000006Vm9rIAC')).toMatchObject({
       Vigil_Health_Score__c: 35,
       Vigil_Health_Band__c: 'critical',
       Vigil_Top_Warning__c: 'Champion left',
       Vigil_Churn_Probability__c: null,
     });
-    expect(r.unmatched).toEqual([{ accountId: 'lost', reason: 'no salesforceId; no CRM record with domain lost.example' }]);
+    expect(r.unmatched).toEqual([
+      { accountId: 'lost', reason: 'no salesforceId; no CRM record with domain lost.example' },
+    ]);
     expect(sf.calls('POST', `${sf.base}/jobs/ingest`)).toHaveLength(0);
   });
 
   it('large pushes: exactly one Bulk API 2.0 ingest job; deleted records come back as failures', async () => {
     const many = Array.from({ length: 120 }, (_, i) => {
       const id15 = `001B00000${String(i).padStart(6, '0')}`;
-      return { id: `b${i}`, traits: { salesforceId: id15 }, score: 40 + (i % 50), band: 'at-risk', id18: toSalesforceId18(id15) as string };
+      return {
+        id: `b${i}`,
+        traits: { salesforceId: id15 },
+        score: 40 + (i % 50),
+        band: 'at-risk',
+        id18: toSalesforceId18(id15) as string,
+      };
     });
     for (const m of many) sf.records.set(m.id18, { Name: m.id });
     sf.deleted.add(many[7]?.id18 as string);
@@ -99,7 +119,9 @@ describe.each(TEST_STORE_KINDS)('Salesforce write-back through jsforce (%s)', (k
     expect(sf.calls('PATCH', `${sf.base}/composite/sobjects`)).toHaveLength(0);
     expect(r.status).toBe('partial');
     expect(r.pushed).toBe(121);
-    expect(r.failed).toEqual([{ accountId: 'b7', crmId: many[7]?.id18, error: 'ENTITY_IS_DELETED:entity is deleted:--' }]);
+    expect(r.failed).toEqual([
+      { accountId: 'b7', crmId: many[7]?.id18, error: 'ENTITY_IS_DELETED:entity is deleted:--' },
+    ]);
     expect(sf.records.get(many[3]?.id18 as string)?.Vigil_Health_Score__c).toBe('43');
     // null sent as #N/A clears the field (an empty cell would leave the old value)
     const [job] = [...sf.jobs.values()];
@@ -118,11 +140,29 @@ describe.each(TEST_STORE_KINDS)('Salesforce write-back through jsforce (%s)', (k
   });
 
   it('a revoked token fails clearly; a per-record failure is reported while the rest is written', async () => {
-    await saveConnection(ctx, { id: 'salesforce', kind: 'salesforce', settings: { instanceUrl: sf.url }, secrets: { accessToken: 'expired' } }, { source: 'api', actor: 'test' });
+    await saveConnection(
+      ctx,
+      {
+        id: 'salesforce',
+        kind: 'salesforce',
+        settings: { instanceUrl: sf.url },
+        secrets: { accessToken: 'expired' },
+      },
+      { source: 'api', actor: 'test' },
+    );
     const r = await pushCrm(ctx, 'salesforce');
     expect(r.status).toBe('failed');
     expect(r.message).toMatch(/Salesforce rejected the access token \(INVALID_SESSION_ID\)/);
-    await saveConnection(ctx, { id: 'salesforce', kind: 'salesforce', settings: { instanceUrl: sf.url }, secrets: { accessToken: sf.token } }, { source: 'api', actor: 'test' });
+    await saveConnection(
+      ctx,
+      {
+        id: 'salesforce',
+        kind: 'salesforce',
+        settings: { instanceUrl: sf.url },
+        secrets: { accessToken: sf.token },
+      },
+      { source: 'api', actor: 'test' },
+    );
     sf.deleted.add('001A0000007XyzaIAC');
     sf.records.set('001C0000000Abc1AAA', { Website: 'globex.io' });
     const p = await pushCrm(ctx, 'salesforce');
@@ -134,6 +174,8 @@ describe.each(TEST_STORE_KINDS)('Salesforce write-back through jsforce (%s)', (k
     sf.deleted.add('001A0000006Vm9rIAC');
     const q = await pushCrm(ctx, 'salesforce');
     expect(q.status).toBe('partial');
-    expect(q.failed).toEqual([{ accountId: 'acme', crmId: '001A0000006Vm9rIAC', error: 'ENTITY_IS_DELETED: entity is deleted' }]);
+    expect(q.failed).toEqual([
+      { accountId: 'acme', crmId: '001A0000006Vm9rIAC', error: 'ENTITY_IS_DELETED: entity is deleted' },
+    ]);
   });
 });

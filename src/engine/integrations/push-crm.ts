@@ -1,5 +1,9 @@
 import { AppError, isAppError } from '../../core/errors.ts';
-import type { HubspotSettings, PushField, SalesforceSettings } from '../../core/integrations/connection-schema.ts';
+import type {
+  HubspotSettings,
+  PushField,
+  SalesforceSettings,
+} from '../../core/integrations/connection-schema.ts';
 import {
   computePushValues,
   pushValuesKey,
@@ -13,7 +17,11 @@ import {
   matchAccounts,
 } from '../../core/integrations/crm-record-match.ts';
 import { setConnectionPushedAt } from '../../store/queries/integrations/connection-rows.ts';
-import { loadPushState, type PushStateRow, savePushState } from '../../store/queries/integrations/crm-push-state.ts';
+import {
+  loadPushState,
+  type PushStateRow,
+  savePushState,
+} from '../../store/queries/integrations/crm-push-state.ts';
 import { listScoreStates } from '../../store/queries/integrations/list-score-states.ts';
 import type { EngineContext } from '../context.ts';
 import { CallGuard, SyncStopped } from './call-guard.ts';
@@ -57,7 +65,11 @@ export type PushCrmReport = {
   syncLogId: number | null;
 };
 
-function writerFor(ctx: EngineContext, c: Connection, options: PushCrmOptions): { writer: CrmWriter; guard: CallGuard } {
+function writerFor(
+  ctx: EngineContext,
+  c: Connection,
+  options: PushCrmOptions,
+): { writer: CrmWriter; guard: CallGuard } {
   if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
     throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
   const token = c.secrets.accessToken;
@@ -95,7 +107,8 @@ export async function pushCrm(
 ): Promise<PushCrmReport> {
   const startedAt = ctx.clock.now().toISOString();
   const c = await loadConnection(ctx, connectionId);
-  if (!c.enabled && !options.dryRun) throw new AppError('PRECONDITION_FAILED', `connection ${c.id} is disabled`);
+  if (!c.enabled && !options.dryRun)
+    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} is disabled`);
   const { writer, guard } = writerFor(ctx, c, options);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const kind = c.kind as CrmKind;
@@ -123,14 +136,22 @@ export async function pushCrm(
   const changed = rows
     .map((r) => {
       const values = computePushValues(scoreStateOf(r), s.publicUrl);
-      return { row: r, values, key: pushValuesKey(values), traits: JSON.parse(r.traits || '{}') as Record<string, unknown> };
+      return {
+        row: r,
+        values,
+        key: pushValuesKey(values),
+        traits: JSON.parse(r.traits || '{}') as Record<string, unknown>,
+      };
     })
     .filter((x) => options.all || state.get(x.row.accountId)?.valuesKey !== x.key);
   report.changed = changed.length;
 
   try {
     if (changed.length > 0) {
-      report.createdFields = await writer.ensureFields(s.fields as Partial<Record<PushField, string>>, dryRun);
+      report.createdFields = await writer.ensureFields(
+        s.fields as Partial<Record<PushField, string>>,
+        dryRun,
+      );
       // a record found before keeps its id (a later domain edit in the CRM does not move the push)
       const accounts = changed.map((x) => ({ id: x.row.accountId, traits: x.traits }));
       const byId = matchAccounts(kind, accounts, { ...s.match, order: ['id'] }, new Map());
@@ -143,7 +164,8 @@ export async function pushCrm(
       for (const a of accounts) {
         const m = s.match.order[0] === 'id' ? idMatched.get(a.id) : undefined;
         if (m) crmOf.set(a.id, { crmId: m.crmId, by: 'id' });
-        else if (state.get(a.id)) crmOf.set(a.id, { crmId: (state.get(a.id) as PushStateRow).crmId, by: 'previous' });
+        else if (state.get(a.id))
+          crmOf.set(a.id, { crmId: (state.get(a.id) as PushStateRow).crmId, by: 'previous' });
       }
       for (const m of match.matched) crmOf.set(m.accountId, { crmId: m.crmId, by: m.by });
       report.unmatched = match.unmatched.filter((u) => !crmOf.has(u.accountId));
@@ -171,7 +193,12 @@ export async function pushCrm(
         });
       }
       if (dryRun) {
-        report.planned = updates.map(({ accountId, crmId, by, properties }) => ({ accountId, crmId, by, properties }));
+        report.planned = updates.map(({ accountId, crmId, by, properties }) => ({
+          accountId,
+          crmId,
+          by,
+          properties,
+        }));
       } else if (updates.length > 0) {
         const byCrm = new Map(updates.map((u) => [u.crmId, u]));
         await writer.write(updates, async (r) => {
@@ -186,7 +213,11 @@ export async function pushCrm(
           );
           report.pushed += r.succeeded.length;
           for (const f of r.failed)
-            report.failed.push({ accountId: byCrm.get(f.crmId)?.accountId ?? '?', crmId: f.crmId, error: f.error });
+            report.failed.push({
+              accountId: byCrm.get(f.crmId)?.accountId ?? '?',
+              crmId: f.crmId,
+              error: f.error,
+            });
         });
       }
     }

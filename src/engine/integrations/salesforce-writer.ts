@@ -1,6 +1,6 @@
 import { type QueryResult, Connection as SalesforceConnection } from 'jsforce';
 import { AppError } from '../../core/errors.ts';
-import type { PushField, SalesforceSettings } from '../../core/integrations/connection-schema.ts';
+import type { SalesforceSettings } from '../../core/integrations/connection-schema.ts';
 import { normalizeDomain, toSalesforceId18 } from '../../core/integrations/crm-record-match.ts';
 import type { CallGuard } from './call-guard.ts';
 import type { CrmRecordUpdate, CrmWriter } from './crm-writer.ts';
@@ -35,7 +35,11 @@ const soqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\
  * small pushes and one Bulk API 2.0 ingest job for large ones (its records do
  * not count against the org's daily API request limit).
  */
-export function createSalesforceWriter(settings: SalesforceSettings, accessToken: string, guard: CallGuard): CrmWriter {
+export function createSalesforceWriter(
+  settings: SalesforceSettings,
+  accessToken: string,
+  guard: CallGuard,
+): CrmWriter {
   const conn = new SalesforceConnection({
     instanceUrl: settings.instanceUrl.replace(/\/$/, ''),
     accessToken,
@@ -68,7 +72,10 @@ export function createSalesforceWriter(settings: SalesforceSettings, accessToken
         const chunk = domains.slice(i, i + 50);
         const where = chunk.map((d) => `${settings.domainField} LIKE ${soqlString(`%${d}%`)}`).join(' OR ');
         const soql = `SELECT Id, ${settings.domainField} FROM ${object} WHERE ${where}`;
-        let res: QueryResult<Record<string, string>> = await guard.call('GET query', async () => await conn.query<Record<string, string>>(soql));
+        let res: QueryResult<Record<string, string>> = await guard.call(
+          'GET query',
+          async () => await conn.query<Record<string, string>>(soql),
+        );
         for (;;) {
           for (const r of res.records) {
             const d = normalizeDomain(r[settings.domainField]);
@@ -77,7 +84,10 @@ export function createSalesforceWriter(settings: SalesforceSettings, accessToken
           }
           if (res.done || !res.nextRecordsUrl) break;
           const next = res.nextRecordsUrl;
-          res = await guard.call('GET query (next)', async () => await conn.queryMore<Record<string, string>>(next));
+          res = await guard.call(
+            'GET query (next)',
+            async () => await conn.queryMore<Record<string, string>>(next),
+          );
         }
       }
       return out;
@@ -95,14 +105,19 @@ export function createSalesforceWriter(settings: SalesforceSettings, accessToken
         const succeeded: string[] = [];
         const failed: { crmId: string; error: string }[] = [];
         chunk.forEach((u, k) => {
-          const r = results[k] as { success?: boolean; errors?: { statusCode?: string; message?: string; fields?: string[] }[] } | undefined;
+          const r = results[k] as
+            | { success?: boolean; errors?: { statusCode?: string; message?: string; fields?: string[] }[] }
+            | undefined;
           if (r?.success) succeeded.push(u.crmId);
           else
             failed.push({
               crmId: u.crmId,
               error:
                 (r?.errors ?? [])
-                  .map((e) => `${e.statusCode ?? 'ERROR'}: ${e.message ?? ''}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`)
+                  .map(
+                    (e) =>
+                      `${e.statusCode ?? 'ERROR'}: ${e.message ?? ''}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`,
+                  )
                   .join('; ') || 'not confirmed by Salesforce',
             });
         });
@@ -111,7 +126,10 @@ export function createSalesforceWriter(settings: SalesforceSettings, accessToken
     },
   };
 
-  async function bulkWrite(updates: CrmRecordUpdate[], onChunk: (r: { succeeded: string[]; failed: { crmId: string; error: string }[] }) => Promise<void>) {
+  async function bulkWrite(
+    updates: CrmRecordUpdate[],
+    onChunk: (r: { succeeded: string[]; failed: { crmId: string; error: string }[] }) => Promise<void>,
+  ) {
     const columns = ['Id', ...new Set(updates.flatMap((u) => Object.keys(u.properties)))];
     // Bulk API CSV: an empty cell leaves a field as it is; #N/A sets it to null
     const cell = (v: string | number | null | undefined) => {
@@ -129,18 +147,35 @@ export function createSalesforceWriter(settings: SalesforceSettings, accessToken
       const info = await guard.call(`GET jobs/ingest/${job.id}`, () => job.check());
       if (info.state === 'JobComplete') break;
       if (info.state === 'Failed' || info.state === 'Aborted')
-        throw new AppError('UNAVAILABLE', `Salesforce Bulk API job ${job.id} ${info.state}: ${info.errorMessage ?? 'no message'}`);
+        throw new AppError(
+          'UNAVAILABLE',
+          `Salesforce Bulk API job ${job.id} ${info.state}: ${info.errorMessage ?? 'no message'}`,
+        );
       if (Date.now() > deadline)
-        throw new AppError('UNAVAILABLE', `Salesforce Bulk API job ${job.id} did not finish within ${settings.bulkTimeoutSeconds}s (state ${info.state})`);
+        throw new AppError(
+          'UNAVAILABLE',
+          `Salesforce Bulk API job ${job.id} did not finish within ${settings.bulkTimeoutSeconds}s (state ${info.state})`,
+        );
       await new Promise((r) => setTimeout(r, settings.bulkPollMs));
     }
-    const ok = await guard.call(`GET jobs/ingest/${job.id}/successfulResults`, () => job.getSuccessfulResults());
+    const ok = await guard.call(`GET jobs/ingest/${job.id}/successfulResults`, () =>
+      job.getSuccessfulResults(),
+    );
     const bad = await guard.call(`GET jobs/ingest/${job.id}/failedResults`, () => job.getFailedResults());
-    const unprocessed = await guard.call(`GET jobs/ingest/${job.id}/unprocessedrecords`, () => job.getUnprocessedRecords());
+    const unprocessed = await guard.call(`GET jobs/ingest/${job.id}/unprocessedrecords`, () =>
+      job.getUnprocessedRecords(),
+    );
     const norm = (id: string) => toSalesforceId18(id) ?? id;
-    const failed = bad.map((r) => ({ crmId: norm(r.sf__Id || String((r as Record<string, unknown>).Id ?? '')), error: r.sf__Error }));
+    const failed = bad.map((r) => ({
+      crmId: norm(r.sf__Id || String((r as Record<string, unknown>).Id ?? '')),
+      error: r.sf__Error,
+    }));
     const rest = typeof unprocessed === 'string' ? [] : unprocessed;
-    for (const r of rest) failed.push({ crmId: norm(String((r as Record<string, unknown>).Id ?? '')), error: 'not processed by the Bulk API job' });
+    for (const r of rest)
+      failed.push({
+        crmId: norm(String((r as Record<string, unknown>).Id ?? '')),
+        error: 'not processed by the Bulk API job',
+      });
     await onChunk({ succeeded: ok.map((r) => norm(r.sf__Id)), failed });
   }
 }

@@ -53,9 +53,12 @@ export function createSecretBox(key: Buffer): SecretBox {
       const c = createCipheriv('aes-256-gcm', key, iv);
       c.setAAD(Buffer.from(context));
       const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return [PREFIX, iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join(
-        '.',
-      );
+      return [
+        PREFIX,
+        iv.toString('base64url'),
+        c.getAuthTag().toString('base64url'),
+        ct.toString('base64url'),
+      ].join('.');
     },
     open(sealed, context) {
       const [v, iv, tag, ct] = sealed.split('.');

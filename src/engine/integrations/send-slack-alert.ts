@@ -15,11 +15,19 @@ export const SLACK_USER_TARGET = 'slack-user:';
  * done buttons. A person without a Slack account goes to the fallback channel
  * when one is set; otherwise the delivery fails visibly (outbox + sync log).
  */
-export async function sendSlackAlert(ctx: EngineContext, email: string, payload: NotificationPayload): Promise<SendResult> {
+export async function sendSlackAlert(
+  ctx: EngineContext,
+  email: string,
+  payload: NotificationPayload,
+): Promise<SendResult> {
   const startedAt = ctx.clock.now().toISOString();
   const app = await findSlackApp(ctx).catch((e: Error) => e);
   if (!app || app instanceof Error)
-    return { ok: false, statusCode: null, error: app instanceof Error ? app.message : 'no Slack connection configured' };
+    return {
+      ok: false,
+      statusCode: null,
+      error: app instanceof Error ? app.message : 'no Slack connection configured',
+    };
   const v = payload.vigil;
   const [state] = await listScoreStates(ctx.store, [v.account.id]);
   const warnings: string[] = [];
@@ -54,7 +62,12 @@ export async function sendSlackAlert(ctx: EngineContext, email: string, payload:
   }
   if (channel) {
     try {
-      await app.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never, unfurl_links: false });
+      await app.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks as never,
+        unfurl_links: false,
+      });
       error = null;
     } catch (e) {
       error = slackErrorOf(e);
@@ -72,5 +85,7 @@ export async function sendSlackAlert(ctx: EngineContext, email: string, payload:
       ? `alert on ${v.account.id} to ${email} not sent: ${error}`
       : `alert on ${v.account.id} sent to ${email}${channel?.startsWith('C') ? ` (fallback channel ${channel})` : ''}`,
   });
-  return error ? { ok: false, statusCode: null, error: `Slack: ${error}` } : { ok: true, statusCode: 200, error: null };
+  return error
+    ? { ok: false, statusCode: null, error: `Slack: ${error}` }
+    : { ok: true, statusCode: 200, error: null };
 }

@@ -4,7 +4,11 @@ import type { SlackSettings } from '../../core/integrations/connection-schema.ts
 import type { EngineContext } from '../context.ts';
 import { type Connection, loadConnectionsOfKind } from './connections.ts';
 
-export type SlackApp = { connection: Connection & { kind: 'slack' }; settings: SlackSettings; client: WebClient };
+export type SlackApp = {
+  connection: Connection & { kind: 'slack' };
+  settings: SlackSettings;
+  client: WebClient;
+};
 
 /** The Slack Web API client of a connection (@slack/web-api); it waits out 429 Retry-After itself. */
 export function slackClientFor(settings: SlackSettings, botToken: string): WebClient {
@@ -19,9 +23,14 @@ export function slackClientFor(settings: SlackSettings, botToken: string): WebCl
 /** The enabled Slack connection (one Slack app per Vigil), or null. */
 export async function findSlackApp(ctx: EngineContext): Promise<SlackApp | null> {
   const [c] = await loadConnectionsOfKind(ctx, 'slack');
-  if (!c || c.kind !== 'slack') return null;
-  if (!c.secrets.botToken) throw new AppError('PRECONDITION_FAILED', `Slack connection ${c.id} has no botToken`);
-  return { connection: c as SlackApp['connection'], settings: c.settings, client: slackClientFor(c.settings, c.secrets.botToken) };
+  if (c?.kind !== 'slack') return null;
+  if (!c.secrets.botToken)
+    throw new AppError('PRECONDITION_FAILED', `Slack connection ${c.id} has no botToken`);
+  return {
+    connection: c as SlackApp['connection'],
+    settings: c.settings,
+    client: slackClientFor(c.settings, c.secrets.botToken),
+  };
 }
 
 /** Slack's own error code of a failed call (`users_not_found`, `invalid_auth`, `token_revoked`, `ratelimited`…). */

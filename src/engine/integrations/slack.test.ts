@@ -71,7 +71,12 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
     slack.users.set('U0CSM2', 'csm2@example.test');
     await saveConnection(
       ctx,
-      { id: 'slack', kind: 'slack', settings: { apiUrl: `${slack.url}/api/`, publicUrl: 'https://vigil.example.com' }, secrets: { botToken: slack.token, signingSecret: SIGNING } },
+      {
+        id: 'slack',
+        kind: 'slack',
+        settings: { apiUrl: `${slack.url}/api/`, publicUrl: 'https://vigil.example.com' },
+        secrets: { botToken: slack.token, signingSecret: SIGNING },
+      },
       { source: 'api', actor: 'test' },
     );
   });
@@ -82,7 +87,14 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
   const fire = async (target = 'owner') => {
     const r = await runPlaybooks(
       ctx,
-      [{ accountId: ids[0] as string, owner: 'csm-1', previous: { score: 60, band: 'at-risk' }, current: makeScoreResult(ids[0] as string, 30, 'critical') }],
+      [
+        {
+          accountId: ids[0] as string,
+          owner: 'csm-1',
+          previous: { score: 60, band: 'at-risk' },
+          current: makeScoreResult(ids[0] as string, 30, 'critical'),
+        },
+      ],
       { playbooks: [play(target)], settings: { dailyBudgetPerOwner: null } },
     );
     return r.taskIds[0] as string;
@@ -90,19 +102,25 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
 
   it('notify: slack → owner sends a Block Kit DM with claim / snooze / done buttons through the outbox', async () => {
     const taskId = await fire();
-    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({ delivered: 1 });
+    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({
+      delivered: 1,
+    });
     expect(slack.calls('POST', '/api/users.lookupByEmail')).toHaveLength(1);
     expect(slack.messages).toHaveLength(1);
     const m = slack.messages[0];
     expect(m?.channel).toBe('U0CSM1');
     expect(m?.text).toBe(`Critical: Account ${ids[0]} is critical (30)`);
-    const actions = (m?.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === 'actions');
+    const actions = (
+      (m?.blocks ?? []) as { type: string; elements?: { action_id: string; value: string }[] }[]
+    ).find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => [e.action_id, e.value])).toEqual([
       ['vigil_task_claim', taskId],
       ['vigil_task_snooze', taskId],
       ['vigil_task_done', taskId],
     ]);
-    expect(JSON.stringify(m?.blocks)).toContain(`<https://vigil.example.com/accounts/${ids[0]}|Open in Vigil>`);
+    expect(JSON.stringify(m?.blocks)).toContain(
+      `<https://vigil.example.com/accounts/${ids[0]}|Open in Vigil>`,
+    );
     // delivered once: a second pass sends nothing
     await deliverOutbox(ctx, { workerId: 'w' });
     expect(slack.messages).toHaveLength(1);
@@ -111,16 +129,25 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
   it('an owner without Slack and a revoked token fail visibly (outbox retries, sync log says why)', async () => {
     slack.users.delete('U0CSM1');
     await fire();
-    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({ retried: 1 });
-    const row = await store.db.selectFrom('outbox').select(['last_error', 'status']).executeTakeFirstOrThrow();
+    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({
+      retried: 1,
+    });
+    const row = await store.db
+      .selectFrom('outbox')
+      .select(['last_error', 'status'])
+      .executeTakeFirstOrThrow();
     expect(row.last_error).toBe('Slack: users_not_found');
     const log = await listSyncLog(store, { connectionId: 'slack', limit: 1 });
     expect(log[0]?.message).toMatch(/not sent: users_not_found/);
     slack.users.set('U0CSM1', 'csm1@example.test');
     slack.revoked = true;
     now = '2025-06-01T10:10:00.000Z';
-    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({ dead: 1 });
-    expect((await store.db.selectFrom('outbox').select('last_error').executeTakeFirstOrThrow()).last_error).toBe('Slack: token_revoked');
+    expect(await deliverOutbox(ctx, { workerId: 'w', settings: { maxAttempts: 2 } })).toMatchObject({
+      dead: 1,
+    });
+    expect(
+      (await store.db.selectFrom('outbox').select('last_error').executeTakeFirstOrThrow()).last_error,
+    ).toBe('Slack: token_revoked');
     expect(slack.messages).toHaveLength(0);
   });
 
@@ -130,10 +157,14 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
     // csm-2 may not act on csm-1's account; nothing changes
     const other = await handleSlackInteraction(ctx, signed(press('vigil_task_done', taskId, 'U0CSM2')));
     expect(other.body.text).toMatch(/not found or is not on one of your accounts/);
-    expect((await store.db.selectFrom('tasks').select('status').executeTakeFirstOrThrow()).status).toBe('open');
+    expect((await store.db.selectFrom('tasks').select('status').executeTakeFirstOrThrow()).status).toBe(
+      'open',
+    );
     // the manager claims it
     await handleSlackInteraction(ctx, signed(press('vigil_task_claim', taskId, 'U0MGR1')));
-    expect((await store.db.selectFrom('tasks').select('owner').executeTakeFirstOrThrow()).owner).toBe('mgr-1');
+    expect((await store.db.selectFrom('tasks').select('owner').executeTakeFirstOrThrow()).owner).toBe(
+      'mgr-1',
+    );
     expect(JSON.stringify(slack.updates[0]?.blocks)).toContain('Claimed by mgr-1');
     expect(JSON.stringify(slack.updates[0]?.blocks)).not.toContain('vigil_task_done');
     await handleSlackInteraction(ctx, signed(press('vigil_task_snooze', taskId, 'U0MGR1')));
@@ -142,7 +173,12 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
     await handleSlackInteraction(ctx, signed(press('vigil_task_done', taskId, 'U0CSM1')));
     t = await store.db.selectFrom('tasks').select(['status', 'snoozed_until']).executeTakeFirstOrThrow();
     expect(t.status).toBe('done');
-    const audit = await store.db.selectFrom('audit_log').select(['actor', 'action']).where('target', '=', `task:${taskId}`).orderBy('id').execute();
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action'])
+      .where('target', '=', `task:${taskId}`)
+      .orderBy('id')
+      .execute();
     expect(audit.filter((a) => a.actor.endsWith('(slack)')).map((a) => [a.actor, a.action])).toEqual([
       ['mgr-1 (slack)', 'task.claim'],
       ['mgr-1 (slack)', 'task.snoozed'],
@@ -154,25 +190,38 @@ describe.each(TEST_STORE_KINDS)('Slack through @slack/web-api (%s)', (kind) => {
     const taskId = await fire();
     await deliverOutbox(ctx, { workerId: 'w' });
     const body = press('vigil_task_done', taskId, 'U0CSM1');
-    await expect(handleSlackInteraction(ctx, signed(body, nowSec(), 'not-the-secret'))).rejects.toThrow(/signature does not match/);
+    await expect(handleSlackInteraction(ctx, signed(body, nowSec(), 'not-the-secret'))).rejects.toThrow(
+      /signature does not match/,
+    );
     const good = signed(body);
-    await expect(handleSlackInteraction(ctx, { ...good, rawBody: body.replace('done', 'claim') })).rejects.toThrow(/signature does not match/);
-    await expect(handleSlackInteraction(ctx, { ...good, signature: undefined })).rejects.toThrow(/missing X-Slack-Request-Timestamp or X-Slack-Signature/);
+    await expect(
+      handleSlackInteraction(ctx, { ...good, rawBody: body.replace('done', 'claim') }),
+    ).rejects.toThrow(/signature does not match/);
+    await expect(handleSlackInteraction(ctx, { ...good, signature: undefined })).rejects.toThrow(
+      /missing X-Slack-Request-Timestamp or X-Slack-Signature/,
+    );
     // a valid request captured and replayed 6 minutes later
     now = '2025-06-01T10:06:00.000Z';
-    await expect(handleSlackInteraction(ctx, good)).rejects.toThrow(/360s away from now \(more than 300s\): a replay/);
-    expect((await store.db.selectFrom('tasks').select('status').executeTakeFirstOrThrow()).status).toBe('open');
+    await expect(handleSlackInteraction(ctx, good)).rejects.toThrow(
+      /360s away from now \(more than 300s\): a replay/,
+    );
+    expect((await store.db.selectFrom('tasks').select('status').executeTakeFirstOrThrow()).status).toBe(
+      'open',
+    );
     const log = await listSyncLog(store, { connectionId: 'slack', limit: 10 });
     expect(log.filter((l) => l.status === 'rejected')).toHaveLength(4);
   });
 
   it('/vigil ACCOUNT answers with the card, only for accounts the Slack user may see', async () => {
-    const form = (text: string, user: string) => new URLSearchParams({ command: '/vigil', text, user_id: user, team_id: 'T1' }).toString();
+    const form = (text: string, user: string) =>
+      new URLSearchParams({ command: '/vigil', text, user_id: user, team_id: 'T1' }).toString();
     const mine = await handleSlackCommand(ctx, signed(form(ids[0] as string, 'U0CSM1')));
     expect(mine.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(mine.body.blocks)).toContain(`Account ${ids[0]}`);
     const notMine = await handleSlackCommand(ctx, signed(form(ids[0] as string, 'U0CSM2')));
     expect(notMine.body.text).toMatch(/No account of yours matches/);
-    await expect(handleSlackCommand(ctx, signed(form('x', 'U0CSM1'), nowSec(), 'forged'))).rejects.toThrow(/signature/);
+    await expect(handleSlackCommand(ctx, signed(form('x', 'U0CSM1'), nowSec(), 'forged'))).rejects.toThrow(
+      /signature/,
+    );
   });
 });

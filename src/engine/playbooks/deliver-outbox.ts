@@ -80,7 +80,11 @@ export async function deliverOutbox(
         : { ok: false, statusCode: null, error: 'no SMTP server configured (VIGIL_SMTP_URL)' };
     } else if (row.kind === 'slack' && row.target.startsWith(SLACK_USER_TARGET)) {
       // to a person through the Slack app (Block Kit with buttons), not an incoming webhook
-      result = await sendSlackAlert(ctx, row.target.slice(SLACK_USER_TARGET.length), payload as NotificationPayload);
+      result = await sendSlackAlert(
+        ctx,
+        row.target.slice(SLACK_USER_TARGET.length),
+        payload as NotificationPayload,
+      );
     } else {
       result = await sendWebhook(row.target, payload, { secret, deliveryId, now: ctx.clock.now() });
     }

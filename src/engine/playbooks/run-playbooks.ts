@@ -261,7 +261,9 @@ async function apply(
     if (
       d.outcome === 'fired' &&
       d.notifications.some(
-        (n) => n.channel === 'email' || (n.channel === 'slack' && (n.target === 'owner' || n.target === 'manager')),
+        (n) =>
+          n.channel === 'email' ||
+          (n.channel === 'slack' && (n.target === 'owner' || n.target === 'manager')),
       )
     ) {
       const a = accounts.get(d.accountId)?.account;

@@ -38,7 +38,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('message', 'text', notNull)
     .addColumn('details', 'text', emptyJsonObject)
     .execute();
-  await db.schema.createIndex('sync_log_by_connection').on('sync_log').columns(['connection_id', 'id']).execute();
+  await db.schema
+    .createIndex('sync_log_by_connection')
+    .on('sync_log')
+    .columns(['connection_id', 'id'])
+    .execute();
   await db.schema
     .createTable('crm_push_state')
     .addColumn('connection_id', 'text', notNull)

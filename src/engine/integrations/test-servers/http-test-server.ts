@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** One request as the test server saw it. */
-export type RecordedRequest = { method: string; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; body: string };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+};
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; raw?: string };
 export type Handler = (req: RecordedRequest) => Reply | Promise<Reply>;
@@ -40,7 +46,9 @@ export class HttpTestServer {
 
   calls(method: string, pathPrefix: string | RegExp): RecordedRequest[] {
     return this.requests.filter(
-      (r) => r.method === method && (typeof pathPrefix === 'string' ? r.path.startsWith(pathPrefix) : pathPrefix.test(r.path)),
+      (r) =>
+        r.method === method &&
+        (typeof pathPrefix === 'string' ? r.path.startsWith(pathPrefix) : pathPrefix.test(r.path)),
     );
   }
 
@@ -70,7 +78,9 @@ export class HttpTestServer {
     }
     const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     res.writeHead(reply.status, {
-      ...(reply.raw === undefined && reply.body !== undefined ? { 'content-type': 'application/json;charset=UTF-8' } : {}),
+      ...(reply.raw === undefined && reply.body !== undefined
+        ? { 'content-type': 'application/json;charset=UTF-8' }
+        : {}),
       ...reply.headers,
     });
     res.end(text);

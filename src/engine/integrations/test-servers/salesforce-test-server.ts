@@ -1,7 +1,16 @@
 import Papa from 'papaparse';
 import { HttpTestServer, type RecordedRequest, type Reply } from './http-test-server.ts';
 
-type Job = { id: string; object: string; operation: string; state: string; csv: string; ok: string[][]; failed: string[][]; header: string[] };
+type Job = {
+  id: string;
+  object: string;
+  operation: string;
+  state: string;
+  csv: string;
+  ok: string[][];
+  failed: string[][];
+  header: string[];
+};
 
 /**
  * Salesforce REST as far as Vigil uses it (API v62.0), with the shapes of the
@@ -27,13 +36,24 @@ export class SalesforceTestServer extends HttpTestServer {
   }
 
   addVigilFields(): void {
-    for (const f of ['Vigil_Health_Score__c', 'Vigil_Health_Band__c', 'Vigil_Trend_30d__c', 'Vigil_Coverage__c', 'Vigil_Top_Warning__c', 'Vigil_Churn_Probability__c', 'Vigil_Account_URL__c'])
+    for (const f of [
+      'Vigil_Health_Score__c',
+      'Vigil_Health_Band__c',
+      'Vigil_Trend_30d__c',
+      'Vigil_Coverage__c',
+      'Vigil_Top_Warning__c',
+      'Vigil_Churn_Probability__c',
+      'Vigil_Account_URL__c',
+    ])
       this.fields.set(f, { updateable: true, type: 'string' });
   }
 
   private answer(r: RecordedRequest): Reply {
     if (r.headers.authorization !== `Bearer ${this.token}`)
-      return { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+      return {
+        status: 401,
+        body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+      };
     const p = r.path;
     if (r.method === 'GET' && p === `${this.base}/sobjects/Account/describe`)
       return {
@@ -42,7 +62,13 @@ export class SalesforceTestServer extends HttpTestServer {
           name: 'Account',
           label: 'Account',
           updateable: true,
-          fields: [...this.fields.entries()].map(([name, f]) => ({ name, label: name, type: f.type, updateable: f.updateable, nillable: true })),
+          fields: [...this.fields.entries()].map(([name, f]) => ({
+            name,
+            label: name,
+            type: f.type,
+            updateable: f.updateable,
+            nillable: true,
+          })),
           childRelationships: [],
           recordTypeInfos: [],
         },
@@ -51,23 +77,54 @@ export class SalesforceTestServer extends HttpTestServer {
       const q = r.query.get('q') ?? '';
       const likes = [...q.matchAll(/Website LIKE '%([^%']+)%'/g)].map((m) => (m[1] ?? '').toLowerCase());
       const records = [...this.records.entries()]
-        .filter(([id, rec]) => !this.deleted.has(id) && likes.some((l) => String(rec.Website ?? '').toLowerCase().includes(l)))
-        .map(([id, rec]) => ({ attributes: { type: 'Account', url: `${this.base}/sobjects/Account/${id}` }, Id: id, Website: rec.Website ?? null }));
+        .filter(
+          ([id, rec]) =>
+            !this.deleted.has(id) &&
+            likes.some((l) =>
+              String(rec.Website ?? '')
+                .toLowerCase()
+                .includes(l),
+            ),
+        )
+        .map(([id, rec]) => ({
+          attributes: { type: 'Account', url: `${this.base}/sobjects/Account/${id}` },
+          Id: id,
+          Website: rec.Website ?? null,
+        }));
       return { status: 200, body: { totalSize: records.length, done: true, records } };
     }
     if (r.method === 'PATCH' && p === `${this.base}/composite/sobjects`) {
-      const body = JSON.parse(r.body) as { allOrNone: boolean; records: ({ id: string; attributes: { type: string } } & Record<string, unknown>)[] };
+      const body = JSON.parse(r.body) as {
+        allOrNone: boolean;
+        records: ({ id: string; attributes: { type: string } } & Record<string, unknown>)[];
+      };
       if (body.records.length > 200)
-        return { status: 400, body: [{ message: 'Exceeded max size limit of 200', errorCode: 'EXCEEDED_ID_LIMIT' }] };
+        return {
+          status: 400,
+          body: [{ message: 'Exceeded max size limit of 200', errorCode: 'EXCEEDED_ID_LIMIT' }],
+        };
       return {
         status: 200,
         body: body.records.map((rec) => {
           const { id, attributes: _a, ...values } = rec;
           const unknown = Object.keys(values).find((k) => !this.fields.has(k));
           if (unknown)
-            return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${unknown}' on sobject of type Account`, fields: [unknown] }] };
+            return {
+              id,
+              success: false,
+              errors: [
+                {
+                  statusCode: 'INVALID_FIELD',
+                  message: `No such column '${unknown}' on sobject of type Account`,
+                  fields: [unknown],
+                },
+              ],
+            };
           if (this.deleted.has(id) || !this.records.has(id))
-            return { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+            return {
+              success: false,
+              errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+            };
           Object.assign(this.records.get(id) as object, values);
           return { id, success: true, errors: [] };
         }),
@@ -76,12 +133,25 @@ export class SalesforceTestServer extends HttpTestServer {
     if (r.method === 'POST' && p === `${this.base}/jobs/ingest`) {
       const b = JSON.parse(r.body) as { object: string; operation: string };
       const id = `7505e00000${String(++this.jobSeq).padStart(5, '0')}AAA`;
-      this.jobs.set(id, { id, object: b.object, operation: b.operation, state: 'Open', csv: '', ok: [], failed: [], header: [] });
+      this.jobs.set(id, {
+        id,
+        object: b.object,
+        operation: b.operation,
+        state: 'Open',
+        csv: '',
+        ok: [],
+        failed: [],
+        header: [],
+      });
       return { status: 200, body: this.jobInfo(id) };
     }
     const m = /^\/services\/data\/v62\.0\/jobs\/ingest\/([^/]+)(\/[a-zA-Z]+\/?)?$/.exec(p);
     const job = m ? this.jobs.get(m[1] as string) : undefined;
-    if (m && !job) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    if (m && !job)
+      return {
+        status: 404,
+        body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+      };
     if (job) {
       const sub = (m?.[2] ?? '').replace(/\//g, '');
       if (r.method === 'PUT' && sub === 'batches') {
@@ -95,9 +165,17 @@ export class SalesforceTestServer extends HttpTestServer {
       }
       if (r.method === 'GET' && sub === '') return { status: 200, body: this.jobInfo(job.id) };
       if (r.method === 'GET' && sub === 'successfulResults')
-        return { status: 200, headers: { 'content-type': 'text/csv' }, raw: Papa.unparse([['sf__Id', 'sf__Created', ...job.header], ...job.ok], { newline: '\n' }) };
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/csv' },
+          raw: Papa.unparse([['sf__Id', 'sf__Created', ...job.header], ...job.ok], { newline: '\n' }),
+        };
       if (r.method === 'GET' && sub === 'failedResults')
-        return { status: 200, headers: { 'content-type': 'text/csv' }, raw: Papa.unparse([['sf__Id', 'sf__Error', ...job.header], ...job.failed], { newline: '\n' }) };
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/csv' },
+          raw: Papa.unparse([['sf__Id', 'sf__Error', ...job.header], ...job.failed], { newline: '\n' }),
+        };
       if (r.method === 'GET' && sub === 'unprocessedrecords')
         return { status: 200, headers: { 'content-type': 'text/csv' }, raw: `${job.header.join(',')}\n` };
     }
@@ -112,11 +190,14 @@ export class SalesforceTestServer extends HttpTestServer {
       const rec = Object.fromEntries(job.header.map((h, i) => [h, row[i] ?? '']));
       const id = String(rec.Id);
       const unknown = job.header.find((h) => !this.fields.has(h));
-      if (unknown) job.failed.push([id, `INVALID_FIELD:No such column '${unknown}' on entity 'Account':--`, ...row]);
-      else if (this.deleted.has(id) || !this.records.has(id)) job.failed.push([id, 'ENTITY_IS_DELETED:entity is deleted:--', ...row]);
+      if (unknown)
+        job.failed.push([id, `INVALID_FIELD:No such column '${unknown}' on entity 'Account':--`, ...row]);
+      else if (this.deleted.has(id) || !this.records.has(id))
+        job.failed.push([id, 'ENTITY_IS_DELETED:entity is deleted:--', ...row]);
       else {
         const target = this.records.get(id) as Record<string, string | number | null>;
-        for (const [k, v] of Object.entries(rec)) if (k !== 'Id' && v !== '') target[k] = v === '#N/A' ? null : v;
+        for (const [k, v] of Object.entries(rec))
+          if (k !== 'Id' && v !== '') target[k] = v === '#N/A' ? null : v;
         job.ok.push([id, 'false', ...row]);
       }
     }

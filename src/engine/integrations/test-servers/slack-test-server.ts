@@ -39,9 +39,17 @@ export class SlackTestServer extends HttpTestServer {
     const a = this.args(r);
     switch (r.path) {
       case '/api/users.lookupByEmail': {
-        const hit = [...this.users.entries()].find(([, e]) => e.toLowerCase() === String(a.email).toLowerCase());
+        const hit = [...this.users.entries()].find(
+          ([, e]) => e.toLowerCase() === String(a.email).toLowerCase(),
+        );
         return hit
-          ? { status: 200, body: { ok: true, user: { id: hit[0], name: hit[1].split('@')[0], profile: { email: hit[1] } } } }
+          ? {
+              status: 200,
+              body: {
+                ok: true,
+                user: { id: hit[0], name: hit[1].split('@')[0], profile: { email: hit[1] } },
+              },
+            }
           : { status: 200, body: { ok: false, error: 'users_not_found' } };
       }
       case '/api/users.info': {
@@ -53,11 +61,28 @@ export class SlackTestServer extends HttpTestServer {
       case '/api/chat.postMessage': {
         const ts = `1751284800.${String(++this.seq).padStart(6, '0')}`;
         const channel = String(a.channel);
-        this.messages.push({ channel, text: String(a.text ?? ''), blocks: (a.blocks as unknown[]) ?? [], ts });
-        return { status: 200, body: { ok: true, channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel, ts, message: { ts, text: a.text } } };
+        this.messages.push({
+          channel,
+          text: String(a.text ?? ''),
+          blocks: (a.blocks as unknown[]) ?? [],
+          ts,
+        });
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            channel: channel.startsWith('U') ? `D${channel.slice(1)}` : channel,
+            ts,
+            message: { ts, text: a.text },
+          },
+        };
       }
       case '/api/chat.update':
-        this.updates.push({ channel: String(a.channel), ts: String(a.ts), blocks: (a.blocks as unknown[]) ?? [] });
+        this.updates.push({
+          channel: String(a.channel),
+          ts: String(a.ts),
+          blocks: (a.blocks as unknown[]) ?? [],
+        });
         return { status: 200, body: { ok: true, channel: a.channel, ts: a.ts } };
       default:
         return { status: 200, body: { ok: false, error: 'unknown_method' } };

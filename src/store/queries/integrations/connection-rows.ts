@@ -9,7 +9,9 @@ export async function listConnectionRows(store: Store): Promise<ConnectionRow[]>
 }
 
 export async function findConnectionRow(store: Store, id: string): Promise<ConnectionRow | null> {
-  return (await store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  return (
+    (await store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst()) ?? null
+  );
 }
 
 /** Inserts or replaces a connection's configuration; keeps its push time, budget and cursor. */
@@ -84,7 +86,12 @@ export async function spendConnectionBudget(
  * Claims a connection's push for this moment when its delay has passed since
  * the last one: one conditional update, so of several workers only one pushes.
  */
-export async function claimDuePush(store: Store, id: string, now: string, dueBefore: string): Promise<boolean> {
+export async function claimDuePush(
+  store: Store,
+  id: string,
+  now: string,
+  dueBefore: string,
+): Promise<boolean> {
   const r = await store.db
     .updateTable('connections')
     .set({ last_push_at: now })

@@ -7,12 +7,7 @@ export async function findAccountsByTrait(store: Store, name: string, value: str
     store.dialect === 'postgres'
       ? sql<string>`(traits::jsonb ->> ${name})`
       : sql<string>`json_extract(traits, ${`$."${name.replace(/"/g, '')}"`})`;
-  const rows = await store.db
-    .selectFrom('accounts')
-    .select('id')
-    .where(expr, '=', value)
-    .limit(2)
-    .execute();
+  const rows = await store.db.selectFrom('accounts').select('id').where(expr, '=', value).limit(2).execute();
   return rows.map((r) => r.id);
 }
 

@@ -15,7 +15,10 @@ export type ScoreStateRow = {
 };
 
 /** Every scored account with its current score and traits (what CRM write-back reads), by account id. */
-export async function listScoreStates(store: Store, accountIds?: readonly string[]): Promise<ScoreStateRow[]> {
+export async function listScoreStates(
+  store: Store,
+  accountIds?: readonly string[],
+): Promise<ScoreStateRow[]> {
   let q = store.db
     .selectFrom('current_scores as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')

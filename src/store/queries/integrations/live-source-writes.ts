@@ -5,7 +5,11 @@ export async function existingAccountIds(store: Store, ids: readonly string[]): 
   const out = new Set<string>();
   const list = [...new Set(ids)];
   for (let i = 0; i < list.length; i += 500)
-    for (const r of await store.db.selectFrom('accounts').select('id').where('id', 'in', list.slice(i, i + 500)).execute())
+    for (const r of await store.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', 'in', list.slice(i, i + 500))
+      .execute())
       out.add(r.id);
   return out;
 }
@@ -23,7 +27,16 @@ export async function upsertLiveContact(
   if (!before) {
     await store.db
       .insertInto('contacts')
-      .values({ id: c.id, account_id: c.accountId, email: c.email, name: c.name, title: c.title, role: 'user', joined_at: null, left_at: null })
+      .values({
+        id: c.id,
+        account_id: c.accountId,
+        email: c.email,
+        name: c.name,
+        title: c.title,
+        role: 'user',
+        joined_at: null,
+        left_at: null,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return 'created';
@@ -34,7 +47,12 @@ export async function upsertLiveContact(
     name: c.name ?? before.name,
     title: c.title ?? before.title,
   };
-  if (set.account_id === before.account_id && set.email === before.email && set.name === before.name && set.title === before.title)
+  if (
+    set.account_id === before.account_id &&
+    set.email === before.email &&
+    set.name === before.name &&
+    set.title === before.title
+  )
     return 'unchanged';
   await store.db.updateTable('contacts').set(set).where('id', '=', c.id).execute();
   return 'updated';
@@ -48,12 +66,20 @@ export async function mergeAccountTraits(
   at: string,
 ): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('accounts').select('traits').where('id', '=', accountId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('accounts')
+      .select('traits')
+      .where('id', '=', accountId)
+      .executeTakeFirst();
     if (!row) return false;
     const before = JSON.parse(row.traits || '{}') as Record<string, unknown>;
     const after = { ...before, ...traits };
     if (JSON.stringify(after) === JSON.stringify(before)) return false;
-    await trx.updateTable('accounts').set({ traits: JSON.stringify(after), updated_at: at }).where('id', '=', accountId).execute();
+    await trx
+      .updateTable('accounts')
+      .set({ traits: JSON.stringify(after), updated_at: at })
+      .where('id', '=', accountId)
+      .execute();
     return true;
   });
 }

@@ -38,7 +38,11 @@ export async function seedScoreFixtures(store: Store, accounts: FixtureAccount[]
 }
 
 /** Replaces the current score of accounts (a rescore). */
-export async function updateFixtureScores(store: Store, accounts: FixtureAccount[], at: string): Promise<void> {
+export async function updateFixtureScores(
+  store: Store,
+  accounts: FixtureAccount[],
+  at: string,
+): Promise<void> {
   await setScores(store.db, accounts, at);
 }
 

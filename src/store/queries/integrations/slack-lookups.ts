@@ -3,7 +3,10 @@ import type { Store } from '../../database.ts';
 import type { Role } from '../visible-accounts.ts';
 
 /** The active Vigil user with this e-mail (how a Slack user is known to Vigil). */
-export async function findUserByEmailForSlack(store: Store, email: string): Promise<{ id: string; role: Role } | null> {
+export async function findUserByEmailForSlack(
+  store: Store,
+  email: string,
+): Promise<{ id: string; role: Role } | null> {
   const r = await store.db
     .selectFrom('users')
     .select(['id', 'role'])
@@ -26,7 +29,13 @@ export async function findTaskForSlack(
 }
 
 /** Gives a task to a user (a claim from Slack), audited; returns false when the task does not exist. */
-export async function setTaskOwner(store: Store, taskId: string, owner: string, actor: string, at: string): Promise<boolean> {
+export async function setTaskOwner(
+  store: Store,
+  taskId: string,
+  owner: string,
+  actor: string,
+  at: string,
+): Promise<boolean> {
   return store.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('tasks').select('owner').where('id', '=', taskId).executeTakeFirst();
     if (!before) return false;
@@ -68,7 +77,11 @@ export type SlackCardRow = {
 };
 
 export async function loadSlackCard(store: Store, accountId: string): Promise<SlackCardRow | null> {
-  const a = await store.db.selectFrom('accounts').select(['id', 'name', 'owner']).where('id', '=', accountId).executeTakeFirst();
+  const a = await store.db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'owner'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
   if (!a) return null;
   const [s, contracts, tasks] = await Promise.all([
     store.db
@@ -93,9 +106,20 @@ export async function loadSlackCard(store: Store, accountId: string): Promise<Sl
   return {
     account: a,
     score: s
-      ? { score: s.override_score ?? s.score, band: s.band, trend30: s.trend_30, coverage: s.coverage, detail: s.detail }
+      ? {
+          score: s.override_score ?? s.score,
+          band: s.band,
+          trend30: s.trend_30,
+          coverage: s.coverage,
+          detail: s.detail,
+        }
       : null,
-    contracts: contracts.map((c) => ({ start: c.start_date, end: c.end_date, arr: Number(c.arr), status: c.status })),
+    contracts: contracts.map((c) => ({
+      start: c.start_date,
+      end: c.end_date,
+      arr: Number(c.arr),
+      status: c.status,
+    })),
     openTasks: tasks,
   };
 }
