@@ -13,6 +13,12 @@ import { ingestEvents } from '../ingest/ingest-events.ts';
 import { type Connection, loadConnectionsOfKind } from './connections.ts';
 import { recordSync } from './record-sync.ts';
 
+const OK_LOG_EVERY_MS = 10_000;
+const pendingOk = new WeakMap<
+  object,
+  Map<string, { since: number; calls: number; accepted: number; duplicates: number; ignored: number }>
+>();
+
 export type SegmentReport = {
   success: true;
   received: number;
@@ -141,15 +147,37 @@ export async function ingestSegment(
   }
   if (rejects.length > 0) await insertRejects(ctx.store.db, null, rejects, startedAt);
   report.rejected.sort((a, b) => a.index - b.index);
+  // a clean batch is summed into one sync log entry per 10 s (a firehose must not add a write per request);
+  // a batch with rejects is logged at once, with what was summed before it
+  const pending =
+    pendingOk.get(ctx.store) ??
+    new Map<
+      string,
+      { since: number; calls: number; accepted: number; duplicates: number; ignored: number }
+    >();
+  pendingOk.set(ctx.store, pending);
+  const nowMs = ctx.clock.now().getTime();
+  const sum = pending.get(source.id) ?? { since: nowMs, calls: 0, accepted: 0, duplicates: 0, ignored: 0 };
+  sum.calls += calls.length;
+  sum.accepted += report.accepted;
+  sum.duplicates += report.duplicates;
+  sum.ignored += report.ignored;
+  if (report.rejected.length === 0 && nowMs - sum.since < OK_LOG_EVERY_MS && sum.calls > calls.length) {
+    pending.set(source.id, sum);
+    return report;
+  }
+  pending.delete(source.id);
+  if (report.rejected.length === 0 && nowMs - sum.since < OK_LOG_EVERY_MS)
+    pending.set(source.id, { since: nowMs, calls: 0, accepted: 0, duplicates: 0, ignored: 0 });
   await recordSync(ctx, {
     connectionId: source.id,
     operation: 'inbound',
     status: report.rejected.length === 0 ? 'ok' : report.accepted > 0 ? 'partial' : 'failed',
     startedAt,
-    records: calls.length,
-    succeeded: report.accepted,
+    records: sum.calls,
+    succeeded: sum.accepted,
     failed: report.rejected.length,
-    message: `${calls.length} Segment call(s): ${report.accepted} accepted, ${report.duplicates} duplicate(s), ${report.ignored} ignored, ${report.rejected.length} rejected${report.rejected[0] ? ` (first: ${report.rejected[0].reason})` : ''}`,
+    message: `${sum.calls} Segment call(s): ${sum.accepted} accepted, ${sum.duplicates} duplicate(s), ${sum.ignored} ignored, ${report.rejected.length} rejected${report.rejected[0] ? ` (first: ${report.rejected[0].reason})` : ''}`,
     details: { rejected: report.rejected.slice(0, 50) },
   });
   return report;
