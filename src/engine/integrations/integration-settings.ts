@@ -10,8 +10,6 @@ export type IntegrationSettings = Readonly<{
   secretKey: string | null;
   /** Where the key is kept when VIGIL_SECRET_KEY is unset; created with 0600 on first start. VIGIL_SECRET_KEY_FILE. */
   secretKeyFile: string;
-  /** The connections file read on start, if any. VIGIL_CONNECTIONS_FILE. */
-  connectionsFile: string | null;
 }>;
 
 export function loadIntegrationSettings(
@@ -26,7 +24,6 @@ export function loadIntegrationSettings(
   return Object.freeze({
     secretKey: env.VIGIL_SECRET_KEY || null,
     secretKeyFile: env.VIGIL_SECRET_KEY_FILE || join(dataDir, 'vigil-secret.key'),
-    connectionsFile: env.VIGIL_CONNECTIONS_FILE || null,
     ...overrides,
   });
 }
