@@ -123,7 +123,7 @@ describe.each(TEST_STORE_KINDS)('Stripe webhooks, signed with the stripe package
       .selectAll()
       .where('id', '=', 'stripe:sub_1')
       .executeTakeFirstOrThrow();
-    // 10 seats × €50 × 12 months + €1,200 a year = €7,200
+    // 10 seats × €50 × 12 months + €1,200 a year = €7,200; a renewing subscription is open-ended from its start
     expect({
       arr: c.arr,
       currency: c.currency,
@@ -131,13 +131,15 @@ describe.each(TEST_STORE_KINDS)('Stripe webhooks, signed with the stripe package
       start: c.start_date,
       end: c.end_date,
       status: c.status,
+      auto: c.auto_renew,
     }).toEqual({
       arr: 7200,
       currency: 'EUR',
       seats: 11,
-      start: '2026-06-01',
-      end: '2026-06-30',
+      start: '2026-01-01',
+      end: null,
       status: 'active',
+      auto: 1,
     });
     const again = await post(body);
     expect(await again.json()).toEqual({ received: true, applied: false, duplicate: true });
@@ -210,10 +212,10 @@ describe.each(TEST_STORE_KINDS)('Stripe webhooks, signed with the stripe package
     expect((await post(event('evt_6', 'customer.subscription.deleted', sub))).status).toBe(200);
     const c = await store.db
       .selectFrom('contracts')
-      .select(['status', 'churned_at'])
+      .select(['status', 'churned_at', 'end_date', 'auto_renew'])
       .where('id', '=', 'stripe:sub_1')
       .executeTakeFirstOrThrow();
-    expect(c).toEqual({ status: 'churned', churned_at: '2026-06-29' });
+    expect(c).toEqual({ status: 'churned', churned_at: '2026-06-29', end_date: '2026-06-29', auto_renew: 0 });
     const churn = await store.db
       .selectFrom('events')
       .select('properties')

@@ -20,6 +20,9 @@ const s = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);
 const iso = (unix: number) => new Date(unix * 1000).toISOString();
 
+const endedAtOf = (obj: Record<string, unknown>, e: StripeEvent) =>
+  n(obj.ended_at) ?? n(obj.canceled_at) ?? e.created;
+
 /** Periods per year of a Stripe recurring price. */
 const PER_YEAR: Record<string, number> = { day: 365, week: 52, month: 12, year: 1 };
 
@@ -52,8 +55,9 @@ const CANCEL_REASONS: Record<string, string> = {
 /**
  * Turns a Stripe event into Vigil records: a subscription is a contract
  * (`stripe:<sub id>`; ARR = Σ unit amount × quantity × periods per year, in
- * the price's currency; the term is the current period, ending the day
- * before the period end); a deleted subscription is the contract churned plus
+ * the price's currency; open-ended and auto-renewing from its start date
+ * while it renews, with its billing period; ending the day before it stops
+ * once it is set to cancel); a deleted subscription is the contract churned plus
  * a `churn_event` (Stripe's cancellation feedback mapped to the reason
  * taxonomy); invoice paid / payment failed and disputes are commercial
  * events. Event ids are `stripe:<event id>`.
@@ -90,12 +94,23 @@ export function mapStripeEvent(e: StripeEvent, accountId: string): StripeMapped 
     const start = n(obj.start_date) ?? periodStart ?? e.created;
     const endUnix = periodEnd ?? n(obj.cancel_at) ?? e.created;
     const deleted = e.type === 'customer.subscription.deleted';
-    const endedAt = n(obj.ended_at) ?? n(obj.canceled_at) ?? e.created;
+    const endedAt = endedAtOf(obj, e);
+    // a subscription renews by itself unless it is set to end: open-ended (no end date) until then
+    const ending = deleted || obj.cancel_at_period_end === true || n(obj.cancel_at) !== null;
+    const intervals = new Set(items.map((it) => s(o(o(o(it).price).recurring).interval)));
+    const billingPeriod =
+      intervals.size === 1 && intervals.has('year')
+        ? 'year'
+        : intervals.size === 1 && intervals.has('month')
+          ? 'month'
+          : null;
     const contract: Contract = {
       id: `stripe:${s(obj.id) ?? e.id}`,
       accountId,
-      start: day(periodStart ?? start),
-      end: day(Math.max(periodStart ?? start, endUnix - 1)),
+      start: day(start),
+      end: ending ? day(Math.max(start, (deleted ? endedAtOf(obj, e) : endUnix) - 1)) : null,
+      billingPeriod,
+      autoRenew: !ending,
       arr: Math.round(arr * 100) / 100,
       currency: currency.length === 3 ? currency : 'USD',
       seats,

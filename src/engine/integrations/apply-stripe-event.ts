@@ -115,7 +115,7 @@ export async function applyStripeWebhook(
       return { status: 422, body: { received: true, applied: false, error: reason } };
     }
     if (mapped.kind === 'contract') {
-      await upsertContracts(ctx.store.db, [mapped.contract]);
+      await upsertContracts(ctx.store.db, [mapped.contract], startedAt);
       await markDirty(ctx.store, [accountId], startedAt, DIRTY_PRIORITY.person);
     }
     const ev = mapped.kind === 'event' ? mapped.event : mapped.event;

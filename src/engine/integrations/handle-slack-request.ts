@@ -163,7 +163,9 @@ export async function handleSlackCommand(ctx: EngineContext, req: SlackRequest):
   const card = await loadSlackCard(ctx.store, (candidates[0] as { id: string }).id);
   if (!card) return ephemeral('Not found.');
   const today = ctx.clock.now().toISOString().slice(0, 10);
-  const live = card.contracts.filter((c) => c.start <= today && c.end >= today);
+  const live = card.contracts.filter(
+    (c) => c.start <= today && (c.end === null || c.end >= today) && c.status !== 'churned',
+  );
   const warnings: string[] = [];
   try {
     for (const w of (
@@ -177,7 +179,7 @@ export async function handleSlackCommand(ctx: EngineContext, req: SlackRequest):
     account: {
       ...card.account,
       arr: live.length > 0 ? live.reduce((s, c) => s + c.arr, 0) : null,
-      renewal: live.length > 0 ? (live.map((c) => c.end).sort()[0] ?? null) : null,
+      renewal: live.flatMap((c) => (c.end ? [c.end] : [])).sort()[0] ?? null,
     },
     score: card.score,
     warnings,

@@ -72,7 +72,7 @@ export async function findAccountsForSlack(store: Store, q: string): Promise<{ i
 export type SlackCardRow = {
   account: { id: string; name: string; owner: string | null };
   score: { score: number; band: string; trend30: number | null; coverage: number; detail: string } | null;
-  contracts: { start: string; end: string; arr: number; status: string }[];
+  contracts: { start: string; end: string | null; arr: number; status: string }[];
   openTasks: { title: string; due: string | null }[];
 };
 
