@@ -13,14 +13,18 @@ import { errorResponse } from './errors.ts';
 import { type ApiLimits, DEFAULT_LIMITS, limitBody, rateLimit, timeout } from './limits.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
+import { connectionRoutes } from './routes/connections.ts';
 import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { segmentHookRoutes } from './routes/segment-hooks.ts';
+import { slackHookRoutes } from './routes/slack-hooks.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { stripeHookRoutes } from './routes/stripe-hooks.ts';
 import { taskRoutes } from './routes/tasks.ts';
 
 export type AppOptions = {
@@ -112,6 +116,11 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/metrics', metricsRoutes(ctx));
   app.route('/v1', importRoutes(ctx));
   app.route('/v1/stream', streamRoutes(ctx, options.stream));
+  app.route('/v1/connections', connectionRoutes(ctx));
+  // inbound hooks of connected systems: authenticated by the vendor's signature or key, not a session
+  app.route('/hooks/slack', slackHookRoutes(ctx));
+  app.route('/hooks/segment', segmentHookRoutes(ctx));
+  app.route('/hooks/stripe', stripeHookRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

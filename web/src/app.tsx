@@ -13,6 +13,9 @@ const PortfolioPage = lazy(() => import('./portfolio-page.tsx').then((m) => ({ d
 const RetentionPage = lazy(() => import('./retention-page.tsx').then((m) => ({ default: m.RetentionPage })));
 const TasksPage = lazy(() => import('./tasks-page.tsx').then((m) => ({ default: m.TasksPage })));
 const SourcesPage = lazy(() => import('./sources-page.tsx').then((m) => ({ default: m.SourcesPage })));
+const ConnectionsPage = lazy(() =>
+  import('./connections-page.tsx').then((m) => ({ default: m.ConnectionsPage })),
+);
 
 /** A tiny hash router: #/ (portfolio), #/accounts/:id, #/tasks, ... */
 function useRoute(): string {
@@ -34,6 +37,7 @@ function navFor(role: Me['user']['role']) {
     ['#/model', 'Model'],
     ['#/playbooks', 'Playbooks'],
     ['#/sources', 'Sources'],
+    ...(role === 'admin' ? ([['#/connections', 'Connections']] as const) : []),
   ] as const;
 }
 
@@ -84,6 +88,8 @@ function Shell({ me }: { me: Me }) {
     <PlaybooksPage me={me} />
   ) : route === '/sources' ? (
     <SourcesPage />
+  ) : route === '/connections' && me.user.role === 'admin' ? (
+    <ConnectionsPage />
   ) : (
     <PortfolioPage me={me} />
   );

@@ -70,7 +70,9 @@ export const actionSchema = z.discriminatedUnion('type', [
     channel: z.enum(CHANNELS),
     /**
      * A URL (webhook, slack), an e-mail address, or a symbolic target resolved at run time:
-     * `owner` / `manager` (their e-mail) or `default` (the configured webhook / Slack URL).
+     * `owner` / `manager` (their e-mail; for `slack`, a direct message to the Slack user with that
+     * e-mail through the Slack connection, with claim / snooze / done buttons) or `default`
+     * (the configured webhook / Slack incoming-webhook URL).
      */
     target: z.string().min(1).max(500),
   }),

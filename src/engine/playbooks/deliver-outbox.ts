@@ -1,5 +1,6 @@
-import type { EmailPayload } from '../../core/playbooks/build-notification.ts';
+import type { EmailPayload, NotificationPayload } from '../../core/playbooks/build-notification.ts';
 import type { EngineContext } from '../context.ts';
+import { SLACK_USER_TARGET, sendSlackAlert } from '../integrations/send-slack-alert.ts';
 import { loadPlaybookSettings, type PlaybookSettings } from './playbook-settings.ts';
 import { sendEmail } from './send-email.ts';
 import { type SendResult, sendWebhook } from './send-webhook.ts';
@@ -77,6 +78,13 @@ export async function deliverOutbox(
       result = settings.smtpUrl
         ? await sendEmail(settings.smtpUrl, settings.mailFrom, payload as EmailPayload, { deliveryId })
         : { ok: false, statusCode: null, error: 'no SMTP server configured (VIGIL_SMTP_URL)' };
+    } else if (row.kind === 'slack' && row.target.startsWith(SLACK_USER_TARGET)) {
+      // to a person through the Slack app (Block Kit with buttons), not an incoming webhook
+      result = await sendSlackAlert(
+        ctx,
+        row.target.slice(SLACK_USER_TARGET.length),
+        payload as NotificationPayload,
+      );
     } else {
       result = await sendWebhook(row.target, payload, { secret, deliveryId, now: ctx.clock.now() });
     }

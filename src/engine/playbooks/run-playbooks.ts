@@ -260,7 +260,14 @@ async function apply(
   const emails = new Map<string, string>();
   const people = new Set<string>();
   for (const d of result.decisions)
-    if (d.outcome === 'fired' && d.notifications.some((n) => n.channel === 'email')) {
+    if (
+      d.outcome === 'fired' &&
+      d.notifications.some(
+        (n) =>
+          n.channel === 'email' ||
+          (n.channel === 'slack' && (n.target === 'owner' || n.target === 'manager')),
+      )
+    ) {
       const a = accounts.get(d.accountId)?.account;
       if (a?.owner) people.add(a.owner);
       if (a?.manager) people.add(a.manager);
@@ -517,6 +524,14 @@ function resolveTarget(
     return target.includes('@')
       ? { ok: true, value: target }
       : { ok: false, reason: `"${target}" is not an e-mail address` };
+  }
+  if (channel === 'slack' && (target === 'owner' || target === 'manager')) {
+    // a direct message through the Slack app to the person with this e-mail (see send-slack-alert.ts)
+    const who = target === 'owner' ? account.owner : account.manager;
+    const email = who ? emails.get(who) : undefined;
+    return email
+      ? { ok: true, value: `slack-user:${email}` }
+      : { ok: false, reason: `the account's ${target} has no e-mail address to find in Slack` };
   }
   if (target === 'default') {
     const url = channel === 'slack' ? settings.defaultSlackUrl : settings.defaultWebhookUrl;

@@ -3,6 +3,7 @@ import type { ScoreChange } from '../../core/playbooks/score-change.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { claimChanges, releaseChanges } from '../../store/queries/worker/claim-changes.ts';
 import type { EngineContext } from '../context.ts';
+import { runDueSyncs } from '../integrations/run-due-syncs.ts';
 import { deliverOutbox } from '../playbooks/deliver-outbox.ts';
 import { runPlaybooks } from '../playbooks/run-playbooks.ts';
 import { recomputeScores } from '../scoring/recompute-scores.ts';
@@ -122,6 +123,8 @@ export async function runWorkerRound(
   if (options.deliver !== false) {
     const d = await deliverOutbox(ctx, { workerId, limit: 200 });
     report.delivered = d.delivered;
+    // CRM write-back whose delay has passed (a cheap no-op without CRM connections)
+    await runDueSyncs(ctx);
   }
   report.ms = performance.now() - t0;
   return report;

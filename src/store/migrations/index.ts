@@ -8,6 +8,7 @@ import * as m006 from './006-learning.ts';
 import * as m007 from './007-dirty-priority.ts';
 import * as m012 from './012-imports-open-contracts.ts';
 import * as m013 from './013-scoring-lifecycle.ts';
+import * as m015 from './015-integrations-connections.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -26,4 +27,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '007-dirty-priority', up: m007.up },
   { name: '012-imports-open-contracts', up: m012.up },
   { name: '013-scoring-lifecycle', up: m013.up },
+  { name: '015-integrations-connections', up: m015.up },
 ];

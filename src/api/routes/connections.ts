@@ -1,0 +1,189 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { CONNECTION_KINDS } from '../../core/integrations/connection-schema.ts';
+import type { EngineContext } from '../../engine/context.ts';
+import { deleteConnection, listConnections, saveConnection } from '../../engine/integrations/connections.ts';
+import { pushCrm } from '../../engine/integrations/push-crm.ts';
+import { listSyncLogView } from '../../engine/integrations/sync-status.ts';
+import { access, actorOf, principalOf } from '../auth/access.ts';
+import { createRouter } from '../create-router.ts';
+import { errorResponses, jsonBody, ok } from './common.schemas.ts';
+
+const tags = ['connections'];
+
+const syncLogSchema = z
+  .object({
+    id: z.number(),
+    connectionId: z.string(),
+    operation: z.string(),
+    status: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    records: z.number(),
+    succeeded: z.number(),
+    failed: z.number(),
+    unmatched: z.number(),
+    calls: z.number(),
+    message: z.string(),
+    details: z.unknown(),
+  })
+  .openapi('SyncLogEntry');
+
+/** Secrets are never in an answer: only whether each is set. */
+const connectionSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(CONNECTION_KINDS),
+    name: z.string(),
+    enabled: z.boolean(),
+    source: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    secrets: z.record(z.string(), z.enum(['set', 'missing'])),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastPushAt: z.string().nullable(),
+    budget: z.object({ day: z.string().nullable(), used: z.number(), limit: z.number().nullable() }),
+    lastSync: syncLogSchema.nullable(),
+  })
+  .openapi('Connection');
+
+const pushReportSchema = z
+  .object({
+    connectionId: z.string(),
+    kind: z.string(),
+    dryRun: z.boolean(),
+    status: z.string(),
+    message: z.string(),
+    scored: z.number(),
+    changed: z.number(),
+    pushed: z.number(),
+    failed: z.array(z.object({ accountId: z.string(), crmId: z.string(), error: z.string() })),
+    unmatched: z.array(z.object({ accountId: z.string(), reason: z.string() })),
+    createdFields: z.array(z.string()),
+    calls: z.number(),
+    planned: z.array(
+      z.object({
+        accountId: z.string(),
+        crmId: z.string(),
+        by: z.string(),
+        properties: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+      }),
+    ),
+    syncLogId: z.number().nullable(),
+  })
+  .openapi('CrmPushReport');
+
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(80)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'hubspot' }),
+});
+
+/** /v1/connections: CRM, Slack, Segment and Stripe connections (admins only), their sync log, a push on demand. */
+export function connectionRoutes(ctx: EngineContext) {
+  const app = createRouter();
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'Connections with their last sync (secrets shown only as set / missing)',
+      responses: { ...ok(z.object({ items: z.array(connectionSchema) })), ...errorResponses() },
+    }),
+    async (c) => c.json({ items: await listConnections(ctx) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'put',
+      path: '/{id}',
+      tags,
+      summary: 'Create or replace a connection; secrets given are encrypted, secrets left out are kept',
+      request: {
+        params: idParam,
+        body: jsonBody(
+          z
+            .object({
+              kind: z.enum(CONNECTION_KINDS),
+              name: z.string().max(200).optional(),
+              enabled: z.boolean().optional(),
+              settings: z.record(z.string(), z.unknown()).optional(),
+              secrets: z.record(z.string(), z.string().max(4000)).optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: { ...ok(connectionSchema), ...errorResponses(409) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const view = await saveConnection(
+        ctx,
+        { ...c.req.valid('json'), id },
+        { source: 'api', actor: actorOf(principalOf(c)) },
+      );
+      return c.json(view, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'delete',
+      path: '/{id}',
+      tags,
+      summary: 'Delete a connection and what it pushed (the sync log is kept)',
+      request: { params: idParam },
+      responses: { ...ok(z.object({ deleted: z.string() })), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await deleteConnection(ctx, id, actorOf(principalOf(c)));
+      return c.json({ deleted: id }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'get',
+      path: '/{id}/sync-log',
+      tags,
+      summary: 'Sync log of a connection, newest first',
+      request: {
+        params: idParam,
+        query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+      responses: { ...ok(z.object({ items: z.array(syncLogSchema) })), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      return c.json(
+        { items: await listSyncLogView(ctx, { connectionId: id, limit: c.req.valid('query').limit }) },
+        200,
+      );
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/{id}/push',
+      tags,
+      summary: 'Push changed scores to the CRM now (or a dry run: what would change)',
+      request: {
+        params: idParam,
+        body: jsonBody(
+          z.object({ dryRun: z.boolean().default(false), all: z.boolean().default(false) }).strict(),
+        ),
+      },
+      responses: { ...ok(pushReportSchema), ...errorResponses(404, 412) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      return c.json(await pushCrm(ctx, id, body), 200);
+    },
+  );
+  return app;
+}

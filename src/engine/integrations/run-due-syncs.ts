@@ -1,0 +1,31 @@
+import type { HubspotSettings, SalesforceSettings } from '../../core/integrations/connection-schema.ts';
+import { claimDuePush, listConnectionRows } from '../../store/queries/integrations/connection-rows.ts';
+import type { EngineContext } from '../context.ts';
+import { type PushCrmReport, pushCrm } from './push-crm.ts';
+
+/**
+ * Pushes each enabled CRM connection whose delay (`pushDelayMinutes`, default
+ * 5) has passed since its last push: score changes are collected for that
+ * long and then written together, so a change reaches the CRM within the
+ * delay plus one worker round. Called by the worker loop; several workers
+ * never push the same connection at once (the claim is one conditional update).
+ */
+export async function runDueSyncs(ctx: EngineContext): Promise<PushCrmReport[]> {
+  const rows = (await listConnectionRows(ctx.store)).filter(
+    (r) => r.enabled === 1 && (r.kind === 'hubspot' || r.kind === 'salesforce'),
+  );
+  const out: PushCrmReport[] = [];
+  const now = ctx.clock.now();
+  for (const r of rows) {
+    const s = JSON.parse(r.settings || '{}') as Partial<HubspotSettings | SalesforceSettings>;
+    const delayMs = (s.pushDelayMinutes ?? 5) * 60_000;
+    const dueBefore = new Date(now.getTime() - delayMs).toISOString();
+    if (!(await claimDuePush(ctx.store, r.id, now.toISOString(), dueBefore))) continue;
+    try {
+      out.push(await pushCrm(ctx, r.id));
+    } catch (e) {
+      ctx.logger.error('CRM push failed', { connection: r.id, error: (e as Error).message });
+    }
+  }
+  return out;
+}

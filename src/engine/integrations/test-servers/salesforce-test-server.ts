@@ -1,0 +1,228 @@
+import Papa from 'papaparse';
+import { HttpTestServer, type RecordedRequest, type Reply } from './http-test-server.ts';
+
+type Job = {
+  id: string;
+  object: string;
+  operation: string;
+  state: string;
+  csv: string;
+  ok: string[][];
+  failed: string[][];
+  header: string[];
+};
+
+/**
+ * Salesforce REST as far as Vigil uses it (API v62.0), with the shapes of the
+ * REST API and Bulk API 2.0 developer guides: sObject describe, SOQL query,
+ * sObject Collections update (per-record SaveResult with errors[]), Bulk API
+ * 2.0 ingest jobs (create, upload CSV, UploadComplete, job info, successful /
+ * failed / unprocessed results as CSV with sf__Id, sf__Created, sf__Error),
+ * and the error body `[{ message, errorCode }]`.
+ */
+export class SalesforceTestServer extends HttpTestServer {
+  /** Account records by 18-character id. */
+  readonly records = new Map<string, Record<string, string | number | null>>();
+  readonly deleted = new Set<string>();
+  readonly fields = new Map<string, { updateable: boolean; type: string }>();
+  token = '00Dxx0000000001!AQ0AQTESTTOKEN';
+  readonly jobs = new Map<string, Job>();
+  private jobSeq = 0;
+  readonly base = '/services/data/v62.0';
+
+  constructor() {
+    super((r) => this.answer(r));
+    for (const f of ['Id', 'Name', 'Website']) this.fields.set(f, { updateable: f !== 'Id', type: 'string' });
+  }
+
+  addVigilFields(): void {
+    for (const f of [
+      'Vigil_Health_Score__c',
+      'Vigil_Health_Band__c',
+      'Vigil_Trend_30d__c',
+      'Vigil_Coverage__c',
+      'Vigil_Top_Warning__c',
+      'Vigil_Churn_Probability__c',
+      'Vigil_Account_URL__c',
+    ])
+      this.fields.set(f, { updateable: true, type: 'string' });
+  }
+
+  private answer(r: RecordedRequest): Reply {
+    if (r.headers.authorization !== `Bearer ${this.token}`)
+      return {
+        status: 401,
+        body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+      };
+    const p = r.path;
+    if (r.method === 'GET' && p === `${this.base}/sobjects/Account/describe`)
+      return {
+        status: 200,
+        body: {
+          name: 'Account',
+          label: 'Account',
+          updateable: true,
+          fields: [...this.fields.entries()].map(([name, f]) => ({
+            name,
+            label: name,
+            type: f.type,
+            updateable: f.updateable,
+            nillable: true,
+          })),
+          childRelationships: [],
+          recordTypeInfos: [],
+        },
+      };
+    if (r.method === 'GET' && p === `${this.base}/query`) {
+      const q = r.query.get('q') ?? '';
+      const likes = [...q.matchAll(/Website LIKE '%([^%']+)%'/g)].map((m) => (m[1] ?? '').toLowerCase());
+      const records = [...this.records.entries()]
+        .filter(
+          ([id, rec]) =>
+            !this.deleted.has(id) &&
+            likes.some((l) =>
+              String(rec.Website ?? '')
+                .toLowerCase()
+                .includes(l),
+            ),
+        )
+        .map(([id, rec]) => ({
+          attributes: { type: 'Account', url: `${this.base}/sobjects/Account/${id}` },
+          Id: id,
+          Website: rec.Website ?? null,
+        }));
+      return { status: 200, body: { totalSize: records.length, done: true, records } };
+    }
+    if (r.method === 'PATCH' && p === `${this.base}/composite/sobjects`) {
+      const body = JSON.parse(r.body) as {
+        allOrNone: boolean;
+        records: ({ id: string; attributes: { type: string } } & Record<string, unknown>)[];
+      };
+      if (body.records.length > 200)
+        return {
+          status: 400,
+          body: [{ message: 'Exceeded max size limit of 200', errorCode: 'EXCEEDED_ID_LIMIT' }],
+        };
+      return {
+        status: 200,
+        body: body.records.map((rec) => {
+          const { id, attributes: _a, ...values } = rec;
+          const unknown = Object.keys(values).find((k) => !this.fields.has(k));
+          if (unknown)
+            return {
+              id,
+              success: false,
+              errors: [
+                {
+                  statusCode: 'INVALID_FIELD',
+                  message: `No such column '${unknown}' on sobject of type Account`,
+                  fields: [unknown],
+                },
+              ],
+            };
+          if (this.deleted.has(id) || !this.records.has(id))
+            return {
+              success: false,
+              errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }],
+            };
+          Object.assign(this.records.get(id) as object, values);
+          return { id, success: true, errors: [] };
+        }),
+      };
+    }
+    if (r.method === 'POST' && p === `${this.base}/jobs/ingest`) {
+      const b = JSON.parse(r.body) as { object: string; operation: string };
+      const id = `7505e00000${String(++this.jobSeq).padStart(5, '0')}AAA`;
+      this.jobs.set(id, {
+        id,
+        object: b.object,
+        operation: b.operation,
+        state: 'Open',
+        csv: '',
+        ok: [],
+        failed: [],
+        header: [],
+      });
+      return { status: 200, body: this.jobInfo(id) };
+    }
+    const m = /^\/services\/data\/v62\.0\/jobs\/ingest\/([^/]+)(\/[a-zA-Z]+\/?)?$/.exec(p);
+    const job = m ? this.jobs.get(m[1] as string) : undefined;
+    if (m && !job)
+      return {
+        status: 404,
+        body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+      };
+    if (job) {
+      const sub = (m?.[2] ?? '').replace(/\//g, '');
+      if (r.method === 'PUT' && sub === 'batches') {
+        job.csv += r.body;
+        return { status: 201 };
+      }
+      if (r.method === 'PATCH' && sub === '') {
+        job.state = (JSON.parse(r.body) as { state: string }).state;
+        if (job.state === 'UploadComplete') this.process(job);
+        return { status: 200, body: this.jobInfo(job.id) };
+      }
+      if (r.method === 'GET' && sub === '') return { status: 200, body: this.jobInfo(job.id) };
+      if (r.method === 'GET' && sub === 'successfulResults')
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/csv' },
+          raw: Papa.unparse([['sf__Id', 'sf__Created', ...job.header], ...job.ok], { newline: '\n' }),
+        };
+      if (r.method === 'GET' && sub === 'failedResults')
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/csv' },
+          raw: Papa.unparse([['sf__Id', 'sf__Error', ...job.header], ...job.failed], { newline: '\n' }),
+        };
+      if (r.method === 'GET' && sub === 'unprocessedrecords')
+        return { status: 200, headers: { 'content-type': 'text/csv' }, raw: `${job.header.join(',')}\n` };
+    }
+    return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `no route ${r.method} ${p}` }] };
+  }
+
+  private process(job: Job) {
+    const rows = Papa.parse<string[]>(job.csv.trim(), { skipEmptyLines: true }).data;
+    const [header, ...data] = rows;
+    job.header = header ?? [];
+    for (const row of data) {
+      const rec = Object.fromEntries(job.header.map((h, i) => [h, row[i] ?? '']));
+      const id = String(rec.Id);
+      const unknown = job.header.find((h) => !this.fields.has(h));
+      if (unknown)
+        job.failed.push([id, `INVALID_FIELD:No such column '${unknown}' on entity 'Account':--`, ...row]);
+      else if (this.deleted.has(id) || !this.records.has(id))
+        job.failed.push([id, 'ENTITY_IS_DELETED:entity is deleted:--', ...row]);
+      else {
+        const target = this.records.get(id) as Record<string, string | number | null>;
+        for (const [k, v] of Object.entries(rec))
+          if (k !== 'Id' && v !== '') target[k] = v === '#N/A' ? null : v;
+        job.ok.push([id, 'false', ...row]);
+      }
+    }
+    job.state = 'JobComplete';
+  }
+
+  private jobInfo(id: string) {
+    const j = this.jobs.get(id) as Job;
+    return {
+      id,
+      operation: j.operation,
+      object: j.object,
+      createdById: '005xx000001X7dAAAS',
+      createdDate: '2026-06-30T12:00:00.000+0000',
+      systemModstamp: '2026-06-30T12:00:00.000+0000',
+      state: j.state,
+      concurrencyMode: 'Parallel',
+      contentType: 'CSV',
+      apiVersion: 62.0,
+      jobType: 'V2Ingest',
+      lineEnding: 'LF',
+      columnDelimiter: 'COMMA',
+      contentUrl: `services/data/v62.0/jobs/ingest/${id}/batches`,
+      numberRecordsProcessed: j.ok.length + j.failed.length,
+      numberRecordsFailed: j.failed.length,
+    };
+  }
+}
