@@ -29,7 +29,14 @@ import {
   upsertUsers,
 } from '../../store/queries/import-writes.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
+import {
+  claimUsage,
+  findCompleteImport,
+  lockImportContent,
+  supersedeRejects,
+} from '../../store/queries/usage-ledger.ts';
 import type { Database } from '../../store/schema.ts';
+import { isRetryableWriteError, retryDelayMs } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
@@ -217,26 +224,63 @@ async function importOneFile(
   options: ImportFilesOptions,
 ): Promise<{ file: FileImportReport; usageEvents: number }> {
   const t0 = performance.now();
+  const sha = await sha256File(f.path);
+  // A transaction that fails on a lock conflict (PostgreSQL deadlock or
+  // serialisation failure, SQLite busy) is retried whole: nothing of it was kept.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importFileOnce(ctx, f, sha, knownAccounts, progress, options, t0);
+    } catch (e) {
+      if (e instanceof AlreadyImported) {
+        const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${e.id})`);
+        r.rows = e.lines;
+        r.duplicates = e.lines;
+        r.ms = performance.now() - t0;
+        progress(f.bytes, 0);
+        return { file: r, usageEvents: 0 };
+      }
+      if (!isRetryableWriteError(e) || attempt >= 8) throw e;
+      await new Promise((res) => setTimeout(res, retryDelayMs(attempt)));
+    }
+  }
+}
+
+/** Thrown inside a file's transaction (rolling it back) when the same content was fully imported before. */
+class AlreadyImported extends Error {
+  constructor(
+    readonly id: number,
+    readonly lines: number,
+  ) {
+    super('already imported');
+  }
+}
+
+/** A usage row waiting for its id to be claimed in the ledger before it is rolled up. */
+type PendingUsage = {
+  id: string;
+  accountId: string;
+  /** the account's slot in the file's rollup */
+  acc: number;
+  contactId: string | null;
+  type: UsageRow['type'];
+  time: string;
+  key: string | null;
+  /** the event's count */
+  units: number;
+};
+const CLAIM_BATCH = 5000;
+
+async function importFileOnce(
+  ctx: EngineContext,
+  f: PlannedFile & { kind: ImportKind },
+  sha: string,
+  knownAccounts: Set<string>,
+  progress: (bytesDone: number, rows: number) => void,
+  options: ImportFilesOptions,
+  t0: number,
+): Promise<{ file: FileImportReport; usageEvents: number }> {
   const { store } = ctx;
   const now = () => ctx.clock.now().toISOString();
-  const sha = await sha256File(f.path);
-  const previous = await store.db
-    .selectFrom('imports')
-    .select(['id', 'lines_done'])
-    .where('sha256', '=', sha)
-    .where('kind', '=', f.kind)
-    .where('status', '=', 'done')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if (previous) {
-    const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${previous.id})`);
-    r.rows = previous.lines_done;
-    r.duplicates = previous.lines_done;
-    r.ms = performance.now() - t0;
-    progress(f.bytes, 0);
-    return { file: r, usageEvents: 0 };
-  }
-
   const report = emptyReport(f, 'imported');
   const sampleLimit = options.sampleRejects ?? 100;
   let usageEvents = 0;
@@ -266,6 +310,13 @@ async function importOneFile(
       .executeTakeFirstOrThrow();
     const importId = Number(inserted.id);
     report.importId = importId;
+    // The content claim, inside the transaction: a concurrent import of the
+    // same file waits here (PostgreSQL advisory lock; SQLite's write lock is
+    // already held) and then finds the first one's finished import.
+    await lockImportContent(store, trx, sha, f.kind);
+    const previous = await findCompleteImport(trx, sha, f.kind);
+    if (previous) throw new AlreadyImported(previous.id, previous.lines_done);
+    await supersedeRejects(trx, sha, f.kind, importId, now());
 
     const reject = (line: number, field: string | null, reason: string, raw: string) => {
       report.rejected++;
@@ -277,6 +328,27 @@ async function importOneFile(
       if (pendingRejects.length === 0) return;
       await insertRejects(trx, importId, pendingRejects, now());
       pendingRejects = [];
+    };
+    let pendingUsage: PendingUsage[] = [];
+    // usage rows are rolled up only once their ids are claimed in the ledger:
+    // a row imported before (an earlier or concurrent import, an edited
+    // export's old lines, a repeated id) is a duplicate
+    const flushUsage = async () => {
+      if (pendingUsage.length === 0) return;
+      const batch = pendingUsage;
+      pendingUsage = [];
+      const fresh = await claimUsage(trx, batch, store.sqlite);
+      for (let i = 0; i < batch.length; i++) {
+        if (!fresh[i]) {
+          report.duplicates++;
+          continue;
+        }
+        const u = batch[i]!;
+        rollup.addAt(u.acc, u.contactId, u.type, u.time, u.key, u.units);
+        usageEvents++;
+        report.accepted++;
+      }
+      if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
     };
     const flushRollup = async () => {
       if (rollup.pendingRows === 0) return;
@@ -403,12 +475,11 @@ async function importOneFile(
           }
           if (fast) {
             const res = fast(cells, h, rollup);
-            if (res === true) {
-              usageEvents++;
-              report.accepted++;
-              if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
-            } else if (res === null) report.ignored++;
-            else {
+            if (res === null) report.ignored++;
+            else if (typeof res !== 'string') {
+              pendingUsage.push(res);
+              if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
+            } else {
               const [field, reason] = res.split('\u0001') as [string, string];
               reject(line, field, reason, JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))));
             }
@@ -451,9 +522,19 @@ async function importOneFile(
           }
           if (mapped.kind === 'event') events.push(mapped.value);
           else if (batch.format === 'csv') {
-            rollup.add(mapped.value);
-            usageEvents++;
-            report.accepted++;
+            const u = mapped.value;
+            if (rollup.accountSlot(u.accountId) < 0) rollup.knowAccounts([u.accountId]);
+            pendingUsage.push({
+              id: u.id,
+              accountId: u.accountId,
+              acc: rollup.accountSlot(u.accountId),
+              contactId: u.contactId,
+              type: u.type,
+              time: u.time,
+              key: u.key,
+              units: u.count,
+            });
+            if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
           } else streamedUsage.push(mapped.value);
         }
         if (entities.length >= ENTITY_BATCH) await writeEntities();
@@ -472,6 +553,7 @@ async function importOneFile(
     });
     await writeEntities();
     await writeEvents();
+    await flushUsage();
     await flushRollup();
     await flushRejects();
     await markDirty({ ...store, db: trx }, dirty, now());
@@ -542,7 +624,7 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], rollup: UsageRollup): true | string | null => {
+  return (cells: string[], header: string[], rollup: UsageRollup): PendingUsage | string | null => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
@@ -579,7 +661,15 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
       if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
-    rollup.addAt(acc, contact === '' ? null : contact, type, time, rawKey === '' ? null : rawKey, count);
-    return true;
+    return {
+      id,
+      accountId,
+      acc,
+      contactId: contact === '' ? null : contact,
+      type,
+      time,
+      key: rawKey === '' ? null : rawKey,
+      units: count,
+    };
   };
 }

@@ -5,12 +5,12 @@ import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../../store/database.ts';
 import {
   addUsageDeltas,
-  claimEventIds,
   insertEvents,
   insertRejects,
   type RejectRow,
 } from '../../store/queries/import-writes.ts';
 import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
+import { claimUsage } from '../../store/queries/usage-ledger.ts';
 import type { EngineContext } from '../context.ts';
 
 export const MAX_BATCH = 10_000;
@@ -235,15 +235,17 @@ async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void
     }
     const usage = batches.flatMap((b) => b.usage);
     if (usage.length > 0) {
-      const fresh = await claimEventIds(
+      const fresh = await claimUsage(
         trx,
-        usage.map((u) => u.id),
+        usage.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
+        ctx.store.sqlite,
       );
       const rollup = new UsageRollup();
+      let k = 0;
       batches.forEach((b, i) => {
         for (const u of b.usage) {
-          // delete: a second row with the same id in the group is a duplicate too
-          if (fresh.delete(u.id)) {
+          // a second row with the same id in the group is a duplicate too
+          if (fresh[k++]) {
             rollup.add(u);
             b.report.accepted++;
             touchedBy[i]!.add(u.accountId);

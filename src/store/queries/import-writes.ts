@@ -5,6 +5,7 @@ import type { UsageRow } from '../../core/import/map-row.ts';
 import type { UsageDeltas, UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { claimUsage } from './usage-ledger.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 const CHUNK = 400;
@@ -238,17 +239,17 @@ export async function rollUpNewUsage(
   rows: UsageRow[],
   rollup: UsageRollup,
 ): Promise<{ added: UsageRow[]; duplicates: number }> {
-  const fresh = await claimEventIds(
+  const fresh = await claimUsage(
     db,
-    rows.map((u) => u.id),
+    rows.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
   );
   const added: UsageRow[] = [];
-  for (const u of rows) {
-    // delete: a second row with the same id inside one batch is a duplicate too
-    if (!fresh.delete(u.id)) continue;
+  rows.forEach((u, i) => {
+    // a second row with the same id inside one batch is a duplicate too
+    if (!fresh[i]) return;
     rollup.add(u);
     added.push(u);
-  }
+  });
   return { added, duplicates: rows.length - added.length };
 }
 
