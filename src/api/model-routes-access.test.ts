@@ -31,7 +31,7 @@ describe.each(TEST_STORE_KINDS)('model routes and roles on %s', (kind) => {
     callers['csm without accounts'] = await f.as('csm-none');
     callers['read key'] = await f.withKey('read');
     callers['ingest key'] = await f.withKey('ingest');
-    const r = await callers.admin.get(`/v1/models/${version}/backtest?horizonDays=180`);
+    const r = await callers.admin!.get(`/v1/models/${version}/backtest?horizonDays=180`);
     expect(r.status).toBe(200);
     const body = (await r.json()) as {
       metrics: { leadTime: { perAccount: { accountId: string; churnDate: string }[] } };
@@ -47,7 +47,7 @@ describe.each(TEST_STORE_KINDS)('model routes and roles on %s', (kind) => {
   });
 
   it('every GET /v1/models route × caller: backtest is admin-only, no other answer names a churned account', async () => {
-    const doc = (await (await callers.admin.get('/v1/openapi.json')).json()) as {
+    const doc = (await (await callers.admin!.get('/v1/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/models') && doc.paths[p]!.get);
