@@ -38,6 +38,7 @@ import {
 import type { Database } from '../../store/schema.ts';
 import { isRetryableWriteError, retryDelayMs } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
+import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from '../ingest/nul-check.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
 export type ImportProgress = { file: string; bytesDone: number; bytesTotal: number; rows: number };
@@ -90,7 +91,39 @@ const ENTITY_BATCH = 2000;
 /** Events before this are surely a unit or format mistake (and would not fit the rollups' day numbers). */
 const EARLIEST_TIME = '1970-01-01T00:00:00.000Z';
 
-type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping | null; bytes: number };
+type PlannedFile = {
+  path: string;
+  kind: ImportKind | null;
+  mapping: FileMapping | null;
+  bytes: number;
+  /** Why the file is left out (not a regular file, a dangling link, empty); reported as a warning. */
+  skip?: string;
+};
+
+/**
+ * Only regular files are read: a FIFO or a device (`/dev/zero`) would block or
+ * never end, and a dangling symbolic link cannot be opened. Those are skipped
+ * with the reason, as is an empty file; the rest of the folder is imported.
+ */
+function fileProblem(path: string): { skip?: string; bytes: number } {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return {
+      skip: code === 'ENOENT' ? 'a symbolic link to nothing (dangling)' : `cannot be read (${code})`,
+      bytes: 0,
+    };
+  }
+  if (!st.isFile())
+    return {
+      skip: `not a regular file (${st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file'}); skipped`,
+      bytes: 0,
+    };
+  if (st.size === 0) return { skip: 'empty file (no header line); skipped', bytes: 0 };
+  return { bytes: st.size };
+}
 
 /** Expands folders, assigns each file its kind (mapping first, then the native name) and import order. */
 export function planImport(paths: string[], mapping: Mapping | null): PlannedFile[] {
@@ -111,14 +144,14 @@ export function planImport(paths: string[], mapping: Mapping | null): PlannedFil
       walk(abs);
     } else files.push({ path: abs, explicit: true });
   }
-  const planned = files.map(({ path }) => {
+  const planned = files.map(({ path }): PlannedFile => {
     const name = basename(path);
     const fm = mapping?.files.find((f) => matchesGlob(f.match, name)) ?? null;
-    return { path, kind: fm?.kind ?? detectKind(name), mapping: fm, bytes: statSync(path).size };
+    return { path, kind: fm?.kind ?? detectKind(name), mapping: fm, ...fileProblem(path) };
   });
   for (const f of files) {
     const p = planned.find((x) => x.path === f.path)!;
-    if (f.explicit && !p.kind)
+    if (f.explicit && !p.kind && !p.skip)
       throw new AppError(
         'BAD_INPUT',
         `${f.path}: cannot tell what this file holds; name it accounts*.csv, contracts*.csv, contacts*.csv, users*.csv, catalog*.csv, usage*.csv or events*.ndjson, or give a --mapping with a files entry that matches it`,
@@ -155,22 +188,33 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     (await ctx.store.db.selectFrom('accounts').select('id').execute()).map((r) => r.id),
   );
   const files: FileImportReport[] = [];
+  const failures: AppError[] = [];
   let usageEvents = 0;
   for (const f of plan) {
-    if (!f.kind) {
-      files.push(emptyReport(f, 'skipped', 'not an import file (name it by kind or map it)'));
+    if (!f.kind || f.skip) {
+      files.push(emptyReport(f, 'skipped', f.skip ?? 'not an import file (name it by kind or map it)'));
       bytesBefore += f.bytes;
       continue;
     }
     const progress = (done: number, rows: number) =>
       options.onProgress?.({ file: f.path, bytesDone: bytesBefore + done, bytesTotal, rows });
-    const report = await importOneFile(
-      ctx,
-      f as PlannedFile & { kind: ImportKind },
-      knownAccounts,
-      progress,
-      options,
-    );
+    let report: Awaited<ReturnType<typeof importOneFile>>;
+    try {
+      report = await importOneFile(
+        ctx,
+        f as PlannedFile & { kind: ImportKind },
+        knownAccounts,
+        progress,
+        options,
+      );
+    } catch (e) {
+      // a file refused whole (a missing column, an unclosed quote...) left nothing behind; the
+      // rest of the folder is still imported, and the failure is raised at the end
+      if (!(e instanceof AppError) || e.code !== 'BAD_INPUT') throw e;
+      failures.push(e);
+      bytesBefore += f.bytes;
+      continue;
+    }
     usageEvents += report.usageEvents;
     files.push(report.file);
     bytesBefore += f.bytes;
@@ -179,6 +223,21 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     files.reduce((s, f) => s + f[k], 0);
   const ms = performance.now() - started;
   const rows = sum('rows');
+  if (failures.length > 0) {
+    const done = files.filter((x) => x.status === 'imported' || x.status === 'unchanged').length;
+    throw new AppError(
+      'BAD_INPUT',
+      `${failures[0]!.message}${
+        failures.length > 1
+          ? ` (and ${failures.length - 1} more file(s) refused: ${failures
+              .slice(1)
+              .map((x) => x.message.split(':')[0])
+              .join(', ')})`
+          : ''
+      }; the other ${done} file(s) were imported`,
+      { failures: failures.map((x) => ({ message: x.message, details: x.details })), files },
+    );
+  }
   return {
     files,
     rows,
@@ -456,6 +515,11 @@ async function importFileOnce(
         header = batch.header;
         checkHeader(f, header);
       }
+      if (batch.format === 'csv')
+        for (const b of batch.broken ?? []) {
+          report.rows++;
+          reject(b.line, null, b.reason, b.raw);
+        }
       for (let i = 0; i < batch.rows.length; i++) {
         const line = batch.lines[i]!;
         report.rows++;
@@ -470,6 +534,16 @@ async function importFileOnce(
               null,
               `expected ${h.length} columns, found ${cells.length}`,
               cells.join(f.mapping?.delimiter ?? ','),
+            );
+            continue;
+          }
+          const nulCell = nulColumn(cells);
+          if (nulCell >= 0) {
+            reject(
+              line,
+              h[nulCell] ?? null,
+              NUL_REASON,
+              JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
             );
             continue;
           }
@@ -488,6 +562,11 @@ async function importFileOnce(
           record = {};
           for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
           raw = JSON.stringify(record);
+          const padded = paddedIdField(record, f.mapping?.columns);
+          if (padded) {
+            reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
+            continue;
+          }
         } else {
           raw = batch.rows[i]!;
           try {
@@ -497,6 +576,16 @@ async function importFileOnce(
               continue;
             }
             record = parsed as Record<string, unknown>;
+            const nulAt = findNul(record);
+            if (nulAt) {
+              reject(line, escapeNul(nulAt), NUL_REASON, raw);
+              continue;
+            }
+            const padded = paddedIdField(record, f.mapping?.columns);
+            if (padded) {
+              reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
+              continue;
+            }
           } catch (e) {
             reject(line, null, `invalid JSON: ${(e as Error).message}`, raw);
             continue;
@@ -578,6 +667,19 @@ async function importFileOnce(
   return { file: report, usageEvents };
 }
 
+/** Has spaces around it (cheap: looks at the first and last character only). */
+const padded = (s: string) =>
+  s.length > 0 &&
+  (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) &&
+  s.trim() !== s &&
+  s.trim() !== '';
+
+/** The index of the first cell holding a NUL character, or -1. */
+function nulColumn(cells: string[]): number {
+  for (let j = 0; j < cells.length; j++) if (cells[j]!.includes('\u0000')) return j;
+  return -1;
+}
+
 /** A header that lacks a required column fails the file up front, naming the column. */
 function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
   const required: Record<ImportKind, string[]> = {
@@ -636,6 +738,8 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
     if (id === '') return 'id\u0001is required';
     const accountId = cells[ix.account_id!] ?? '';
     if (accountId === '') return 'account_id\u0001is required';
+    if (padded(id)) return `id\u0001${PADDED_ID_REASON(id)}`;
+    if (padded(accountId)) return `account_id\u0001${PADDED_ID_REASON(accountId)}`;
     const acc = rollup.accountSlot(accountId);
     if (acc < 0) return `account_id\u0001unknown account "${accountId}"`;
     const type = cells[ix.type!] ?? '';
@@ -661,6 +765,7 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
       if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
+    if (padded(contact)) return `contact_id\u0001${PADDED_ID_REASON(contact)}`;
     return {
       id,
       accountId,

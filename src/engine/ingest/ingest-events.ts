@@ -12,6 +12,7 @@ import {
 import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import { claimUsage } from '../../store/queries/usage-ledger.ts';
 import type { EngineContext } from '../context.ts';
+import { findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
 
 export const MAX_BATCH = 10_000;
 /** Batches waiting while a write is in flight are committed together, up to this many events. */
@@ -91,6 +92,17 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
     };
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
       fail(null, 'expected an event object');
+      continue;
+    }
+    // a NUL cannot be stored (PostgreSQL text): this event alone is refused, not the batch
+    const nulAt = findNul(raw);
+    if (nulAt) {
+      fail(nulAt.replace(/\u0000/g, '\\u0000'), NUL_REASON);
+      continue;
+    }
+    const paddedId = paddedIdField(raw as Record<string, unknown>);
+    if (paddedId) {
+      fail(paddedId, PADDED_ID_REASON((raw as Record<string, unknown>)[paddedId]));
       continue;
     }
     const mapped = mapRow(raw as Record<string, unknown>, 'events', null);

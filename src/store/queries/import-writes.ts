@@ -345,6 +345,16 @@ export type RejectRow = {
   raw: string;
 };
 
+/** Longest raw row kept with a reject; a longer one is cut and says so. */
+export const MAX_REJECT_RAW = 20_000;
+const keptRaw = (raw: string) => {
+  // a NUL cannot be stored in PostgreSQL text: kept visibly as its escape
+  const safe = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
+  return safe.length <= MAX_REJECT_RAW
+    ? safe
+    : `${safe.slice(0, MAX_REJECT_RAW)}… [cut: ${safe.length.toLocaleString('en-US')} characters, the first ${MAX_REJECT_RAW.toLocaleString('en-US')} kept]`;
+};
+
 export async function insertRejects(db: Db, importId: number | null, rejects: RejectRow[], at: string) {
   for (const chunk of chunks(rejects, 200)) {
     await db
@@ -354,9 +364,9 @@ export async function insertRejects(db: Db, importId: number | null, rejects: Re
           import_id: importId,
           source: r.source,
           line: r.line,
-          field: r.field,
-          reason: r.reason,
-          raw: r.raw.slice(0, 20_000),
+          field: r.field === null ? null : r.field.replaceAll('\u0000', '\\u0000'),
+          reason: r.reason.replaceAll('\u0000', '\\u0000'),
+          raw: keptRaw(r.raw),
           created_at: at,
           resolved_at: null,
         })),
