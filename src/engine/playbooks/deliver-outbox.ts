@@ -78,7 +78,12 @@ export async function deliverOutbox(
         ? await sendEmail(settings.smtpUrl, settings.mailFrom, payload as EmailPayload, { deliveryId })
         : { ok: false, statusCode: null, error: 'no SMTP server configured (VIGIL_SMTP_URL)' };
     } else {
-      result = await sendWebhook(row.target, payload, { secret, deliveryId, now: ctx.clock.now() });
+      result = await sendWebhook(row.target, payload, {
+        secret,
+        deliveryId,
+        now: ctx.clock.now(),
+        allow: settings.webhookAllow,
+      });
     }
     const at = ctx.clock.now().toISOString();
     const dead = !result.ok && row.attempts >= settings.maxAttempts;
