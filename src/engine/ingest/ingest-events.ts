@@ -11,6 +11,7 @@ import {
 } from '../../store/queries/import-writes.ts';
 import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import { claimUsage } from '../../store/queries/usage-ledger.ts';
+import { isRetryableWriteError, retryDelayMs, withShortBusyWait } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
 import { findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
 
@@ -170,7 +171,7 @@ class GroupCommitter {
           size += n;
         }
         try {
-          await writeGroup(
+          await writeRetrying(
             group[0]!.ctx,
             group.map((w) => w.batch),
           );
@@ -185,7 +186,7 @@ class GroupCommitter {
               // retry alone: a failing batch must not take the others down with it
               resetReport(w.batch.report);
               try {
-                await writeGroup(w.ctx, [w.batch]);
+                await writeRetrying(w.ctx, [w.batch]);
                 w.done();
               } catch (e) {
                 w.done(e);
@@ -213,6 +214,39 @@ function committerFor(store: Store): GroupCommitter {
     COMMITTERS.set(store, c);
   }
   return c;
+}
+
+/** How long a batch may wait for the write lock (SQLite) or retry deadlocks (PostgreSQL) before a 503. */
+export const WRITE_BUDGET_MS = 5000;
+/** Each SQLite lock wait blocks the event loop at most this long; the rest of the wait is asynchronous. */
+const BUSY_STEP_MS = 25;
+
+/**
+ * Writes a group, retrying lock conflicts: SQLite's write lock held by another
+ * process (an import) is waited for in short blocking steps with asynchronous
+ * backoff between them, so other requests are served meanwhile; PostgreSQL
+ * deadlocks and serialisation failures are retried whole. After the budget,
+ * the batch is refused with UNAVAILABLE (HTTP 503 with Retry-After) and
+ * nothing of it was stored.
+ */
+async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<void> {
+  const deadline = performance.now() + WRITE_BUDGET_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withShortBusyWait(ctx.store, BUSY_STEP_MS, () => writeGroup(ctx, batches));
+      return;
+    } catch (e) {
+      if (!isRetryableWriteError(e)) throw e;
+      for (const b of batches) resetReport(b.report);
+      if (performance.now() >= deadline)
+        throw new AppError(
+          'UNAVAILABLE',
+          'the database is busy (another writer holds the lock); nothing of this batch was stored; send it again',
+          { retryAfterSeconds: 2 },
+        );
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+    }
+  }
 }
 
 function resetReport(r: IngestReport) {
