@@ -13,7 +13,7 @@ import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import { claimUsage } from '../../store/queries/usage-ledger.ts';
 import { isRetryableWriteError, retryDelayMs, withShortBusyWait } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
-import { findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
+import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
 
 export const MAX_BATCH = 10_000;
 /** Batches waiting while a write is in flight are committed together, up to this many events. */
@@ -98,7 +98,7 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
     // a NUL cannot be stored (PostgreSQL text): this event alone is refused, not the batch
     const nulAt = findNul(raw);
     if (nulAt) {
-      fail(nulAt.replace(/\u0000/g, '\\u0000'), NUL_REASON);
+      fail(escapeNul(nulAt), NUL_REASON);
       continue;
     }
     const paddedId = paddedIdField(raw as Record<string, unknown>);

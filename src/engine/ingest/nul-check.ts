@@ -49,10 +49,13 @@ const ID_FIELDS = [
  */
 export function paddedIdField(
   record: Record<string, unknown>,
-  columns: Record<string, string> = {},
+  columns: Record<string, unknown> = {},
 ): string | null {
   for (const field of ID_FIELDS) {
-    const column = columns[field] ?? field;
+    // a mapping names a column directly, or as { column } (computed specs read several columns: left to them)
+    const spec = columns[field];
+    const column =
+      typeof spec === 'string' ? spec : ((spec as { column?: string } | undefined)?.column ?? field);
     const v = record[column];
     if (typeof v === 'string' && v !== v.trim() && v.trim() !== '') return column;
   }
