@@ -32,7 +32,7 @@ const envelope = (code: ErrorCode, message: string, details: unknown = null): Er
 export function errorResponse(c: Context, e: unknown) {
   if (isAppError(e)) {
     if (
-      e.code === 'RATE_LIMITED' &&
+      (e.code === 'RATE_LIMITED' || e.code === 'UNAVAILABLE') &&
       typeof (e.details as { retryAfterSeconds?: number })?.retryAfterSeconds === 'number'
     )
       c.header('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));

@@ -33,6 +33,7 @@ export type CoreTables = {
   overrides: OverridesTable;
   audit_log: AuditLogTable;
   meta: MetaTable;
+  usage_ledger_state: UsageLedgerStateTable;
 };
 
 export type AccountsTable = {
@@ -132,7 +133,8 @@ export type UserMonthlyTable = {
 };
 
 /** Ids of usage events ingested one by one (API), so a re-send changes nothing. */
-export type SeenEventsTable = { id: string };
+/** Usage event ids claimed so far; account and count kept since 016 (the usage ledger). */
+export type SeenEventsTable = { id: string; account_id: string | null; units: number | null };
 
 export type ImportsTable = {
   id: Generated<number>;
@@ -244,3 +246,5 @@ export type AuditLogTable = {
 };
 
 export type MetaTable = { key: string; value: string };
+/** One row: does the usage ledger (seen_events with account and units) cover all stored usage? */
+export type UsageLedgerStateTable = { id: number; complete: number };

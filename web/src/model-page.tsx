@@ -114,7 +114,8 @@ export function ModelPage() {
   });
   const backtest = useQuery({
     queryKey: ['backtest', v],
-    enabled: v !== null,
+    // backtests list every churned account company-wide: admins only (docs/reliability.md)
+    enabled: v !== null && admin,
     staleTime: 300_000,
     queryFn: () => getJson<Backtest>(`/v1/models/${v}/backtest`),
   });
@@ -184,7 +185,9 @@ export function ModelPage() {
         </div>
         <div className="panel">
           <h2>Backtest on your own history</h2>
-          {backtest.isPending ? (
+          {!admin ? (
+            <p>Backtests list churned accounts across the company, so only admins run them.</p>
+          ) : backtest.isPending ? (
             <p>Scoring past dates and checking what happened next…</p>
           ) : backtest.isError ? (
             <p className="error">{backtest.error.message}</p>

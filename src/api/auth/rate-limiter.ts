@@ -28,6 +28,12 @@ export class RateLimiter {
     return Math.max(1, Math.ceil((cost - b.tokens) / this.#perSecond));
   }
 
+  /** Gives back `cost` tokens taken by `take` (e.g. a login attempt that turned out right). */
+  refund(key: string, cost = 1): void {
+    const b = this.#buckets.get(key);
+    if (b) b.tokens = Math.min(this.#burst, b.tokens + cost);
+  }
+
   /** The seconds to wait before `cost` tokens are available, without taking them (0 = now). */
   waitFor(key: string, now: number, cost = 1): number {
     const b = this.#buckets.get(key);

@@ -18,6 +18,7 @@ import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
 import { isAccountVisible, type Viewer } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
+import { csvCell } from '../csv-cell.ts';
 import {
   accountDetailSchema,
   accountListSchema,
@@ -41,13 +42,6 @@ async function requireVisible(ctx: EngineContext, viewer: Viewer, id: string) {
   if (!(await isAccountVisible(ctx.store, viewer, id)))
     throw new AppError('NOT_FOUND', `account ${id} not found`);
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
-  // a leading = + - @ would run as a formula in a spreadsheet
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
 
 /** /v1/accounts: the portfolio (list, search, export) and the account 360 (detail, history, timeline, notes, overrides). */
 export function accountRoutes(ctx: EngineContext) {

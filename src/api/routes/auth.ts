@@ -48,21 +48,31 @@ export function authRoutes(ctx: EngineContext, loginLimiter: RateLimiter) {
       // failures are counted per username and per address: guessing one account or spraying many both stop
       const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
       const now = ctx.clock.now().getTime();
+      // Atomic: every attempt takes its token *before* the password is checked
+      // (scrypt is asynchronous, so checking first and counting after let a
+      // burst of simultaneous guesses all through). A correct login gives its
+      // token back; a refused one keeps it.
+      const taken: string[] = [];
       for (const k of keys) {
-        const wait = loginLimiter.waitFor(k, now);
-        if (wait > 0)
+        const wait = loginLimiter.take(k, now, 1);
+        if (wait > 0) {
+          for (const t of taken) loginLimiter.refund(t, 1);
           throw new AppError('RATE_LIMITED', `too many failed logins; retry in ${wait} s`, {
             retryAfterSeconds: wait,
           });
+        }
+        taken.push(k);
       }
       let s: Awaited<ReturnType<typeof logIn>>;
       try {
         s = await logIn(ctx, username, password, { ip });
       } catch (e) {
-        if (e instanceof AppError && e.code === 'UNAUTHENTICATED')
-          for (const k of keys) loginLimiter.take(k, now, 1);
+        // only a wrong password counts as a failure
+        if (!(e instanceof AppError && e.code === 'UNAUTHENTICATED'))
+          for (const k of keys) loginLimiter.refund(k, 1);
         throw e;
       }
+      for (const k of keys) loginLimiter.refund(k, 1);
       setCookie(c, SESSION_COOKIE, s.token, {
         httpOnly: true,
         sameSite: 'Lax',

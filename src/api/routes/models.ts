@@ -141,11 +141,12 @@ export function modelRoutes(ctx: EngineContext) {
   );
   app.openapi(
     createRoute({
-      middleware: [access('read')] as const,
+      middleware: [access('admin')] as const,
       method: 'get',
       path: '/{version}/backtest',
       tags,
-      summary: 'Backtest a version on history (AUC, lift, lead time, calibration)',
+      summary:
+        'Backtest a version on history (AUC, lift, lead time, calibration); admins only: it lists every churned account with its churn date',
       request: {
         params: versionParam,
         query: z.object({

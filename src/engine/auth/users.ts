@@ -3,27 +3,34 @@ import { AppError } from '../../core/errors.ts';
 import { ROLES, type Role } from '../../store/queries/visible-accounts.ts';
 import type { EngineContext } from '../context.ts';
 import { hashPassword } from './password.ts';
+import { passwordProblem } from './password-strength.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-export const addUserOptionsSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  /** Required for a new user; an update keeps the current role when absent. */
-  role: z.enum(ROLES).optional(),
-  name: z.string().max(200).optional(),
-  email: z.string().max(320).optional(),
-  managerId: z.string().max(100).optional(),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(1024)
-    .optional(),
-  actor: z.string().default('cli'),
-});
+export const addUserOptionsSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+    /** Required for a new user; an update keeps the current role when absent. */
+    role: z.enum(ROLES).optional(),
+    name: z.string().max(200).optional(),
+    email: z.string().max(320).optional(),
+    managerId: z.string().max(100).optional(),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
+      .max(1024)
+      .optional(),
+    actor: z.string().default('cli'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.password === undefined) return;
+    const problem = passwordProblem(o.password, [o.id, o.name ?? '', o.email ?? '', 'vigil']);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 export type AddUserOptions = z.input<typeof addUserOptionsSchema>;
 
 export type UserView = {

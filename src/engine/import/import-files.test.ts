@@ -138,14 +138,25 @@ describe.each(TEST_STORE_KINDS)('importFiles on %s', (kind) => {
       .execute();
     expect(dirty.map((d) => d.account_id)).toEqual(['a1', 'a2']);
 
-    // the same files again: nothing changes
+    // the same files again: nothing is counted twice. Files with rejects are
+    // read again (only fully accepted content counts as imported), their good
+    // rows are duplicates, their bad rows are reported again and supersede
+    // the earlier rejects for review
     const again = await importFiles(ctx, { paths: [dir] });
     expect(again.accepted).toBe(0);
-    expect(again.rejected).toBe(0);
-    expect(again.files.filter((f) => f.status === 'unchanged')).toHaveLength(4);
+    expect(again.rejected).toBe(9);
+    expect(again.files.find((f) => f.path.endsWith('usage-2025-01.csv'))).toMatchObject({
+      status: 'imported',
+      accepted: 0,
+      duplicates: 3,
+      rejected: 4,
+    });
     const daily2 = await store.db.selectFrom('usage_daily').select(['events']).execute();
     expect(daily2.map((d) => Number(d.events)).sort()).toEqual([4, 6]);
-    expect(await store.db.selectFrom('rejects').select('id').execute()).toHaveLength(9);
+    expect(await store.db.selectFrom('rejects').select('id').execute()).toHaveLength(18);
+    expect(
+      await store.db.selectFrom('rejects').select('id').where('resolved_at', 'is', null).execute(),
+    ).toHaveLength(9);
   });
 
   it('re-importing edited entity files reports unchanged rows as duplicates and applies only changes', async () => {

@@ -11,7 +11,6 @@ import {
   mapRow,
   parseTimeValue,
   passesWhere,
-  ROW_OK,
   type RowResult,
   rowReject,
   type UsageRow,
@@ -40,8 +39,16 @@ import {
   upsertUsers,
 } from '../../store/queries/import-writes.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
+import {
+  claimUsage,
+  findCompleteImport,
+  lockImportContent,
+  supersedeRejects,
+} from '../../store/queries/usage-ledger.ts';
 import type { Database } from '../../store/schema.ts';
+import { isRetryableWriteError, retryDelayMs } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
+import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from '../ingest/nul-check.ts';
 import { Lookups } from './lookups.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
@@ -99,7 +106,39 @@ const ENTITY_BATCH = 2000;
 /** Events before this are surely a unit or format mistake (and would not fit the rollups' day numbers). */
 const EARLIEST_TIME = '1970-01-01T00:00:00.000Z';
 
-type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping | null; bytes: number };
+type PlannedFile = {
+  path: string;
+  kind: ImportKind | null;
+  mapping: FileMapping | null;
+  bytes: number;
+  /** Why the file is left out (not a regular file, a dangling link, empty); reported as a warning. */
+  skip?: string;
+};
+
+/**
+ * Only regular files are read: a FIFO or a device (`/dev/zero`) would block or
+ * never end, and a dangling symbolic link cannot be opened. Those are skipped
+ * with the reason, as is an empty file; the rest of the folder is imported.
+ */
+function fileProblem(path: string): { skip?: string; bytes: number } {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return {
+      skip: code === 'ENOENT' ? 'a symbolic link to nothing (dangling)' : `cannot be read (${code})`,
+      bytes: 0,
+    };
+  }
+  if (!st.isFile())
+    return {
+      skip: `not a regular file (${st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file'}); skipped`,
+      bytes: 0,
+    };
+  if (st.size === 0) return { skip: 'empty file (no header line); skipped', bytes: 0 };
+  return { bytes: st.size };
+}
 
 /**
  * Expands folders and assigns each file its kind(s): every mapping entry
@@ -131,14 +170,18 @@ export function planImport(paths: string[], mapping: Mapping | null): PlannedFil
   const planned: PlannedFile[] = [];
   for (const { path, explicit } of files) {
     const name = basename(path);
-    const bytes = statSync(path).size;
-    const entries = mapping?.files.filter((f) => matchesGlob(f.match, name)) ?? [];
+    const { skip, bytes } = fileProblem(path);
+    const entries = skip ? [] : (mapping?.files.filter((f) => matchesGlob(f.match, name)) ?? []);
     for (const fm of entries) {
       used.add(fm);
       planned.push({ path, kind: fm.kind, mapping: fm, bytes });
     }
     if (entries.length > 0) continue;
     const kind = detectKind(name);
+    if (skip) {
+      planned.push({ path, kind, mapping: null, bytes, skip });
+      continue;
+    }
     if (explicit && !kind)
       throw new AppError(
         'BAD_INPUT',
@@ -190,10 +233,11 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     (await ctx.store.db.selectFrom('accounts').select('id').execute()).map((r) => r.id),
   );
   const files: FileImportReport[] = [];
+  const failures: AppError[] = [];
   let usageEvents = 0;
   for (const f of plan) {
-    if (!f.kind) {
-      files.push(emptyReport(f, 'skipped', 'not an import file (name it by kind or map it)'));
+    if (!f.kind || f.skip) {
+      files.push(emptyReport(f, 'skipped', f.skip ?? 'not an import file (name it by kind or map it)'));
       bytesBefore += f.bytes;
       continue;
     }
@@ -206,14 +250,24 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
       lookup: lookups?.get,
       hashes: new Map(),
     };
-    const report = await importOneFile(
-      ctx,
-      f as PlannedFile & { kind: ImportKind },
-      knownAccounts,
-      progress,
-      options,
-      env,
-    );
+    let report: Awaited<ReturnType<typeof importOneFile>>;
+    try {
+      report = await importOneFile(
+        ctx,
+        f as PlannedFile & { kind: ImportKind },
+        knownAccounts,
+        progress,
+        options,
+        env,
+      );
+    } catch (e) {
+      // a file refused whole (a missing column, an unclosed quote...) left nothing behind; the
+      // rest of the folder is still imported, and the failure is raised at the end
+      if (!(e instanceof AppError) || e.code !== 'BAD_INPUT') throw e;
+      failures.push(e);
+      bytesBefore += f.bytes;
+      continue;
+    }
     if (f.mapping && plan.filter((p) => p.path === f.path).length > 1)
       report.file.entry = f.mapping.name ?? f.mapping.match;
     usageEvents += report.usageEvents;
@@ -224,6 +278,21 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     files.reduce((s, f) => s + f[k], 0);
   const ms = performance.now() - started;
   const rows = sum('rows');
+  if (failures.length > 0) {
+    const done = files.filter((x) => x.status === 'imported' || x.status === 'unchanged').length;
+    throw new AppError(
+      'BAD_INPUT',
+      `${failures[0]!.message}${
+        failures.length > 1
+          ? ` (and ${failures.length - 1} more file(s) refused: ${failures
+              .slice(1)
+              .map((x) => x.message.split(':')[0])
+              .join(', ')})`
+          : ''
+      }; the other ${done} file(s) were imported`,
+      { failures: failures.map((x) => ({ message: x.message, details: x.details })), files },
+    );
+  }
   return {
     files,
     rows,
@@ -271,8 +340,6 @@ async function importOneFile(
   env: MapEnv,
 ): Promise<{ file: FileImportReport; usageEvents: number }> {
   const t0 = performance.now();
-  const { store } = ctx;
-  const now = () => ctx.clock.now().toISOString();
   // the same bytes read through a different mapping entry are different content
   const sha = f.mapping
     ? createHash('sha256')
@@ -281,23 +348,63 @@ async function importOneFile(
         .update(env.timeZone ?? 'UTC')
         .digest('hex')
     : await sha256File(f.path);
-  const previous = await store.db
-    .selectFrom('imports')
-    .select(['id', 'lines_done'])
-    .where('sha256', '=', sha)
-    .where('kind', '=', f.kind)
-    .where('status', '=', 'done')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if (previous) {
-    const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${previous.id})`);
-    r.rows = previous.lines_done;
-    r.duplicates = previous.lines_done;
-    r.ms = performance.now() - t0;
-    progress(f.bytes, 0);
-    return { file: r, usageEvents: 0 };
+  // A transaction that fails on a lock conflict (PostgreSQL deadlock or
+  // serialisation failure, SQLite busy) is retried whole: nothing of it was kept.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importFileOnce(ctx, f, sha, knownAccounts, progress, options, t0, env);
+    } catch (e) {
+      if (e instanceof AlreadyImported) {
+        const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${e.id})`);
+        r.rows = e.lines;
+        r.duplicates = e.lines;
+        r.ms = performance.now() - t0;
+        progress(f.bytes, 0);
+        return { file: r, usageEvents: 0 };
+      }
+      if (!isRetryableWriteError(e) || attempt >= 8) throw e;
+      await new Promise((res) => setTimeout(res, retryDelayMs(attempt)));
+    }
   }
+}
 
+/** Thrown inside a file's transaction (rolling it back) when the same content was fully imported before. */
+class AlreadyImported extends Error {
+  constructor(
+    readonly id: number,
+    readonly lines: number,
+  ) {
+    super('already imported');
+  }
+}
+
+/** A usage row waiting for its id to be claimed in the ledger before it is rolled up. */
+type PendingUsage = {
+  id: string;
+  accountId: string;
+  /** the account's slot in the file's rollup */
+  acc: number;
+  contactId: string | null;
+  type: UsageRow['type'];
+  time: string;
+  key: string | null;
+  /** the event's count */
+  units: number;
+};
+const CLAIM_BATCH = 5000;
+
+async function importFileOnce(
+  ctx: EngineContext,
+  f: PlannedFile & { kind: ImportKind },
+  sha: string,
+  knownAccounts: Set<string>,
+  progress: (bytesDone: number, rows: number) => void,
+  options: ImportFilesOptions,
+  t0: number,
+  env: MapEnv,
+): Promise<{ file: FileImportReport; usageEvents: number }> {
+  const { store } = ctx;
+  const now = () => ctx.clock.now().toISOString();
   const report = emptyReport(f, 'imported');
   const sampleLimit = options.sampleRejects ?? 100;
   let usageEvents = 0;
@@ -327,6 +434,13 @@ async function importOneFile(
       .executeTakeFirstOrThrow();
     const importId = Number(inserted.id);
     report.importId = importId;
+    // The content claim, inside the transaction: a concurrent import of the
+    // same file waits here (PostgreSQL advisory lock; SQLite's write lock is
+    // already held) and then finds the first one's finished import.
+    await lockImportContent(store, trx, sha, f.kind);
+    const previous = await findCompleteImport(trx, sha, f.kind);
+    if (previous) throw new AlreadyImported(previous.id, previous.lines_done);
+    await supersedeRejects(trx, sha, f.kind, importId, now());
 
     const reject = (line: number, field: string | null, reason: string, raw: string) => {
       report.rejected++;
@@ -338,6 +452,27 @@ async function importOneFile(
       if (pendingRejects.length === 0) return;
       await insertRejects(trx, importId, pendingRejects, now());
       pendingRejects = [];
+    };
+    let pendingUsage: PendingUsage[] = [];
+    // usage rows are rolled up only once their ids are claimed in the ledger:
+    // a row imported before (an earlier or concurrent import, an edited
+    // export's old lines, a repeated id) is a duplicate
+    const flushUsage = async () => {
+      if (pendingUsage.length === 0) return;
+      const batch = pendingUsage;
+      pendingUsage = [];
+      const fresh = await claimUsage(trx, batch, store.sqlite);
+      for (let i = 0; i < batch.length; i++) {
+        if (!fresh[i]) {
+          report.duplicates++;
+          continue;
+        }
+        const u = batch[i]!;
+        rollup.addAt(u.acc, u.contactId, u.type, u.time, u.key, u.units);
+        usageEvents++;
+        report.accepted++;
+      }
+      if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
     };
     const flushRollup = async () => {
       if (rollup.pendingRows === 0) return;
@@ -449,6 +584,11 @@ async function importOneFile(
         header = batch.header;
         checkHeader(f, header);
       }
+      if (batch.format === 'csv')
+        for (const b of batch.broken ?? []) {
+          report.rows++;
+          reject(b.line, null, b.reason, b.raw);
+        }
       for (let i = 0; i < batch.rows.length; i++) {
         const line = batch.lines[i]!;
         report.rows++;
@@ -470,12 +610,21 @@ async function importOneFile(
             );
             continue;
           }
+          const nulCell = nulColumn(cells);
+          if (nulCell >= 0) {
+            reject(
+              line,
+              h[nulCell] ?? null,
+              NUL_REASON,
+              JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
+            );
+            continue;
+          }
           if (fast) {
             const res = fast(cells, h, rollup);
             if (res.ok) {
-              usageEvents++;
-              report.accepted++;
-              if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
+              pendingUsage.push(res.row);
+              if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
             } else if (res.ignored) report.ignored++;
             else
               reject(
@@ -489,6 +638,11 @@ async function importOneFile(
           record = {};
           for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
           raw = JSON.stringify(record);
+          const padded = paddedIdField(record, f.mapping?.columns);
+          if (padded) {
+            reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
+            continue;
+          }
         } else {
           raw = batch.rows[i]!;
           if (checkUtf8 && raw.includes('\uFFFD')) {
@@ -507,6 +661,16 @@ async function importOneFile(
               continue;
             }
             record = parsed as Record<string, unknown>;
+            const nulAt = findNul(record);
+            if (nulAt) {
+              reject(line, escapeNul(nulAt), NUL_REASON, raw);
+              continue;
+            }
+            const padded = paddedIdField(record, f.mapping?.columns);
+            if (padded) {
+              reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
+              continue;
+            }
           } catch (e) {
             reject(line, null, `invalid JSON: ${(e as Error).message}`, raw);
             continue;
@@ -536,9 +700,19 @@ async function importOneFile(
           }
           if (mapped.kind === 'event') events.push(mapped.value);
           else if (batch.format === 'csv') {
-            rollup.add(mapped.value);
-            usageEvents++;
-            report.accepted++;
+            const u = mapped.value;
+            if (rollup.accountSlot(u.accountId) < 0) rollup.knowAccounts([u.accountId]);
+            pendingUsage.push({
+              id: u.id,
+              accountId: u.accountId,
+              acc: rollup.accountSlot(u.accountId),
+              contactId: u.contactId,
+              type: u.type,
+              time: u.time,
+              key: u.key,
+              units: u.count,
+            });
+            if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
           } else streamedUsage.push(mapped.value);
         }
         if (entities.length >= ENTITY_BATCH) await writeEntities();
@@ -558,6 +732,7 @@ async function importOneFile(
     });
     await writeEntities();
     await writeEvents();
+    await flushUsage();
     await flushRollup();
     await flushRejects();
     await markDirty({ ...store, db: trx }, dirty, now());
@@ -580,6 +755,19 @@ async function importOneFile(
   report.ms = performance.now() - t0;
   progress(f.bytes, report.rows);
   return { file: report, usageEvents };
+}
+
+/** Has spaces around it (cheap: looks at the first and last character only). */
+const padded = (s: string) =>
+  s.length > 0 &&
+  (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) &&
+  s.trim() !== s &&
+  s.trim() !== '';
+
+/** The index of the first cell holding a NUL character, or -1. */
+function nulColumn(cells: string[]): number {
+  for (let j = 0; j < cells.length; j++) if (cells[j]!.includes('\u0000')) return j;
+  return -1;
 }
 
 /** The source columns a mapping spec reads (each must be in the header). */
@@ -670,7 +858,7 @@ function compileUsageFastPath(
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], rollup: UsageRollup): RowResult<object> => {
+  return (cells: string[], header: string[], rollup: UsageRollup): RowResult<{ row: PendingUsage }> => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
@@ -682,6 +870,8 @@ function compileUsageFastPath(
     if (id === '') return rowReject('id', 'is required');
     const accountId = cells[ix.account_id!] ?? '';
     if (accountId === '') return rowReject('account_id', 'is required');
+    if (padded(id)) return rowReject('id', PADDED_ID_REASON(id));
+    if (padded(accountId)) return rowReject('account_id', PADDED_ID_REASON(accountId));
     const acc = rollup.accountSlot(accountId);
     if (acc < 0) return rowReject('account_id', `unknown account "${accountId}"`);
     const type = cells[ix.type!] ?? '';
@@ -711,7 +901,19 @@ function compileUsageFastPath(
         return rowReject('count', `"${rawCount}" is not a whole number ≥ 0`);
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
-    rollup.addAt(acc, contact === '' ? null : contact, type, time, rawKey === '' ? null : rawKey, count);
-    return ROW_OK;
+    if (padded(contact)) return rowReject('contact_id', PADDED_ID_REASON(contact));
+    return {
+      ok: true,
+      row: {
+        id,
+        accountId,
+        acc,
+        contactId: contact === '' ? null : contact,
+        type,
+        time,
+        key: rawKey === '' ? null : rawKey,
+        units: count,
+      },
+    };
   };
 }

@@ -5,8 +5,11 @@ import { readWhitespace, sniffDelimiter } from './read-whitespace.ts';
 
 /** A slice of a file: CSV rows as string arrays (with the header) or NDJSON lines. */
 export type RecordBatch =
-  | { format: 'csv'; header: string[]; rows: string[][]; lines: number[] }
+  | { format: 'csv'; header: string[]; rows: string[][]; lines: number[]; broken?: BrokenRow[] }
   | { format: 'ndjson'; rows: string[]; lines: number[] };
+
+/** A row that could not be read as cells (an unclosed quote), refused with its line. */
+export type BrokenRow = { line: number; reason: string; raw: string };
 
 export type ReadOptions = {
   /** One character, `auto` (sniffed from the header) or `whitespace` (space-padded / fixed-width). */
@@ -20,7 +23,10 @@ export type ReadOptions = {
  * Streams a CSV (PapaParse; its fast mode applies when the file has no quotes)
  * or NDJSON file in batches, awaiting the consumer between batches so a file
  * larger than memory flows through with backpressure. Line numbers are the
- * file's own (1 = header), counting newlines inside quoted fields.
+ * file's own (1 = header), counting blank lines and newlines inside quoted
+ * fields. A file whose header names a column twice, or with a quote that is
+ * never closed, is refused whole with the line (an unclosed quote would
+ * otherwise swallow every following row into one cell).
  */
 export async function readRecordBatches(
   path: string,
@@ -40,30 +46,65 @@ export async function readRecordBatches(
   const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding });
   if (options.onBytes) stream.on('data', (c) => options.onBytes!(Buffer.byteLength(c as string, encoding)));
   let header: string[] | null = null;
-  let line = 1;
+  let line = 0;
   let failure: unknown = null;
   await new Promise<void>((resolve, reject) => {
     Papa.parse<string[]>(stream as unknown as File, {
       delimiter,
-      skipEmptyLines: true,
+      // blank lines are dropped here, not by PapaParse, so line numbers stay the file's own
+      skipEmptyLines: false,
       chunk: (results, parser) => {
-        let rows = results.data;
-        if (!header) {
-          header = (rows[0] ?? []).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
-          rows = rows.slice(1);
-        }
-        const lines = new Array<number>(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          line++;
-          lines[i] = line;
-          const row = rows[i]!;
-          for (let j = 0; j < row.length; j++) {
-            const cell = row[j]!;
-            if (cell.length > 0 && cell.indexOf('\n') !== -1) line += cell.split('\n').length - 1;
+        const rows: string[][] = [];
+        const lines: number[] = [];
+        const broken: BrokenRow[] = [];
+        let data = results.data;
+        let errors = results.errors;
+        for (;;) {
+          const unclosed = errors.find((e) => e.code === 'MissingQuotes');
+          // an unclosed quote swallows the rest of the file into the last cell of its row
+          const brokenAt = unclosed && typeof unclosed.row === 'number' ? unclosed.row : -1;
+          let next: Papa.ParseResult<string[]> | null = null;
+          for (let i = 0; i < data.length; i++) {
+            line++;
+            const row = data[i]!;
+            if (i === brokenAt) {
+              const swallowed = row[row.length - 1] ?? '';
+              const nl = swallowed.indexOf('\n');
+              const first = nl === -1 ? swallowed : swallowed.slice(0, nl);
+              broken.push({
+                line,
+                reason:
+                  'a quoted field opened on this line is never closed (unbalanced "); the row is refused and reading goes on at the next line',
+                raw: `${row.slice(0, -1).join(delimiter)}${row.length > 1 ? delimiter : ''}"${first}`,
+              });
+              // read on from the next line: the rest of the file, parsed again
+              next = Papa.parse<string[]>(nl === -1 ? '' : swallowed.slice(nl + 1), {
+                delimiter,
+                skipEmptyLines: false,
+              });
+              break;
+            }
+            const lineHere = line;
+            for (let j = 0; j < row.length; j++) {
+              const cell = row[j]!;
+              if (cell.length > 0 && cell.indexOf('\n') !== -1) line += cell.split('\n').length - 1;
+            }
+            if (row.length === 1 && row[0] === '') continue; // a blank line
+            if (!header) {
+              header = row.map((h, k) => (k === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
+              checkDuplicateColumns(path, header, lineHere);
+              continue;
+            }
+            rows.push(row);
+            lines.push(lineHere);
           }
+          if (!next) break;
+          data = next.data;
+          errors = next.errors;
         }
+        if (!header) return;
         parser.pause();
-        onBatch({ format: 'csv', header, rows, lines }).then(
+        onBatch({ format: 'csv', header, rows, lines, broken }).then(
           () => parser.resume(),
           (e) => {
             failure = e;
@@ -75,16 +116,35 @@ export async function readRecordBatches(
       error: (e: Error) => reject(new AppError('BAD_INPUT', `${path}: cannot read CSV: ${e.message}`)),
     });
   });
+  if (failure) throw failure;
   if (!header) throw new AppError('BAD_INPUT', `${path}: the file is empty (no header line)`);
+}
+
+function checkDuplicateColumns(path: string, header: string[], line: number) {
+  const seen = new Map<string, number>();
+  for (const [i, h] of header.entries()) {
+    const first = seen.get(h);
+    if (first !== undefined && h !== '')
+      throw new AppError(
+        'BAD_INPUT',
+        `${path}:${line}: column "${h}" appears twice in the header (columns ${first + 1} and ${i + 1}); which one holds the data is ambiguous`,
+        { line, column: h },
+      );
+    seen.set(h, i);
+  }
 }
 
 async function readNdjson(path: string, onBatch: (b: RecordBatch) => Promise<void>, options: ReadOptions) {
   const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding: options.encoding ?? 'utf8' });
   let rest = '';
   let line = 0;
+  let first = true;
   for await (const chunk of stream as AsyncIterable<string>) {
     options.onBytes?.(Buffer.byteLength(chunk));
-    const parts = (rest + chunk).split('\n');
+    // a byte-order mark belongs to the file, not to its first record
+    const text = first ? chunk.replace(/^\uFEFF/, '') : chunk;
+    first = false;
+    const parts = (rest + text).split('\n');
     rest = parts.pop() ?? '';
     const rows: string[] = [];
     const lines: number[] = [];

@@ -5,13 +5,15 @@ import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../../store/database.ts';
 import {
   addUsageDeltas,
-  claimEventIds,
   insertEvents,
   insertRejects,
   type RejectRow,
 } from '../../store/queries/import-writes.ts';
 import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
+import { claimUsage } from '../../store/queries/usage-ledger.ts';
+import { isRetryableWriteError, retryDelayMs, withShortBusyWait } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
+import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
 
 export const MAX_BATCH = 10_000;
 /** Batches waiting while a write is in flight are committed together, up to this many events. */
@@ -93,6 +95,17 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
       fail(null, 'expected an event object');
       continue;
     }
+    // a NUL cannot be stored (PostgreSQL text): this event alone is refused, not the batch
+    const nulAt = findNul(raw);
+    if (nulAt) {
+      fail(escapeNul(nulAt), NUL_REASON);
+      continue;
+    }
+    const paddedId = paddedIdField(raw as Record<string, unknown>);
+    if (paddedId) {
+      fail(paddedId, PADDED_ID_REASON((raw as Record<string, unknown>)[paddedId]));
+      continue;
+    }
     const mapped = mapRow(raw as Record<string, unknown>, 'events', null);
     if (!mapped.ok) {
       if (!mapped.ignored) fail(mapped.field, mapped.reason);
@@ -158,7 +171,7 @@ class GroupCommitter {
           size += n;
         }
         try {
-          await writeGroup(
+          await writeRetrying(
             group[0]!.ctx,
             group.map((w) => w.batch),
           );
@@ -173,7 +186,7 @@ class GroupCommitter {
               // retry alone: a failing batch must not take the others down with it
               resetReport(w.batch.report);
               try {
-                await writeGroup(w.ctx, [w.batch]);
+                await writeRetrying(w.ctx, [w.batch]);
                 w.done();
               } catch (e) {
                 w.done(e);
@@ -201,6 +214,39 @@ function committerFor(store: Store): GroupCommitter {
     COMMITTERS.set(store, c);
   }
   return c;
+}
+
+/** How long a batch may wait for the write lock (SQLite) or retry deadlocks (PostgreSQL) before a 503. */
+export const WRITE_BUDGET_MS = 5000;
+/** Each SQLite lock wait blocks the event loop at most this long; the rest of the wait is asynchronous. */
+const BUSY_STEP_MS = 25;
+
+/**
+ * Writes a group, retrying lock conflicts: SQLite's write lock held by another
+ * process (an import) is waited for in short blocking steps with asynchronous
+ * backoff between them, so other requests are served meanwhile; PostgreSQL
+ * deadlocks and serialisation failures are retried whole. After the budget,
+ * the batch is refused with UNAVAILABLE (HTTP 503 with Retry-After) and
+ * nothing of it was stored.
+ */
+async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<void> {
+  const deadline = performance.now() + WRITE_BUDGET_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withShortBusyWait(ctx.store, BUSY_STEP_MS, () => writeGroup(ctx, batches));
+      return;
+    } catch (e) {
+      if (!isRetryableWriteError(e)) throw e;
+      for (const b of batches) resetReport(b.report);
+      if (performance.now() >= deadline)
+        throw new AppError(
+          'UNAVAILABLE',
+          'the database is busy (another writer holds the lock); nothing of this batch was stored; send it again',
+          { retryAfterSeconds: 2 },
+        );
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+    }
+  }
 }
 
 function resetReport(r: IngestReport) {
@@ -235,15 +281,17 @@ async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void
     }
     const usage = batches.flatMap((b) => b.usage);
     if (usage.length > 0) {
-      const fresh = await claimEventIds(
+      const fresh = await claimUsage(
         trx,
-        usage.map((u) => u.id),
+        usage.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
+        ctx.store.sqlite,
       );
       const rollup = new UsageRollup();
+      let k = 0;
       batches.forEach((b, i) => {
         for (const u of b.usage) {
-          // delete: a second row with the same id in the group is a duplicate too
-          if (fresh.delete(u.id)) {
+          // a second row with the same id in the group is a duplicate too
+          if (fresh[k++]) {
             rollup.add(u);
             b.report.accepted++;
             touchedBy[i]!.add(u.accountId);

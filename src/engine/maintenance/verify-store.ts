@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ledgerMismatches } from '../../store/queries/usage-ledger.ts';
 import type { EngineContext } from '../context.ts';
 
 export type VerifyCheck = { name: string; ok: boolean; problems: number; examples: string[] };
@@ -54,6 +55,21 @@ export async function verifyStore(ctx: EngineContext): Promise<VerifyReport> {
       .execute(db)
       .then((r) => r.rows),
   );
+  // independent of the rollup arithmetic: each usage event id is in the ledger
+  // once, with its count, so a double-counted import shows up here
+  const ledger = await ledgerMismatches(db);
+  if (ledger)
+    await check(
+      'usage_daily events per account = the usage ledger (each event id once)',
+      Promise.resolve(ledger),
+    );
+  else
+    checks.push({
+      name: 'usage ledger check skipped: usage was stored before the ledger existed (migration 016)',
+      ok: true,
+      problems: 0,
+      examples: [],
+    });
   for (const table of ['contracts', 'contacts', 'events'] as const) {
     await check(
       `${table} belong to known accounts`,

@@ -86,7 +86,12 @@ export async function deliverOutbox(
         payload as NotificationPayload,
       );
     } else {
-      result = await sendWebhook(row.target, payload, { secret, deliveryId, now: ctx.clock.now() });
+      result = await sendWebhook(row.target, payload, {
+        secret,
+        deliveryId,
+        now: ctx.clock.now(),
+        allow: settings.webhookAllow,
+      });
     }
     const at = ctx.clock.now().toISOString();
     const dead = !result.ok && row.attempts >= settings.maxAttempts;

@@ -26,6 +26,11 @@ export type PlaybookSettings = Readonly<{
   leaseSeconds: number;
   /** Base URL of the web app, for links in notifications. VIGIL_PUBLIC_URL. */
   publicUrl: string | null;
+  /**
+   * Private, loopback or link-local webhook hosts, addresses or CIDRs an admin allows
+   * (all others are refused). VIGIL_WEBHOOK_ALLOW, comma-separated.
+   */
+  webhookAllow: readonly string[];
 }>;
 
 const num = (v: string | undefined, fallback: number) => {
@@ -51,6 +56,10 @@ export function loadPlaybookSettings(
     backoffSeconds: Math.max(0, num(env.VIGIL_OUTBOX_BACKOFF_SECONDS, 30)),
     leaseSeconds: Math.max(1, num(env.VIGIL_OUTBOX_LEASE_SECONDS, 120)),
     publicUrl: env.VIGIL_PUBLIC_URL || null,
+    webhookAllow: (env.VIGIL_WEBHOOK_ALLOW ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
     ...overrides,
   });
 }

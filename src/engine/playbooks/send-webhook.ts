@@ -1,4 +1,5 @@
 import { signWebhook } from './sign-webhook.ts';
+import { webhookTargetProblem } from './webhook-target.ts';
 
 export type SendResult = { ok: boolean; statusCode: number | null; error: string | null };
 
@@ -11,8 +12,11 @@ export type SendResult = { ok: boolean; statusCode: number | null; error: string
 export async function sendWebhook(
   url: string,
   payload: unknown,
-  options: { secret: string; deliveryId: string; now: Date; timeoutMs?: number },
+  options: { secret: string; deliveryId: string; now: Date; timeoutMs?: number; allow?: readonly string[] },
 ): Promise<SendResult> {
+  // no requests to private, loopback or link-local addresses unless allow-listed (SSRF)
+  const problem = await webhookTargetProblem(url, options.allow ?? []);
+  if (problem) return { ok: false, statusCode: null, error: `refused: ${problem}` };
   const body = JSON.stringify({ ...(payload as object), sentAt: options.now.toISOString() });
   try {
     const res = await fetch(url, {
@@ -25,9 +29,13 @@ export async function sendWebhook(
         'x-vigil-delivery': options.deliveryId,
       },
       body,
+      // a redirect is never followed: it could point anywhere, including inside the network
+      redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
     await res.arrayBuffer().catch(() => undefined);
+    if (res.status >= 300 && res.status < 400)
+      return { ok: false, statusCode: res.status, error: `HTTP ${res.status}: redirects are not followed` };
     return res.ok
       ? { ok: true, statusCode: res.status, error: null }
       : { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };

@@ -9,6 +9,7 @@ import * as m007 from './007-dirty-priority.ts';
 import * as m012 from './012-imports-open-contracts.ts';
 import * as m013 from './013-scoring-lifecycle.ts';
 import * as m015 from './015-integrations-connections.ts';
+import * as m016 from './016-reliability-usage-ledger.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -28,4 +29,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '012-imports-open-contracts', up: m012.up },
   { name: '013-scoring-lifecycle', up: m013.up },
   { name: '015-integrations-connections', up: m015.up },
+  { name: '016-reliability-usage-ledger', up: m016.up },
 ];

@@ -5,6 +5,7 @@ import type { UsageRow } from '../../core/import/map-row.ts';
 import type { UsageDeltas, UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../database.ts';
 import type { Database } from '../schema.ts';
+import { claimUsage } from './usage-ledger.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 const CHUNK = 400;
@@ -296,17 +297,17 @@ export async function rollUpNewUsage(
   rows: UsageRow[],
   rollup: UsageRollup,
 ): Promise<{ added: UsageRow[]; duplicates: number }> {
-  const fresh = await claimEventIds(
+  const fresh = await claimUsage(
     db,
-    rows.map((u) => u.id),
+    rows.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
   );
   const added: UsageRow[] = [];
-  for (const u of rows) {
-    // delete: a second row with the same id inside one batch is a duplicate too
-    if (!fresh.delete(u.id)) continue;
+  rows.forEach((u, i) => {
+    // a second row with the same id inside one batch is a duplicate too
+    if (!fresh[i]) return;
     rollup.add(u);
     added.push(u);
-  }
+  });
   return { added, duplicates: rows.length - added.length };
 }
 
@@ -402,6 +403,16 @@ export type RejectRow = {
   raw: string;
 };
 
+/** Longest raw row kept with a reject; a longer one is cut and says so. */
+export const MAX_REJECT_RAW = 20_000;
+const keptRaw = (raw: string) => {
+  // a NUL cannot be stored in PostgreSQL text: kept visibly as its escape
+  const safe = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
+  return safe.length <= MAX_REJECT_RAW
+    ? safe
+    : `${safe.slice(0, MAX_REJECT_RAW)}… [cut: ${safe.length.toLocaleString('en-US')} characters, the first ${MAX_REJECT_RAW.toLocaleString('en-US')} kept]`;
+};
+
 export async function insertRejects(db: Db, importId: number | null, rejects: RejectRow[], at: string) {
   for (const chunk of chunks(rejects, 200)) {
     await db
@@ -411,9 +422,9 @@ export async function insertRejects(db: Db, importId: number | null, rejects: Re
           import_id: importId,
           source: r.source,
           line: r.line,
-          field: r.field,
-          reason: r.reason,
-          raw: r.raw.slice(0, 20_000),
+          field: r.field === null ? null : r.field.replaceAll('\u0000', '\\u0000'),
+          reason: r.reason.replaceAll('\u0000', '\\u0000'),
+          raw: keptRaw(r.raw),
           created_at: at,
           resolved_at: null,
         })),
