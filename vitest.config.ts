@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    // builds dist/ (when src/ changed) for the tests that spawn bin/vigil.js
+    globalSetup: ['./scripts/vitest-global-setup.mjs'],
   },
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -8,7 +9,18 @@ import { createContext, type EngineContext } from '../../engine/context.ts';
 import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
 
-export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
+/** web/dist of the package this file belongs to (from src/ or from the compiled dist/ bundle). */
+export const WEB_ROOT = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web', 'dist');
+
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return join(from, '..', '..', '..');
+    dir = up;
+  }
+  return dir;
+}
 
 export const serveOptionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).optional(),
