@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
@@ -110,6 +111,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/v1/metrics', metricsRoutes(ctx));
   app.route('/v1', importRoutes(ctx));
   app.route('/v1/stream', streamRoutes(ctx, options.stream));
+  app.route('/v1/jobs', jobRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { startServer } from '../../api/start-server.ts';
 import { ensureAdmin } from '../../engine/auth/ensure-admin.ts';
 import { createContext, type EngineContext } from '../../engine/context.ts';
+import { interruptStaleJobs } from '../../engine/jobs/jobs.ts';
+import { closeHeavyPools } from '../../engine/jobs/worker-pool.ts';
 import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
 
@@ -34,6 +36,8 @@ export const serveOptionsSchema = z.object({
  */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
   await printFirstAdmin(ctx);
+  // jobs a previous (stopped) server left running on this SQLite file can never finish
+  if (ctx.store.dialect === 'sqlite') await interruptStaleJobs(ctx);
   const server = await startServer(ctx, {
     port: opts.port ?? ctx.config.port,
     host: opts.host ?? ctx.config.host,
@@ -52,6 +56,7 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   await worker?.stop();
   await bridge.stop();
   await server.close();
+  await closeHeavyPools();
 }
 
 /** Prints how to log in when this start created the first admin. */
