@@ -16,6 +16,10 @@ export type VigilConfig = Readonly<{
   workerLeaseSeconds: number;
   /** SQLite page cache per connection, in MiB (memory for speed on large databases). */
   sqliteCacheMb: number;
+  /** NATS server(s); when set, POST /v1/events stores batches in JetStream for `vigil ingest-worker`. */
+  natsUrl: string | null;
+  /** The JetStream stream (and subject prefix) of ingested batches. */
+  natsStream: string;
 }>;
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
@@ -46,5 +50,7 @@ export function loadConfig(
     logLevel: overrides.logLevel ?? ((env.VIGIL_LOG_LEVEL as VigilConfig['logLevel']) || 'info'),
     workerLeaseSeconds: overrides.workerLeaseSeconds ?? positive(env, 'VIGIL_WORKER_LEASE_SECONDS', 60),
     sqliteCacheMb: overrides.sqliteCacheMb ?? positive(env, 'VIGIL_SQLITE_CACHE_MB', 256),
+    natsUrl: overrides.natsUrl !== undefined ? overrides.natsUrl : env.VIGIL_NATS_URL || null,
+    natsStream: overrides.natsStream ?? (env.VIGIL_NATS_STREAM || 'VIGIL_EVENTS'),
   });
 }

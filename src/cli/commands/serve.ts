@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { startServer } from '../../api/start-server.ts';
 import { ensureAdmin } from '../../engine/auth/ensure-admin.ts';
 import { createContext, type EngineContext } from '../../engine/context.ts';
+import { closeEventQueue } from '../../engine/ingest-queue/nats-queue.ts';
 import { interruptStaleJobs } from '../../engine/jobs/jobs.ts';
 import { closeHeavyPools } from '../../engine/jobs/worker-pool.ts';
 import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
@@ -57,6 +58,7 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   await bridge.stop();
   await server.close();
   await closeHeavyPools();
+  await closeEventQueue(ctx);
 }
 
 /** Prints how to log in when this start created the first admin. */
