@@ -170,7 +170,7 @@ export async function runIngestWorker(
     const limit = Math.min(options.groupEvents ?? MAX_BATCH, MAX_BATCH);
     while (!stopping) {
       const fetched: { msg: JsMsg; events: unknown[] }[] = [];
-      const iter = await consumer.fetch({ max_messages: options.fetchMessages ?? 64, expires: 1000 });
+      const iter = await consumer.fetch({ max_messages: options.fetchMessages ?? 16, expires: 1000 });
       for await (const msg of iter) {
         let events: unknown;
         try {
@@ -190,6 +190,7 @@ export async function runIngestWorker(
       // groups of whole messages, each at most `limit` events
       let i = 0;
       while (i < fetched.length) {
+        const first = i;
         const group = [fetched[i]!];
         let size = fetched[i]!.events.length;
         i++;
@@ -198,6 +199,8 @@ export async function runIngestWorker(
           group.push(fetched[i]!);
           i++;
         }
+        // the fetched messages still waiting must not be redelivered meanwhile (ack wait restarts)
+        for (let k = first; k < fetched.length; k++) fetched[k]!.msg.working();
         const events = group.flatMap((g) => g.events);
         try {
           const r = await ingestEvents(ctx, events, { source: 'nats' });
