@@ -1,15 +1,73 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../../engine/context.ts';
+import { listTaskQueue, TASK_PRIORITIES } from '../../engine/playbooks/list-task-queue.ts';
 import { TASK_STATUSES, toTask } from '../../engine/playbooks/task-view.ts';
-import { updateTask } from '../../engine/playbooks/update-task.ts';
+import { tickChecklistItem, updateTask } from '../../engine/playbooks/update-task.ts';
 import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
 import { isAccountVisible } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
-const taskSchema = z.record(z.string(), z.unknown()).openapi('Task');
+const taskSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    playbookId: z.string().nullable(),
+    title: z.string(),
+    checklist: z.array(z.object({ text: z.string(), done: z.boolean() })),
+    priority: z.string(),
+    owner: z.string().nullable(),
+    manager: z.string().nullable(),
+    status: z.enum(TASK_STATUSES),
+    reason: z.string().nullable(),
+    because: z.string().nullable(),
+    due: z.string().nullable(),
+    snoozedUntil: z.string().nullable(),
+    snapshot: z.unknown(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('Task');
+
+const taskQueueSchema = z
+  .object({
+    asOf: z.string(),
+    riskSource: z.enum(['calibrated', 'risk-index']),
+    modelVersion: z.number(),
+    totalAccounts: z.number(),
+    totalTasks: z.number(),
+    byPriority: z.record(z.string(), z.number()),
+    groups: z.array(
+      z.object({
+        rank: z.number(),
+        accountId: z.string(),
+        risk: z.number(),
+        riskSource: z.enum(['calibrated', 'risk-index', 'unscored']),
+        expectedArrAtRisk: z.number(),
+        daysToRenewal: z.number().nullable(),
+        urgency: z.number(),
+        value: z.number(),
+        account: z.object({
+          id: z.string(),
+          name: z.string(),
+          segment: z.string().nullable(),
+          owner: z.string().nullable(),
+          ownerName: z.string().nullable(),
+          managerName: z.string().nullable(),
+          score: z.number().nullable(),
+          band: z.string().nullable(),
+          arr: z.number(),
+          renewalDate: z.string().nullable(),
+        }),
+        tasks: z.array(taskSchema),
+      }),
+    ),
+  })
+  .openapi('TaskQueue');
 const tags = ['tasks'];
 
 /** /v1/tasks: the task queue (tasks on accounts the caller may see); PATCH changes a status (audited). */
@@ -37,6 +95,83 @@ export function taskRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const r = await listVisibleTasks(ctx.store, p.viewer, c.req.valid('query'));
       return c.json({ items: r.rows.map(toTask), total: r.total }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/queue',
+      tags,
+      summary: 'The work queue: tasks grouped by account, ranked by expected ARR at risk × urgency',
+      request: {
+        query: z.object({
+          owner: z.string().max(200).optional(),
+          playbook: z.string().max(200).optional(),
+          priority: z.enum(TASK_PRIORITIES).optional(),
+          status: z.enum(TASK_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(25),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
+      },
+      responses: { ...ok(taskQueueSchema), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const r = await listTaskQueue(ctx, {
+        viewer: p.viewer,
+        owner: q.owner,
+        playbookId: q.playbook,
+        priority: q.priority,
+        status: q.status,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return c.json(r, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('write')] as const,
+      method: 'patch',
+      path: '/{id}/checklist/{index}',
+      tags,
+      summary: 'Tick or untick one checklist item (audited)',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+          index: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(1000)
+            .openapi({ param: { name: 'index', in: 'path' } }),
+        }),
+        body: jsonBody(z.object({ done: z.boolean() }).strict()),
+      },
+      responses: { ...ok(taskSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id, index } = c.req.valid('param');
+      const row = await ctx.store.db
+        .selectFrom('tasks')
+        .select('account_id')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row || !(await isAccountVisible(ctx.store, p.viewer, row.account_id)))
+        throw new AppError('NOT_FOUND', `task ${id} not found`);
+      const task = await tickChecklistItem(ctx, id, {
+        index,
+        done: c.req.valid('json').done,
+        actor: actorOf(p),
+      });
+      return c.json(task, 200);
     },
   );
   app.openapi(

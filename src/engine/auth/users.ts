@@ -12,7 +12,8 @@ export const addUserOptionsSchema = z.object({
     .min(1)
     .max(100)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  role: z.enum(ROLES),
+  /** Required for a new user; an update keeps the current role when absent. */
+  role: z.enum(ROLES).optional(),
   name: z.string().max(200).optional(),
   email: z.string().max(320).optional(),
   managerId: z.string().max(100).optional(),
@@ -53,11 +54,13 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
   }
   await ctx.store.db.transaction().execute(async (trx) => {
     const before = await trx.selectFrom('users').selectAll().where('id', '=', o.id).executeTakeFirst();
+    const role = o.role ?? (before?.role as Role | undefined);
+    if (!role) throw new AppError('BAD_INPUT', `user "${o.id}" does not exist yet: a new user needs a role`);
     if (before) {
       await trx
         .updateTable('users')
         .set({
-          role: o.role,
+          role,
           ...(o.name !== undefined ? { name: o.name } : {}),
           ...(o.email !== undefined ? { email: o.email } : {}),
           ...(o.managerId !== undefined ? { manager_id: o.managerId } : {}),
@@ -75,7 +78,7 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
           id: o.id,
           name: o.name ?? null,
           email: o.email ?? null,
-          role: o.role,
+          role,
           manager_id: o.managerId ?? null,
           password_hash: hash ?? null,
           created_at: now,
@@ -83,19 +86,19 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
         })
         .execute();
     }
-    if (!before || before.role !== o.role || hash)
+    if (!before || before.role !== role || hash)
       await trx
         .insertInto('audit_log')
         .values({
           at: now,
           actor: o.actor,
           action: before
-            ? before.role !== o.role
+            ? before.role !== role
               ? 'user.role-change'
               : 'user.password-change'
             : 'user.create',
           target: `user:${o.id}`,
-          details: JSON.stringify({ from: before?.role ?? null, to: o.role }),
+          details: JSON.stringify({ from: before?.role ?? null, to: role }),
         })
         .execute();
   });
