@@ -64,6 +64,8 @@ export default async function run(req: HeavyRequest): Promise<HeavyResponse> {
     try {
       return { ok: true, value: await task(ctx, options as never) };
     } finally {
+      // the result travels on another channel: mark the end so the sender has every report first
+      port?.postMessage({ end: true });
       port?.close();
     }
   } catch (e) {

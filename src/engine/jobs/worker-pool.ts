@@ -90,9 +90,16 @@ export async function runHeavy<K extends HeavyTaskName>(
     return (await task(ctx, opts as never)) as HeavyResult<K>;
   }
   const channel = run.onProgress ? new MessageChannel() : null;
+  let ended: Promise<void> = Promise.resolve();
   if (channel && run.onProgress) {
     const report = run.onProgress;
-    channel.port1.on('message', (m: { done: number; total: number }) => report(m.done, m.total));
+    ended = new Promise<void>((resolve) => {
+      channel.port1.on('message', (m: { done: number; total: number; end?: true }) => {
+        if (m.end) resolve();
+        else report(m.done, m.total);
+      });
+      channel.port1.once('close', () => resolve());
+    });
   }
   const req: HeavyRequest = {
     name,
@@ -105,6 +112,8 @@ export async function runHeavy<K extends HeavyTaskName>(
   let res: HeavyResponse;
   try {
     res = (await poolOf(threads).run(req, channel ? { transferList: [channel.port2] } : {})) as HeavyResponse;
+    // every progress report before the result (bounded: a thread that died sends no end mark)
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
   } finally {
     channel?.port1.close();
   }
