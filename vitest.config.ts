@@ -11,5 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     // tests deliver webhooks to receivers on this machine: allowed the way an operator would
     env: { VIGIL_WEBHOOK_ALLOW: '127.0.0.1,localhost' },
+    // builds dist/ (when src/ changed) for the tests that spawn bin/vigil.js
+    globalSetup: ['./scripts/vitest-global-setup.mjs'],
   },
 });

@@ -151,6 +151,52 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
     },
   );
 
+  // --- GET /v1/accounts while a backtest runs: in a worker thread (Vigil) vs on the request thread
+  // (VIGIL_WORKER_THREADS=0, how every heavy route ran before), same server, same load, same run
+  const admin = await createApiKey(ctx, { userId: 'bench-admin', name: 'bench admin', scope: 'admin' });
+  const during = async (threads: string) => {
+    process.env.VIGIL_WORKER_THREADS = threads;
+    const srv = await startServer(ctx, { port: 0, host: '127.0.0.1', limits: NO_LIMITS });
+    let stop = false;
+    let backtests = 0;
+    const heavy = (async () => {
+      while (!stop) {
+        const r = await fetch(`${srv.url}/v1/models/1/backtest?horizonDays=90`, {
+          headers: { authorization: `Bearer ${admin.key}` },
+        });
+        await r.arrayBuffer();
+        if (r.status !== 200) throw new Error(`backtest answered ${r.status}`);
+        backtests++;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 500));
+    const l = await load({
+      url: `${srv.url}${listUrl}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${read.key}` },
+      durationSeconds: duration,
+      connections: 2,
+      overallRate: 20,
+    });
+    stop = true;
+    await heavy;
+    await srv.close();
+    delete process.env.VIGIL_WORKER_THREADS;
+    return { ...l, backtests };
+  };
+  const inThread = await during('1');
+  const inline = await during('0');
+  rows.push({
+    workload: 'GET /v1/accounts while backtests run back to back',
+    metric: 'p99 latency',
+    vigil: inThread.p99,
+    reference: inline.p99,
+    referenceName: 'same server, backtest on the request thread',
+    unit: 'ms',
+    lowerIsBetter: true,
+    note: `${accounts} accounts, 20 req/s offered, ${duration} s; ${inThread.requests} vs ${inline.requests} requests answered (a 0 p99 means none answered in time); p50 ${inThread.p50} vs ${inline.p50} ms; ${inThread.backtests} vs ${inline.backtests} backtests finished; target p99 < 200 ms; errors ${inThread.errors + inThread.non2xx}/${inline.errors + inline.non2xx}`,
+  });
+
   // --- POST /v1/events, batches of 1,000 login events with unique ids
   const batch = 1000;
   const server = await startServer(ctx, { port: 0, host: '127.0.0.1', limits: NO_LIMITS });

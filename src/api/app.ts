@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { eventRoutes } from './routes/events.ts';
 import { importRoutes } from './routes/imports.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { playbookRoutes } from './routes/playbooks.ts';
@@ -121,6 +122,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/hooks/slack', slackHookRoutes(ctx));
   app.route('/hooks/segment', segmentHookRoutes(ctx));
   app.route('/hooks/stripe', stripeHookRoutes(ctx));
+  app.route('/v1/jobs', jobRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

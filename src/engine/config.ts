@@ -22,6 +22,10 @@ export type VigilConfig = Readonly<{
    * without a zone are read in it, never in the machine's TZ.
    */
   timeZone: string;
+  /** NATS server(s); when set, POST /v1/events stores batches in JetStream for `vigil ingest-worker`. */
+  natsUrl: string | null;
+  /** The JetStream stream (and subject prefix) of ingested batches. */
+  natsStream: string;
 }>;
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
@@ -63,5 +67,7 @@ export function loadConfig(
     workerLeaseSeconds: overrides.workerLeaseSeconds ?? positive(env, 'VIGIL_WORKER_LEASE_SECONDS', 60),
     sqliteCacheMb: overrides.sqliteCacheMb ?? positive(env, 'VIGIL_SQLITE_CACHE_MB', 256),
     timeZone: overrides.timeZone ?? timeZone(env.VIGIL_TIME_ZONE),
+    natsUrl: overrides.natsUrl !== undefined ? overrides.natsUrl : env.VIGIL_NATS_URL || null,
+    natsStream: overrides.natsStream ?? (env.VIGIL_NATS_STREAM || 'VIGIL_EVENTS'),
   });
 }

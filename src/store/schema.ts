@@ -2,13 +2,19 @@ import type { Generated } from 'kysely';
 import type { AuthTables } from './schema-auth.ts';
 import type { IntegrationTables } from './schema-integrations.ts';
 import type { LearningTables } from './schema-learning.ts';
+import type { PerfTables } from './schema-perf.ts';
 import type { PlaybookTables } from './schema-playbooks.ts';
 
 /**
  * Kysely table types. snake_case columns; dates are ISO text, JSON is text,
  * booleans are 0/1 integers, so SQLite and PostgreSQL share one code path.
  */
-export type Database = CoreTables & LearningTables & PlaybookTables & AuthTables & IntegrationTables;
+export type Database = CoreTables &
+  LearningTables &
+  PlaybookTables &
+  AuthTables &
+  IntegrationTables &
+  PerfTables;
 // Each feature area adds its tables in its own file (schema-<area>.ts) and intersects them here:
 // export type Database = CoreTables & PlaybookTables & AuthTables & ...;
 

@@ -29,3 +29,14 @@ export const ingestReportSchema = z
     ),
   })
   .openapi('IngestReport');
+
+export const queuedReportSchema = z
+  .object({
+    queued: z.number().int().openapi({ description: 'Events in the stored batch' }),
+    sequence: z.number().int().openapi({ description: 'The batch message sequence in the stream' }),
+    duplicate: z
+      .boolean()
+      .openapi({ description: 'The same message id was stored before (a retried request): stored once' }),
+    messageId: z.string().openapi({ description: 'The Idempotency-Key header, or a hash of the batch' }),
+  })
+  .openapi('QueuedIngestReport');

@@ -2,11 +2,12 @@ import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { ingestEvents } from '../../engine/ingest/ingest-events.ts';
+import { enqueueEvents } from '../../engine/ingest-queue/nats-queue.ts';
 import { access } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { jsonDepth } from '../json-depth.ts';
 import { errorResponses, jsonBody } from './common.schemas.ts';
-import { ingestBodySchema, ingestReportSchema } from './events.schemas.ts';
+import { ingestBodySchema, ingestReportSchema, queuedReportSchema } from './events.schemas.ts';
 
 const MAX_EVENT_DEPTH = 32;
 
@@ -26,6 +27,11 @@ export function eventRoutes(ctx: EngineContext) {
           description: 'At least one event accepted or a duplicate',
           content: { 'application/json': { schema: ingestReportSchema } },
         },
+        202: {
+          description:
+            'With VIGIL_NATS_URL set: the batch is stored in the JetStream stream; `vigil ingest-worker` validates and writes it (rejects go to the rejects table)',
+          content: { 'application/json': { schema: queuedReportSchema } },
+        },
         422: {
           description: 'Every event was rejected',
           content: { 'application/json': { schema: ingestReportSchema } },
@@ -41,6 +47,10 @@ export function eventRoutes(ctx: EngineContext) {
           throw new AppError('BAD_INPUT', `events[${i}]: nested deeper than ${MAX_EVENT_DEPTH} levels`, {
             index: i,
           });
+      if (ctx.config.natsUrl) {
+        const q = await enqueueEvents(ctx, events, c.req.header('idempotency-key'));
+        return c.json(q, 202);
+      }
       const r = await ingestEvents(ctx, events, { source: 'api' });
       const report = { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected };
       return r.rejected.length > 0 && r.accepted === 0 && r.duplicates === 0

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import { PERIODS } from '../../core/metrics/periods.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
-import { computeCohortReport, computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
+import { runHeavy } from '../../engine/jobs/worker-pool.ts';
+import { computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
 import { computeRenewalForecast } from '../../engine/metrics/renewal-forecast.ts';
 import type { Viewer } from '../../store/queries/visible-accounts.ts';
 import { access, principalOf } from '../auth/access.ts';
@@ -167,7 +168,7 @@ export function metricsRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const q = c.req.valid('query');
       const scope = await metricsScope(ctx, p.viewer, q.owner);
-      return c.json(await computeCohortReport(ctx, { ...q, ...scope }), 200);
+      return c.json(await runHeavy(ctx, 'computeCohortReport', { ...q, ...scope }), 200);
     },
   );
   app.openapi(

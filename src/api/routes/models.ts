@@ -1,13 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { EngineContext } from '../../engine/context.ts';
+import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
-import { backtestModel } from '../../engine/learning/backtest-model.ts';
 import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
 import { weightsByCategory } from '../../engine/learning/signal-weights.ts';
-import { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts';
@@ -121,7 +120,8 @@ export function modelRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const body = c.req.valid('json');
-      return c.json(asRecord(await trainModel(ctx, { ...body, by: actorOf(p) })), 200);
+      // in a worker thread: the request thread keeps answering others meanwhile
+      return c.json(asRecord(await runHeavy(ctx, 'trainModel', { ...body, by: actorOf(p) })), 200);
     },
   );
   app.openapi(
@@ -161,7 +161,8 @@ export function modelRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const r = await backtestModel(ctx, { ...q, version: c.req.valid('param').version, record: false });
+      const version = c.req.valid('param').version;
+      const r = await runHeavy(ctx, 'backtestModel', { ...q, version, record: false });
       return c.json(asRecord(r), 200);
     },
   );

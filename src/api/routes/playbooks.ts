@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../../engine/context.ts';
+import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
-import { listExpansionOpportunities } from '../../engine/playbooks/list-expansion-opportunities.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
 import { filterVisibleAccountIds } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
@@ -107,7 +107,7 @@ export function playbookRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const { limit } = c.req.valid('query');
-      const r = await listExpansionOpportunities(ctx);
+      const r = await runHeavy(ctx, 'listExpansionOpportunities', {});
       const visible = await filterVisibleAccountIds(
         ctx.store,
         p.viewer,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -5,10 +6,24 @@ import { z } from 'zod';
 import { startServer } from '../../api/start-server.ts';
 import { ensureAdmin } from '../../engine/auth/ensure-admin.ts';
 import { createContext, type EngineContext } from '../../engine/context.ts';
+import { closeEventQueue } from '../../engine/ingest-queue/nats-queue.ts';
+import { interruptStaleJobs } from '../../engine/jobs/jobs.ts';
+import { closeHeavyPools } from '../../engine/jobs/worker-pool.ts';
 import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
 
-export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
+/** web/dist of the package this file belongs to (from src/ or from the compiled dist/ bundle). */
+export const WEB_ROOT = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web', 'dist');
+
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return join(from, '..', '..', '..');
+    dir = up;
+  }
+  return dir;
+}
 
 export const serveOptionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).optional(),
@@ -22,6 +37,8 @@ export const serveOptionsSchema = z.object({
  */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
   await printFirstAdmin(ctx);
+  // jobs a previous (stopped) server left running on this SQLite file can never finish
+  if (ctx.store.dialect === 'sqlite') await interruptStaleJobs(ctx);
   const server = await startServer(ctx, {
     port: opts.port ?? ctx.config.port,
     host: opts.host ?? ctx.config.host,
@@ -40,6 +57,8 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   await worker?.stop();
   await bridge.stop();
   await server.close();
+  await closeHeavyPools();
+  await closeEventQueue(ctx);
 }
 
 /** Prints how to log in when this start created the first admin. */

@@ -1,11 +1,22 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../core/errors.ts';
 import { type Mapping, parseMapping } from '../../core/import/mapping.ts';
 import { didYouMean } from '../../core/import/values.ts';
 
 /** Mapping files shipped with Vigil for common exports (`vigil import --preset NAME`). */
-export const PRESET_DIR = resolve(import.meta.dirname, '../../../presets');
+// (found from the package root: compiled, this code may sit in a shared chunk under dist/chunks/)
+export const PRESET_DIR = join(packageRoot(import.meta.dirname), 'presets');
+
+function packageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return resolve(from, '../../..');
+    dir = up;
+  }
+  return dir;
+}
 
 export function listPresets(): string[] {
   if (!existsSync(PRESET_DIR)) return [];

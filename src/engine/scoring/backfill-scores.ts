@@ -1,5 +1,6 @@
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import { loadAccountsData, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
+import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import type { EngineContext } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
 
@@ -25,6 +26,7 @@ export async function backfillScores(
   const { store } = ctx;
   const active = await getActiveModel(store);
   const step = options.stepDays ?? 7;
+  const signalIds = historySignalIds(active.model);
   const dates: string[] = [];
   for (let t = Date.parse(options.to); t >= Date.parse(options.from); t -= step * 86_400_000)
     dates.unshift(new Date(t).toISOString().slice(0, 10));
@@ -70,16 +72,7 @@ export async function backfillScores(
           score: r.score,
           band: r.band,
           coverage: r.coverage,
-          detail: JSON.stringify({
-            ...r,
-            signals: r.signals.map((s) => ({
-              signalId: s.signalId,
-              subScore: s.subScore,
-              weight: s.weight,
-              points: s.points,
-              value: s.value,
-            })),
-          }),
+          detail: historyDetailJson(r, signalIds),
           computed_at: now,
         });
       }

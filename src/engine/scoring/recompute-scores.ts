@@ -7,6 +7,7 @@ import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/c
 import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
+import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
@@ -149,6 +150,7 @@ export async function recomputeScores(
   const active = await getActiveModel(store);
   const workerId = options.workerId ?? `pid-${process.pid}`;
   const batchSize = options.batchSize ?? 200;
+  const signalIds = historySignalIds(active.model);
   const changes: ScoreChange[] = [];
   let scored = 0;
   let tasksClosed = 0;
@@ -202,7 +204,8 @@ export async function recomputeScores(
         detail: JSON.stringify(r),
         computed_at: now,
       };
-      historyRows.push({ account_id: r.accountId, ...scored });
+      // history keeps the compact form; the full explanation is the current score's only
+      historyRows.push({ account_id: r.accountId, ...scored, detail: historyDetailJson(r, signalIds) });
       const prev = prevById.get(r.accountId);
       const carry =
         prev && prev.as_of !== asOf

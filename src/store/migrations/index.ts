@@ -10,6 +10,7 @@ import * as m012 from './012-imports-open-contracts.ts';
 import * as m013 from './013-scoring-lifecycle.ts';
 import * as m015 from './015-integrations-connections.ts';
 import * as m016 from './016-reliability-usage-ledger.ts';
+import * as m017 from './017-perf-jobs.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -30,4 +31,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '013-scoring-lifecycle', up: m013.up },
   { name: '015-integrations-connections', up: m015.up },
   { name: '016-reliability-usage-ledger', up: m016.up },
+  { name: '017-perf-jobs', up: m017.up },
 ];

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+} from 'nats';
+import { AppError } from '../../core/errors.ts';
+import type { EngineContext } from '../context.ts';
+import { ingestEvents, MAX_BATCH } from '../ingest/ingest-events.ts';
+
+/**
+ * Ingest that scales out through NATS JetStream. With VIGIL_NATS_URL set, `POST /v1/events`
+ * answers once its batch is stored in the stream (deduplicated by message id: the request's
+ * Idempotency-Key, or a hash of the batch); `vigil ingest-worker` processes, any number on any
+ * machine, pull from one durable consumer and write each group of batches in one transaction,
+ * acknowledging the group's messages only after that transaction committed. A worker killed
+ * mid-group leaves its messages unacknowledged: they are delivered again, and the store's event
+ * ids (seen_events) make the second delivery a duplicate, so nothing is lost or counted twice.
+ */
+export const DURABLE = 'vigil-ingest';
+export const subjectOf = (stream: string) => `${stream}.batches`;
+
+export type QueueOptions = {
+  /** How long a delivered, unacknowledged batch waits before it is delivered again (ms). */
+  ackWaitMs?: number;
+  /** Stream replicas (a clustered NATS keeps that many copies). */
+  replicas?: number;
+};
+
+async function ensureStream(jsm: JetStreamManager, stream: string, options: QueueOptions): Promise<void> {
+  try {
+    await jsm.streams.info(stream);
+  } catch {
+    await jsm.streams.add({
+      name: stream,
+      subjects: [subjectOf(stream)],
+      retention: RetentionPolicy.Workqueue,
+      storage: StorageType.File,
+      num_replicas: options.replicas ?? 1,
+      duplicate_window: nanos(10 * 60_000),
+    });
+  }
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string, options: QueueOptions) {
+  try {
+    await jsm.consumers.info(stream, DURABLE);
+  } catch {
+    await jsm.consumers.add(stream, {
+      durable_name: DURABLE,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(options.ackWaitMs ?? 30_000),
+      max_ack_pending: 10_000,
+    });
+  }
+}
+
+async function connectTo(ctx: EngineContext): Promise<NatsConnection> {
+  const servers = ctx.config.natsUrl;
+  if (!servers) throw new AppError('PRECONDITION_FAILED', 'VIGIL_NATS_URL is not set');
+  try {
+    return await connect({ servers: servers.split(','), name: 'vigil', maxReconnectAttempts: -1 });
+  } catch (e) {
+    throw new AppError('UNAVAILABLE', `cannot connect to NATS at ${servers}: ${(e as Error).message}`);
+  }
+}
+
+type Publisher = { nc: NatsConnection; ready: Promise<void> };
+const publishers = new WeakMap<EngineContext, Promise<Publisher>>();
+
+function publisherFor(ctx: EngineContext, options: QueueOptions = {}): Promise<Publisher> {
+  let p = publishers.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const nc = await connectTo(ctx);
+      const jsm = await nc.jetstreamManager();
+      return { nc, ready: ensureStream(jsm, ctx.config.natsStream, options) };
+    })();
+    publishers.set(ctx, p);
+    p.catch(() => publishers.delete(ctx));
+  }
+  return p;
+}
+
+export type EnqueueResult = { queued: number; sequence: number; duplicate: boolean; messageId: string };
+
+/** Stores one batch in the stream; resolves once JetStream has it (its ack is the durability point). */
+export async function enqueueEvents(
+  ctx: EngineContext,
+  events: unknown[],
+  idempotencyKey?: string,
+): Promise<EnqueueResult> {
+  if (events.length > MAX_BATCH)
+    throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} events per request; got ${events.length}`);
+  const body = JSON.stringify(events);
+  const messageId = idempotencyKey?.trim() || createHash('sha256').update(body).digest('hex');
+  const pub = await publisherFor(ctx);
+  await pub.ready;
+  try {
+    const ack = await pub.nc
+      .jetstream()
+      .publish(subjectOf(ctx.config.natsStream), body, { msgID: messageId });
+    return { queued: events.length, sequence: ack.seq, duplicate: ack.duplicate, messageId };
+  } catch (e) {
+    throw new AppError('UNAVAILABLE', `NATS did not store the batch: ${(e as Error).message}`);
+  }
+}
+
+/** Closes this context's publishing connection (server shutdown, tests). */
+export async function closeEventQueue(ctx: EngineContext): Promise<void> {
+  const p = publishers.get(ctx);
+  publishers.delete(ctx);
+  if (p) await (await p.catch(() => null))?.nc.drain();
+}
+
+export type IngestWorkerOptions = QueueOptions & {
+  /** Events per group (one transaction); at most MAX_BATCH. */
+  groupEvents?: number;
+  /** Messages fetched per pull. */
+  fetchMessages?: number;
+  /** Resolves to stop after the group in flight. */
+  stop?: Promise<void>;
+  onGroup?: (g: {
+    messages: number;
+    events: number;
+    accepted: number;
+    duplicates: number;
+    rejected: number;
+  }) => void;
+};
+
+export type IngestWorkerStats = {
+  groups: number;
+  messages: number;
+  events: number;
+  accepted: number;
+  duplicates: number;
+};
+
+/**
+ * Consumes the stream into the store until `stop` resolves: pulls messages, writes them in
+ * groups (each group one all-or-nothing transaction through the same ingestEvents as the direct
+ * path), acknowledges a group's messages after its commit. A group that fails is negatively
+ * acknowledged (delivered again later); a message that is not a JSON array can never succeed and
+ * is terminated with a log line.
+ */
+export async function runIngestWorker(
+  ctx: EngineContext,
+  options: IngestWorkerOptions = {},
+): Promise<IngestWorkerStats> {
+  const nc = await connectTo(ctx);
+  const stream = ctx.config.natsStream;
+  const stats: IngestWorkerStats = { groups: 0, messages: 0, events: 0, accepted: 0, duplicates: 0 };
+  let stopping = false;
+  void options.stop?.then(() => {
+    stopping = true;
+  });
+  try {
+    const jsm = await nc.jetstreamManager();
+    await ensureStream(jsm, stream, options);
+    await ensureConsumer(jsm, stream, options);
+    const consumer = await nc.jetstream().consumers.get(stream, DURABLE);
+    const limit = Math.min(options.groupEvents ?? MAX_BATCH, MAX_BATCH);
+    while (!stopping) {
+      const fetched: { msg: JsMsg; events: unknown[] }[] = [];
+      const iter = await consumer.fetch({ max_messages: options.fetchMessages ?? 16, expires: 1000 });
+      for await (const msg of iter) {
+        let events: unknown;
+        try {
+          events = msg.json<unknown>();
+        } catch {
+          events = null;
+        }
+        if (!Array.isArray(events)) {
+          ctx.logger.error('ingest-worker: a message is not a JSON array of events; dropped', {
+            seq: msg.seq,
+          });
+          msg.term();
+          continue;
+        }
+        fetched.push({ msg, events });
+      }
+      // groups of whole messages, each at most `limit` events
+      let i = 0;
+      while (i < fetched.length) {
+        const first = i;
+        const group = [fetched[i]!];
+        let size = fetched[i]!.events.length;
+        i++;
+        while (i < fetched.length && size + fetched[i]!.events.length <= limit) {
+          size += fetched[i]!.events.length;
+          group.push(fetched[i]!);
+          i++;
+        }
+        // the fetched messages still waiting must not be redelivered meanwhile (ack wait restarts)
+        for (let k = first; k < fetched.length; k++) fetched[k]!.msg.working();
+        const events = group.flatMap((g) => g.events);
+        try {
+          const r = await ingestEvents(ctx, events, { source: 'nats' });
+          for (const g of group) g.msg.ack();
+          await nc.flush();
+          stats.groups++;
+          stats.messages += group.length;
+          stats.events += events.length;
+          stats.accepted += r.accepted;
+          stats.duplicates += r.duplicates;
+          options.onGroup?.({
+            messages: group.length,
+            events: events.length,
+            accepted: r.accepted,
+            duplicates: r.duplicates,
+            rejected: r.rejected.length,
+          });
+        } catch (e) {
+          ctx.logger.warn('ingest-worker: a group failed; its messages will be delivered again', {
+            error: (e as Error).message,
+          });
+          for (const g of group) g.msg.nak(1000);
+        }
+      }
+    }
+  } finally {
+    await nc.drain().catch(() => {});
+  }
+  return stats;
+}
+
+/** Messages waiting in the stream for the ingest workers (and delivered but not yet acknowledged). */
+export async function queueDepth(ctx: EngineContext): Promise<{ pending: number; unacknowledged: number }> {
+  const nc = await connectTo(ctx);
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.consumers.info(ctx.config.natsStream, DURABLE).catch(() => null);
+    if (info) return { pending: info.num_pending, unacknowledged: info.num_ack_pending };
+    const s = await jsm.streams.info(ctx.config.natsStream);
+    return { pending: s.state.messages, unacknowledged: 0 };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Deletes the stream (tests and benchmarks use one stream each). */
+export async function deleteEventStream(ctx: EngineContext): Promise<void> {
+  const nc = await connectTo(ctx);
+  try {
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.delete(ctx.config.natsStream).catch(() => false);
+  } finally {
+    await nc.close();
+  }
+}
