@@ -2,8 +2,8 @@ import { type Insertable, sql } from 'kysely';
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import type { Store } from '../../store/database.ts';
-import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
@@ -17,7 +17,7 @@ export type ScoreChange = {
 };
 
 export type RecomputeOptions = {
-  /** Score these accounts; default: the dirty ones (claimDirty) or, with `all`, every account. */
+  /** Score these accounts; default: the dirty ones (store.claims) or, with `all`, every account. */
   accountIds?: string[];
   all?: boolean;
   asOf?: string;
@@ -25,7 +25,7 @@ export type RecomputeOptions = {
   /** Accounts per batch (default 200). */
   batchSize?: number;
   /** Called with each batch of claimed dirty accounts (workers log them). */
-  onClaim?: (claims: DirtyClaim[]) => void;
+  onClaim?: (claims: ChangeClaim[]) => void;
 };
 
 export type RecomputeReport = {
@@ -224,16 +224,18 @@ export async function recomputeScores(
     for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
   } else {
     for (;;) {
-      const claims: DirtyClaim[] = await claimDirty(store, {
+      // the one claim mechanism (the worker's), without the change baseline a plain rescore does not need
+      const claims = await store.claims.claim({
         workerId,
         limit: batchSize,
         now: ctx.clock.now().toISOString(),
         leaseSeconds: ctx.config.workerLeaseSeconds,
+        baseline: false,
       });
       if (claims.length === 0) break;
       options.onClaim?.(claims);
       await scoreBatch(claims.map((c) => c.accountId));
-      await releaseDirty(store, claims);
+      await store.claims.release(claims, { workerId, now: ctx.clock.now().toISOString() });
     }
   }
   for (const c of changes) {

@@ -1,0 +1,47 @@
+import type { Viewer } from '../../core/access.ts';
+import type { EngineContext } from '../context.ts';
+import { type ListAccountsInput, listAccounts } from './list-accounts.ts';
+
+const COLUMNS = [
+  'id',
+  'name',
+  'segment',
+  'industry',
+  'owner',
+  'arr',
+  'seats',
+  'renewalDate',
+  'score',
+  'band',
+  'coverage',
+  'trend30',
+  'topDriver',
+  'tags',
+] as const;
+
+/** One CSV cell: quoted when needed; a leading = + - @ (a spreadsheet formula) is neutralised. */
+export const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(';') : String(v);
+  // a leading = + - @ would run as a formula in a spreadsheet
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** The (filtered) portfolio list as CSV, every row the viewer may see; the export is audited. */
+export async function exportAccountsCsv(
+  ctx: EngineContext,
+  viewer: Viewer,
+  input: Omit<ListAccountsInput, 'limit' | 'offset'>,
+  meta: { actor: string; filters: unknown },
+): Promise<{ asOf: string; rows: number; csv: string }> {
+  const r = await listAccounts(ctx, viewer, { ...input, limit: 1_000_000, offset: 0 });
+  const lines = [COLUMNS.join(','), ...r.items.map((i) => COLUMNS.map((k) => csvCell(i[k])).join(','))];
+  await ctx.store.audit.insert({
+    at: ctx.clock.now().toISOString(),
+    actor: meta.actor,
+    action: 'accounts.export',
+    target: null,
+    details: { rows: r.items.length, filters: meta.filters },
+  });
+  return { asOf: r.asOf, rows: r.items.length, csv: `${lines.join('\n')}\n` };
+}
