@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ACCOUNT_SORTS } from '../../store/queries/api/list-account-summaries.ts';
+import { ACCOUNT_SORTS } from '../../engine/accounts/list-accounts.ts';
 import { isoDateSchema } from './common.schemas.ts';
 
 const bandSchema = z.enum(['healthy', 'at-risk', 'critical']);

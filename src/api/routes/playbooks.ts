@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
+import { visibleAccountIds } from '../../engine/accounts/account-access.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { listExpansionOpportunities } from '../../engine/playbooks/list-expansion-opportunities.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
-import { filterVisibleAccountIds } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
@@ -108,8 +108,8 @@ export function playbookRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const { limit } = c.req.valid('query');
       const r = await listExpansionOpportunities(ctx);
-      const visible = await filterVisibleAccountIds(
-        ctx.store,
+      const visible = await visibleAccountIds(
+        ctx,
         p.viewer,
         r.items.map((i) => i.accountId),
       );

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type EngineContext, today } from '../../engine/context.ts';
-import { getPortfolioSummary } from '../../store/queries/api/portfolio-summary.ts';
+import { portfolioSummary } from '../../engine/accounts/portfolio.ts';
+import type { EngineContext } from '../../engine/context.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
@@ -40,7 +40,7 @@ export function portfolioRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const p = principalOf(c);
-      return c.json(await getPortfolioSummary(ctx.store, p.viewer, today(ctx)), 200);
+      return c.json(await portfolioSummary(ctx, p.viewer), 200);
     },
   );
   return app;

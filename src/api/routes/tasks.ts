@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError } from '../../core/errors.ts';
+import { requireVisibleTask } from '../../engine/accounts/account-access.ts';
+import { listTasksFor } from '../../engine/accounts/list-tasks-view.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { TASK_STATUSES, toTask } from '../../engine/playbooks/task-view.ts';
+import { TASK_STATUSES } from '../../engine/playbooks/task-view.ts';
 import { updateTask } from '../../engine/playbooks/update-task.ts';
-import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
-import { isAccountVisible } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
@@ -35,8 +34,7 @@ export function taskRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const p = principalOf(c);
-      const r = await listVisibleTasks(ctx.store, p.viewer, c.req.valid('query'));
-      return c.json({ items: r.rows.map(toTask), total: r.total }, 200);
+      return c.json(await listTasksFor(ctx, p.viewer, c.req.valid('query')), 200);
     },
   );
   app.openapi(
@@ -70,13 +68,7 @@ export function taskRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const row = await ctx.store.db
-        .selectFrom('tasks')
-        .select('account_id')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row || !(await isAccountVisible(ctx.store, p.viewer, row.account_id)))
-        throw new AppError('NOT_FOUND', `task ${id} not found`);
+      await requireVisibleTask(ctx, p.viewer, id);
       const task = await updateTask(ctx, id, { ...body, actor: actorOf(p) });
       return c.json(task, 200);
     },

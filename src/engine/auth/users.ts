@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
-import { ROLES, type Role } from '../../store/queries/visible-accounts.ts';
+import type { UserRow } from '../../store/resources/auth.ts';
 import type { EngineContext } from '../context.ts';
 import { hashPassword } from './password.ts';
 
@@ -75,14 +76,21 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
 }
 
 export async function listUsers(ctx: EngineContext): Promise<UserView[]> {
-  const rows = await ctx.store.users.list();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    role: r.role as Role,
-    managerId: r.manager_id,
-    canLogIn: r.password_hash !== null && r.disabled_at === null,
-    disabled: r.disabled_at !== null,
-  }));
+  return (await ctx.store.users.list()).map(toUserView);
+}
+
+const toUserView = (r: UserRow): UserView => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  role: r.role as Role,
+  managerId: r.manager_id,
+  canLogIn: r.password_hash !== null && r.disabled_at === null,
+  disabled: r.disabled_at !== null,
+});
+
+/** One user, or null (`GET /v1/auth/me` for an API key's user). */
+export async function getUser(ctx: EngineContext, id: string): Promise<UserView | null> {
+  const r = await ctx.store.users.get(id);
+  return r ? toUserView(r) : null;
 }

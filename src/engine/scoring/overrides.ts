@@ -125,3 +125,12 @@ export async function activeOverride(
   );
   return o ? { score: o.score, band: o.band, reason: o.reason, by: o.by, expiresAt: o.expiresAt } : null;
 }
+
+/** The override in force now on one account, with its id, or null (`vigil override <account>`). */
+export async function getOverride(ctx: EngineContext, accountId: string): Promise<ScoreOverride | null> {
+  const { model } = await getActiveModel(ctx.store);
+  return (
+    (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString(), model)).get(accountId) ??
+    null
+  );
+}
