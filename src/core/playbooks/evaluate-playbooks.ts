@@ -1,3 +1,5 @@
+import { DAY_MS as DAY } from '../dates/day-number.ts';
+import { effectiveBand, effectiveScore } from '../scoring/effective-score.ts';
 import type { Band, ScoreResult } from '../scoring/score-result.ts';
 import type { ExpansionOpportunity } from './expansion.ts';
 import type { Channel, Playbook, PlaybookTrigger, Priority } from './playbook-schema.ts';
@@ -94,13 +96,10 @@ export type EvaluatePlaybooksResult = {
   suppressed: Record<SuppressReason, number>;
 };
 
-const DAY = 86_400_000;
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
 const MAX_ENROLL_DEPTH = 3;
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
-const effectiveBand = (r: ScoreResult): Band => r.override?.band ?? r.band;
-const effectiveScore = (r: ScoreResult): number => r.override?.score ?? r.score;
 
 export const dedupeKeyOf = (playbookId: string, accountId: string) => `${playbookId}:${accountId}`;
 
@@ -359,37 +358,46 @@ export function evaluatePlaybooks(
   }
 
   // Budget pass: in priority order, each fired decision with something to say spends one alert.
-  const spent = new Map(state.budgetUsed);
+  // An enrolled play goes where its enroller goes (no save plan without its escalation): when an
+  // enroller is over budget, it and its enrolled plays stay suppressed, and the slots the enrolled
+  // plays had taken go back to the owner's other plays: the pass is re-run without them until
+  // nothing changes (each round suppresses at least one more play, so it ends).
   const rank = (d: PlaybookDecision) => (d.task ? PRIORITY_RANK[d.task.priority] : PRIORITY_RANK.medium);
   const order = candidates.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i);
-  if (options.dailyBudgetPerOwner !== null) {
-    for (const { d } of order) {
-      if (d.outcome !== 'fired' || (!d.task && d.notifications.length === 0)) continue;
-      const key = d.alertOwner ?? '(unassigned)';
-      const used = spent.get(key) ?? 0;
-      if (used >= options.dailyBudgetPerOwner) {
-        d.outcome = 'suppressed';
-        d.reason = 'budget';
-        // a budget-suppressed play should be retried tomorrow, not cooled down
-        d.cooldownUntil = null;
-        continue;
-      }
-      spent.set(key, used + 1);
-    }
-  }
-
-  // an enrolled play goes where its enroller goes: no save plan without its escalation
   const byKey = new Map(candidates.map((d) => [`${d.playbookId}:${d.accountId}`, d]));
-  for (const d of candidates) {
-    if (!d.enrolledBy || d.outcome !== 'fired') continue;
-    const parent = byKey.get(`${d.enrolledBy}:${d.accountId}`);
-    if (parent && parent.outcome === 'suppressed' && parent.reason === 'budget') {
+  const budget = options.dailyBudgetPerOwner;
+  if (budget !== null) {
+    const followers = new Set<PlaybookDecision>();
+    const pinned = new Set<PlaybookDecision>();
+    let over = new Set<PlaybookDecision>();
+    for (;;) {
+      const spent = new Map(state.budgetUsed);
+      over = new Set();
+      for (const { d } of order) {
+        if (d.outcome !== 'fired' || followers.has(d) || pinned.has(d)) continue;
+        if (!d.task && d.notifications.length === 0) continue;
+        const key = d.alertOwner ?? '(unassigned)';
+        const used = spent.get(key) ?? 0;
+        if (used >= budget) over.add(d);
+        else spent.set(key, used + 1);
+      }
+      let grew = false;
+      for (const d of candidates) {
+        if (!d.enrolledBy || d.outcome !== 'fired' || followers.has(d)) continue;
+        const parent = byKey.get(`${d.enrolledBy}:${d.accountId}`);
+        if (parent && (over.has(parent) || pinned.has(parent) || followers.has(parent))) {
+          if (over.has(parent)) pinned.add(parent);
+          followers.add(d);
+          grew = true;
+        }
+      }
+      if (!grew) break;
+    }
+    for (const d of [...over, ...pinned, ...followers]) {
       d.outcome = 'suppressed';
       d.reason = 'budget';
+      // a budget-suppressed play should be retried tomorrow, not cooled down
       d.cooldownUntil = null;
-      const key = d.alertOwner ?? '(unassigned)';
-      if (options.dailyBudgetPerOwner !== null && (d.task || d.notifications.length > 0))
-        spent.set(key, Math.max(0, (spent.get(key) ?? 1) - 1));
     }
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DAY_MS } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Role } from '../../store/queries/visible-accounts.ts';
 import type { EngineContext } from '../context.ts';
@@ -46,7 +47,7 @@ export async function logIn(
   }
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000).toISOString();
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS).toISOString();
   await store.sessions.create({
     id_hash: sha256(token),
     user_id: user.id,

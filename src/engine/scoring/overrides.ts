@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
 import { bandOf } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
@@ -36,7 +37,7 @@ export async function createOverride(ctx: EngineContext, input: CreateOverrideIn
   if (!Number.isFinite(expires))
     throw new AppError('BAD_INPUT', `expiresAt: "${input.expiresAt}" is not a date`);
   if (expires <= now.getTime()) throw new AppError('BAD_INPUT', 'expiresAt: must be in the future');
-  if (expires > now.getTime() + MAX_OVERRIDE_DAYS * 86_400_000)
+  if (expires > now.getTime() + MAX_OVERRIDE_DAYS * DAY_MS)
     throw new AppError('BAD_INPUT', 'expiresAt: at most a year ahead (an override is a temporary judgement)');
   if (!(await ctx.store.accounts.exists(input.accountId)))
     throw new AppError('NOT_FOUND', `account ${input.accountId} not found`);

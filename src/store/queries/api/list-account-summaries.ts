@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
 
@@ -63,8 +64,6 @@ const SORTS: Record<AccountSort, ReturnType<typeof sql>> = {
   // healthy, well-covered, growing accounts first: where expansion conversations start
   expansion: sql`case when band = 'healthy' then 0 else 1 end, coalesce(score, -1) desc, arr desc, id asc`,
 };
-
-const DAY = 86_400_000;
 
 /**
  * The portfolio list: accounts the viewer may see, joined to their current score and live
