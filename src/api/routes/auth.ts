@@ -12,7 +12,7 @@ import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 const tags = ['auth'];
-const meSchema = z
+export const meSchema = z
   .object({
     user: z.object({
       id: z.string(),

@@ -4,6 +4,7 @@ import type { EngineContext } from '../../engine/context.ts';
 import { access } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
+import { rejectSchema } from './response.schemas.ts';
 
 const page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -57,7 +58,7 @@ export function importRoutes(ctx: EngineContext) {
       summary: 'Unresolved rejects (raw input included, so admins only)',
       request: { query: z.object({ importId: z.coerce.number().int().min(1).optional(), ...page }) },
       responses: {
-        ...ok(z.object({ items: z.array(z.record(z.string(), z.unknown())) })),
+        ...ok(z.object({ items: z.array(rejectSchema) })),
         ...errorResponses(),
       },
     }),

@@ -10,9 +10,16 @@ import { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts';
+import {
+  approveReportSchema,
+  backtestReportSchema,
+  modelDetailSchema,
+  modelDiffSchema,
+  modelListItemSchema,
+  trainReportSchema,
+} from './response.schemas.ts';
 
 const tags = ['models'];
-const anyObject = z.record(z.string(), z.unknown());
 const versionParam = z.object({
   version: z.coerce
     .number()
@@ -21,7 +28,6 @@ const versionParam = z.object({
     .max(1_000_000)
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
-const asRecord = (v: unknown) => v as Record<string, unknown>;
 
 /** /v1/models: versions, backtests, training a proposal, diffing, approving (admins). */
 export function modelRoutes(ctx: EngineContext) {
@@ -33,10 +39,10 @@ export function modelRoutes(ctx: EngineContext) {
       path: '/',
       tags,
       summary: 'Model versions with their status and headline backtest',
-      responses: { ...ok(z.object({ items: z.array(anyObject) })), ...errorResponses() },
+      responses: { ...ok(z.object({ items: z.array(modelListItemSchema) })), ...errorResponses() },
     }),
     async (c) => {
-      return c.json({ items: (await listModels(ctx)).map(asRecord) }, 200);
+      return c.json({ items: await listModels(ctx) }, 200);
     },
   );
   // before /{version}: "diff" is not a version
@@ -53,11 +59,11 @@ export function modelRoutes(ctx: EngineContext) {
           b: z.coerce.number().int().min(1),
         }),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(modelDiffSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(asRecord(await diffModels(ctx, q.a, q.b)), 200);
+      return c.json(await diffModels(ctx, q.a, q.b), 200);
     },
   );
   app.openapi(
@@ -84,12 +90,12 @@ export function modelRoutes(ctx: EngineContext) {
             .strict(),
         ),
       },
-      responses: { ...ok(anyObject), ...errorResponses(412) },
+      responses: { ...ok(trainReportSchema), ...errorResponses(412) },
     }),
     async (c) => {
       const p = principalOf(c);
       const body = c.req.valid('json');
-      return c.json(asRecord(await trainModel(ctx, { ...body, by: actorOf(p) })), 200);
+      return c.json(await trainModel(ctx, { ...body, by: actorOf(p) }), 200);
     },
   );
   app.openapi(
@@ -100,11 +106,11 @@ export function modelRoutes(ctx: EngineContext) {
       tags,
       summary: 'One model version: document, calibration, stored backtest',
       request: { params: versionParam },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(modelDetailSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const model = await getModel(ctx, c.req.valid('param').version);
-      return c.json(asRecord({ ...model, weightsByCategory: weightsByCategory(model.document) }), 200);
+      return c.json({ ...model, weightsByCategory: weightsByCategory(model.document) }, 200);
     },
   );
   app.openapi(
@@ -123,12 +129,12 @@ export function modelRoutes(ctx: EngineContext) {
           label: z.enum(['horizon', 'renewal']).optional(),
         }),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(backtestReportSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const q = c.req.valid('query');
       const r = await backtestModel(ctx, { ...q, version: c.req.valid('param').version, record: false });
-      return c.json(asRecord(r), 200);
+      return c.json(r, 200);
     },
   );
   app.openapi(
@@ -139,14 +145,14 @@ export function modelRoutes(ctx: EngineContext) {
       tags,
       summary: 'Approve a proposed version: it becomes active and every account is rescored (audited)',
       request: { params: versionParam },
-      responses: { ...ok(anyObject), ...errorResponses(404, 409) },
+      responses: { ...ok(approveReportSchema), ...errorResponses(404, 409) },
     }),
     async (c) => {
       const p = principalOf(c);
       const version = c.req.valid('param').version;
       const r = await approveModel(ctx, version, actorOf(p));
       ctx.bus.emit('accounts-dirty', { accountIds: [] });
-      return c.json(asRecord(r), 200);
+      return c.json(r, 200);
     },
   );
   return app;

@@ -6,7 +6,7 @@ import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
 
 const bandTotals = z.object({ accounts: z.number(), arr: z.number() });
-const summarySchema = z
+export const portfolioSummarySchema = z
   .object({
     asOf: z.string(),
     accounts: z.number(),
@@ -36,7 +36,7 @@ export function portfolioRoutes(ctx: EngineContext) {
       path: '/summary',
       tags: ['portfolio'],
       summary: 'Portfolio totals per band',
-      responses: { ...ok(summarySchema), ...errorResponses() },
+      responses: { ...ok(portfolioSummarySchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);

@@ -8,7 +8,8 @@ import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
-const taskSchema = z.record(z.string(), z.unknown()).openapi('Task');
+import { taskSchema } from './response.schemas.ts';
+
 const tags = ['tasks'];
 
 /** /v1/tasks: the task queue (tasks on accounts the caller may see); PATCH changes a status (audited). */

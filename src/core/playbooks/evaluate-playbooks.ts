@@ -1,6 +1,6 @@
 import { DAY_MS as DAY } from '../dates/day-number.ts';
 import { effectiveBand, effectiveScore } from '../scoring/effective-score.ts';
-import type { Band, ScoreResult } from '../scoring/score-result.ts';
+import type { Band } from '../scoring/score-result.ts';
 import type { ExpansionOpportunity } from './expansion.ts';
 import type { Channel, Playbook, PlaybookTrigger, Priority } from './playbook-schema.ts';
 import type { ScoreChange } from './score-change.ts';

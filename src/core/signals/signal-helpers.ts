@@ -1,7 +1,7 @@
 import type { AccountData } from '../data-model/account-data.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
 
-import { DAY_MS, dayNumber, isoDay } from '../dates/day-number.ts';
+import { dayNumber, isoDay } from '../dates/day-number.ts';
 
 /** Days since 1970 of an ISO date or timestamp (UTC); arithmetic on the characters, no Date parsing (hot path). */
 export const toDay = (iso: string) => dayNumber(iso);

@@ -6,7 +6,7 @@ export type TimelineItem = {
   type: string;
   time: string;
   contactId: string | null;
-  properties: unknown;
+  properties: Record<string, unknown>;
 };
 
 export type EventsResource = {
@@ -30,7 +30,7 @@ export function eventsResource(db: Kysely<Database>): EventsResource {
         type: r.type,
         time: r.time,
         contactId: r.contact_id,
-        properties: JSON.parse(r.properties) as unknown,
+        properties: JSON.parse(r.properties) as Record<string, unknown>,
       }));
     },
   };
