@@ -42,6 +42,7 @@ type VigilRun = {
   dbBytes: number;
 };
 type DuckRun = { ms: number; rows: number; maxRssBytes: number; dbBytes: number };
+type MappedRun = { ms: number; usageEvents: number; rejected: number; rows: number };
 
 export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
   const accounts = quick ? 1000 : 10_000;
@@ -49,6 +50,11 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
   const work = join(tmpdir(), `vigil-bench-import-${process.pid}`);
   mkdirSync(work, { recursive: true });
   try {
+    const mapped = (variant: string) =>
+      child<MappedRun>('bench/workers/import-mapped.ts', [dir, join(work, `mapped-${variant}.db`), variant]);
+    const fast = mapped('fast');
+    const plain = mapped('plain');
+    const lookup = mapped('lookup');
     const v = child<VigilRun>('bench/workers/import-vigil.ts', [dir, join(work, 'vigil.db')]);
     const d = child<DuckRun>('bench/workers/import-duckdb.ts', [dir, join(work, 'ref.duckdb')]);
     const w = `import ${accounts.toLocaleString('en-US')} accounts, ${(v.usageEvents / 1e6).toFixed(1)}M usage events`;
@@ -99,6 +105,16 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
         unit: 'MB',
         lowerIsBetter: true,
         note: 'Vigil also holds accounts, contracts, contacts and timeline events',
+      },
+      {
+        workload: w,
+        metric: 'mapped usage import: lookup join + computed columns vs plain mapping (general path)',
+        vigil: lookup.usageEvents / (lookup.ms / 1000),
+        reference: plain.usageEvents / (plain.ms / 1000),
+        referenceName: 'Vigil, plain mapping (renames + value map)',
+        unit: 'events/s',
+        lowerIsBetter: false,
+        note: `${lookup.rejected + plain.rejected} rejects; the plain rename-only mapping (fast path) ran at ${Math.round(fast.usageEvents / (fast.ms / 1000)).toLocaleString('en-US')} events/s`,
       },
       {
         workload: w,

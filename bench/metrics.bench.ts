@@ -73,7 +73,7 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
   await conn.run('create table contracts (account_id varchar, start_date date, end_date date, arr double)');
   const appender = await conn.createAppender('contracts');
   for (const c of contracts) {
-    const end = c.status === 'churned' && c.churnedAt ? c.churnedAt : c.end;
+    const end = c.status === 'churned' && c.churnedAt ? c.churnedAt : (c.end ?? '9999-12-31');
     appender.appendVarchar(c.accountId);
     appender.appendVarchar(c.start);
     appender.appendVarchar(end);

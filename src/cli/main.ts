@@ -20,6 +20,7 @@ const program = new Command('vigil')
     '--db <url>',
     'SQLite file path or postgres:// URL (default: $VIGIL_DATABASE_URL or ./data/vigil.db)',
   )
+  .option('--create', 'with --db: create the database when the file does not exist yet')
   .showHelpAfterError();
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');

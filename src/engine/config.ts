@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '../core/errors.ts';
+import { isTimeZone } from '../core/import/values.ts';
 
 /**
  * Runtime configuration. The engine is the only layer that reads process.env;
@@ -16,6 +17,11 @@ export type VigilConfig = Readonly<{
   workerLeaseSeconds: number;
   /** SQLite page cache per connection, in MiB (memory for speed on large databases). */
   sqliteCacheMb: number;
+  /**
+   * The workspace's time zone (IANA name, default UTC): timestamps written
+   * without a zone are read in it, never in the machine's TZ.
+   */
+  timeZone: string;
 }>;
 
 export const DEFAULT_DATABASE_PATH = './data/vigil.db';
@@ -28,6 +34,16 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (!Number.isFinite(n) || n <= 0)
     throw new AppError('BAD_INPUT', `${name} must be a positive number; got "${raw}"`);
   return n;
+}
+
+function timeZone(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'UTC';
+  if (!isTimeZone(raw))
+    throw new AppError(
+      'BAD_INPUT',
+      `VIGIL_TIME_ZONE must be an IANA time zone (e.g. Europe/Berlin); got "${raw}"`,
+    );
+  return raw;
 }
 
 export function loadConfig(
@@ -46,5 +62,6 @@ export function loadConfig(
     logLevel: overrides.logLevel ?? ((env.VIGIL_LOG_LEVEL as VigilConfig['logLevel']) || 'info'),
     workerLeaseSeconds: overrides.workerLeaseSeconds ?? positive(env, 'VIGIL_WORKER_LEASE_SECONDS', 60),
     sqliteCacheMb: overrides.sqliteCacheMb ?? positive(env, 'VIGIL_SQLITE_CACHE_MB', 256),
+    timeZone: overrides.timeZone ?? timeZone(env.VIGIL_TIME_ZONE),
   });
 }

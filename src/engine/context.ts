@@ -1,4 +1,7 @@
-import { openStore, type Store } from '../store/database.ts';
+import { dirname, resolve } from 'node:path';
+import { AppError } from '../core/errors.ts';
+import { isPostgresUrl, openStore, type Store } from '../store/database.ts';
+import { inspectDatabaseFile } from '../store/inspect-database-file.ts';
 import { type Bus, createBus } from './bus.ts';
 import { loadConfig, type VigilConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -20,10 +23,34 @@ export type EngineContext = {
 export async function createContext(
   overrides: Partial<VigilConfig> = {},
   clock: Clock = systemClock,
+  options: CreateContextOptions = {},
 ): Promise<EngineContext> {
   const config = loadConfig(overrides);
+  if (options.checkDatabasePath) checkDatabasePath(config.databaseUrl, options.checkDatabasePath);
   const store = await openStore({ url: config.databaseUrl, sqliteCacheMb: config.sqliteCacheMb });
   return { store, config, clock, logger: createLogger(config.logLevel), bus: createBus() };
+}
+
+export type CreateContextOptions = {
+  /**
+   * Refuse a SQLite path that is not a Vigil database: a folder that does not exist, a file
+   * that is not SQLite or is another application's, and (`existing`) a file that does not exist
+   * yet. `create` allows a new or empty file. Exit code 2 (BAD_INPUT) either way.
+   */
+  checkDatabasePath?: 'existing' | 'create';
+};
+
+function checkDatabasePath(url: string, mode: 'existing' | 'create') {
+  if (isPostgresUrl(url) || url === ':memory:') return;
+  const state = inspectDatabaseFile(url);
+  const hint = mode === 'existing' ? ' (add --create to make a new one)' : '';
+  if (state === 'no-folder')
+    throw new AppError('BAD_INPUT', `--db ${url}: the folder ${dirname(resolve(url))} does not exist`);
+  if (state === 'not-sqlite') throw new AppError('BAD_INPUT', `--db ${url} is not a SQLite database`);
+  if (state === 'foreign')
+    throw new AppError('BAD_INPUT', `--db ${url} is a SQLite database of another application, not Vigil's`);
+  if (state === 'missing' && mode === 'existing')
+    throw new AppError('BAD_INPUT', `--db ${url}: no Vigil database there${hint}`);
 }
 
 /** Today's date (UTC, YYYY-MM-DD) by the context's clock. */

@@ -14,6 +14,7 @@ export type Database = CoreTables & LearningTables & PlaybookTables & AuthTables
 export type CoreTables = {
   accounts: AccountsTable;
   contracts: ContractsTable;
+  contract_status_history: ContractStatusHistoryTable;
   contacts: ContactsTable;
   catalog_features: CatalogFeaturesTable;
   events: EventsTable;
@@ -51,7 +52,8 @@ export type ContractsTable = {
   id: string;
   account_id: string;
   start_date: string;
-  end_date: string;
+  /** Null: open-ended (runs until cancelled). */
+  end_date: string | null;
   arr: number;
   currency: string;
   seats: number | null;
@@ -60,6 +62,17 @@ export type ContractsTable = {
   status: string;
   churned_at: string | null;
   churn_reason: string | null;
+  billing_period: string | null;
+  auto_renew: Generated<number>;
+  trial: Generated<number>;
+};
+
+export type ContractStatusHistoryTable = {
+  id: Generated<number>;
+  contract_id: string;
+  status: string;
+  effective_on: string;
+  recorded_at: string;
 };
 
 export type ContactsTable = {

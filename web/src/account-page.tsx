@@ -51,7 +51,9 @@ export function AccountPage({ id }: { id: string }) {
   if (q.isPending) return <p>Loading account…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
   const { account, score, contracts, contacts } = q.data;
-  const current = contracts.filter((c) => c.status === 'active' || c.end >= (score?.asOf ?? ''));
+  const current = contracts.filter(
+    (c) => c.status === 'active' || c.end === null || c.end >= (score?.asOf ?? ''),
+  );
   const arr = current.reduce((s, c) => s + c.arr, 0);
   return (
     <section>

@@ -153,6 +153,53 @@ export type CohortReport = {
   rows: { cohort: string; customers: number; logo: (number | null)[]; revenue: (number | null)[] }[];
 };
 
+export type TaskQueueGroup = {
+  rank: number;
+  accountId: string;
+  risk: number;
+  riskSource: 'calibrated' | 'risk-index' | 'unscored';
+  expectedArrAtRisk: number;
+  daysToRenewal: number | null;
+  urgency: number;
+  value: number;
+  account: {
+    id: string;
+    name: string;
+    segment: string | null;
+    owner: string | null;
+    ownerName: string | null;
+    managerName: string | null;
+    score: number | null;
+    band: string | null;
+    arr: number;
+    renewalDate: string | null;
+  };
+  tasks: Task[];
+};
+export type TaskQueue = {
+  asOf: string;
+  riskSource: 'calibrated' | 'risk-index';
+  modelVersion: number;
+  totalAccounts: number;
+  totalTasks: number;
+  byPriority: Record<string, number>;
+  groups: TaskQueueGroup[];
+};
+export type ExpansionItem = { accountId: string; potentialArr: number; evidence: string };
+export const useExpansionQuery = (enabled: boolean) =>
+  useQuery({
+    queryKey: ['expansion'],
+    queryFn: () => getJson<{ items: ExpansionItem[] }>('/v1/expansion?limit=1000'),
+    enabled,
+    staleTime: 60_000,
+  });
+
+export const useTaskQueueQuery = (params: Record<string, string>) =>
+  useQuery({
+    queryKey: ['tasks', 'queue', params],
+    queryFn: () => getJson<TaskQueue>(`/v1/tasks/queue?${new URLSearchParams(params)}`),
+  });
+
 export const useTasksQuery = (params: Record<string, string>) =>
   useQuery({
     queryKey: ['tasks', params],

@@ -1,14 +1,17 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { AccountPage } from './account-page.tsx';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { type Me, sendJson, setCsrf, setOnUnauthenticated, useMeQuery } from './api.ts';
 import { useLiveUpdates } from './live.ts';
 import { LoginPage } from './login-page.tsx';
-import { ModelPage } from './model-page.tsx';
-import { PlaybooksPage } from './playbooks-page.tsx';
-import { PortfolioPage } from './portfolio-page.tsx';
-import { RetentionPage } from './retention-page.tsx';
-import { TasksPage } from './tasks-page.tsx';
+
+// Pages load on demand (their own chunks; charts in theirs), so the login page paints from a
+// small first bundle.
+const AccountPage = lazy(() => import('./account-page.tsx').then((m) => ({ default: m.AccountPage })));
+const ModelPage = lazy(() => import('./model-page.tsx').then((m) => ({ default: m.ModelPage })));
+const PlaybooksPage = lazy(() => import('./playbooks-page.tsx').then((m) => ({ default: m.PlaybooksPage })));
+const PortfolioPage = lazy(() => import('./portfolio-page.tsx').then((m) => ({ default: m.PortfolioPage })));
+const RetentionPage = lazy(() => import('./retention-page.tsx').then((m) => ({ default: m.RetentionPage })));
+const TasksPage = lazy(() => import('./tasks-page.tsx').then((m) => ({ default: m.TasksPage })));
 
 /** A tiny hash router: #/ (portfolio), #/accounts/:id, #/tasks, ... */
 function useRoute(): string {
@@ -117,7 +120,9 @@ function Shell({ me }: { me: Me }) {
           </button>
         </span>
       </header>
-      <main id="main">{page}</main>
+      <main id="main">
+        <Suspense fallback={<p className="muted">Loading…</p>}>{page}</Suspense>
+      </main>
     </div>
   );
 }

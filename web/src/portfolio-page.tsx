@@ -1,6 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
-import { type AccountSummary, type Me, useAccountsQuery, usePortfolioSummaryQuery } from './api.ts';
+import {
+  type AccountSummary,
+  type ExpansionItem,
+  type Me,
+  useAccountsQuery,
+  useExpansionQuery,
+  usePortfolioSummaryQuery,
+} from './api.ts';
 import { BAND_LABEL, money } from './format.ts';
 import { useFlashingAccounts } from './live.ts';
 import { type AccountSortKey, sortAccounts } from './sort-accounts.ts';
@@ -25,26 +32,88 @@ export function BandPill({ band }: { band: string | null }) {
   return <span className={`pill ${band}`}>{BAND_LABEL[band] ?? band}</span>;
 }
 
-function SummaryTiles() {
+type Tally = {
+  accounts: number;
+  arr: number;
+  scoreSum: number;
+  scored: number;
+  down30: number;
+  up30: number;
+};
+
+/** Totals of exactly the accounts the filters select (band aside: the band is what the tiles pick). */
+function tally(rows: readonly AccountSummary[]) {
+  const all: Tally = { accounts: 0, arr: 0, scoreSum: 0, scored: 0, down30: 0, up30: 0 };
+  const bands: Record<string, { accounts: number; arr: number }> = {};
+  for (const r of rows) {
+    all.accounts++;
+    all.arr += r.arr;
+    if (r.score !== null) {
+      all.scoreSum += r.score;
+      all.scored++;
+    }
+    if (r.trend30 !== null && r.trend30 <= -5) all.down30++;
+    if (r.trend30 !== null && r.trend30 >= 5) all.up30++;
+    const key = r.band ?? 'unscored';
+    const b = bands[key] ?? { accounts: 0, arr: 0 };
+    bands[key] = b;
+    b.accounts++;
+    b.arr += r.arr;
+  }
+  return { all, bands };
+}
+
+function SummaryTiles({
+  rows,
+  band,
+  onBand,
+}: {
+  /** Every account the other filters select, when they all fit in one page; else null (server totals). */
+  rows: readonly AccountSummary[] | null;
+  band: string;
+  onBand: (band: string) => void;
+}) {
   const q = usePortfolioSummaryQuery();
-  if (q.isPending) return <div className="tiles loading">Loading summary…</div>;
-  if (q.isError) return <div className="error">{q.error.message}</div>;
-  const s = q.data;
+  const local = useMemo(() => (rows ? tally(rows) : null), [rows]);
+  if (!local && q.isPending) return <div className="tiles loading">Loading summary…</div>;
+  if (!local && q.isError) return <div className="error">{q.error.message}</div>;
+  const s = local
+    ? {
+        accounts: local.all.accounts,
+        arr: local.all.arr,
+        averageScore: local.all.scored ? local.all.scoreSum / local.all.scored : null,
+        bands: local.bands,
+        movedDown30d: local.all.down30,
+        movedUp30d: local.all.up30,
+      }
+    : q.data!;
   return (
-    <div className="tiles">
-      <div className="tile">
-        <div className="tile-label">Accounts</div>
+    <div className="tiles" data-testid="tiles">
+      <button
+        type="button"
+        className={`tile${band === '' ? ' selected' : ''}`}
+        aria-pressed={band === ''}
+        onClick={() => onBand('')}
+      >
+        <div className="tile-label">Accounts{local ? '' : ' (whole portfolio)'}</div>
         <div className="tile-value">{s.accounts}</div>
         <div className="tile-sub">
-          {money(s.arr)} ARR · avg score {s.averageScore ?? '–'}
+          {money(s.arr)} ARR{s.averageScore !== null ? ` · avg score ${Math.round(s.averageScore)}` : ''}
         </div>
-      </div>
+      </button>
       {(['healthy', 'at-risk', 'critical'] as const).map((b) => (
-        <div className={`tile band-${b}`} key={b}>
+        <button
+          type="button"
+          className={`tile band-${b}${band === b ? ' selected' : ''}`}
+          key={b}
+          aria-pressed={band === b}
+          data-testid={`tile-${b}`}
+          onClick={() => onBand(band === b ? '' : b)}
+        >
           <div className="tile-label">{BAND_LABEL[b]}</div>
           <div className="tile-value">{s.bands[b]?.accounts ?? 0}</div>
           <div className="tile-sub">{money(s.bands[b]?.arr ?? 0)} ARR</div>
-        </div>
+        </button>
       ))}
       <div className="tile">
         <div className="tile-label">Moved in 30 days</div>
@@ -83,24 +152,38 @@ export function PortfolioPage({ me }: { me: Me }) {
   if (query) filters.q = query;
   // one request per filter; when every matching account fits in it, sorting happens here (no refetch)
   const base = useAccountsQuery({ ...filters, sort: 'score' });
+  // the tiles count what the other filters select, across bands (the same request when no band is picked)
+  const { band: _band, ...tileFilters } = filters;
+  const tileSource = useAccountsQuery({ ...tileFilters, sort: 'score' });
+  const tileRows =
+    tileSource.data && tileSource.data.total <= tileSource.data.items.length ? tileSource.data.items : null;
   const complete = base.data !== undefined && base.data.total <= base.data.items.length;
   const serverSorted = useAccountsQuery(
     { ...filters, sort },
     !complete && sort !== 'score' && base.data !== undefined,
   );
   const accounts = complete || sort === 'score' ? base : serverSorted;
-  const rows = useMemo(
-    () =>
+  // expansion potential: the opportunities' estimated extra ARR, largest first; then the rest
+  const expansion = useExpansionQuery(sort === 'expansion');
+  const potential = useMemo(
+    () => new Map((expansion.data?.items ?? []).map((e: ExpansionItem) => [e.accountId, e])),
+    [expansion.data],
+  );
+  const rows = useMemo(() => {
+    const list =
       complete && base.data
         ? sortAccounts(base.data.items, sort as AccountSortKey)
-        : (accounts.data?.items ?? []),
-    [complete, base.data, sort, accounts.data],
-  );
+        : (accounts.data?.items ?? []);
+    if (sort !== 'expansion' || potential.size === 0) return list;
+    return [...list].sort(
+      (a, b) => (potential.get(b.id)?.potentialArr ?? -1) - (potential.get(a.id)?.potentialArr ?? -1),
+    );
+  }, [complete, base.data, sort, accounts.data, potential]);
   const csm = me.user.role === 'csm';
   return (
     <section>
       <h1>{csm ? 'My accounts' : 'Portfolio'}</h1>
-      <SummaryTiles />
+      <SummaryTiles rows={tileRows} band={band} onBand={setBand} />
       <search className="filters">
         <label>
           Search <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or id" />
@@ -165,6 +248,7 @@ export function PortfolioPage({ me }: { me: Me }) {
       ) : (
         <AccountTable
           rows={rows}
+          potential={sort === 'expansion' ? potential : null}
           label={sort === 'expansion' ? 'Accounts ranked by expansion potential' : 'Accounts ranked by risk'}
         />
       )}
@@ -175,7 +259,16 @@ export function PortfolioPage({ me }: { me: Me }) {
 const ROW_HEIGHT = 45;
 
 /** The ranked grid: only the rows in view are in the DOM, so 10,000 accounts scroll like 50. */
-function AccountTable({ rows, label }: { rows: AccountSummary[]; label: string }) {
+function AccountTable({
+  rows,
+  label,
+  potential,
+}: {
+  rows: AccountSummary[];
+  label: string;
+  /** With the expansion sort: each opportunity's estimated extra ARR and evidence. */
+  potential: ReadonlyMap<string, ExpansionItem> | null;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const flashing = useFlashingAccounts();
   const virtual = useVirtualizer({
@@ -195,18 +288,19 @@ function AccountTable({ rows, label }: { rows: AccountSummary[]; label: string }
             <th>Account</th>
             <th className="num">Score</th>
             <th>Band</th>
-            <th className="num">30 d</th>
-            <th className="num">Coverage</th>
+            <th className="num wide">30 d</th>
+            <th className="num wide">Coverage</th>
             <th className="num">ARR</th>
-            <th>Renewal</th>
-            <th>Owner</th>
-            <th>Top driver</th>
+            {potential && <th className="num">Potential ARR</th>}
+            <th className="wide">Renewal</th>
+            <th className="wide">Owner</th>
+            <th className="wide">Top driver</th>
           </tr>
         </thead>
         <tbody>
           {top > 0 && (
             <tr className="spacer">
-              <td colSpan={9} style={{ height: top }} />
+              <td colSpan={potential ? 10 : 9} style={{ height: top }} />
             </tr>
           )}
           {items.map((v) => {
@@ -223,20 +317,25 @@ function AccountTable({ rows, label }: { rows: AccountSummary[]; label: string }
                 <td>
                   <BandPill band={r.band} />
                 </td>
-                <td className="num">
+                <td className="num wide">
                   <Trend value={r.trend30} />
                 </td>
-                <td className="num">{r.coverage === null ? '–' : `${Math.round(r.coverage * 100)}%`}</td>
+                <td className="num wide">{r.coverage === null ? '–' : `${Math.round(r.coverage * 100)}%`}</td>
                 <td className="num">{money(r.arr)}</td>
-                <td>{r.renewalDate ?? '–'}</td>
-                <td>{r.owner ?? '–'}</td>
-                <td className="driver">{r.topDriver ?? ''}</td>
+                {potential && (
+                  <td className="num" data-testid="potential" title={potential.get(r.id)?.evidence ?? ''}>
+                    {potential.has(r.id) ? `+${money(potential.get(r.id)!.potentialArr)}` : '–'}
+                  </td>
+                )}
+                <td className="wide">{r.renewalDate ?? '–'}</td>
+                <td className="wide">{r.ownerName ?? r.owner ?? '–'}</td>
+                <td className="driver wide">{r.topDriver ?? ''}</td>
               </tr>
             );
           })}
           {bottom > 0 && (
             <tr className="spacer">
-              <td colSpan={9} style={{ height: bottom }} />
+              <td colSpan={potential ? 10 : 9} style={{ height: bottom }} />
             </tr>
           )}
         </tbody>

@@ -32,6 +32,7 @@ export const accountSummarySchema = z
     segment: z.string(),
     industry: z.string().nullable(),
     owner: z.string().nullable(),
+    ownerName: z.string().nullable(),
     arr: z.number(),
     seats: z.number(),
     renewalDate: z.string().nullable(),

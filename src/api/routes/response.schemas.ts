@@ -28,7 +28,13 @@ export const contractViewSchema = z
     id: z.string(),
     accountId: z.string(),
     start: z.string().openapi({ description: 'First day of the term' }),
-    end: z.string().openapi({ description: 'Last day of the term (the renewal date is the day after)' }),
+    end: z.string().nullable().openapi({
+      description:
+        'Last day of the term (the renewal date is the day after); null for an open-ended subscription',
+    }),
+    billingPeriod: nullish(z.enum(['month', 'year'])),
+    autoRenew: z.boolean().optional(),
+    trial: z.boolean().optional(),
     arr: z.number(),
     currency: z.string(),
     seats: nullish(z.number()),

@@ -2,14 +2,50 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireVisibleTask } from '../../engine/accounts/account-access.ts';
 import { listTasksFor } from '../../engine/accounts/list-tasks-view.ts';
 import type { EngineContext } from '../../engine/context.ts';
+import { listTaskQueue, TASK_PRIORITIES } from '../../engine/playbooks/list-task-queue.ts';
 import { TASK_STATUSES } from '../../engine/playbooks/task-view.ts';
-import { updateTask } from '../../engine/playbooks/update-task.ts';
+import { tickChecklistItem, updateTask } from '../../engine/playbooks/update-task.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 import { taskSchema } from './response.schemas.ts';
 
+const taskQueueSchema = z
+  .object({
+    asOf: z.string(),
+    riskSource: z.enum(['calibrated', 'risk-index']),
+    modelVersion: z.number(),
+    totalAccounts: z.number(),
+    totalTasks: z.number(),
+    byPriority: z.record(z.string(), z.number()),
+    groups: z.array(
+      z.object({
+        rank: z.number(),
+        accountId: z.string(),
+        risk: z.number(),
+        riskSource: z.enum(['calibrated', 'risk-index', 'unscored']),
+        expectedArrAtRisk: z.number(),
+        daysToRenewal: z.number().nullable(),
+        urgency: z.number(),
+        value: z.number(),
+        account: z.object({
+          id: z.string(),
+          name: z.string(),
+          segment: z.string().nullable(),
+          owner: z.string().nullable(),
+          ownerName: z.string().nullable(),
+          managerName: z.string().nullable(),
+          score: z.number().nullable(),
+          band: z.string().nullable(),
+          arr: z.number(),
+          renewalDate: z.string().nullable(),
+        }),
+        tasks: z.array(taskSchema),
+      }),
+    ),
+  })
+  .openapi('TaskQueue');
 const tags = ['tasks'];
 
 /** /v1/tasks: the task queue (tasks on accounts the caller may see); PATCH changes a status (audited). */
@@ -36,6 +72,77 @@ export function taskRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       return c.json(await listTasksFor(ctx, p.viewer, c.req.valid('query')), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('read')] as const,
+      method: 'get',
+      path: '/queue',
+      tags,
+      summary: 'The work queue: tasks grouped by account, ranked by expected ARR at risk × urgency',
+      request: {
+        query: z.object({
+          owner: z.string().max(200).optional(),
+          playbook: z.string().max(200).optional(),
+          priority: z.enum(TASK_PRIORITIES).optional(),
+          status: z.enum(TASK_STATUSES).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(25),
+          offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+        }),
+      },
+      responses: { ...ok(taskQueueSchema), ...errorResponses() },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const r = await listTaskQueue(ctx, {
+        viewer: p.viewer,
+        owner: q.owner,
+        playbookId: q.playbook,
+        priority: q.priority,
+        status: q.status,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return c.json(r, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('write')] as const,
+      method: 'patch',
+      path: '/{id}/checklist/{index}',
+      tags,
+      summary: 'Tick or untick one checklist item (audited)',
+      request: {
+        params: z.object({
+          id: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ param: { name: 'id', in: 'path' } }),
+          index: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(1000)
+            .openapi({ param: { name: 'index', in: 'path' } }),
+        }),
+        body: jsonBody(z.object({ done: z.boolean() }).strict()),
+      },
+      responses: { ...ok(taskSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const { id, index } = c.req.valid('param');
+      await requireVisibleTask(ctx, p.viewer, id);
+      const task = await tickChecklistItem(ctx, id, {
+        index,
+        done: c.req.valid('json').done,
+        actor: actorOf(p),
+      });
+      return c.json(task, 200);
     },
   );
   app.openapi(

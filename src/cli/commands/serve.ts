@@ -48,7 +48,7 @@ export async function printFirstAdmin(ctx: EngineContext) {
   if (!admin.created) return;
   process.stdout.write(
     admin.password
-      ? `Created the first admin. Log in as "${admin.username}" with password ${admin.password}\n  (shown once; change it with: vigil users add ${admin.username} --role admin --password ...)\n`
+      ? `Created the first admin. Log in as "${admin.username}" with password ${admin.password}\n  (shown once; change it with: vigil users add ${admin.username} --password-stdin)\n`
       : `Created the first admin "${admin.username}" with the password from VIGIL_ADMIN_PASSWORD\n`,
   );
 }

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ROLES } from '../../core/access.ts';
 import { addUser, listUsers } from '../../engine/auth/users.ts';
+import { formatTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const addSchema = z.object({
-  role: z.enum(ROLES),
+  role: z.enum(ROLES).optional(),
   name: z.string().optional(),
   email: z.string().optional(),
   manager: z.string().optional(),
@@ -26,7 +27,7 @@ export function register(program: Command) {
   users
     .command('add <id>')
     .description('create a user, or update one (e.g. give an imported CSM a password)')
-    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--role <role>', `one of ${ROLES.join(', ')} (required for a new user; kept when updating)`)
     .option('--name <name>')
     .option('--email <email>')
     .option('--manager <id>', 'their manager (a manager sees their team’s accounts)')
@@ -61,10 +62,18 @@ export function register(program: Command) {
       await withContext(cmd, async (ctx) => {
         const list = await listUsers(ctx);
         if (raw.json) return printJson(list);
-        for (const u of list)
-          process.stdout.write(
-            `${u.id.padEnd(24)} ${u.role.padEnd(8)} ${(u.managerId ?? '').padEnd(16)} ${u.canLogIn ? 'can log in' : 'no password'}${u.disabled ? ' (disabled)' : ''}\n`,
-          );
+        process.stdout.write(
+          formatTable(list, [
+            { header: 'id', value: (u) => u.id },
+            { header: 'name', value: (u) => u.name },
+            { header: 'role', value: (u) => u.role },
+            { header: 'manager', value: (u) => u.managerId },
+            {
+              header: 'login',
+              value: (u) => (u.disabled ? 'disabled' : u.canLogIn ? 'can log in' : 'no password'),
+            },
+          ]),
+        );
       });
     });
 }

@@ -18,6 +18,9 @@ export const CONTRACT_STATUSES = [
   'reactivated',
 ] as const;
 
+export const BILLING_PERIODS = ['month', 'year'] as const;
+export type BillingPeriod = (typeof BILLING_PERIODS)[number];
+
 const idSchema = z.string().min(1).max(200);
 const traitValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -42,8 +45,18 @@ export const contractSchema = z.object({
   accountId: idSchema,
   /** First day of the term. */
   start: isoDateSchema,
-  /** Last day of the term (the renewal date is the day after). */
-  end: isoDateSchema,
+  /**
+   * Last day of the term (the renewal date is the day after), or null for an
+   * open-ended subscription that runs until cancelled: its renewal date is
+   * computed from `start` and `billingPeriod` (see `contract-term.ts`), never a sentinel.
+   */
+  end: isoDateSchema.nullable().default(null),
+  /** How the subscription is billed: `month` or `year` (null when unknown). */
+  billingPeriod: z.enum(BILLING_PERIODS).nullish(),
+  /** Renews by itself at the end of each billing period unless cancelled. Absent means false. */
+  autoRenew: z.boolean().optional(),
+  /** A free or trial term (its ARR is the price it would convert at, or 0). Absent means false. */
+  trial: z.boolean().optional(),
   /** Annual recurring revenue of this subscription in `currency`. Use `mrr` if that is what you have. */
   arr: z.number().nonnegative(),
   currency: z.string().length(3).default('USD'),

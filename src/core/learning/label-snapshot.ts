@@ -1,3 +1,4 @@
+import { termEndOn } from '../data-model/contract-term.ts';
 import type { Contract } from '../data-model/entities.ts';
 import { addDays, daysBetween } from './iso-days.ts';
 
@@ -69,16 +70,17 @@ export function labelSnapshot(
     .sort();
   const gone = churns.some((c) => c <= asOf && !sorted.some((k) => k.start > c && k.start <= asOf));
   if (gone) return { eligible: false, reason: 'already-gone' };
-  const running = sorted.filter((c) => c.start <= asOf && asOf <= addDays(c.end, grace));
+  const running = sorted.filter((c) => c.start <= asOf && asOf <= addDays(termEndOn(c, asOf), grace));
   if (running.length === 0) return { eligible: false, reason: 'no-active-contract' };
   if (daysBetween(firstStart, asOf) < minHistory) return { eligible: false, reason: 'too-little-history' };
 
   // Censoring is decided before the outcome is looked at: keeping late snapshots only when they
   // churned would fill the end of history with churners and flatter every metric.
   if (options.mode === 'next-renewal') {
-    const current = running.reduce((a, b) => (b.end > a.end ? b : a));
+    const current = running.reduce((a, b) => (termEndOn(b, asOf) > termEndOn(a, asOf) ? b : a));
+    const currentEnd = termEndOn(current, asOf);
     const churnDate = churnDateOf(current);
-    if (current.end > options.observedUntil || (current.status === 'active' && churnDate === null))
+    if (currentEnd > options.observedUntil || (current.status === 'active' && churnDate === null))
       return {
         eligible: false,
         reason: 'outcome-not-observed',
@@ -86,7 +88,7 @@ export function labelSnapshot(
       };
     // The term end for churners and renewals alike: an embargo that depended on the label would
     // keep early-leaving churners near a cutoff and drop their renewing peers.
-    const outcomeBy = current.end;
+    const outcomeBy = currentEnd;
     return churnDate !== null
       ? { eligible: true, label: 1, churnDate, outcomeBy }
       : { eligible: true, label: 0, churnDate: null, outcomeBy };

@@ -55,7 +55,7 @@ export function sliceAccountDataAsOf(data: AccountData, asOf: string, lookbackDa
     contracts: data.contracts
       .filter((c) => c.start <= day)
       .map((c) => {
-        if (c.end < day) return c;
+        if (c.end !== null && c.end < day) return c;
         if (c.churnedAt && c.churnedAt <= day) return c;
         return { ...c, status: 'active' as const, churnedAt: null, churnReason: null };
       }),

@@ -39,7 +39,8 @@ export function customerRevenue(
         rate = r;
       }
       const start = toDay(c.start);
-      let end = toDay(c.end);
+      // an open-ended subscription runs until it churns
+      let end = c.end === null ? Number.POSITIVE_INFINITY : toDay(c.end);
       if (c.status === 'churned' && c.churnedAt) end = Math.min(end, toDay(c.churnedAt));
       if (end < start || c.arr <= 0) continue;
       intervals.push({

@@ -64,7 +64,7 @@ playbooks:
       - type: create_task
         title: "Health assessment for {{account.name}} (score {{score}})"
         dueInDays: 7
-        priority: high
+        priority: medium
         checklist:
           - "Identify the root causes, starting with: {{driver}}"
           - Create a success plan with clear milestones and owners
@@ -81,7 +81,7 @@ playbooks:
       - type: create_task
         title: "Schedule an executive touchpoint with {{account.name}} within 2 weeks"
         dueInDays: 14
-        priority: high
+        priority: medium
         checklist:
           - Find the customer's executive sponsor (or the next-best executive)
           - Pair with a Vigil-side executive and book the meeting
@@ -112,7 +112,7 @@ playbooks:
       - type: create_task
         title: "Save plan for {{account.name}}"
         dueInDays: 3
-        priority: urgent
+        priority: high
         checklist:
           - Assemble the team (CS, product, support, executive sponsor)
           - Review concessions, discounts or contract modifications
@@ -183,7 +183,7 @@ playbooks:
       - type: create_task
         title: "{{account.name}} pays 30+ days late: talk to finance and the customer"
         dueInDays: 3
-        priority: high
+        priority: medium
         checklist:
           - Check with finance what is outstanding
           - Ask the customer whether budget or a dispute is behind it
@@ -223,7 +223,7 @@ playbooks:
       - type: create_task
         title: "{{account.name}}'s health fell to {{score}}: find out why"
         dueInDays: 5
-        priority: high
+        priority: medium
         checklist:
           - "Check what moved: {{driver}}"
           - Reach out to the main contact this week

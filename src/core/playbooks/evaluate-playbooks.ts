@@ -96,7 +96,6 @@ export type EvaluatePlaybooksResult = {
   suppressed: Record<SuppressReason, number>;
 };
 
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
 const MAX_ENROLL_DEPTH = 3;
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
@@ -357,49 +356,10 @@ export function evaluatePlaybooks(
     }
   }
 
-  // Budget pass: in priority order, each fired decision with something to say spends one alert.
-  // An enrolled play goes where its enroller goes (no save plan without its escalation): when an
-  // enroller is over budget, it and its enrolled plays stay suppressed, and the slots the enrolled
-  // plays had taken go back to the owner's other plays: the pass is re-run without them until
-  // nothing changes (each round suppresses at least one more play, so it ends).
-  const rank = (d: PlaybookDecision) => (d.task ? PRIORITY_RANK[d.task.priority] : PRIORITY_RANK.medium);
-  const order = candidates.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i);
-  const byKey = new Map(candidates.map((d) => [`${d.playbookId}:${d.accountId}`, d]));
-  const budget = options.dailyBudgetPerOwner;
-  if (budget !== null) {
-    const followers = new Set<PlaybookDecision>();
-    const pinned = new Set<PlaybookDecision>();
-    let over = new Set<PlaybookDecision>();
-    for (;;) {
-      const spent = new Map(state.budgetUsed);
-      over = new Set();
-      for (const { d } of order) {
-        if (d.outcome !== 'fired' || followers.has(d) || pinned.has(d)) continue;
-        if (!d.task && d.notifications.length === 0) continue;
-        const key = d.alertOwner ?? '(unassigned)';
-        const used = spent.get(key) ?? 0;
-        if (used >= budget) over.add(d);
-        else spent.set(key, used + 1);
-      }
-      let grew = false;
-      for (const d of candidates) {
-        if (!d.enrolledBy || d.outcome !== 'fired' || followers.has(d)) continue;
-        const parent = byKey.get(`${d.enrolledBy}:${d.accountId}`);
-        if (parent && (over.has(parent) || pinned.has(parent) || followers.has(parent))) {
-          if (over.has(parent)) pinned.add(parent);
-          followers.add(d);
-          grew = true;
-        }
-      }
-      if (!grew) break;
-    }
-    for (const d of [...over, ...pinned, ...followers]) {
-      d.outcome = 'suppressed';
-      d.reason = 'budget';
-      // a budget-suppressed play should be retried tomorrow, not cooled down
-      d.cooldownUntil = null;
-    }
-  }
+  // Budget pass: each owner's alerts go to the candidates worth most (see `spendBudget`);
+  // an enrolled play goes where its enroller goes: no save plan without its escalation.
+  if (options.dailyBudgetPerOwner !== null)
+    spendBudget(candidates, subjectsById(subjects), byId, state.budgetUsed, options.dailyBudgetPerOwner);
 
   const suppressed = Object.fromEntries(SUPPRESS_REASONS.map((r) => [r, 0])) as Record<
     SuppressReason,
@@ -413,4 +373,120 @@ export function evaluatePlaybooks(
     else if (d.reason && d.reason !== 'holdout') suppressed[d.reason]++;
   }
   return { decisions: candidates, fired, heldOut, suppressed };
+}
+
+const PRIORITY_WEIGHT: Record<Priority, number> = { urgent: 8, high: 4, medium: 2, low: 1 };
+/** Triggers that name a specific reason (a signal, a renewal, a drop, an opportunity) rather than a band. */
+const SPECIFIC_TRIGGERS = new Set(['signal', 'renewal_within', 'score_dropped', 'expansion_ready']);
+
+const subjectsById = (subjects: readonly PlaybookSubject[]) =>
+  new Map(subjects.map((s) => [s.account.id, s]));
+
+/**
+ * What one alert is worth: priority weight × specificity (1.5 for a play triggered by a specific
+ * reason, 1 for a band play) × √(1 + ARR at stake), where ARR at stake = ARR × risk and risk is
+ * (100 − score)/100, at least 0.2 so healthy accounts' expansion plays keep a stake.
+ */
+export function alertValue(d: PlaybookDecision, s: PlaybookSubject | undefined, trigger: string | undefined) {
+  const priority = d.task?.priority ?? 'medium';
+  const risk = Math.max(0.2, Math.min(1, (100 - d.score) / 100));
+  const stake = Math.sqrt(1 + Math.max(0, s?.account.arr ?? 0) * risk);
+  return PRIORITY_WEIGHT[priority] * (trigger && SPECIFIC_TRIGGERS.has(trigger) ? 1.5 : 1) * stake;
+}
+
+/**
+ * Spends each owner's daily alert budget on the candidates worth most. A play and the plays it
+ * enrolled form one unit that fires whole or not at all (no save plan without its escalation,
+ * no escalation that leaves its save plan behind) and costs one alert per member. Urgent units
+ * come first (an escalation is never crowded out); the rest are chosen greedily by value with
+ * diminishing returns: the k-th unit of the same playbook for the same owner counts
+ * value × 0.5^k, so one generic play cannot take a whole budget while specific plays
+ * (competitor, champion left, renewal, expansion) wait. Suppressed candidates are retried on a
+ * later day (no cooldown).
+ */
+function spendBudget(
+  candidates: PlaybookDecision[],
+  subjects: ReadonlyMap<string, PlaybookSubject>,
+  playbooks: ReadonlyMap<string, Playbook>,
+  budgetUsed: ReadonlyMap<string, number>,
+  budget: number,
+) {
+  const alerts = (d: PlaybookDecision) =>
+    d.outcome === 'fired' && (d.task !== null || d.notifications.length > 0);
+  type Unit = { root: PlaybookDecision; members: PlaybookDecision[]; urgent: boolean; value: number };
+  const byKey = new Map<string, PlaybookDecision[]>();
+  for (const d of candidates)
+    if (d.enrolledBy && d.outcome === 'fired') {
+      const k = `${d.enrolledBy}:${d.accountId}`;
+      const list = byKey.get(k);
+      if (list) list.push(d);
+      else byKey.set(k, [d]);
+    }
+  const membersOf = (root: PlaybookDecision) => {
+    const out = [root];
+    for (let i = 0; i < out.length; i++)
+      for (const c of byKey.get(`${out[i]!.playbookId}:${out[i]!.accountId}`) ?? [])
+        if (!out.includes(c)) out.push(c);
+    return out.filter(alerts);
+  };
+  const byOwner = new Map<string, Unit[]>();
+  for (const d of candidates) {
+    if (d.enrolledBy || d.outcome !== 'fired') continue;
+    const members = membersOf(d);
+    if (members.length === 0) continue;
+    const unit: Unit = {
+      root: d,
+      members,
+      urgent: members.some((m) => m.task?.priority === 'urgent'),
+      value: Math.max(
+        ...members.map((m) =>
+          alertValue(m, subjects.get(m.accountId), playbooks.get(m.playbookId)?.trigger.type),
+        ),
+      ),
+    };
+    const key = d.alertOwner ?? '(unassigned)';
+    const list = byOwner.get(key);
+    if (list) list.push(unit);
+    else byOwner.set(key, [unit]);
+  }
+  // every member is charged to its own alert owner (an escalation routed to the manager, its
+  // save plan to the CSM): a unit fits only when each of them has room
+  const spent = new Map(budgetUsed);
+  const ownerOf = (d: PlaybookDecision) => d.alertOwner ?? '(unassigned)';
+  const fits = (u: Unit) => {
+    const need = new Map<string, number>();
+    for (const m of u.members) need.set(ownerOf(m), (need.get(ownerOf(m)) ?? 0) + 1);
+    for (const [o, n] of need) if ((spent.get(o) ?? 0) + n > budget) return false;
+    return true;
+  };
+  for (const units of byOwner.values()) {
+    const perPlaybook = new Map<string, number>();
+    const left = new Set(units);
+    const take = (u: Unit) => {
+      left.delete(u);
+      for (const m of u.members) spent.set(ownerOf(m), (spent.get(ownerOf(m)) ?? 0) + 1);
+      perPlaybook.set(u.root.playbookId, (perPlaybook.get(u.root.playbookId) ?? 0) + 1);
+    };
+    for (const u of units.filter((x) => x.urgent).sort((x, y) => y.value - x.value)) if (fits(u)) take(u);
+    for (;;) {
+      let best: Unit | null = null;
+      let bestValue = -1;
+      for (const u of left) {
+        if (u.urgent || !fits(u)) continue;
+        const v = u.value * 0.5 ** (perPlaybook.get(u.root.playbookId) ?? 0);
+        if (v > bestValue) {
+          best = u;
+          bestValue = v;
+        }
+      }
+      if (!best) break;
+      take(best);
+    }
+    for (const u of left)
+      for (const d of u.members) {
+        d.outcome = 'suppressed';
+        d.reason = 'budget';
+        d.cooldownUntil = null;
+      }
+  }
 }

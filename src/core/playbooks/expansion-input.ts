@@ -22,7 +22,7 @@ export function expansionInputFromData(
   const terms = data.contracts.filter(
     (c) =>
       c.start.slice(0, 10) <= asOf.slice(0, 10) &&
-      c.end.slice(0, 10) >= asOf.slice(0, 10) &&
+      (c.end === null || c.end.slice(0, 10) >= asOf.slice(0, 10)) &&
       c.status !== 'churned',
   );
   const used = new Set<string>();

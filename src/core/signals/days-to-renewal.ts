@@ -1,3 +1,4 @@
+import { termEndOn } from '../data-model/contract-term.ts';
 import type { SignalDefinition } from './signal-definition.ts';
 import { currentContracts, toDay } from './signal-helpers.ts';
 
@@ -16,7 +17,7 @@ export const daysToRenewal: SignalDefinition = {
   compute(data, ctx) {
     const terms = currentContracts(data, ctx.asOf);
     if (terms.length === 0) return null;
-    const end = Math.min(...terms.map((c) => toDay(c.end)));
+    const end = Math.min(...terms.map((c) => toDay(termEndOn(c, ctx.asOf))));
     const d = end + 1 - ctx.asOfDay;
     return { value: d, detail: `renews in ${d} days` };
   },

@@ -1,6 +1,6 @@
 import type { AccountData } from '../data-model/account-data.ts';
+import { coversDay } from '../data-model/contract-term.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
-
 import { dayNumber, isoDay } from '../dates/day-number.ts';
 
 /** Days since 1970 of an ISO date or timestamp (UTC); arithmetic on the characters, no Date parsing (hot path). */
@@ -178,7 +178,7 @@ export function activeContacts(data: AccountData, asOfDay: number, windowDays: n
 
 /** The contract term in force on the as-of day (latest start), or null. */
 export function currentContracts(data: AccountData, asOf: string) {
-  return data.contracts.filter((c) => c.start <= asOf && c.end >= asOf);
+  return data.contracts.filter((c) => coversDay(c, asOf));
 }
 
 /** First day the account was a customer, or null. */

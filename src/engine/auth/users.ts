@@ -13,7 +13,8 @@ export const addUserOptionsSchema = z.object({
     .min(1)
     .max(100)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  role: z.enum(ROLES),
+  /** Required for a new user; an update keeps the current role when absent. */
+  role: z.enum(ROLES).optional(),
   name: z.string().max(200).optional(),
   email: z.string().max(320).optional(),
   managerId: z.string().max(100).optional(),
@@ -56,18 +57,18 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
       passwordHash: hash,
       at: now,
     },
-    (before) =>
-      !before || before.role !== o.role || hash
+    (before, role) =>
+      !before || before.role !== role || hash
         ? {
             at: now,
             actor: o.actor,
             action: before
-              ? before.role !== o.role
+              ? before.role !== role
                 ? 'user.role-change'
                 : 'user.password-change'
               : 'user.create',
             target: `user:${o.id}`,
-            details: { from: before?.role ?? null, to: o.role },
+            details: { from: before?.role ?? null, to: role },
           }
         : null,
   );

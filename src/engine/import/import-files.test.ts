@@ -185,6 +185,7 @@ files:
     columns: { id: SubID, account_id: CustomerID, start: Start, end: End, arr: MRR }
     revenueIsMonthly: true
     dateFormat: MM/DD/YYYY
+    decimal: "."
   - match: "track*.csv"
     kind: usage
     columns: { id: event_id, account_id: org, contact_id: user, time: ts }
@@ -247,9 +248,10 @@ files:
   });
 
   it('fails a file with a missing required column up front, naming it, and leaves nothing behind', async () => {
-    const dir = folder({ 'contracts-bad.csv': 'id,account_id,start,arr\nq1,a1,2025-01-01,100\n' });
+    // `end` may be absent (open-ended subscriptions); `arr` may not
+    const dir = folder({ 'contracts-bad.csv': 'id,account_id,start,end\nq1,a1,2025-01-01,2025-12-31\n' });
     await expect(importFiles(ctx, { paths: [dir] })).rejects.toThrow(
-      /contracts-bad.csv:1: missing column "end"/,
+      /contracts-bad.csv:1: missing column "arr"/,
     );
     expect(await store.db.selectFrom('contracts').select('id').where('id', '=', 'q1').execute()).toHaveLength(
       0,
@@ -266,7 +268,7 @@ describe('parseMapping', () => {
       /m.yaml:3 files.0.kind/,
     );
     expect(() => parseMapping('files:\n  - match: x\n    kind: usage\n    colums: {}\n', 'm.yaml')).toThrow(
-      /m.yaml:2/,
+      /m.yaml:4 files.0.colums: unknown key "colums"; did you mean "columns"\?/,
     );
     expect(() => parseMapping('files: [\n', 'm.yaml')).toThrow(/m.yaml:\d/);
   });

@@ -6,7 +6,16 @@ import type { Account, CatalogFeature, Contact, Contract, User } from '../../cor
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import { isUsageEventType } from '../../core/data-model/events.ts';
 import { AppError } from '../../core/errors.ts';
-import { mapRow, parseTimeValue, type UsageRow } from '../../core/import/map-row.ts';
+import {
+  type MapEnv,
+  mapRow,
+  parseTimeValue,
+  passesWhere,
+  ROW_OK,
+  type RowResult,
+  rowReject,
+  type UsageRow,
+} from '../../core/import/map-row.ts';
 import {
   detectKind,
   type FileMapping,
@@ -14,8 +23,10 @@ import {
   type ImportKind,
   type Mapping,
   matchesGlob,
+  type SourceSpec,
 } from '../../core/import/mapping.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
+import { didYouMean } from '../../core/import/values.ts';
 import {
   addUsageDeltas,
   insertEvents,
@@ -31,6 +42,7 @@ import {
 import { markDirty } from '../../store/queries/mark-dirty.ts';
 import type { Database } from '../../store/schema.ts';
 import type { EngineContext } from '../context.ts';
+import { Lookups } from './lookups.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
 export type ImportProgress = { file: string; bytesDone: number; bytesTotal: number; rows: number };
@@ -59,6 +71,8 @@ export type FileImportReport = {
   ms: number;
   rejects: RejectRow[];
   note?: string;
+  /** The mapping entry that read the file (its `name`, else its `match`), when a file feeds several kinds. */
+  entry?: string;
 };
 
 export type ImportReport = {
@@ -74,6 +88,8 @@ export type ImportReport = {
   ms: number;
   rowsPerSecond: number;
   mbPerSecond: number;
+  /** Mapping entries whose glob matched no file, and files no entry matched. */
+  warnings: string[];
 };
 
 const KIND_ORDER = new Map(IMPORT_KINDS.map((k, i) => [k, i]));
@@ -85,8 +101,13 @@ const EARLIEST_TIME = '1970-01-01T00:00:00.000Z';
 
 type PlannedFile = { path: string; kind: ImportKind | null; mapping: FileMapping | null; bytes: number };
 
-/** Expands folders, assigns each file its kind (mapping first, then the native name) and import order. */
-export function planImport(paths: string[], mapping: Mapping | null): PlannedFile[] {
+/**
+ * Expands folders and assigns each file its kind(s): every mapping entry
+ * whose glob matches it (one file may feed several kinds), else the native
+ * name. Sorted into import order. Warns about entries that match no file and
+ * files that nothing matches.
+ */
+export function planImport(paths: string[], mapping: Mapping | null): PlannedFile[] & { warnings: string[] } {
   const files: { path: string; explicit: boolean }[] = [];
   for (const p of paths) {
     const abs = resolve(p);
@@ -98,30 +119,46 @@ export function planImport(paths: string[], mapping: Mapping | null): PlannedFil
         )) {
           const full = join(dir, e.name);
           if (e.isDirectory()) walk(full);
-          else if (/\.(csv|ndjson|jsonl)$/i.test(e.name)) files.push({ path: full, explicit: false });
+          else if (/\.(csv|ndjson|jsonl)$/i.test(e.name) || (mapping && /\.(tsv|txt|dat)$/i.test(e.name)))
+            files.push({ path: full, explicit: false });
         }
       };
       walk(abs);
     } else files.push({ path: abs, explicit: true });
   }
-  const planned = files.map(({ path }) => {
+  const warnings: string[] = [];
+  const used = new Set<FileMapping>();
+  const planned: PlannedFile[] = [];
+  for (const { path, explicit } of files) {
     const name = basename(path);
-    const fm = mapping?.files.find((f) => matchesGlob(f.match, name)) ?? null;
-    return { path, kind: fm?.kind ?? detectKind(name), mapping: fm, bytes: statSync(path).size };
-  });
-  for (const f of files) {
-    const p = planned.find((x) => x.path === f.path)!;
-    if (f.explicit && !p.kind)
+    const bytes = statSync(path).size;
+    const entries = mapping?.files.filter((f) => matchesGlob(f.match, name)) ?? [];
+    for (const fm of entries) {
+      used.add(fm);
+      planned.push({ path, kind: fm.kind, mapping: fm, bytes });
+    }
+    if (entries.length > 0) continue;
+    const kind = detectKind(name);
+    if (explicit && !kind)
       throw new AppError(
         'BAD_INPUT',
-        `${f.path}: cannot tell what this file holds; name it accounts*.csv, contracts*.csv, contacts*.csv, users*.csv, catalog*.csv, usage*.csv or events*.ndjson, or give a --mapping with a files entry that matches it`,
+        `${path}: cannot tell what this file holds; name it accounts*.csv, contracts*.csv, contacts*.csv, users*.csv, catalog*.csv, usage*.csv or events*.ndjson, or give a --mapping with a files entry that matches it`,
       );
+    if (mapping && !kind)
+      warnings.push(`${path}: no files entry of the mapping matches this file; not imported`);
+    planned.push({ path, kind, mapping: null, bytes });
   }
-  return planned.sort(
+  for (const fm of mapping?.files ?? [])
+    if (!used.has(fm))
+      warnings.push(
+        `mapping entry "${fm.name ?? fm.match}" (match: ${fm.match}) matched no file; nothing imported for it`,
+      );
+  const sorted = planned.sort(
     (a, b) =>
       (a.kind ? KIND_ORDER.get(a.kind)! : 99) - (b.kind ? KIND_ORDER.get(b.kind)! : 99) ||
       a.path.localeCompare(b.path),
   );
+  return Object.assign(sorted, { warnings });
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -141,7 +178,12 @@ async function sha256File(path: string): Promise<string> {
  */
 export async function importFiles(ctx: EngineContext, options: ImportFilesOptions): Promise<ImportReport> {
   const started = performance.now();
-  const plan = planImport(options.paths, options.mapping ?? null);
+  const mapping = options.mapping ?? null;
+  const plan = planImport(options.paths, mapping);
+  const timeZone = mapping?.timeZone ?? ctx.config.timeZone ?? 'UTC';
+  const lookups = mapping
+    ? new Lookups(ctx.store, mapping, [...new Set(plan.map((f) => f.path))], timeZone)
+    : null;
   const bytesTotal = plan.reduce((s, f) => s + f.bytes, 0);
   let bytesBefore = 0;
   const knownAccounts = new Set(
@@ -157,13 +199,23 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     }
     const progress = (done: number, rows: number) =>
       options.onProgress?.({ file: f.path, bytesDone: bytesBefore + done, bytesTotal, rows });
+    if (f.mapping && lookups) await lookups.prepare(f.mapping);
+    const env: MapEnv = {
+      timeZone,
+      decimal: mapping?.decimal,
+      lookup: lookups?.get,
+      hashes: new Map(),
+    };
     const report = await importOneFile(
       ctx,
       f as PlannedFile & { kind: ImportKind },
       knownAccounts,
       progress,
       options,
+      env,
     );
+    if (f.mapping && plan.filter((p) => p.path === f.path).length > 1)
+      report.file.entry = f.mapping.name ?? f.mapping.match;
     usageEvents += report.usageEvents;
     files.push(report.file);
     bytesBefore += f.bytes;
@@ -185,6 +237,7 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     ms,
     rowsPerSecond: ms > 0 ? Math.round(rows / (ms / 1000)) : 0,
     mbPerSecond: ms > 0 ? sum('bytes') / 1e6 / (ms / 1000) : 0,
+    warnings: plan.warnings,
   };
 }
 
@@ -215,11 +268,19 @@ async function importOneFile(
   knownAccounts: Set<string>,
   progress: (bytesDone: number, rows: number) => void,
   options: ImportFilesOptions,
+  env: MapEnv,
 ): Promise<{ file: FileImportReport; usageEvents: number }> {
   const t0 = performance.now();
   const { store } = ctx;
   const now = () => ctx.clock.now().toISOString();
-  const sha = await sha256File(f.path);
+  // the same bytes read through a different mapping entry are different content
+  const sha = f.mapping
+    ? createHash('sha256')
+        .update(await sha256File(f.path))
+        .update(JSON.stringify(f.mapping))
+        .update(env.timeZone ?? 'UTC')
+        .digest('hex')
+    : await sha256File(f.path);
   const previous = await store.db
     .selectFrom('imports')
     .select(['id', 'lines_done'])
@@ -324,6 +385,7 @@ async function importOneFile(
               ? await upsertContracts(
                   trx,
                   ok.map((b) => b.value as Contract),
+                  at,
                 )
               : await upsertContacts(
                   trx,
@@ -374,7 +436,10 @@ async function importOneFile(
         : time > latest
           ? `${time} is in the future (after ${latest.slice(0, 10)})`
           : null;
-    const fast = f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem) : null;
+    const fast =
+      f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem, env.timeZone ?? 'UTC') : null;
+    const checkUtf8 = f.mapping?.encoding !== 'latin1';
+    const filtered = f.mapping !== null && Object.keys(f.mapping.where).length > 0;
     let header: string[] | null = null;
     let headerChecked = false;
 
@@ -393,25 +458,32 @@ async function importOneFile(
           const cells = batch.rows[i]!;
           const h = batch.header;
           if (cells.length !== h.length) {
+            reject(line, null, `expected ${h.length} columns, found ${cells.length}`, cells.join(','));
+            continue;
+          }
+          if (checkUtf8 && hasReplacementChar(cells)) {
             reject(
               line,
-              null,
-              `expected ${h.length} columns, found ${cells.length}`,
-              cells.join(f.mapping?.delimiter ?? ','),
+              h[cells.findIndex((c) => c.includes('\uFFFD'))] ?? null,
+              'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
+              cells.join(','),
             );
             continue;
           }
           if (fast) {
             const res = fast(cells, h, rollup);
-            if (res === true) {
+            if (res.ok) {
               usageEvents++;
               report.accepted++;
               if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
-            } else if (res === null) report.ignored++;
-            else {
-              const [field, reason] = res.split('\u0001') as [string, string];
-              reject(line, field, reason, JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))));
-            }
+            } else if (res.ignored) report.ignored++;
+            else
+              reject(
+                line,
+                res.field,
+                res.reason,
+                JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
+              );
             continue;
           }
           record = {};
@@ -419,6 +491,15 @@ async function importOneFile(
           raw = JSON.stringify(record);
         } else {
           raw = batch.rows[i]!;
+          if (checkUtf8 && raw.includes('\uFFFD')) {
+            reject(
+              line,
+              null,
+              'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
+              raw,
+            );
+            continue;
+          }
           try {
             const parsed = JSON.parse(raw) as unknown;
             if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
@@ -431,7 +512,11 @@ async function importOneFile(
             continue;
           }
         }
-        const mapped = mapRow(record, f.kind, f.mapping);
+        if (filtered && !passesWhere(record, f.mapping)) {
+          report.ignored++;
+          continue;
+        }
+        const mapped = mapRow(record, f.kind, f.mapping, env);
         if (!mapped.ok) {
           if (mapped.ignored) report.ignored++;
           else reject(line, mapped.field, mapped.reason, raw);
@@ -466,6 +551,7 @@ async function importOneFile(
 
     await readRecordBatches(f.path, onBatch, {
       delimiter: f.mapping?.delimiter,
+      encoding: f.mapping?.encoding,
       onBytes: (n) => {
         bytesDone += n;
       },
@@ -496,13 +582,24 @@ async function importOneFile(
   return { file: report, usageEvents };
 }
 
-/** A header that lacks a required column fails the file up front, naming the column. */
+/** The source columns a mapping spec reads (each must be in the header). */
+function specColumns(spec: SourceSpec): string[] {
+  if (typeof spec === 'string') return [spec];
+  if (spec.column !== undefined) return [spec.column];
+  if (spec.lookup !== undefined) return [spec.by!];
+  return [...(spec.concat ?? []), ...(spec.coalesce ?? []), ...(Array.isArray(spec.hash) ? spec.hash : [])];
+}
+
+/**
+ * A header that lacks a required column, or a column the mapping names,
+ * fails the file up front, naming the column (and the nearest header name).
+ */
 function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
   const required: Record<ImportKind, string[]> = {
     users: ['id', 'role'],
     catalog: ['key'],
     accounts: ['id', 'name'],
-    contracts: ['id', 'account_id', 'start', 'end', 'arr'],
+    contracts: ['id', 'account_id', 'start', 'arr'],
     contacts: ['id', 'account_id'],
     events: ['id', 'account_id', 'time'],
     usage: ['id', 'account_id', 'time'],
@@ -510,31 +607,62 @@ function checkHeader(f: PlannedFile & { kind: ImportKind }, header: string[]) {
   if (header.length === 0 || (header.length === 1 && header[0] === ''))
     throw new AppError('BAD_INPUT', `${f.path}:1: the file is empty (no header line)`, { line: 1 });
   const has = new Set(header);
-  const missing = required[f.kind].filter((field) => {
-    const source = f.mapping?.columns[field] ?? field;
-    return !has.has(source) && f.mapping?.defaults[field] === undefined;
-  });
-  if (f.kind === 'usage' || f.kind === 'events') {
-    const typeSource = f.mapping?.eventNameColumn ?? f.mapping?.columns.type ?? 'type';
-    if (!has.has(typeSource) && f.mapping?.defaults.type === undefined) missing.push(typeSource);
+  const missing: string[] = [];
+  for (const field of required[f.kind]) {
+    const spec = f.mapping?.columns[field];
+    if (spec === undefined && !has.has(field) && f.mapping?.defaults[field] === undefined)
+      missing.push(field);
   }
-  if (missing.length > 0)
+  for (const spec of Object.values(f.mapping?.columns ?? {}))
+    for (const col of specColumns(spec)) if (!has.has(col) && !missing.includes(col)) missing.push(col);
+  for (const col of Object.keys(f.mapping?.where ?? {})) if (!has.has(col)) missing.push(col);
+  if (f.kind === 'usage' || f.kind === 'events') {
+    const typeSpec = f.mapping?.columns.type;
+    const typeSource =
+      f.mapping?.eventNameColumn ?? (typeof typeSpec === 'string' ? typeSpec : undefined) ?? 'type';
+    if (!has.has(typeSource) && typeSpec === undefined && f.mapping?.defaults.type === undefined)
+      missing.push(typeSource);
+  }
+  if (missing.length > 0) {
+    const hints = missing
+      .map((m) => {
+        const near = didYouMean(m, header);
+        return `"${m}"${near ? ` (did you mean "${near}"?)` : ''}`;
+      })
+      .join(', ');
     throw new AppError(
       'BAD_INPUT',
-      `${f.path}:1: missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${f.mapping?.columns[m] ?? m}"`).join(', ')} (the header has: ${header.join(', ')})`,
+      `${f.path}:1: missing column${missing.length > 1 ? 's' : ''} ${hints} (the header has: ${header.join(', ')})`,
       { line: 1, missing },
     );
+  }
+}
+
+/** True when a cell holds U+FFFD, what invalid UTF-8 bytes decode to. */
+function hasReplacementChar(cells: string[]): boolean {
+  for (let i = 0; i < cells.length; i++) if (cells[i]!.indexOf('\uFFFD') !== -1) return true;
+  return false;
 }
 
 /**
  * The hot path for usage CSVs that need no value maps or taxonomy: reads cells
- * by index without building an object per row. Returns the row, null for an
- * ignored row, or "field\u0001reason" for a reject.
+ * by index without building an object per row, and adds the row to the
+ * rollup. Returns the same typed row result as the validated path (ok,
+ * reject with field and reason); `fast-path.test.ts` checks, by property,
+ * that both paths accept, reject and aggregate the same rows.
  */
-function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: string) => string | null) {
+function compileUsageFastPath(
+  mapping: FileMapping | null,
+  timeProblem: (time: string) => string | null,
+  timeZone: string,
+) {
   if (
     mapping &&
     (Object.keys(mapping.values).length > 0 ||
+      Object.values(mapping.columns).some((c) => typeof c !== 'string') ||
+      Object.keys(mapping.where).length > 0 ||
+      mapping.timeZone !== undefined ||
+      mapping.decimal !== undefined ||
       Object.keys(mapping.defaults).length > 0 ||
       mapping.eventNameColumn ||
       mapping.dateFormat !== 'iso')
@@ -542,44 +670,48 @@ function compileUsageFastPath(mapping: FileMapping | null, timeProblem: (time: s
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], rollup: UsageRollup): true | string | null => {
+  return (cells: string[], header: string[], rollup: UsageRollup): RowResult<object> => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
       for (const field of ['id', 'account_id', 'contact_id', 'type', 'time', 'key', 'count'])
-        idx[field] = header.indexOf(mapping?.columns[field] ?? field);
+        idx[field] = header.indexOf((mapping?.columns[field] as string | undefined) ?? field);
     }
     const ix = idx!;
     const id = cells[ix.id!] ?? '';
-    if (id === '') return 'id\u0001is required';
+    if (id === '') return rowReject('id', 'is required');
     const accountId = cells[ix.account_id!] ?? '';
-    if (accountId === '') return 'account_id\u0001is required';
+    if (accountId === '') return rowReject('account_id', 'is required');
     const acc = rollup.accountSlot(accountId);
-    if (acc < 0) return `account_id\u0001unknown account "${accountId}"`;
+    if (acc < 0) return rowReject('account_id', `unknown account "${accountId}"`);
     const type = cells[ix.type!] ?? '';
     if (!isUsageEventType(type))
-      return `type\u0001"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`;
+      return rowReject(
+        'type',
+        `"${type}" is not a usage event type (login, feature_used, integration_used, usage_custom)`,
+      );
     let time = cells[ix.time!] ?? '';
     if (!(time.length === 24 && time.charCodeAt(10) === 84 && time.charCodeAt(23) === 90)) {
-      if (time === '') return 'time\u0001is required';
+      if (time === '') return rowReject('time', 'is required');
       try {
-        time = parseTimeValue(time, 'iso', 'time');
+        time = parseTimeValue(time, 'iso', 'time', timeZone);
       } catch (e) {
-        return `time\u0001${(e as Error).message}`;
+        return rowReject('time', `${(e as Error).message}`);
       }
     }
     const problem = timeProblem(time);
-    if (problem) return `time\u0001${problem}`;
+    if (problem) return rowReject('time', `${problem}`);
     const rawKey = ix.key! >= 0 ? (cells[ix.key!] ?? '') : '';
-    if (type !== 'login' && rawKey === '') return `key\u0001is required for ${type}`;
+    if (type !== 'login' && rawKey === '') return rowReject('key', `is required for ${type}`);
     const rawCount = ix.count! >= 0 ? (cells[ix.count!] ?? '') : '';
     let count = 1;
     if (rawCount !== '') {
       count = Number(rawCount);
-      if (!Number.isInteger(count) || count < 0) return `count\u0001"${rawCount}" is not a whole number ≥ 0`;
+      if (!Number.isInteger(count) || count < 0)
+        return rowReject('count', `"${rawCount}" is not a whole number ≥ 0`);
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
     rollup.addAt(acc, contact === '' ? null : contact, type, time, rawKey === '' ? null : rawKey, count);
-    return true;
+    return ROW_OK;
   };
 }

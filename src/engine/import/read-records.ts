@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import Papa from 'papaparse';
 import { AppError } from '../../core/errors.ts';
+import { readWhitespace, sniffDelimiter } from './read-whitespace.ts';
 
 /** A slice of a file: CSV rows as string arrays (with the header) or NDJSON lines. */
 export type RecordBatch =
@@ -8,7 +9,10 @@ export type RecordBatch =
   | { format: 'ndjson'; rows: string[]; lines: number[] };
 
 export type ReadOptions = {
+  /** One character, `auto` (sniffed from the header) or `whitespace` (space-padded / fixed-width). */
   delimiter?: string;
+  /** `latin1` decodes ISO-8859-1; otherwise UTF-8 (invalid bytes become U+FFFD, which the importer rejects). */
+  encoding?: 'utf8' | 'latin1';
   onBytes?: (bytes: number) => void;
 };
 
@@ -24,14 +28,23 @@ export async function readRecordBatches(
   options: ReadOptions = {},
 ): Promise<void> {
   if (/\.(ndjson|jsonl)$/i.test(path)) return readNdjson(path, onBatch, options);
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding: 'utf8' });
-  if (options.onBytes) stream.on('data', (c) => options.onBytes!(Buffer.byteLength(c as string)));
+  const encoding = options.encoding ?? 'utf8';
+  let delimiter = options.delimiter ?? ',';
+  if (delimiter === 'auto') delimiter = sniffDelimiter(path, encoding);
+  if (delimiter === 'tab') delimiter = '\t';
+  if (delimiter === 'whitespace') {
+    if (!(await readWhitespace(path, onBatch, { encoding, onBytes: options.onBytes })))
+      throw new AppError('BAD_INPUT', `${path}: the file is empty (no header line)`);
+    return;
+  }
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding });
+  if (options.onBytes) stream.on('data', (c) => options.onBytes!(Buffer.byteLength(c as string, encoding)));
   let header: string[] | null = null;
   let line = 1;
   let failure: unknown = null;
   await new Promise<void>((resolve, reject) => {
     Papa.parse<string[]>(stream as unknown as File, {
-      delimiter: options.delimiter ?? ',',
+      delimiter,
       skipEmptyLines: true,
       chunk: (results, parser) => {
         let rows = results.data;
@@ -66,7 +79,7 @@ export async function readRecordBatches(
 }
 
 async function readNdjson(path: string, onBatch: (b: RecordBatch) => Promise<void>, options: ReadOptions) {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding: 'utf8' });
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, encoding: options.encoding ?? 'utf8' });
   let rest = '';
   let line = 0;
   for await (const chunk of stream as AsyncIterable<string>) {

@@ -69,7 +69,7 @@ export async function evaluatePlayOutcomes(
   const scores = new Map<string, { day: string; band: Band }[]>();
   const contracts = new Map<
     string,
-    { start: string; churnedAt: string | null; status: string; end: string }[]
+    { start: string; churnedAt: string | null; status: string; end: string | null }[]
   >();
   const from = decisions[0]?.at.slice(0, 10) ?? today;
   for (let i = 0; i < accountIds.length; i += 500) {

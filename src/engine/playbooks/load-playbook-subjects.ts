@@ -1,3 +1,4 @@
+import { termEndOn } from '../../core/data-model/contract-term.ts';
 import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
@@ -42,7 +43,7 @@ export async function loadPlaybookSubjects(
         .execute(),
       store.db
         .selectFrom('contracts')
-        .select(['account_id', 'arr', 'end_date', 'start_date', 'status'])
+        .select(['account_id', 'arr', 'end_date', 'start_date', 'status', 'billing_period'])
         .where('account_id', 'in', chunk)
         .execute(),
     ]);
@@ -57,10 +58,15 @@ export async function loadPlaybookSubjects(
         managers.set(u.id, u.manager_id);
     const terms = new Map<string, { arr: number; renewal: string | null }>();
     for (const c of contracts) {
-      if (c.status === 'churned' || c.start_date > day || c.end_date < day) continue;
+      if (c.status === 'churned' || c.start_date > day || (c.end_date !== null && c.end_date < day)) continue;
       const t = terms.get(c.account_id) ?? { arr: 0, renewal: null };
       t.arr += Number(c.arr);
-      t.renewal = t.renewal === null || c.end_date < t.renewal ? c.end_date : t.renewal;
+      // an open-ended subscription's term ends with its current billing period
+      const end = termEndOn(
+        { start: c.start_date, end: c.end_date, billingPeriod: c.billing_period as 'month' | 'year' | null },
+        day,
+      );
+      t.renewal = t.renewal === null || end < t.renewal ? end : t.renewal;
       terms.set(c.account_id, t);
     }
     for (const r of rows) {

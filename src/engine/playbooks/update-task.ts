@@ -86,3 +86,52 @@ export async function updateTask(ctx: EngineContext, id: string, options: Update
   });
   return task;
 }
+
+export type TickChecklistOptions = { index: number; done: boolean; actor: string };
+
+/** Ticks or unticks one checklist item of a task; audited like every task change. */
+export async function tickChecklistItem(
+  ctx: EngineContext,
+  id: string,
+  options: TickChecklistOptions,
+): Promise<Task> {
+  const now = ctx.clock.now().toISOString();
+  const updated = await ctx.store.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw new AppError('NOT_FOUND', `task ${id} not found`);
+    const checklist = JSON.parse(before.checklist) as Task['checklist'];
+    const item = checklist[options.index];
+    if (!Number.isInteger(options.index) || !item)
+      throw new AppError(
+        'BAD_INPUT',
+        `checklist item ${options.index} does not exist (the task has ${checklist.length})`,
+      );
+    if (item.done === options.done) return before;
+    item.done = options.done;
+    await trx
+      .updateTable('tasks')
+      .set({ checklist: JSON.stringify(checklist), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('audit_log')
+      .values({
+        at: now,
+        actor: options.actor,
+        action: options.done ? 'task.checklist.tick' : 'task.checklist.untick',
+        target: `task:${id}`,
+        details: JSON.stringify({ index: options.index, text: item.text }),
+      })
+      .execute();
+    return trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  });
+  const task = toTask(updated);
+  ctx.bus.emit('task-changed', {
+    taskId: task.id,
+    accountId: task.accountId,
+    owner: task.owner,
+    status: task.status,
+    title: task.title,
+  });
+  return task;
+}

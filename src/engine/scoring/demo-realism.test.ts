@@ -59,7 +59,7 @@ describe('default model on the demo portfolio', () => {
     const rows: { score: number; churns: boolean }[] = [];
     for (const t of truth) {
       const d = data.get(t.accountId)!;
-      const customer = d.contracts.some((c) => c.start <= asOf && (c.churnedAt ?? c.end) >= asOf);
+      const customer = d.contracts.some((c) => c.start <= asOf && (c.churnedAt ?? c.end ?? asOf) >= asOf);
       if (!customer || (t.churnDate && t.churnDate <= asOf)) continue;
       const churns = !!t.churnDate && t.churnDate <= plus(asOf, 180);
       rows.push({ score: computeScore(d, model, asOf).score, churns });

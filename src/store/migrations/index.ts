@@ -6,6 +6,7 @@ import * as m004 from './004-playbooks.ts';
 import * as m005 from './005-auth.ts';
 import * as m006 from './006-learning.ts';
 import * as m007 from './007-dirty-priority.ts';
+import * as m012 from './012-imports-open-contracts.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -22,4 +23,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '005-auth', up: m005.up },
   { name: '006-learning', up: m006.up },
   { name: '007-dirty-priority', up: m007.up },
+  { name: '012-imports-open-contracts', up: m012.up },
 ];

@@ -19,17 +19,39 @@ const stable = (v: unknown) => JSON.stringify(v);
 
 /**
  * Upserts entity rows by id and reports which were new, changed or identical
- * (re-importing the same data changes nothing and says so).
+ * (re-importing the same data changes nothing and says so). A row that
+ * repeats an id earlier in the same batch is counted too: identical to the
+ * earlier row, it is unchanged (a duplicate); different, it is an update (the
+ * last row wins). So every row lands in exactly one of the three counts.
  */
 async function upsertRows<R extends { id: string }>(
   db: Db,
   table: 'accounts' | 'contracts' | 'contacts' | 'users',
   rows: R[],
   compare: (keyof R & string)[],
-): Promise<EntityWriteResult & { changedIds: string[] }> {
-  const result = { inserted: 0, updated: 0, unchanged: 0, changedIds: [] as string[] };
-  // the last row of a file wins when it repeats an id
-  const byId = new Map(rows.map((r) => [r.id, r]));
+): Promise<EntityWriteResult & { changedIds: string[]; previous: Map<string, R> }> {
+  const result = {
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    changedIds: [] as string[],
+    previous: new Map<string, R>(),
+  };
+  const same = (a: R, b: R) => compare.every((c) => stable(a[c]) === stable(b[c]));
+  // Counted as if the rows were applied one by one: the first row of an id against the
+  // database, each repeat against the row before it (identical: a duplicate; different: an
+  // update). Only the last row of an id is written.
+  const byId = new Map<string, { first: R; last: R }>();
+  for (const r of rows) {
+    const seen = byId.get(r.id);
+    if (!seen) {
+      byId.set(r.id, { first: r, last: r });
+      continue;
+    }
+    if (same(seen.last, r)) result.unchanged++;
+    else result.updated++;
+    seen.last = r;
+  }
   for (const chunk of chunks([...byId.values()])) {
     const existing = await db
       .selectFrom(table)
@@ -37,20 +59,20 @@ async function upsertRows<R extends { id: string }>(
       .where(
         'id',
         'in',
-        chunk.map((r) => r.id),
+        chunk.map((r) => r.first.id),
       )
       .execute();
     const old = new Map(existing.map((e) => [e.id, e as unknown as R]));
     const write: R[] = [];
-    for (const r of chunk) {
-      const prev = old.get(r.id);
+    for (const { first, last } of chunk) {
+      const prev = old.get(first.id);
       if (!prev) result.inserted++;
-      else if (compare.every((c) => stable(prev[c]) === stable(r[c]))) {
-        result.unchanged++;
-        continue;
-      } else result.updated++;
-      write.push(r);
-      result.changedIds.push(r.id);
+      else if (same(prev, first)) result.unchanged++;
+      else result.updated++;
+      if (prev && same(prev, last)) continue;
+      if (prev) result.previous.set(last.id, prev);
+      write.push(last);
+      result.changedIds.push(last.id);
     }
     if (write.length === 0) continue;
     const cols = Object.keys(write[0]!).filter((c) => c !== 'id');
@@ -92,12 +114,12 @@ export async function upsertAccounts(db: Db, accounts: Account[], at: string) {
   ]);
 }
 
-export async function upsertContracts(db: Db, contracts: Contract[]) {
+export async function upsertContracts(db: Db, contracts: Contract[], at: string) {
   const rows = contracts.map((c) => ({
     id: c.id,
     account_id: c.accountId,
     start_date: c.start,
-    end_date: c.end,
+    end_date: c.end ?? null,
     arr: c.arr,
     currency: c.currency,
     seats: c.seats ?? null,
@@ -106,6 +128,9 @@ export async function upsertContracts(db: Db, contracts: Contract[]) {
     status: c.status,
     churned_at: c.churnedAt ?? null,
     churn_reason: c.churnReason ?? null,
+    billing_period: c.billingPeriod ?? null,
+    auto_renew: c.autoRenew ? 1 : 0,
+    trial: c.trial ? 1 : 0,
   }));
   const res = await upsertRows(db, 'contracts', rows, [
     'account_id',
@@ -119,9 +144,40 @@ export async function upsertContracts(db: Db, contracts: Contract[]) {
     'status',
     'churned_at',
     'churn_reason',
+    'billing_period',
+    'auto_renew',
+    'trial',
   ]);
   const changed = new Set(res.changedIds);
+  // status history: a new contract's first status, and every change of status after
+  const history = rows
+    .filter((r) => changed.has(r.id) && res.previous.get(r.id)?.status !== r.status)
+    .map((r) => ({
+      contract_id: r.id,
+      status: r.status,
+      effective_on:
+        r.status === 'churned'
+          ? (r.churned_at ?? r.end_date ?? at.slice(0, 10))
+          : res.previous.has(r.id)
+            ? at.slice(0, 10)
+            : r.start_date,
+      recorded_at: at,
+    }));
+  const seen = new Set<string>();
+  const unique = history.reverse().filter((h) => !seen.has(h.contract_id) && seen.add(h.contract_id));
+  for (const chunk of chunks(unique.reverse()))
+    await db.insertInto('contract_status_history').values(chunk).execute();
   return { ...res, accountIds: rows.filter((r) => changed.has(r.id)).map((r) => r.account_id) };
+}
+
+/** A contract's statuses in the order they were recorded. */
+export async function listContractStatusHistory(db: Db, contractId: string) {
+  return db
+    .selectFrom('contract_status_history')
+    .select(['status', 'effective_on', 'recorded_at'])
+    .where('contract_id', '=', contractId)
+    .orderBy('id')
+    .execute();
 }
 
 export async function upsertContacts(db: Db, contacts: Contact[]) {
@@ -181,6 +237,8 @@ export async function upsertCatalog(db: Db, features: CatalogFeature[]): Promise
     }
     if (prev) result.updated++;
     else result.inserted++;
+    // a key repeated later in the same file compares against this row
+    existing.set(f.key, row);
     await db
       .insertInto('catalog_features')
       .values(row)

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { AccountData } from '../../core/data-model/account-data.ts';
 import type { Account, CatalogFeature, Contact, Contract } from '../../core/data-model/entities.ts';
 import type { VigilEvent } from '../../core/data-model/events.ts';
@@ -23,7 +24,7 @@ export const toAccount = (r: AccountsTable): Account => ({
   createdAt: r.created_at,
   traits: JSON.parse(r.traits) as Account['traits'],
 });
-export const toContract = (r: ContractsTable): Contract => ({
+export const toContract = (r: Selectable<ContractsTable>): Contract => ({
   id: r.id,
   accountId: r.account_id,
   start: r.start_date,
@@ -36,6 +37,9 @@ export const toContract = (r: ContractsTable): Contract => ({
   status: r.status as Contract['status'],
   churnedAt: r.churned_at,
   churnReason: r.churn_reason,
+  billingPeriod: r.billing_period as Contract['billingPeriod'],
+  autoRenew: Number(r.auto_renew) === 1,
+  trial: Number(r.trial) === 1,
 });
 export const toContact = (r: ContactsTable): Contact => ({
   id: r.id,

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { AppError } from '../../core/errors.ts';
 import type { Database, UsersTable } from '../schema.ts';
 import type { ApiKeysTable, SessionsTable } from '../schema-auth.ts';
 import { type AuditEntry, insertAudit } from './audit.ts';
@@ -10,7 +11,8 @@ export type SessionRow = Selectable<SessionsTable>;
 /** The fields of a user that a save may set; `undefined` leaves a field as it is on update. */
 export type SaveUser = {
   id: string;
-  role: string;
+  /** Required for a new user; an update keeps the current role when absent. */
+  role?: string;
   name?: string;
   email?: string;
   managerId?: string;
@@ -25,10 +27,10 @@ export type UsersResource = {
   firstLoginAdmin(): Promise<string | null>;
   /**
    * Creates or updates a user in one transaction; a new password ends every session of the user.
-   * `audit` is given the row before the save (null for a new user) and returns the audit line to
-   * write with it, or null.
+   * `audit` is given the row before the save (null for a new user) and the role saved, and returns
+   * the audit line to write with it, or null.
    */
-  save(user: SaveUser, audit: (before: UserRow | null) => AuditEntry | null): Promise<void>;
+  save(user: SaveUser, audit: (before: UserRow | null, role: string) => AuditEntry | null): Promise<void>;
 };
 
 export type SessionWithUser = {
@@ -90,11 +92,14 @@ export function usersResource(db: Kysely<Database>): UsersResource {
     async save(u, audit) {
       await db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('users').selectAll().where('id', '=', u.id).executeTakeFirst();
+        const role = u.role ?? before?.role;
+        if (!role)
+          throw new AppError('BAD_INPUT', `user "${u.id}" does not exist yet: a new user needs a role`);
         if (before) {
           await trx
             .updateTable('users')
             .set({
-              role: u.role,
+              role,
               ...(u.name !== undefined ? { name: u.name } : {}),
               ...(u.email !== undefined ? { email: u.email } : {}),
               ...(u.managerId !== undefined ? { manager_id: u.managerId } : {}),
@@ -111,7 +116,7 @@ export function usersResource(db: Kysely<Database>): UsersResource {
               id: u.id,
               name: u.name ?? null,
               email: u.email ?? null,
-              role: u.role,
+              role,
               manager_id: u.managerId ?? null,
               password_hash: u.passwordHash ?? null,
               created_at: u.at,
@@ -119,7 +124,7 @@ export function usersResource(db: Kysely<Database>): UsersResource {
             })
             .execute();
         }
-        const entry = audit(before ?? null);
+        const entry = audit(before ?? null, role);
         if (entry) await insertAudit(trx, entry);
       });
     },

@@ -38,6 +38,8 @@ export type AccountSummary = {
   segment: string;
   industry: string | null;
   owner: string | null;
+  /** The owner's display name (users.name), when the owner is a known user. */
+  ownerName: string | null;
   arr: number;
   seats: number;
   renewalDate: string | null;
@@ -84,13 +86,16 @@ export async function listAccountSummaries(
       eb.fn.min<string>('end_date').as('term_end'),
     ])
     .where('start_date', '<=', o.asOf)
-    .where('end_date', '>=', o.asOf)
+    // an open-ended subscription (no end) is live until it ends
+    .where((eb) => eb.or([eb('end_date', '>=', o.asOf), eb('end_date', 'is', null)]))
     .groupBy('account_id');
   let base = db
     .selectFrom('accounts as a')
     .leftJoin('current_scores as s', 's.account_id', 'a.id')
     .leftJoin(live.as('c'), 'c.account_id', 'a.id')
+    .leftJoin('users as u', 'u.id', 'a.owner')
     .select([
+      'u.name as owner_name',
       'a.id',
       'a.name',
       'a.segment',
@@ -162,6 +167,7 @@ export async function listAccountSummaries(
       segment: r.segment,
       industry: r.industry,
       owner: r.owner,
+      ownerName: r.owner_name ?? null,
       arr: Number(r.arr ?? 0),
       seats: Number(r.seats ?? 0),
       // contracts end on their last day; the renewal is the day after

@@ -36,7 +36,8 @@ export async function getPortfolioSummary(
         .selectFrom('contracts')
         .select((eb) => ['account_id', eb.fn.sum<number>('arr').as('arr')])
         .where('start_date', '<=', asOf)
-        .where('end_date', '>=', asOf)
+        // an open-ended subscription (no end) is live until it ends
+        .where((eb) => eb.or([eb('end_date', '>=', asOf), eb('end_date', 'is', null)]))
         .groupBy('account_id')
         .as('t'),
       't.account_id',
