@@ -128,11 +128,14 @@ describe('npm run check enforces the layer imports', () => {
       false,
     ],
   ];
-  it.each(cases)('%s: %s', (dir, source, _what, shouldFail) => {
-    const r = probe(dir, source);
-    expect(r.failed, r.out).toBe(shouldFail);
-    if (shouldFail) expect(r.out).toMatch(/noRestrictedImports/);
-  });
+  it.each(cases.map(([dir, source, what, fail]) => [what, dir, source, fail] as const))(
+    'biome check on %s',
+    (_what, dir, source, shouldFail) => {
+      const r = probe(dir, source);
+      expect(r.failed, r.out).toBe(shouldFail);
+      if (shouldFail) expect(r.out).toMatch(/noRestrictedImports/);
+    },
+  );
 });
 
 /**
