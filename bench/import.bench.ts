@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateDemo } from '../src/engine/demo/generate-demo.ts';
+import { DEMO_REFERENCE_END_DATE, generateDemo } from '../src/engine/demo/generate-demo.ts';
 import type { BenchOptions, BenchRow } from './bench-row.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,7 +15,7 @@ export async function benchPortfolio(accounts: number, months = 24): Promise<str
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
-  const r = await generateDemo({ outDir: dir, accounts, months, seed: 42 });
+  const r = await generateDemo({ outDir: dir, accounts, months, seed: 42, endDate: DEMO_REFERENCE_END_DATE });
   writeFileSync(join(dir, '.complete'), JSON.stringify(r));
   process.stderr.write(
     `  generated ${accounts} accounts in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,

@@ -20,7 +20,7 @@ import { tableMappingSchema } from '../src/core/learning/table-mapping.ts';
 import { encodeTableRows } from '../src/core/learning/tabular-encoder.ts';
 import { heldOutCutoff, splitByTime } from '../src/core/learning/time-split.ts';
 import { contextForStore, fixedClock } from '../src/engine/context.ts';
-import { DEMO_DEFAULTS } from '../src/engine/demo/generate-demo.ts';
+import { DEMO_REFERENCE_END_DATE } from '../src/engine/demo/generate-demo.ts';
 import { importFiles } from '../src/engine/import/import-files.ts';
 import { backtestModel } from '../src/engine/learning/backtest-model.ts';
 import { buildTrainingSet, type TrainingSnapshot } from '../src/engine/learning/build-training-set.ts';
@@ -250,7 +250,7 @@ async function demoPortfolio(quick: boolean, work: string, missing: string | nul
   const accounts = quick ? 1000 : 10_000;
   const dir = await benchPortfolio(accounts, 24);
   const store = await openStore({ url: join(work, 'demo.db') });
-  const ctx = contextForStore(store, { clock: fixedClock(`${DEMO_DEFAULTS.endDate}T12:00:00Z`) });
+  const ctx = contextForStore(store, { clock: fixedClock(`${DEMO_REFERENCE_END_DATE}T12:00:00Z`) });
   try {
     const files = readdirSync(dir)
       .filter((f) => /\.(csv|ndjson)$/.test(f))

@@ -228,11 +228,13 @@ function TaskCard({ task, accountName }: { task: Task; accountName: string }) {
   const tick = (index: number, done: boolean) =>
     run(() => sendJson('PATCH', `/v1/tasks/${encodeURIComponent(task.id)}/checklist/${index}`, { done }));
   return (
-    <li className={`task priority-${task.priority}`} data-testid="task">
+    <li className={`task priority-${task.priority}`} data-testid="task" data-task-id={task.id}>
       <div className="task-head">
         <span className={`pill prio ${task.priority}`}>{task.priority}</span>
         <b>{task.title}</b>
-        <span className="muted small">due {task.due ?? '–'}</span>
+        <span className="muted small">
+          {task.owner ?? 'unassigned'} · due {task.due ?? '–'}
+        </span>
       </div>
       {task.because && <div className="muted small">Why: {whySentence(task.because, accountName)}</div>}
       {task.checklist.length > 0 && (

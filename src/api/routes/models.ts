@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { EngineContext } from '../../engine/context.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
 import { backtestModel } from '../../engine/learning/backtest-model.ts';
+import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
@@ -45,6 +46,33 @@ export function modelRoutes(ctx: EngineContext) {
       return c.json({ items: await listModels(ctx) }, 200);
     },
   );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/',
+      tags,
+      summary:
+        'Store a new proposed model: a whole document, or the active (or `base`) model with custom signals and other changes',
+      request: {
+        body: jsonBody(
+          z
+            .object({
+              document: anyObject,
+              base: z.number().int().min(1).optional(),
+              name: z.string().min(1).max(200).optional(),
+            })
+            .strict(),
+        ),
+      },
+      responses: { ...ok(anyObject), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const body = c.req.valid('json');
+      return c.json(asRecord(await createModel(ctx, { ...body, by: actorOf(p) })), 200);
+    },
+  );
   // before /{version}: "diff" is not a version
   app.openapi(
     createRoute({
@@ -83,9 +111,13 @@ export function modelRoutes(ctx: EngineContext) {
               from: isoDateSchema.optional(),
               to: isoDateSchema.optional(),
               /** What counts as churn: within the horizon (default) or at the next renewal. */
-              label: z.enum(['horizon', 'renewal']).optional(),
+              label: z.enum(['horizon', 'renewal', 'lapse']).optional(),
+              /** Label `lapse`: days without customer activity that count as churned (default 90). */
+              lapseDays: z.number().int().min(1).max(1095).optional(),
               /** Let the proposal use renewal timing as a signal (default true for the horizon label). */
               renewalTiming: z.boolean().optional(),
+              /** Offer event-count and activity-recency signals to the learner (default: with the lapse label). */
+              eventSignals: z.boolean().optional(),
             })
             .strict(),
         ),
@@ -126,7 +158,8 @@ export function modelRoutes(ctx: EngineContext) {
           horizonDays: z.coerce.number().int().min(30).max(730).optional(),
           from: isoDateSchema.optional(),
           to: isoDateSchema.optional(),
-          label: z.enum(['horizon', 'renewal']).optional(),
+          label: z.enum(['horizon', 'renewal', 'lapse']).optional(),
+          lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
         }),
       },
       responses: { ...ok(backtestReportSchema), ...errorResponses(404) },

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { backtestModel } from '../../engine/learning/backtest-model.ts';
-import { num, out, printExcluded, printMetrics } from '../learning/print-metrics.ts';
+import { labelText, num, out, printExcluded, printMetrics, toSourceText } from '../learning/print-metrics.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
   model: z.coerce.number().int().positive().optional(),
-  horizon: z.coerce.number().int().min(1).max(1095).default(180),
-  label: z.enum(['horizon', 'renewal']).default('horizon'),
+  horizon: z.coerce.number().int().min(1).max(1095).optional(),
+  label: z.enum(['horizon', 'renewal', 'lapse']).default('horizon'),
+  lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
@@ -28,14 +29,21 @@ export function register(program: Command) {
       'how well a model would have predicted churn on your own history (AUC, lift, bands, calibration, lead time)',
     )
     .option('--model <version>', 'model version (default: the active model)')
-    .option('--horizon <days>', 'label: churned within this many days after each snapshot', '180')
+    .option(
+      '--horizon <days>',
+      'label: churned within this many days after each snapshot (default 180; lapse label: the lapse days)',
+    )
     .option(
       '--label <kind>',
-      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal',
+      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal; lapse: no activity or purchase for --lapse-days days (no contracts needed)',
       'horizon',
     )
+    .option('--lapse-days <n>', 'lapse label: days without customer activity that count as churned', '90')
     .option('--from <date>', 'first snapshot month (default: first contract start)')
-    .option('--to <date>', 'last day of known outcomes (default: today)')
+    .option(
+      '--to <date>',
+      "last day of known outcomes (default: the data's last day if it lies in the past, else today)",
+    )
     .option('--bootstrap <n>', 'bootstrap resamples for the AUC confidence interval', '200')
     .option('--scores <source>', 'auto | stored (backfilled scores) | compute (rescore history)', 'auto')
     .option('--json', 'print JSON')
@@ -46,17 +54,16 @@ export function register(program: Command) {
           version: opts.model,
           horizonDays: opts.horizon,
           label: opts.label,
+          lapseDays: opts.lapseDays,
           from: opts.from,
           to: opts.to,
           bootstrapIterations: opts.bootstrap,
           scores: opts.scores,
         });
         if (opts.json) return printJson(r);
+        out(`Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), ${labelText(r)}`);
         out(
-          `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), ${r.label === 'renewal' ? 'label: churned at the next renewal' : `horizon ${r.horizonDays} days`}`,
-        );
-        out(
-          `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${r.period.dates} dates)`,
+          `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${toSourceText[r.period.toSource]}; ${r.period.dates} dates)`,
         );
         out(
           r.scoreSource === 'stored'
@@ -64,7 +71,7 @@ export function register(program: Command) {
             : '  scores: recomputed from the data as it stood on each date',
         );
         printExcluded(r.excluded);
-        printMetrics(r.metrics, r.horizonDays);
+        printMetrics(r.metrics, r.horizonDays, r.label === 'lapse' ? 'lapsed' : 'churned');
         if (r.calibrationSource === 'fitted-on-earlier-half')
           out(
             '  (no stored calibration: probabilities fitted on the earlier half of the snapshots, judged on the later half)',

@@ -36,10 +36,14 @@ describe('vigil demo generate', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Demo portfolio written to ${out}`);
-    expect(r.stdout).toMatch(/accounts\s+8 \(\d+ churned in the window\), 3 months to 2026-11-15, seed 3/);
+    // no --end-date: the demo ends today
+    const today = new Date().toISOString().slice(0, 10);
+    expect(r.stdout).toMatch(
+      new RegExp(`accounts\\s+8 \\(\\d+ churned in the window\\), 3 months to ${today}, seed 3`),
+    );
     for (const label of ['contracts', 'contacts', 'usage rows', 'events', 'time'])
       expect(r.stdout).toMatch(new RegExp(`\\n  ${label}\\s+[\\d,.]+`));
-    expect(readdirSync(out)).toContain('usage-2026-11.csv');
+    expect(readdirSync(out)).toContain(`usage-${today.slice(0, 7)}.csv`);
     expect(readdirSync(out)).toContain('ground-truth.json');
   });
 

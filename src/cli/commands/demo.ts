@@ -2,7 +2,12 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { isCalendarDate } from '../../core/demo/calendar.ts';
-import { DEMO_DEFAULTS, type GenerateDemoReport, generateDemo } from '../../engine/demo/generate-demo.ts';
+import {
+  DEMO_DEFAULTS,
+  DEMO_MODES,
+  type GenerateDemoReport,
+  generateDemo,
+} from '../../engine/demo/generate-demo.ts';
 import { printJson } from '../with-context.ts';
 
 const optionsSchema = z.object({
@@ -10,7 +15,8 @@ const optionsSchema = z.object({
   accounts: z.coerce.number().int().min(1).max(1_000_000).default(DEMO_DEFAULTS.accounts),
   months: z.coerce.number().int().min(1).max(120).default(DEMO_DEFAULTS.months),
   seed: z.coerce.number().int().default(DEMO_DEFAULTS.seed),
-  endDate: z.string().refine(isCalendarDate, 'expected a date YYYY-MM-DD').default(DEMO_DEFAULTS.endDate),
+  endDate: z.string().refine(isCalendarDate, 'expected a date YYYY-MM-DD').optional(),
+  mode: z.enum(DEMO_MODES).default('contractual'),
   json: z.boolean().default(false),
 });
 
@@ -21,7 +27,7 @@ function printReport(r: GenerateDemoReport, out: string) {
   process.stdout.write(
     [
       `Demo portfolio written to ${r.outDir}`,
-      `  accounts     ${n(r.accounts)} (${n(r.churned)} churned in the window), ${r.months} months to ${r.endDate}, seed ${r.seed}`,
+      `  accounts     ${n(r.accounts)} (${n(r.churned)} ${r.mode === 'noncontractual' ? 'lapsed by the end' : 'churned in the window'}), ${r.months} months to ${r.endDate}, seed ${r.seed}${r.mode === 'noncontractual' ? ', no contracts' : ''}`,
       `  users        ${n(r.users)}`,
       `  contracts    ${n(r.contracts)}`,
       `  contacts     ${n(r.contacts)}`,
@@ -46,7 +52,15 @@ export function register(program: Command) {
     .option('--accounts <n>', `number of accounts (default ${DEMO_DEFAULTS.accounts})`)
     .option('--months <m>', `months of history (default ${DEMO_DEFAULTS.months})`)
     .option('--seed <s>', `random seed (default ${DEMO_DEFAULTS.seed})`)
-    .option('--end-date <date>', `last day of history (default ${DEMO_DEFAULTS.endDate})`)
+    .option(
+      '--end-date <date>',
+      'last day of history (default: today, so scoring it today reads no fake silence)',
+    )
+    .option(
+      '--mode <mode>',
+      'contractual (B2B subscriptions, renewals) | noncontractual (customers who use and buy without contracts, and lapse; learn with `vigil train --label lapse`)',
+      'contractual',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (raw: unknown) => {
       const opts = optionsSchema.parse(raw);
@@ -65,6 +79,7 @@ export function register(program: Command) {
           months: opts.months,
           seed: opts.seed,
           endDate: opts.endDate,
+          mode: opts.mode,
           onProgress: (d) => bar?.update(d),
         });
         bar?.stop();

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { AppError } from '../../core/errors.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
+import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels, type ModelDiff } from '../../engine/learning/diff-models.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
 import { printJson, withContext } from '../with-context.ts';
@@ -22,6 +26,54 @@ const fmt = (v: unknown) =>
 
 export function register(program: Command) {
   const model = program.command('model').description('health model versions: list, compare, approve');
+
+  model
+    .command('create')
+    .description(
+      'store a new proposed model: a whole document, or the active (or --base) model with custom signals and other changes from a YAML/JSON file',
+    )
+    .requiredOption(
+      '--file <path>',
+      'YAML or JSON: a model document, or e.g. `custom: [{ id, label, weight, source, thresholds }]`',
+    )
+    .option('--base <version>', 'apply the file as changes to this version (default: the active model)')
+    .option('--name <name>', 'name of the new version')
+    .option('--by <name>', 'recorded as the creator (default: your login name)')
+    .option('--json', 'print JSON')
+    .action(async (raw: unknown, cmd: Command) => {
+      const opts = jsonOpt
+        .extend({
+          file: z.string().min(1),
+          base: z.coerce.number().int().positive().optional(),
+          name: z.string().min(1).optional(),
+          by: z.string().min(1).optional(),
+        })
+        .parse(raw);
+      let document: unknown;
+      try {
+        document = parseYaml(readFileSync(opts.file, 'utf8'));
+      } catch (e) {
+        throw new AppError('BAD_INPUT', `${opts.file}: ${(e as Error).message}`);
+      }
+      if (typeof document !== 'object' || document === null || Array.isArray(document))
+        throw new AppError('BAD_INPUT', `${opts.file}: expected a mapping (a model document or changes)`);
+      await withContext(cmd, async (ctx) => {
+        const r = await createModel(ctx, {
+          document: document as Record<string, unknown>,
+          base: opts.base,
+          name: opts.name,
+          by: opts.by ?? userInfo().username,
+        });
+        if (opts.json) return printJson(r);
+        out(
+          `Created model ${r.version} (${r.name}), proposed${r.baseVersion !== null ? `, from model ${r.baseVersion}` : ''}; custom signals: ${r.customSignals.join(', ') || 'none'}`,
+        );
+        for (const w of r.warnings) out(`  warning: ${w}`);
+        out(
+          `Backtest it with \`vigil backtest --model ${r.version}\`, approve with \`vigil model approve ${r.version}\`.`,
+        );
+      });
+    });
 
   model
     .command('list', { isDefault: true })

@@ -1,13 +1,23 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { trainModel } from '../../engine/learning/train-model.ts';
-import { num, out, pct, printExcluded } from '../learning/print-metrics.ts';
+import { labelText, num, out, pct, printExcluded, toSourceText } from '../learning/print-metrics.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
-  horizon: z.coerce.number().int().min(1).max(1095).default(180),
-  label: z.enum(['horizon', 'renewal']).default('horizon'),
+  horizon: z.coerce.number().int().min(1).max(1095).optional(),
+  label: z.enum(['horizon', 'renewal', 'lapse']).default('horizon'),
+  lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
   renewalTiming: z.boolean().default(true),
+  eventSignals: z.boolean().optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional(),
   testMonths: z.coerce.number().int().min(1).max(120).default(12),
   l2: z.coerce.number().positive().optional(),
   by: z.string().min(1).optional(),
@@ -20,11 +30,20 @@ export function register(program: Command) {
     .description(
       'learn signal weights from history and write them as a proposed model (approve with `vigil model approve`)',
     )
-    .option('--horizon <days>', 'predict churn within this many days', '180')
+    .option(
+      '--horizon <days>',
+      'predict churn within this many days (default 180; lapse label: the lapse days)',
+    )
     .option(
       '--label <kind>',
-      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal',
+      'horizon: churned within --horizon days of the snapshot; renewal: churned at the next renewal; lapse: no activity or purchase for --lapse-days days (no contracts needed)',
       'horizon',
+    )
+    .option('--lapse-days <n>', 'lapse label: days without customer activity that count as churned', '90')
+    .option('--from <date>', 'first snapshot month (default: 90 days after the first activity)')
+    .option(
+      '--to <date>',
+      "last day of known outcomes (default: the data's last day if it lies in the past, else today)",
     )
     .option('--test-months <n>', 'most recent snapshot months held out for evaluation', '12')
     .option(
@@ -35,6 +54,11 @@ export function register(program: Command) {
       '--no-renewal-timing',
       'do not offer "renewal within the horizon" (days to renewal) to the learner: rank by health alone',
     )
+    .option(
+      '--event-signals',
+      'also offer a signal per mapped event type (count in 30/90 days) and days since the last activity (default with --label lapse)',
+    )
+    .option('--no-event-signals', "offer only the current model's signals")
     .option('--by <name>', 'recorded as the creator of the proposal')
     .option('--json', 'print JSON')
     .action(async (raw: unknown, cmd: Command) => {
@@ -43,15 +67,18 @@ export function register(program: Command) {
         const r = await trainModel(ctx, {
           horizonDays: opts.horizon,
           label: opts.label,
+          lapseDays: opts.lapseDays,
+          from: opts.from,
+          to: opts.to,
           renewalTiming: opts.renewalTiming,
+          eventSignals: opts.eventSignals,
           testMonths: opts.testMonths,
           l2: opts.l2,
           by: opts.by,
         });
         if (opts.json) return printJson(r);
-        out(
-          `Proposed model ${r.proposedVersion} (challenging model ${r.currentVersion}), ${r.label === 'renewal' ? 'label: churned at the next renewal' : `horizon ${r.horizonDays} days`}`,
-        );
+        out(`Proposed model ${r.proposedVersion} (challenging model ${r.currentVersion}), ${labelText(r)}`);
+        out(`  outcomes known to ${r.to} (${toSourceText[r.toSource]})`);
         out(
           `  fitted on ${r.fit.snapshots.toLocaleString('en-US')} snapshots ${r.fit.from} – ${r.fit.to} (${r.fit.churned} churned)`,
         );

@@ -1,4 +1,5 @@
 import type { BacktestMetrics } from '../../core/learning/evaluate-backtest.ts';
+import { EXCLUSION_TEXT } from '../../core/learning/explain-exclusions.ts';
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 
 export const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -10,14 +11,27 @@ export const pct = (v: number | null | undefined) =>
 export function printExcluded(excluded: Record<ExclusionReason, number>) {
   const parts = Object.entries(excluded)
     .filter(([, n]) => n > 0)
-    .map(([r, n]) => `${r} ${n.toLocaleString('en-US')}`);
-  out(`  excluded account-months: ${parts.length ? parts.join(', ') : 'none'}`);
+    .map(([r, n]) => `${n.toLocaleString('en-US')} ${EXCLUSION_TEXT[r as ExclusionReason] ?? r}`);
+  out(`  excluded account-months: ${parts.length ? parts.join('; ') : 'none'}`);
 }
 
+export const toSourceText = {
+  option: 'as given',
+  'data-end': "the data's last day",
+  today: 'today',
+} as const;
+
+export const labelText = (r: { label: string; horizonDays: number; lapseDays: number | null }) =>
+  r.label === 'renewal'
+    ? 'label: churned at the next renewal'
+    : r.label === 'lapse'
+      ? `label: lapsed (no activity for ${r.lapseDays} days) within ${r.horizonDays} days`
+      : `horizon ${r.horizonDays} days`;
+
 /** The backtest figures a person reads to judge a model. */
-export function printMetrics(m: BacktestMetrics, horizonDays: number) {
+export function printMetrics(m: BacktestMetrics, horizonDays: number, outcome = 'churned') {
   out(
-    `  ${m.snapshots.toLocaleString('en-US')} account-snapshots of ${m.accounts.toLocaleString('en-US')} accounts; ${m.positives.toLocaleString('en-US')} churned within ${horizonDays} days (${pct(m.baseRate)})`,
+    `  ${m.snapshots.toLocaleString('en-US')} account-snapshots of ${m.accounts.toLocaleString('en-US')} accounts; ${m.positives.toLocaleString('en-US')} ${outcome} within ${horizonDays} days (${pct(m.baseRate)})`,
   );
   out();
   out('  Ranking');

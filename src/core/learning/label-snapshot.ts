@@ -9,10 +9,12 @@ export const EXCLUSION_REASONS = [
   'too-little-history',
   'outcome-not-observed',
   'no-activity-yet',
+  'after-data-end',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-export type LabelMode = 'horizon' | 'next-renewal';
+/** `lapse`: no customer activity for N days = churned (see label-lapse.ts), for businesses without contracts. */
+export type LabelMode = 'horizon' | 'next-renewal' | 'lapse';
 
 export type LabelSnapshotOptions = {
   /** "Churned within this many days after asOf" (mode `horizon`, default 180). */

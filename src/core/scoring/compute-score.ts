@@ -311,6 +311,24 @@ function evaluateCustom(
       sub = c.categories?.[value] ?? null;
     }
     if (value !== null) detail = `${c.source.trait} = ${value}`;
+  } else if ('recency' in c.source) {
+    const { types, usage } = c.source.recency;
+    let last: number | null = null;
+    for (const e of data.events) {
+      const d = toDay(e.time);
+      if (d <= asOfDay && (last === null || d > last) && types.includes(e.type)) last = d;
+    }
+    if (usage)
+      for (const u of data.usageDaily) {
+        const d = toDay(u.day);
+        if (d <= asOfDay && (last === null || d > last) && u.logins + u.events + u.integrationEvents > 0)
+          last = d;
+      }
+    if (last !== null) {
+      value = asOfDay - last;
+      sub = c.thresholds ? normalise(value, c.thresholds) : null;
+      detail = `last activity ${value} day(s) ago`;
+    }
   } else {
     const { type, windowDays } = c.source.eventCount;
     let n = 0;

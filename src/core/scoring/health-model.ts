@@ -21,6 +21,10 @@ const customSignalSchema = z.object({
   source: z.union([
     z.object({ trait: z.string() }),
     z.object({ eventCount: z.object({ type: z.string(), windowDays: z.number().int().positive() }) }),
+    /** Days since the last event of these types (and, with `usage`, the last day with product usage). */
+    z.object({
+      recency: z.object({ types: z.array(z.string()).default([]), usage: z.boolean().default(false) }),
+    }),
   ]),
   /** For numeric values: piecewise-linear points. */
   thresholds: thresholdsSchema.optional(),

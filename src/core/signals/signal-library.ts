@@ -8,6 +8,7 @@ import { coreFeatureAdoption } from './core-feature-adoption.ts';
 import { costPerActiveSeat } from './cost-per-active-seat.ts';
 import { csmSentiment } from './csm-sentiment.ts';
 import { csmTenure } from './csm-tenure.ts';
+import { customerSentiment } from './customer-sentiment.ts';
 import { daysSinceValue } from './days-since-value.ts';
 import { daysToRenewal } from './days-to-renewal.ts';
 import { emailResponseRate } from './email-response-rate.ts';
@@ -51,6 +52,7 @@ export const SIGNAL_LIBRARY: Record<string, SignalDefinition> = Object.fromEntri
     costPerActiveSeat,
     csmSentiment,
     csmTenure,
+    customerSentiment,
     daysSinceValue,
     daysToRenewal,
     emailResponseRate,

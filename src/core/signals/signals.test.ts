@@ -74,9 +74,9 @@ const run = (id: string, d: AccountData) => {
 const value = (id: string, d: AccountData) => run(id, d)?.value ?? null;
 
 describe('every signal is registered with its declared metadata', () => {
-  it('has 38 built-in signals, each with category, unit, direction and ascending thresholds', () => {
+  it('has 39 built-in signals, each with category, unit, direction and ascending thresholds', () => {
     const all = Object.values(SIGNAL_LIBRARY);
-    expect(all).toHaveLength(38);
+    expect(all).toHaveLength(39);
     for (const s of all) {
       expect(s.label.length).toBeGreaterThan(2);
       expect(s.unit.length).toBeGreaterThan(0);

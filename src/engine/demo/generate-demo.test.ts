@@ -119,8 +119,12 @@ describe('generateDemo', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
-  it('defaults to 300 accounts, 24 months, seed 42, ending 2026-11-15', () => {
-    expect(DEMO_DEFAULTS).toEqual({ accounts: 300, months: 24, seed: 42, endDate: '2026-11-15' });
+  it('defaults to 300 accounts, 24 months, seed 42, ending today', async () => {
+    expect(DEMO_DEFAULTS).toEqual({ accounts: 300, months: 24, seed: 42 });
+    const before = new Date().toISOString().slice(0, 10);
+    const r = await generateDemo({ outDir: tmp('today'), accounts: 2, months: 1 });
+    const after = new Date().toISOString().slice(0, 10);
+    expect([before, after]).toContain(r.endDate);
   });
 });
 

@@ -5,11 +5,20 @@ import { csvLine } from '../../core/demo/csv-line.ts';
 import { DEMO_HEADERS } from '../../core/demo/demo-headers.ts';
 import type { CsvCell, DemoEvent, DemoSink, DemoTruth } from '../../core/demo/demo-types.ts';
 import { simulateAccount } from '../../core/demo/simulate-account.ts';
+import { simulateNoncontractualAccount } from '../../core/demo/simulate-noncontractual.ts';
 import { createDemoWorld } from '../../core/demo/simulate-portfolio.ts';
 import { AppError } from '../../core/errors.ts';
 import { detectKind } from '../../core/import/mapping.ts';
 
-export const DEMO_DEFAULTS = { accounts: 300, months: 24, seed: 42, endDate: '2026-11-15' } as const;
+export const DEMO_DEFAULTS = { accounts: 300, months: 24, seed: 42 } as const;
+/**
+ * A fixed end date for reproducible benchmarks and tests. Without `endDate` the demo ends today, so
+ * scoring it today never reads the days after its end as every account going silent.
+ */
+export const DEMO_REFERENCE_END_DATE = '2026-11-15';
+/** `contractual`: B2B subscriptions with renewals; `noncontractual`: customers who use and buy without contracts, and lapse. */
+export const DEMO_MODES = ['contractual', 'noncontractual'] as const;
+export type DemoMode = (typeof DEMO_MODES)[number];
 /** Not an import file (the importer only reads accounts*, users*, ... basenames). */
 export const GROUND_TRUTH_FILE = 'ground-truth.json';
 
@@ -18,7 +27,9 @@ export type GenerateDemoOptions = {
   accounts?: number;
   months?: number;
   seed?: number;
+  /** Last day of history (default: today, UTC). */
   endDate?: string;
+  mode?: DemoMode;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -28,6 +39,7 @@ export type GenerateDemoReport = {
   months: number;
   seed: number;
   endDate: string;
+  mode: DemoMode;
   users: number;
   contracts: number;
   contacts: number;
@@ -97,7 +109,10 @@ export async function generateDemo(options: GenerateDemoOptions): Promise<Genera
   const accounts = options.accounts ?? DEMO_DEFAULTS.accounts;
   const months = options.months ?? DEMO_DEFAULTS.months;
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
-  const endDate = options.endDate ?? DEMO_DEFAULTS.endDate;
+  const endDate = options.endDate ?? new Date().toISOString().slice(0, 10);
+  const mode = options.mode ?? 'contractual';
+  if (!DEMO_MODES.includes(mode))
+    throw new AppError('BAD_INPUT', `mode must be one of ${DEMO_MODES.join(', ')} (got "${mode}")`);
   if (!Number.isInteger(accounts) || accounts < 1 || accounts > 1_000_000)
     throw new AppError('BAD_INPUT', `accounts must be a whole number from 1 to 1,000,000 (got ${accounts})`);
   if (!Number.isInteger(months) || months < 1 || months > 120)
@@ -183,7 +198,8 @@ export async function generateDemo(options: GenerateDemoOptions): Promise<Genera
   try {
     const world = createDemoWorld({ accounts, months, seed, endDate }, sink);
     for (let i = 0; i < accounts; i++) {
-      simulateAccount(i, world, sink);
+      if (mode === 'noncontractual') simulateNoncontractualAccount(i, world, sink);
+      else simulateAccount(i, world, sink);
       if ((i + 1) % 100 === 0 && i + 1 < accounts) {
         options.onProgress?.(i + 1, accounts);
         // let a progress bar draw and signals through
@@ -195,7 +211,7 @@ export async function generateDemo(options: GenerateDemoOptions): Promise<Genera
   }
   options.onProgress?.(accounts, accounts);
   const truthPath = join(outDir, GROUND_TRUTH_FILE);
-  const truthText = `{"generator":"vigil demo","seed":${seed},"accounts":${accounts},"months":${months},"endDate":"${endDate}","accountsTruth":[\n${truth.join(',\n')}\n]}\n`;
+  const truthText = `{"generator":"vigil demo","mode":"${mode}","seed":${seed},"accounts":${accounts},"months":${months},"endDate":"${endDate}","accountsTruth":[\n${truth.join(',\n')}\n]}\n`;
   writeFileSync(truthPath, truthText);
   return {
     outDir,
@@ -203,6 +219,7 @@ export async function generateDemo(options: GenerateDemoOptions): Promise<Genera
     months,
     seed,
     endDate,
+    mode,
     users: counts.users,
     contracts: counts.contracts,
     contacts: counts.contacts,

@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors.ts';
 import { computeBrierScore } from '../../core/learning/brier-score.ts';
 import { computeCalibrationTable } from '../../core/learning/calibration-table.ts';
 import {
@@ -5,6 +6,7 @@ import {
   type BacktestSnapshot,
   evaluateBacktest,
 } from '../../core/learning/evaluate-backtest.ts';
+import { explainNoSnapshots } from '../../core/learning/explain-exclusions.ts';
 import { addDays } from '../../core/learning/iso-days.ts';
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import {
@@ -29,8 +31,13 @@ export type BacktestModelOptions = {
   /** Model version (default: the active model). */
   version?: number;
   horizonDays?: number;
-  /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
-  label?: 'horizon' | 'renewal';
+  /**
+   * Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn;
+   * `lapse` = no customer activity for `lapseDays` days, recognised within the horizon.
+   */
+  label?: 'horizon' | 'renewal' | 'lapse';
+  /** Label `lapse`: days without activity that count as churned (default 90). */
+  lapseDays?: number;
   from?: string;
   to?: string;
   bootstrapIterations?: number;
@@ -55,8 +62,10 @@ export type CalibrationSource =
 export type BacktestReport = {
   model: { version: number; name: string; status: string };
   horizonDays: number;
-  label: 'horizon' | 'renewal';
-  period: { from: string; to: string; dates: number };
+  label: 'horizon' | 'renewal' | 'lapse';
+  lapseDays: number | null;
+  /** `to`: last day of known outcomes; `toSource`: given, the data's last day, or today. */
+  period: { from: string; to: string; dates: number; toSource: 'option' | 'data-end' | 'today' };
   accounts: number;
   excluded: Record<ExclusionReason, number>;
   metrics: BacktestMetrics;
@@ -103,8 +112,14 @@ export async function backtestModel(
   const model = await resolveModel(ctx, options.version, scoring);
   const base = {
     model: { version: model.version, document: model.document },
-    horizonDays: options.horizonDays,
-    mode: options.label === 'renewal' ? ('next-renewal' as const) : ('horizon' as const),
+    horizonDays: options.horizonDays ?? (options.label === 'lapse' ? (options.lapseDays ?? 90) : undefined),
+    mode:
+      options.label === 'renewal'
+        ? ('next-renewal' as const)
+        : options.label === 'lapse'
+          ? ('lapse' as const)
+          : ('horizon' as const),
+    lapseDays: options.lapseDays,
     from: options.from,
     to: options.to,
     scoring,
@@ -136,6 +151,17 @@ export async function backtestModel(
       );
   }
   if (!set) set = await buildTrainingSet(ctx, base);
+  if (set.snapshots.length === 0)
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      explainNoSnapshots(set.excluded, {
+        from: set.from,
+        to: set.to,
+        horizonDays: set.horizonDays,
+        dates: set.dates.length,
+      }),
+      set.excluded,
+    );
   const t1 = performance.now();
   const stored =
     model.version > 0 ? await findModelCalibration(ctx.store, model.version, set.horizonDays) : null;
@@ -165,7 +191,8 @@ export async function backtestModel(
     model: { version: model.version, name: model.name, status: model.status },
     horizonDays: set.horizonDays,
     label: options.label ?? 'horizon',
-    period: { from: set.from, to: set.to, dates: set.dates.length },
+    lapseDays: set.lapseDays,
+    period: { from: set.from, to: set.to, dates: set.dates.length, toSource: set.toSource },
     accounts: set.accounts,
     excluded: set.excluded,
     metrics,

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import { addDays, monthStarts } from '../../core/learning/iso-days.ts';
+import { CUSTOMER_ACTIVITY_EVENT_TYPES, labelLapse } from '../../core/learning/label-lapse.ts';
 import {
   EXCLUSION_REASONS,
   type ExclusionReason,
@@ -7,6 +8,11 @@ import {
   labelSnapshot,
 } from '../../core/learning/label-snapshot.ts';
 import { RENEWAL_SIGNAL_ID } from '../../core/learning/renewal-timing.ts';
+import {
+  findFirstActivityByAccount,
+  listAccountIds,
+  listActivityDays,
+} from '../../store/queries/learning/activity-by-account.ts';
 import { findActivitySpan } from '../../store/queries/learning/find-activity-span.ts';
 import { listContractOutcomes } from '../../store/queries/learning/list-contract-outcomes.ts';
 import { type EngineContext, today } from '../context.ts';
@@ -19,6 +25,8 @@ export type BuildTrainingSetOptions = {
   /** Label: churned within this many days after the snapshot (default 180). */
   horizonDays?: number;
   mode?: LabelMode;
+  /** Mode `lapse`: no customer activity for this many days = churned (default 90). */
+  lapseDays?: number;
   step?: 'month';
   /**
    * First snapshot date. Default: the first month start at least `warmupDays` after the first day
@@ -31,7 +39,10 @@ export type BuildTrainingSetOptions = {
    * (default 30): before that its signals describe an empty history, not the customer.
    */
   activityWarmupDays?: number;
-  /** Last day whose outcomes are known (default: today). Snapshots are taken up to it. */
+  /**
+   * Last day whose outcomes are known. Default: the last day with any usage or event when that
+   * lies before today (a history that ended in the past), else today. Snapshots are taken up to it.
+   */
   to?: string;
   minHistoryDays?: number;
   /**
@@ -62,8 +73,11 @@ export type TrainingSet = {
   modelVersion: number;
   horizonDays: number;
   mode: LabelMode;
+  lapseDays: number | null;
   from: string;
   to: string;
+  /** `to` as given, or taken from the data's last activity day, or today. */
+  toSource: 'option' | 'data-end' | 'today';
   dates: string[];
   accounts: number;
   snapshots: TrainingSnapshot[];
@@ -92,15 +106,26 @@ export async function buildTrainingSet(
   if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 1095)
     throw new AppError('BAD_INPUT', 'horizon must be a whole number of days between 1 and 1095');
   const mode = options.mode ?? 'horizon';
+  const lapseDays = options.lapseDays ?? 90;
+  if (mode === 'lapse' && (!Number.isInteger(lapseDays) || lapseDays < 1 || lapseDays > 1095))
+    throw new AppError('BAD_INPUT', 'lapse days must be a whole number of days between 1 and 1095');
   const scoring = options.scoring ?? SCORING;
-  const to = options.to ?? today(ctx);
   const t0 = performance.now();
-  const contracts = await listContractOutcomes(ctx.store);
-  if (contracts.size === 0)
-    throw new AppError('PRECONDITION_FAILED', 'no contracts: import history before training or backtesting');
   const span = await findActivitySpan(ctx.store);
+  const now = today(ctx);
+  const toSource = options.to ? 'option' : span.last && span.last < now ? 'data-end' : 'today';
+  const to = options.to ?? (toSource === 'data-end' ? (span.last as string) : now);
+  const contracts = mode === 'lapse' ? new Map() : await listContractOutcomes(ctx.store);
+  if (mode !== 'lapse' && contracts.size === 0)
+    throw new AppError(
+      'PRECONDITION_FAILED',
+      'no contracts: import history before training or backtesting (or use the lapse label for a business without contracts)',
+    );
+  const activityDays =
+    mode === 'lapse' ? await listActivityDays(ctx.store, CUSTOMER_ACTIVITY_EVENT_TYPES, to) : new Map();
   let firstStart = to;
   for (const list of contracts.values()) for (const c of list) if (c.start < firstStart) firstStart = c.start;
+  if (mode === 'lapse' && span.first && span.first < firstStart) firstStart = span.first;
   const dataStart = span.first ? addDays(span.first, options.warmupDays ?? 90) : firstStart;
   // Dates compare as text; the later of the two starts.
   const from = options.from ?? [dataStart, firstStart].sort()[1] ?? firstStart;
@@ -118,27 +143,37 @@ export async function buildTrainingSet(
     outcomeBy: string;
     leadTimeOnly: boolean;
   };
-  const firstActivity = await findFirstActivityByAccount(ctx);
+  const firstActivity = await findFirstActivityByAccount(ctx.store);
   const activityWarmup = options.activityWarmupDays ?? 30;
+  const dataEnd = span.last;
   const planned: { accountId: string; dates: Planned[] }[] = [];
-  const accountIds = (await ctx.store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map(
-    (r) => r.id,
-  );
+  const accountIds = await listAccountIds(ctx.store);
   for (const accountId of accountIds) {
     const list = contracts.get(accountId) ?? [];
+    const days: number[] = activityDays.get(accountId) ?? [];
     const eligible: Planned[] = [];
     const first = firstActivity.get(accountId);
     const activeFrom = first === undefined ? null : addDays(first, activityWarmup);
     for (const asOf of dates) {
-      const l = labelSnapshot(list, asOf, {
-        horizonDays,
-        mode,
-        observedUntil: to,
-        minHistoryDays: options.minHistoryDays,
-      });
+      const l =
+        mode === 'lapse'
+          ? labelLapse(days, asOf, {
+              lapseDays,
+              horizonDays,
+              observedUntil: to,
+              minHistoryDays: options.minHistoryDays,
+            })
+          : labelSnapshot(list, asOf, {
+              horizonDays,
+              mode,
+              observedUntil: to,
+              minHistoryDays: options.minHistoryDays,
+            });
       // A customer whose usage and timeline have not started yet looks empty, not unhealthy.
       const inactive = activeFrom === null || asOf < activeFrom;
-      if (l.eligible && inactive) excluded['no-activity-yet']++;
+      // After the last day any data arrived, every signal reads silence: not the customer's doing.
+      if (l.eligible && dataEnd !== null && asOf > dataEnd) excluded['after-data-end']++;
+      else if (l.eligible && inactive) excluded['no-activity-yet']++;
       else if (l.eligible)
         eligible.push({
           asOf,
@@ -241,8 +276,10 @@ export async function buildTrainingSet(
     modelVersion: options.model.version,
     horizonDays,
     mode,
+    lapseDays: mode === 'lapse' ? lapseDays : null,
     from: dates[0] as string,
     to,
+    toSource,
     dates,
     accounts: new Set(snapshots.map((x) => x.accountId)).size,
     snapshots,
@@ -252,27 +289,4 @@ export async function buildTrainingSet(
     scoreSource: lookup ? 'stored' : 'computed',
     missingScores,
   };
-}
-
-/** Each account's first day of usage or timeline events. */
-async function findFirstActivityByAccount(ctx: EngineContext): Promise<Map<string, string>> {
-  const [usage, events] = await Promise.all([
-    ctx.store.db
-      .selectFrom('usage_daily')
-      .select((eb) => ['account_id', eb.fn.min<string>('day').as('first')])
-      .groupBy('account_id')
-      .execute(),
-    ctx.store.db
-      .selectFrom('events')
-      .select((eb) => ['account_id', eb.fn.min<string>('time').as('first')])
-      .groupBy('account_id')
-      .execute(),
-  ]);
-  const out = new Map<string, string>();
-  for (const r of [...usage, ...events]) {
-    const day = String(r.first).slice(0, 10);
-    const seen = out.get(r.account_id);
-    if (seen === undefined || day < seen) out.set(r.account_id, day);
-  }
-  return out;
 }

@@ -1,6 +1,10 @@
 import { AppError } from '../../core/errors.ts';
 import { type BacktestMetrics, evaluateBacktest } from '../../core/learning/evaluate-backtest.ts';
+import { eventCountCandidates, recencyCandidate } from '../../core/learning/event-count-candidates.ts';
+import { explainNoSnapshots } from '../../core/learning/explain-exclusions.ts';
 import { fitSignalChurnModel, predictSignalChurn } from '../../core/learning/fit-signal-churn-model.ts';
+import { daysBetween } from '../../core/learning/iso-days.ts';
+import { CUSTOMER_ACTIVITY_EVENT_TYPES } from '../../core/learning/label-lapse.ts';
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
 import { proposeBands } from '../../core/learning/propose-bands.ts';
@@ -14,6 +18,8 @@ import { computeRocAuc } from '../../core/learning/roc-auc.ts';
 import { heldOutCutoff, splitByTime } from '../../core/learning/time-split.ts';
 import { bandOf } from '../../core/scoring/compute-score.ts';
 import { upsertModelCalibration } from '../../store/queries/learning/calibration-rows.ts';
+import { listEventTypeStats } from '../../store/queries/learning/event-type-stats.ts';
+import { findActivitySpan } from '../../store/queries/learning/find-activity-span.ts';
 import { insertLearningRun } from '../../store/queries/learning/learning-run-rows.ts';
 import { insertModelRow } from '../../store/queries/learning/model-rows.ts';
 import type { EngineContext } from '../context.ts';
@@ -21,16 +27,35 @@ import { calibrationFor, toBacktestSnapshots } from './backtest-model.ts';
 import { buildTrainingSet, type TrainingSnapshot } from './build-training-set.ts';
 import { rescoreSnapshots } from './rescore-snapshots.ts';
 import { resolveModel } from './resolve-model.ts';
-import { SCORING, type ScoringPort } from './scoring-port.ts';
+import { type HealthModel, SCORING, type ScoringPort } from './scoring-port.ts';
 
-/** What a snapshot's label says: churned within the horizon, or churned at the next renewal. */
-export type TrainingLabel = 'horizon' | 'renewal';
-export const TRAINING_LABELS = ['horizon', 'renewal'] as const;
+/**
+ * What a snapshot's label says: churned within the horizon, churned at the next renewal, or lapsed
+ * (no customer activity for `lapseDays` days) within the horizon.
+ */
+export type TrainingLabel = 'horizon' | 'renewal' | 'lapse';
+export const TRAINING_LABELS = ['horizon', 'renewal', 'lapse'] as const;
+
+/** The training-set label mode of a label. */
+export const labelMode = (label: TrainingLabel | undefined) =>
+  label === 'renewal'
+    ? ('next-renewal' as const)
+    : label === 'lapse'
+      ? ('lapse' as const)
+      : ('horizon' as const);
 
 export type TrainModelOptions = {
   horizonDays?: number;
   /** Default `horizon` (churned within `horizonDays`); `renewal` = the running term ended in churn. */
   label?: TrainingLabel;
+  /** Label `lapse`: no activity or purchase for this many days = churned (default 90). */
+  lapseDays?: number;
+  /**
+   * Offer the learner a signal per mapped event type (its count in 30/90 days) and days since the
+   * last activity, next to the model's own signals (default: on for the lapse label). They enter
+   * the proposal only if they earn a weight.
+   */
+  eventSignals?: boolean;
   /**
    * Offer days to renewal as "renewal within the horizon" (default true; horizon labels only). Off,
    * the proposal ranks health alone, which cannot see that churn happens at renewals.
@@ -74,10 +99,16 @@ export type TrainReport = {
   currentVersion: number;
   horizonDays: number;
   label: TrainingLabel;
+  lapseDays: number | null;
+  /** Last day of known outcomes, and where it came from (option, the data's last day, or today). */
+  to: string;
+  toSource: 'option' | 'data-end' | 'today';
   /** Fit period: snapshots whose whole horizon closed before the held-out period began. */
   fit: { from: string; to: string | null; snapshots: number; churned: number };
   heldOut: { from: string; to: string; snapshots: number; churned: number };
   embargoed: number;
+  /** Whether event-count and recency signals were offered to the learner. */
+  eventSignals: boolean;
   excluded: Record<ExclusionReason, number>;
   weights: WeightComparison[];
   dropped: DroppedSignal[];
@@ -111,12 +142,18 @@ const round = (v: number, k = 4) => Math.round(v * 10 ** k) / 10 ** k;
 export async function trainModel(ctx: EngineContext, options: TrainModelOptions = {}): Promise<TrainReport> {
   const t0 = performance.now();
   const scoring = options.scoring ?? SCORING;
-  const current = await resolveModel(ctx, undefined, scoring);
+  const resolved = await resolveModel(ctx, undefined, scoring);
   const label = options.label ?? 'horizon';
+  const eventSignals = options.eventSignals ?? label === 'lapse';
+  const current = eventSignals
+    ? { ...resolved, document: await withEventSignals(ctx, resolved.document, options) }
+    : resolved;
   const set = await buildTrainingSet(ctx, {
     model: { version: current.version, document: current.document },
-    horizonDays: options.horizonDays,
-    mode: label === 'renewal' ? 'next-renewal' : 'horizon',
+    // lapse: the horizon defaults to the lapse window ("will it go quiet for N days from now")
+    horizonDays: options.horizonDays ?? (label === 'lapse' ? (options.lapseDays ?? 90) : undefined),
+    mode: labelMode(label),
+    lapseDays: options.lapseDays,
     from: options.from,
     to: options.to,
     scoring,
@@ -126,7 +163,12 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   if (set.snapshots.length === 0)
     throw new AppError(
       'PRECONDITION_FAILED',
-      'no labelled snapshots: history is shorter than the horizon',
+      explainNoSnapshots(set.excluded, {
+        from: set.from,
+        to: set.to,
+        horizonDays,
+        dates: set.dates.length,
+      }),
       set.excluded,
     );
   const cutoff = heldOutCutoff(set.to, options.testMonths ?? 12);
@@ -136,7 +178,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   if (churned(split.train) < minChurned || churned(split.test) === 0)
     throw new AppError(
       'PRECONDITION_FAILED',
-      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)}, held out: ${churned(split.test)}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, or more history`,
+      `need at least ${minChurned} churned snapshots to fit on before ${cutoff} and some after it to evaluate (fit: ${churned(split.train)} of ${split.train.length}, held out: ${churned(split.test)} of ${split.test.length}, snapshots ${set.from} – ${set.to}); use fewer --test-months, a shorter --horizon, ${label === 'renewal' ? '--label horizon' : '--label renewal'}, --to with the last day of your history, or more history`,
     );
   const signalIds = scoring.signalIds(current.document);
   const renewalTiming =
@@ -162,7 +204,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   );
   const day = ctx.clock.now().toISOString().slice(0, 10);
   const meta = {
-    name: `Learned ${label === 'renewal' ? 'next-renewal' : `${horizonDays}-day`} churn weights (${day})`,
+    name: `Learned ${label === 'renewal' ? 'next-renewal' : label === 'lapse' ? `${set.lapseDays}-day-lapse` : `${horizonDays}-day`} churn weights (${day})`,
     description: `Weights fitted on ${split.train.length} snapshots up to ${split.trainEnd}, evaluated on ${split.test.length} held-out snapshots from ${cutoff}.`,
   };
   const weighted = scoring.withSignalWeights(current.document, fitted.proposal.weights, {
@@ -274,6 +316,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     backtest: {
       horizonDays,
       label,
+      lapseDays: set.lapseDays,
       currentVersion: current.version,
       fit,
       heldOut,
@@ -302,9 +345,13 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     currentVersion: current.version,
     horizonDays,
     label,
+    lapseDays: set.lapseDays,
+    to: set.to,
+    toSource: set.toSource,
     fit,
     heldOut,
     embargoed: split.embargoed,
+    eventSignals,
     excluded: set.excluded,
     weights,
     dropped: fitted.proposal.dropped,
@@ -330,4 +377,29 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     report: { ...report, proposed: stripPerAccount(proposed), current: stripPerAccount(currentMetrics) },
   });
   return report;
+}
+
+/** The model with event-count and activity-recency candidates added at weight 0. */
+async function withEventSignals(
+  ctx: EngineContext,
+  document: HealthModel,
+  options: TrainModelOptions,
+): Promise<HealthModel> {
+  const [stats, span] = await Promise.all([listEventTypeStats(ctx.store), findActivitySpan(ctx.store)]);
+  const historyDays = span.first && span.last ? Math.max(1, daysBetween(span.first, span.last)) : 365;
+  const custom = [
+    ...document.custom,
+    ...eventCountCandidates(stats, historyDays, document.custom),
+    ...recencyCandidate(
+      CUSTOMER_ACTIVITY_EVENT_TYPES,
+      options.label === 'lapse' ? (options.lapseDays ?? 90) : 90,
+      document.custom,
+    ),
+  ];
+  // every customer text's sentiment (not in the default model) is offered too
+  const signals =
+    'customer-sentiment' in document.signals
+      ? document.signals
+      : { ...document.signals, 'customer-sentiment': { weight: 0 } };
+  return { ...document, signals, custom };
 }

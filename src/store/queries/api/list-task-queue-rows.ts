@@ -61,7 +61,8 @@ export async function listTaskQueueRows(
       eb.fn.min<string>('end_date').as('term_end'),
     ])
     .where('start_date', '<=', day)
-    .where('end_date', '>=', day)
+    // an open-ended subscription (no end) is live until it ends
+    .where((eb) => eb.or([eb('end_date', '>=', day), eb('end_date', 'is', null)]))
     .groupBy('account_id');
   const accounts: TaskQueueAccountRow[] = [];
   // chunks keep the IN list within both dialects' parameter limits
