@@ -14,6 +14,7 @@ import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts
 import {
   approveReportSchema,
   backtestReportSchema,
+  createModelReportSchema,
   modelDetailSchema,
   modelDiffSchema,
   modelListItemSchema,
@@ -58,19 +59,21 @@ export function modelRoutes(ctx: EngineContext) {
         body: jsonBody(
           z
             .object({
-              document: anyObject,
+              document: z
+                .record(z.string(), z.unknown())
+                .openapi({ description: 'A whole model document, or changes to the base model' }),
               base: z.number().int().min(1).optional(),
               name: z.string().min(1).max(200).optional(),
             })
             .strict(),
         ),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(createModelReportSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const p = principalOf(c);
       const body = c.req.valid('json');
-      return c.json(asRecord(await createModel(ctx, { ...body, by: actorOf(p) })), 200);
+      return c.json(await createModel(ctx, { ...body, by: actorOf(p) }), 200);
     },
   );
   // before /{version}: "diff" is not a version

@@ -207,7 +207,7 @@ export const backtestReportSchema = z
   .looseObject({
     model: modelRef,
     horizonDays: z.number(),
-    label: z.enum(['horizon', 'renewal']),
+    label: z.enum(['horizon', 'renewal', 'lapse']),
     period: z.object({ from: z.string(), to: z.string(), dates: z.number() }),
     accounts: z.number(),
     excluded: z.record(z.string(), z.number()),
@@ -223,7 +223,7 @@ export const trainReportSchema = z
     proposedVersion: z.number(),
     currentVersion: z.number(),
     horizonDays: z.number(),
-    label: z.enum(['horizon', 'renewal']),
+    label: z.enum(['horizon', 'renewal', 'lapse']),
     weights: z.array(z.looseObject({})),
     proposed: z.looseObject({}),
     current: z.looseObject({}),
@@ -241,3 +241,14 @@ export const approveReportSchema = z
     accountsQueued: z.number(),
   })
   .openapi('ApproveModelReport');
+
+export const createModelReportSchema = z
+  .object({
+    version: z.number(),
+    status: z.literal('proposed'),
+    name: z.string(),
+    baseVersion: z.number().nullable(),
+    customSignals: z.array(z.string()),
+    warnings: z.array(z.string()),
+  })
+  .openapi('CreateModelReport');
