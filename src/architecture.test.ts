@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -65,5 +66,131 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+});
+
+/**
+ * `npm run check` (biome, biome.jsonc) holds the layer import rules: a deliberately wrong import of
+ * each kind, written for a moment into the layer's folder, must fail `biome check`; the right
+ * import in the same place must pass.
+ */
+describe('npm run check enforces the layer imports', () => {
+  const ROOT = resolve(SRC, '..');
+  const biome = join(ROOT, 'node_modules', '.bin', 'biome');
+  const probe = (dir: string, source: string, ext = 'ts') => {
+    const file = join(ROOT, dir, `layer-probe-${process.pid}-${Math.random().toString(36).slice(2)}.${ext}`);
+    writeFileSync(file, source);
+    try {
+      const r = spawnSync(biome, ['check', '--colors=off', file], { cwd: ROOT, encoding: 'utf8' });
+      return { failed: r.status !== 0, out: `${r.stdout}${r.stderr}` };
+    } finally {
+      rmSync(file, { force: true });
+    }
+  };
+  const cases: [string, string, string, boolean][] = [
+    // [folder, source, what, should fail]
+    ['src/engine', "import { sql } from 'kysely';\n\nexport const q = sql;\n", 'engine → kysely', true],
+    ['src/engine', "import pg from 'pg';\n\nexport const p = pg;\n", 'engine → pg', true],
+    [
+      'src/engine',
+      "import Database from 'better-sqlite3';\n\nexport const d = Database;\n",
+      'engine → better-sqlite3',
+      true,
+    ],
+    [
+      'src/api',
+      "import type { Store } from '../store/database.ts';\n\nexport type S = Store;\n",
+      'api → store',
+      true,
+    ],
+    [
+      'src/cli',
+      "import { markDirty } from '../store/queries/mark-dirty.ts';\n\nexport const m = markDirty;\n",
+      'cli → store',
+      true,
+    ],
+    [
+      'web/src',
+      "import type { Band } from '../../src/core/scoring/score-result.ts';\n\nexport type B = Band;\n",
+      'web → core',
+      true,
+    ],
+    [
+      'src/api',
+      "import type { Viewer } from '../core/access.ts';\n\nexport type V = Viewer;\n",
+      'api → core (allowed)',
+      false,
+    ],
+    [
+      'web/src',
+      "import type { Task } from '../../src/api/api-types.ts';\n\nexport type T = Task;\n",
+      'web → API types (allowed)',
+      false,
+    ],
+  ];
+  it.each(cases.map(([dir, source, what, fail]) => [what, dir, source, fail] as const))(
+    'biome check on %s',
+    (_what, dir, source, shouldFail) => {
+      const r = probe(dir, source);
+      expect(r.failed, r.out).toBe(shouldFail);
+      if (shouldFail) expect(r.out).toMatch(/noRestrictedImports/);
+    },
+  );
+});
+
+/**
+ * Every SQL statement lives under src/store and no code outside it branches on the dialect.
+ * Files other areas own that still do are listed here, each to be deleted from the list once its
+ * SQL moves into src/store (issue 14); new files may not join it.
+ */
+const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
+  // perf: stale jobs are interrupted at start only on single-process SQLite (to become a store capability)
+  'cli/commands/serve.ts',
+  'api/api-test-fixture.ts', // test fixture: arranges rows directly
+  'api/routes/metrics.ts', // metrics (issue 16)
+  'engine/demo/load-demo.ts', // learning (demo)
+  'engine/import/import-files.ts', // imports (issue 15)
+  'engine/ingest/ingest-events.ts', // reliability (issue 20)
+  'engine/learning/approve-model.ts', // learning (issue 17)
+  'engine/learning/get-model.ts', // learning
+  'engine/playbooks/deliver-outbox.ts', // reliability (incl. its dialect branch)
+  'engine/playbooks/evaluate-play-outcomes.ts', // playbooks (unowned)
+  'engine/playbooks/get-playbook-stats.ts',
+  'engine/playbooks/import-playbooks.ts',
+  'engine/playbooks/list-expansion-opportunities.ts',
+  'engine/playbooks/list-tasks.ts',
+  'engine/playbooks/load-playbook-subjects.ts',
+  'engine/playbooks/load-playbooks.ts',
+  'engine/playbooks/reopen-snoozed-tasks.ts',
+  'engine/playbooks/run-playbooks.ts', // scoring (churn gating) / playbooks
+  'engine/playbooks/seed-playbook-fixtures.ts',
+  'engine/playbooks/top-quartile-score.ts',
+  'engine/playbooks/update-task.ts',
+  'engine/playbooks/webhook-secret.ts',
+  'engine/scoring/backfill-scores.ts', // scoring (issue 17)
+  'engine/scoring/recompute-scores.ts', // scoring
+]);
+const SQL_OR_DIALECT =
+  /\.(selectFrom|insertInto|updateTable|deleteFrom|transaction)\(|sql`|\.dialect\s*[!=]==|\.(sqlite|pool)\b/;
+
+describe('SQL lives in src/store', () => {
+  it('no query builder, raw SQL or dialect branch in engine, api or cli (outside the allowlist)', () => {
+    const offenders = walk(SRC)
+      .filter((f) => ['engine', 'api', 'cli'].includes(layerOf(f)) && !f.endsWith('.test.ts'))
+      .map((f) => relative(SRC, f))
+      .filter((f) => SQL_OR_DIALECT.test(readFileSync(join(SRC, f), 'utf8')))
+      .filter((f) => !SQL_OUTSIDE_STORE_ALLOWLIST.has(f));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the allowlist only names files that still need it (so it shrinks as SQL moves)', () => {
+    const stale = [...SQL_OUTSIDE_STORE_ALLOWLIST].filter((f) => {
+      try {
+        return !SQL_OR_DIALECT.test(readFileSync(join(SRC, f), 'utf8'));
+      } catch {
+        return true;
+      }
+    });
+    expect(stale).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
+import type { Viewer } from '../core/access.ts';
 import type { KeyScope } from '../engine/auth/api-keys.ts';
-import type { Viewer } from '../store/queries/visible-accounts.ts';
 
 /** Who made the request: a browser session (with its CSRF token) or an API key (with its scope). */
 export type Principal =

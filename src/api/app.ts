@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../core/errors.ts';
+import { checkHealth } from '../engine/accounts/account-access.ts';
 import type { EngineContext } from '../engine/context.ts';
 import type { AppEnv } from './app-env.ts';
 import { authenticate } from './auth/authenticate.ts';
@@ -91,8 +92,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   );
 
   app.get('/healthz', async (c) => {
-    await ctx.store.db.selectFrom('meta').select('key').limit(1).execute();
-    return c.json({ ok: true, database: ctx.store.dialect });
+    return c.json(await checkHealth(ctx));
   });
 
   app.use('/v1/*', authenticate(ctx));

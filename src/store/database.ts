@@ -4,8 +4,20 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../core/errors.ts';
+import { postgresCapabilities, type StoreCapabilities, sqliteCapabilities } from './capabilities.ts';
+import type { StoreResources } from './contract.ts';
 import type { DialectName } from './migrations/dialect-helpers.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { accountsResource } from './resources/accounts.ts';
+import { insertAudit } from './resources/audit.ts';
+import { apiKeysResource, sessionsResource, usersResource } from './resources/auth.ts';
+import { claimsResource, dirtyResource } from './resources/claims.ts';
+import { eventsResource } from './resources/events.ts';
+import { importsResource } from './resources/imports.ts';
+import { modelsResource } from './resources/models.ts';
+import { overridesResource } from './resources/overrides.ts';
+import { scoresResource } from './resources/scores.ts';
+import { tasksResource } from './resources/tasks.ts';
 import type { Database } from './schema.ts';
 
 // int8 (bigint, count(*)) arrives as a string by default; our counts fit in a double.
@@ -13,17 +25,54 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
 /**
- * An open Vigil database. Query modules take a `Store` and use `db` (Kysely);
- * hot paths may use `sqlite` (the raw better-sqlite3 handle) or `pool` directly.
+ * The handles behind a store. Query modules under src/store take a `Store` and use `db` (Kysely);
+ * hot paths there may use `sqlite` (the raw better-sqlite3 handle) or `pool`.
  */
-export type Store = {
+export type StoreHandles = {
+  /**
+   * @deprecated outside src/store: engine, api and cli use the typed resources
+   * (`store.accounts`, `store.claims`, …). Kept while other areas move their SQL into src/store.
+   */
   readonly db: Kysely<Database>;
+  /** @deprecated outside src/store: ask `store.capabilities` instead of branching on the dialect. */
   readonly dialect: DialectName;
   readonly url: string;
+  /** @deprecated outside src/store. */
   readonly sqlite: SqliteDatabase.Database | null;
+  /** @deprecated outside src/store. */
   readonly pool: pg.Pool | null;
   close(): Promise<void>;
 };
+
+/**
+ * An open Vigil database: the typed resources of the Store contract (src/store/contract.ts), the
+ * dialect's capabilities, and (for src/store only) the handles.
+ */
+export type Store = StoreHandles & StoreResources;
+
+/** Builds the one Kysely-backed implementation of every resource over a store's handles. */
+export function withResources(handles: StoreHandles, capabilities: StoreCapabilities): Store {
+  const store = { ...handles, capabilities } as Store;
+  const { db } = handles;
+  return Object.assign(store, {
+    accounts: accountsResource(store, db),
+    events: eventsResource(db),
+    scores: scoresResource(db),
+    overrides: overridesResource(db),
+    models: modelsResource(store, db),
+    tasks: tasksResource(db),
+    users: usersResource(db),
+    sessions: sessionsResource(db),
+    apiKeys: apiKeysResource(db),
+    audit: { insert: (entry: Parameters<typeof insertAudit>[1]) => insertAudit(db, entry) },
+    imports: importsResource(store, db),
+    dirty: dirtyResource(store),
+    claims: claimsResource(store),
+    async ping() {
+      await db.selectFrom('meta').select('key').limit(1).execute();
+    },
+  } satisfies Omit<StoreResources, 'capabilities'>);
+}
 
 export type OpenStoreOptions = {
   /** A file path (SQLite, `:memory:` allowed) or `postgres://...`. */
@@ -62,7 +111,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       );
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    store = { db, dialect: 'postgres', url, sqlite: null, pool, close: () => db.destroy() };
+    store = withResources(
+      { db, dialect: 'postgres', url, sqlite: null, pool, close: () => db.destroy() },
+      postgresCapabilities(pool),
+    );
   } else {
     if (url !== ':memory:') mkdirSync(dirname(resolve(url)), { recursive: true });
     const sqlite = new SqliteDatabase(url);
@@ -72,7 +124,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     sqlite.pragma(`cache_size = -${Math.round((options.sqliteCacheMb ?? 256) * 1024)}`); // in KiB
     sqlite.pragma('temp_store = MEMORY');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    store = { db, dialect: 'sqlite', url, sqlite, pool: null, close: () => db.destroy() };
+    store = withResources(
+      { db, dialect: 'sqlite', url, sqlite, pool: null, close: () => db.destroy() },
+      sqliteCapabilities(sqlite),
+    );
   }
   if (options.migrate !== false) await migrate(store);
   return store;

@@ -1,64 +1,27 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { ScoreResult } from '../../src/core/scoring/score-result.ts';
+import type {
+  AccountDetail,
+  AccountSummary,
+  Me,
+  PlaybookStats,
+  PortfolioSummary,
+  ScoreHistory,
+  StoredPlaybook,
+  Task,
+  TimelineItem,
+} from '../../src/api/api-types.ts';
 
-export type AccountSummary = {
-  id: string;
-  name: string;
-  segment: string;
-  industry: string | null;
-  owner: string | null;
-  ownerName?: string | null;
-  arr: number;
-  seats: number;
-  renewalDate: string | null;
-  score: number | null;
-  band: 'healthy' | 'at-risk' | 'critical' | null;
-  coverage: number | null;
-  trend30: number | null;
-  topDriver: string | null;
-};
-export type PortfolioSummary = {
-  asOf: string;
-  accounts: number;
-  arr: number;
-  bands: Record<string, { accounts: number; arr: number }>;
-  averageScore: number | null;
-  movedDown30d: number;
-  movedUp30d: number;
-};
-export type AccountDetail = {
-  account: { id: string; name: string; segment: string; industry: string | null; owner: string | null };
-  contracts: {
-    id: string;
-    start: string;
-    end: string;
-    arr: number;
-    seats: number | null;
-    status: string;
-    products: string[];
-  }[];
-  /** ARR, seats and renewal today by the server's one contract rule (never re-derived here). */
-  terms: { asOf: string; arr: number; seats: number; renewalDate: string | null };
-  contacts: { id: string; name: string | null; title: string | null; role: string; leftAt: string | null }[];
-  score: ScoreResult | null;
-  tasks?: Task[];
-  expansion?: {
-    potentialArr: number;
-    evidence: string;
-    unusedCoreFeatures: string[];
-    seatUtilization: number | null;
-  } | null;
-};
-export type ScoreHistory = {
-  items: { asOf: string; score: number; band: string; modelVersion: number }[];
-  modelChanges: { asOf: string; fromVersion: number; toVersion: number }[];
-};
-export type TimelineItem = {
-  id: string;
-  type: string;
-  time: string;
-  contactId: string | null;
-  properties: Record<string, unknown>;
+// Response types come from the route schemas (src/api/api-types.ts, z.infer), not hand copies.
+export type {
+  AccountDetail,
+  AccountSummary,
+  Me,
+  PlaybookStats,
+  PortfolioSummary,
+  ScoreHistory,
+  StoredPlaybook,
+  Task,
+  TimelineItem,
 };
 
 /** An API error: the envelope's message, code and details (e.g. playbook errors with line and field). */
@@ -104,11 +67,6 @@ async function toResult<T>(res: Response): Promise<T> {
 export async function getJson<T>(path: string): Promise<T> {
   return toResult<T>(await fetch(path, { credentials: 'same-origin' }));
 }
-
-export type Me = {
-  user: { id: string; name: string | null; role: 'admin' | 'manager' | 'csm'; managerId: string | null };
-  csrf: string | null;
-};
 
 /** The signed-in user, or null when signed out (a 401 here is an answer, not an error). */
 export const useMeQuery = () =>
@@ -163,19 +121,6 @@ export const useTimelineQuery = (id: string) =>
       getJson<{ items: TimelineItem[] }>(`/v1/accounts/${encodeURIComponent(id)}/timeline?limit=60`),
   });
 
-export type Task = {
-  id: string;
-  accountId: string;
-  accountName: string | null;
-  playbookId: string | null;
-  title: string;
-  checklist: { text: string; done: boolean }[];
-  priority: string;
-  owner: string | null;
-  status: 'open' | 'done' | 'snoozed' | 'dismissed';
-  because: string | null;
-  due: string | null;
-};
 export type Ratio = { value: number | null; reason?: string };
 export type PeriodMetrics = {
   label: string;
@@ -331,28 +276,6 @@ export async function sendJson<T>(
   return toResult<T>(res);
 }
 
-export type PlaybookDoc = {
-  id: string;
-  name: string;
-  enabled: boolean;
-  [key: string]: unknown;
-};
-export type StoredPlaybook = {
-  playbook: PlaybookDoc;
-  version: number;
-  enabled: boolean;
-  source: string;
-  updatedAt: string;
-};
-export type PlaybookStats = {
-  playbookId: string;
-  name: string;
-  enabled: boolean;
-  fired: number;
-  heldOut: number;
-  suppressed: Record<string, number>;
-  openTasks: number;
-};
 export type PlaybookError = { line: number; column: number; field: string; message: string };
 
 export const usePlaybooksQuery = () =>

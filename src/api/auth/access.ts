@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Role, Viewer } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
-import type { Role, Viewer } from '../../store/queries/visible-accounts.ts';
 import type { AppEnv, Principal } from '../app-env.ts';
 
 /**

@@ -1,6 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { ACCOUNT_SORTS } from '../../store/queries/api/list-account-summaries.ts';
+import { ACCOUNT_SORTS } from '../../engine/accounts/list-accounts.ts';
 import { isoDateSchema } from './common.schemas.ts';
+import {
+  accountViewSchema,
+  contactViewSchema,
+  contractViewSchema,
+  expansionOpportunitySchema,
+  taskSchema,
+} from './response.schemas.ts';
 
 const bandSchema = z.enum(['healthy', 'at-risk', 'critical']);
 
@@ -138,8 +145,8 @@ export const scoreResultSchema = z
 
 export const accountDetailSchema = z
   .object({
-    account: z.record(z.string(), z.unknown()),
-    contracts: z.array(z.record(z.string(), z.unknown())),
+    account: accountViewSchema,
+    contracts: z.array(contractViewSchema),
     /** ARR, seats and renewal on `asOf` by the one contract rule (src/core/contracts). */
     terms: z.object({
       asOf: z.string(),
@@ -147,20 +154,10 @@ export const accountDetailSchema = z
       seats: z.number(),
       renewalDate: z.string().nullable(),
     }),
-    contacts: z.array(z.record(z.string(), z.unknown())),
+    contacts: z.array(contactViewSchema),
     score: scoreResultSchema.nullable(),
-    tasks: z.array(z.record(z.string(), z.unknown())),
-    expansion: z
-      .object({
-        accountId: z.string(),
-        name: z.string(),
-        score: z.number(),
-        evidence: z.string(),
-        unusedCoreFeatures: z.array(z.string()),
-        seatUtilization: z.number().nullable(),
-        potentialArr: z.number(),
-      })
-      .nullable(),
+    tasks: z.array(taskSchema),
+    expansion: expansionOpportunitySchema.nullable(),
   })
   .openapi('AccountDetail');
 
@@ -200,7 +197,9 @@ export const timelineSchema = z.object({
       type: z.string(),
       time: z.string(),
       contactId: z.string().nullable(),
-      properties: z.unknown(),
+      properties: z
+        .record(z.string(), z.unknown())
+        .openapi({ description: 'The event properties (by type)' }),
     }),
   ),
 });

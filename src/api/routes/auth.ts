@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { ROLES } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
 import { logIn, logOut, SESSION_DAYS } from '../../engine/auth/sessions.ts';
+import { getUser } from '../../engine/auth/users.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { ROLES } from '../../store/queries/visible-accounts.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { SESSION_COOKIE } from '../auth/authenticate.ts';
 import type { RateLimiter } from '../auth/rate-limiter.ts';
@@ -11,7 +12,7 @@ import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 const tags = ['auth'];
-const meSchema = z
+export const meSchema = z
   .object({
     user: z.object({
       id: z.string(),
@@ -95,18 +96,14 @@ export function authRoutes(ctx: EngineContext, loginLimiter: RateLimiter) {
     async (c) => {
       const p = principalOf(c);
       if (p.kind === 'key') {
-        const u = await ctx.store.db
-          .selectFrom('users')
-          .select(['name', 'manager_id'])
-          .where('id', '=', p.viewer.userId)
-          .executeTakeFirst();
+        const u = await getUser(ctx, p.viewer.userId);
         return c.json(
           {
             user: {
               id: p.viewer.userId,
               name: u?.name ?? null,
               role: p.viewer.role,
-              managerId: u?.manager_id ?? null,
+              managerId: u?.managerId ?? null,
             },
             csrf: null,
           },

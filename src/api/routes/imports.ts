@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { listImports, listRejects } from '../../engine/accounts/imports-view.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { listRejects } from '../../store/queries/list-rejects.ts';
 import { access } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
+import { rejectSchema } from './response.schemas.ts';
 
 const page = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -45,30 +46,7 @@ export function importRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const rows = await ctx.store.db
-        .selectFrom('imports')
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(q.limit)
-        .offset(q.offset)
-        .execute();
-      return c.json(
-        {
-          items: rows.map((r) => ({
-            id: Number(r.id),
-            path: r.path,
-            kind: r.kind,
-            status: r.status,
-            accepted: Number(r.accepted),
-            duplicates: Number(r.duplicates),
-            rejected: Number(r.rejected),
-            startedAt: r.started_at,
-            finishedAt: r.finished_at,
-            error: r.error,
-          })),
-        },
-        200,
-      );
+      return c.json({ items: await listImports(ctx, { limit: q.limit, offset: q.offset }) }, 200);
     },
   );
   app.openapi(
@@ -80,13 +58,13 @@ export function importRoutes(ctx: EngineContext) {
       summary: 'Unresolved rejects (raw input included, so admins only)',
       request: { query: z.object({ importId: z.coerce.number().int().min(1).optional(), ...page }) },
       responses: {
-        ...ok(z.object({ items: z.array(z.record(z.string(), z.unknown())) })),
+        ...ok(z.object({ items: z.array(rejectSchema) })),
         ...errorResponses(),
       },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: await listRejects(ctx.store, q) }, 200);
+      return c.json({ items: await listRejects(ctx, q) }, 200);
     },
   );
   return app;

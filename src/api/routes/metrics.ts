@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Viewer } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
 import { PERIODS } from '../../core/metrics/periods.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
 import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
 import { computeRenewalForecast } from '../../engine/metrics/renewal-forecast.ts';
-import type { Viewer } from '../../store/queries/visible-accounts.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, ok } from './common.schemas.ts';

@@ -2,17 +2,27 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { EngineContext } from '../../engine/context.ts';
 import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { approveModel } from '../../engine/learning/approve-model.ts';
+import type { backtestModel } from '../../engine/learning/backtest-model.ts';
 import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
 import { weightsByCategory } from '../../engine/learning/signal-weights.ts';
+import type { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts';
+import {
+  approveReportSchema,
+  backtestReportSchema,
+  createModelReportSchema,
+  modelDetailSchema,
+  modelDiffSchema,
+  modelListItemSchema,
+  trainReportSchema,
+} from './response.schemas.ts';
 
 const tags = ['models'];
-const anyObject = z.record(z.string(), z.unknown());
 const versionParam = z.object({
   version: z.coerce
     .number()
@@ -21,7 +31,6 @@ const versionParam = z.object({
     .max(1_000_000)
     .openapi({ param: { name: 'version', in: 'path' } }),
 });
-const asRecord = (v: unknown) => v as Record<string, unknown>;
 
 /** /v1/models: versions, backtests, training a proposal, diffing, approving (admins). */
 export function modelRoutes(ctx: EngineContext) {
@@ -33,10 +42,10 @@ export function modelRoutes(ctx: EngineContext) {
       path: '/',
       tags,
       summary: 'Model versions with their status and headline backtest',
-      responses: { ...ok(z.object({ items: z.array(anyObject) })), ...errorResponses() },
+      responses: { ...ok(z.object({ items: z.array(modelListItemSchema) })), ...errorResponses() },
     }),
     async (c) => {
-      return c.json({ items: (await listModels(ctx)).map(asRecord) }, 200);
+      return c.json({ items: await listModels(ctx) }, 200);
     },
   );
   app.openapi(
@@ -51,19 +60,21 @@ export function modelRoutes(ctx: EngineContext) {
         body: jsonBody(
           z
             .object({
-              document: anyObject,
+              document: z
+                .record(z.string(), z.unknown())
+                .openapi({ description: 'A whole model document, or changes to the base model' }),
               base: z.number().int().min(1).optional(),
               name: z.string().min(1).max(200).optional(),
             })
             .strict(),
         ),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(createModelReportSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const p = principalOf(c);
       const body = c.req.valid('json');
-      return c.json(asRecord(await createModel(ctx, { ...body, by: actorOf(p) })), 200);
+      return c.json(await createModel(ctx, { ...body, by: actorOf(p) }), 200);
     },
   );
   // before /{version}: "diff" is not a version
@@ -80,11 +91,11 @@ export function modelRoutes(ctx: EngineContext) {
           b: z.coerce.number().int().min(1),
         }),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(modelDiffSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(asRecord(await diffModels(ctx, q.a, q.b)), 200);
+      return c.json(await diffModels(ctx, q.a, q.b), 200);
     },
   );
   app.openapi(
@@ -115,13 +126,16 @@ export function modelRoutes(ctx: EngineContext) {
             .strict(),
         ),
       },
-      responses: { ...ok(anyObject), ...errorResponses(412) },
+      responses: { ...ok(trainReportSchema), ...errorResponses(412) },
     }),
     async (c) => {
       const p = principalOf(c);
       const body = c.req.valid('json');
       // in a worker thread: the request thread keeps answering others meanwhile
-      return c.json(asRecord(await runHeavy(ctx, 'trainModel', { ...body, by: actorOf(p) })), 200);
+      const trained = (await runHeavy(ctx, 'trainModel', { ...body, by: actorOf(p) })) as Awaited<
+        ReturnType<typeof trainModel>
+      >;
+      return c.json(trained, 200);
     },
   );
   app.openapi(
@@ -132,11 +146,11 @@ export function modelRoutes(ctx: EngineContext) {
       tags,
       summary: 'One model version: document, calibration, stored backtest',
       request: { params: versionParam },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(modelDetailSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const model = await getModel(ctx, c.req.valid('param').version);
-      return c.json(asRecord({ ...model, weightsByCategory: weightsByCategory(model.document) }), 200);
+      return c.json({ ...model, weightsByCategory: weightsByCategory(model.document) }, 200);
     },
   );
   app.openapi(
@@ -157,13 +171,15 @@ export function modelRoutes(ctx: EngineContext) {
           lapseDays: z.coerce.number().int().min(1).max(1095).optional(),
         }),
       },
-      responses: { ...ok(anyObject), ...errorResponses(404) },
+      responses: { ...ok(backtestReportSchema), ...errorResponses(404) },
     }),
     async (c) => {
       const q = c.req.valid('query');
       const version = c.req.valid('param').version;
-      const r = await runHeavy(ctx, 'backtestModel', { ...q, version, record: false });
-      return c.json(asRecord(r), 200);
+      const r = (await runHeavy(ctx, 'backtestModel', { ...q, version, record: false })) as Awaited<
+        ReturnType<typeof backtestModel>
+      >;
+      return c.json(r, 200);
     },
   );
   app.openapi(
@@ -174,14 +190,14 @@ export function modelRoutes(ctx: EngineContext) {
       tags,
       summary: 'Approve a proposed version: it becomes active and every account is rescored (audited)',
       request: { params: versionParam },
-      responses: { ...ok(anyObject), ...errorResponses(404, 409) },
+      responses: { ...ok(approveReportSchema), ...errorResponses(404, 409) },
     }),
     async (c) => {
       const p = principalOf(c);
       const version = c.req.valid('param').version;
       const r = await approveModel(ctx, version, actorOf(p));
       ctx.bus.emit('accounts-dirty', { accountIds: [] });
-      return c.json(asRecord(r), 200);
+      return c.json(r, 200);
     },
   );
   return app;

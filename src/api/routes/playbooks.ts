@@ -1,16 +1,19 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
+import { visibleAccountIds } from '../../engine/accounts/account-access.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
-import { filterVisibleAccountIds } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
+import { expansionOpportunitySchema, playbookStatsSchema, storedPlaybookSchema } from './response.schemas.ts';
 
-const anyObject = z.record(z.string(), z.unknown());
+const playbookDocumentSchema = z
+  .looseObject({ id: z.string().optional(), name: z.string().optional() })
+  .openapi({ description: 'A playbook document (JSON); YAML is sent as text' });
 
 /** /v1/playbooks (list, stats, edit) and /v1/expansion. */
 export function playbookRoutes(ctx: EngineContext) {
@@ -22,10 +25,10 @@ export function playbookRoutes(ctx: EngineContext) {
       path: '/playbooks',
       tags: ['playbooks'],
       summary: 'The playbooks, with version and source',
-      responses: { ...ok(z.object({ items: z.array(anyObject) })), ...errorResponses() },
+      responses: { ...ok(z.object({ items: z.array(storedPlaybookSchema) })), ...errorResponses() },
     }),
     async (c) => {
-      return c.json({ items: (await loadPlaybooks(ctx)) as unknown as Record<string, unknown>[] }, 200);
+      return c.json({ items: await loadPlaybooks(ctx) }, 200);
     },
   );
   app.openapi(
@@ -35,10 +38,10 @@ export function playbookRoutes(ctx: EngineContext) {
       path: '/playbooks/stats',
       tags: ['playbooks'],
       summary: 'How often each playbook fired, was suppressed, and what followed',
-      responses: { ...ok(anyObject), ...errorResponses() },
+      responses: { ...ok(z.array(playbookStatsSchema)), ...errorResponses() },
     }),
     async (c) => {
-      return c.json((await getPlaybookStats(ctx)) as unknown as Record<string, unknown>, 200);
+      return c.json(await getPlaybookStats(ctx), 200);
     },
   );
   app.openapi(
@@ -59,7 +62,7 @@ export function playbookRoutes(ctx: EngineContext) {
           required: true,
           content: {
             'application/yaml': { schema: z.string() },
-            'application/json': { schema: anyObject },
+            'application/json': { schema: playbookDocumentSchema },
             'text/plain': { schema: z.string() },
           },
         },
@@ -99,7 +102,11 @@ export function playbookRoutes(ctx: EngineContext) {
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
       responses: {
         ...ok(
-          z.object({ items: z.array(anyObject), topQuartileScore: z.number().nullable(), asOf: z.string() }),
+          z.object({
+            items: z.array(expansionOpportunitySchema),
+            topQuartileScore: z.number().nullable(),
+            asOf: z.string(),
+          }),
         ),
         ...errorResponses(),
       },
@@ -108,8 +115,8 @@ export function playbookRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const { limit } = c.req.valid('query');
       const r = await runHeavy(ctx, 'listExpansionOpportunities', {});
-      const visible = await filterVisibleAccountIds(
-        ctx.store,
+      const visible = await visibleAccountIds(
+        ctx,
         p.viewer,
         r.items.map((i) => i.accountId),
       );

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type EngineContext, today } from '../../engine/context.ts';
-import { getPortfolioSummary } from '../../store/queries/api/portfolio-summary.ts';
+import { portfolioSummary } from '../../engine/accounts/portfolio.ts';
+import type { EngineContext } from '../../engine/context.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
 
 const bandTotals = z.object({ accounts: z.number(), arr: z.number() });
-const summarySchema = z
+export const portfolioSummarySchema = z
   .object({
     asOf: z.string(),
     accounts: z.number(),
@@ -36,11 +36,11 @@ export function portfolioRoutes(ctx: EngineContext) {
       path: '/summary',
       tags: ['portfolio'],
       summary: 'Portfolio totals per band',
-      responses: { ...ok(summarySchema), ...errorResponses() },
+      responses: { ...ok(portfolioSummarySchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
-      return c.json(await getPortfolioSummary(ctx.store, p.viewer, today(ctx)), 200);
+      return c.json(await portfolioSummary(ctx, p.viewer), 200);
     },
   );
   return app;

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { visibleAccountIds } from '../../engine/accounts/account-access.ts';
 import type { BusEvents } from '../../engine/bus.ts';
 import type { EngineContext } from '../../engine/context.ts';
-import { filterVisibleAccountIds } from '../../store/queries/visible-accounts.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses } from './common.schemas.ts';
@@ -43,8 +43,8 @@ export function streamRoutes(ctx: EngineContext, options: { flushMs?: number; he
           chain = chain
             .then(async () => {
               if (stream.aborted || stream.closed) return;
-              const visible = await filterVisibleAccountIds(
-                ctx.store,
+              const visible = await visibleAccountIds(
+                ctx,
                 p.viewer,
                 batch.map((b) => b.accountId),
               );

@@ -1,37 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError } from '../../core/errors.ts';
+import { requireVisibleTask } from '../../engine/accounts/account-access.ts';
+import { listTasksFor } from '../../engine/accounts/list-tasks-view.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { listTaskQueue, TASK_PRIORITIES } from '../../engine/playbooks/list-task-queue.ts';
-import { TASK_STATUSES, toTask } from '../../engine/playbooks/task-view.ts';
+import { TASK_STATUSES } from '../../engine/playbooks/task-view.ts';
 import { tickChecklistItem, updateTask } from '../../engine/playbooks/update-task.ts';
-import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
-import { isAccountVisible } from '../../store/queries/visible-accounts.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
-const taskSchema = z
-  .object({
-    id: z.string(),
-    accountId: z.string(),
-    accountName: z.string().nullable(),
-    playbookId: z.string().nullable(),
-    title: z.string(),
-    checklist: z.array(z.object({ text: z.string(), done: z.boolean() })),
-    priority: z.string(),
-    owner: z.string().nullable(),
-    manager: z.string().nullable(),
-    status: z.enum(TASK_STATUSES),
-    reason: z.string().nullable(),
-    because: z.string().nullable(),
-    due: z.string().nullable(),
-    snoozedUntil: z.string().nullable(),
-    snapshot: z.unknown(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    closedAt: z.string().nullable(),
-  })
-  .openapi('Task');
+import { taskSchema } from './response.schemas.ts';
 
 const taskQueueSchema = z
   .object({
@@ -93,8 +71,7 @@ export function taskRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const p = principalOf(c);
-      const r = await listVisibleTasks(ctx.store, p.viewer, c.req.valid('query'));
-      return c.json({ items: r.rows.map(toTask), total: r.total }, 200);
+      return c.json(await listTasksFor(ctx, p.viewer, c.req.valid('query')), 200);
     },
   );
   app.openapi(
@@ -159,13 +136,7 @@ export function taskRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const { id, index } = c.req.valid('param');
-      const row = await ctx.store.db
-        .selectFrom('tasks')
-        .select('account_id')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row || !(await isAccountVisible(ctx.store, p.viewer, row.account_id)))
-        throw new AppError('NOT_FOUND', `task ${id} not found`);
+      await requireVisibleTask(ctx, p.viewer, id);
       const task = await tickChecklistItem(ctx, id, {
         index,
         done: c.req.valid('json').done,
@@ -205,13 +176,7 @@ export function taskRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      const row = await ctx.store.db
-        .selectFrom('tasks')
-        .select('account_id')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row || !(await isAccountVisible(ctx.store, p.viewer, row.account_id)))
-        throw new AppError('NOT_FOUND', `task ${id} not found`);
+      await requireVisibleTask(ctx, p.viewer, id);
       const task = await updateTask(ctx, id, { ...body, actor: actorOf(p) });
       return c.json(task, 200);
     },

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { today } from '../../engine/context.ts';
-import { type AccountSort, listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
+import { type AccountSort, listAccounts } from '../../engine/accounts/list-accounts.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const listSchema = z.object({
@@ -40,11 +39,11 @@ export function register(program: Command) {
       const opts = listSchema.parse(raw);
       await withContext(cmd, async (ctx) => {
         // the same query as the API's portfolio list; the command line sees every account
-        const { items: rows } = await listAccountSummaries(
-          ctx.store,
+        const { items: rows } = await listAccounts(
+          ctx,
           { userId: 'cli', role: 'admin' },
           {
-            asOf: opts.asOf ?? today(ctx),
+            asOf: opts.asOf,
             owner: opts.owner,
             segment: opts.segment,
             band: opts.band,

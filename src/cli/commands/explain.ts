@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { computeScore } from '../../core/scoring/compute-score.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
-import { today } from '../../engine/context.ts';
-import { getActiveModel } from '../../engine/scoring/get-active-model.ts';
-import { loadAccountData } from '../../store/queries/load-account-data.ts';
+import { explainAccount } from '../../engine/accounts/explain-account.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 export function register(program: Command) {
@@ -27,12 +24,10 @@ export function register(program: Command) {
         })
         .parse(raw);
       await withContext(cmd, async (ctx) => {
-        const asOf = o.asOf ?? today(ctx);
-        const active = await getActiveModel(ctx.store);
-        const data = await loadAccountData(ctx.store, accountId, asOf, active.model.lookbackDays);
-        const r = computeScore(data, active.model, asOf, { modelVersion: active.version });
-        if (o.json) return printJson(r);
-        printExplanation(data.account.name, r);
+        // the same use-case as GET /v1/accounts/:id/explain (an override in force today is shown)
+        const { accountName, result } = await explainAccount(ctx, { accountId, asOf: o.asOf });
+        if (o.json) return printJson(result);
+        printExplanation(accountName, result);
       });
     });
 }
@@ -43,6 +38,10 @@ export function printExplanation(name: string, r: ScoreResult) {
   out(
     `score ${r.score} — ${r.band}; coverage ${Math.round(r.coverage * 100)}% of the model's weight backed by data`,
   );
+  if (r.override)
+    out(
+      `overridden to ${r.override.score} — ${r.override.band} by ${r.override.by} until ${r.override.expiresAt}: ${r.override.reason}`,
+    );
   if (r.churnProbability)
     out(
       `churn probability within ${r.churnProbability.horizonDays} days: ${Math.round(r.churnProbability.probability * 100)}%`,

@@ -2,8 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
-import { getActiveModel } from '../../engine/scoring/get-active-model.ts';
-import { activeOverrides, createOverride, revokeOverride } from '../../engine/scoring/overrides.ts';
+import { createOverride, getOverride, revokeOverride } from '../../engine/scoring/overrides.ts';
 import { recomputeScores } from '../../engine/scoring/recompute-scores.ts';
 import { printJson, withContext } from '../with-context.ts';
 
@@ -43,11 +42,7 @@ export function register(program: Command) {
           return;
         }
         if (o.score === undefined) {
-          const { model } = await getActiveModel(ctx.store);
-          const active =
-            (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString(), model)).get(
-              accountId,
-            ) ?? null;
+          const active = await getOverride(ctx, accountId);
           if (o.json) return printJson(active);
           process.stdout.write(
             active

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { listRejects } from '../../store/queries/list-rejects.ts';
+import { listRejects } from '../../engine/accounts/imports-view.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const listSchema = z.object({
@@ -25,7 +25,7 @@ export function register(program: Command) {
     .action(async (raw: unknown, cmd: Command) => {
       const opts = listSchema.parse(raw);
       await withContext(cmd, async (ctx) => {
-        const rows = await listRejects(ctx.store, {
+        const rows = await listRejects(ctx, {
           importId: opts.import,
           limit: opts.out ? 10_000_000 : opts.limit,
         });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { backfillScores } from '../../engine/scoring/backfill-scores.ts';
-import { recomputeScores } from '../../engine/scoring/recompute-scores.ts';
+import { scorePortfolio } from '../../engine/accounts/score-portfolio.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -27,17 +26,16 @@ export function register(program: Command) {
     .action(async (raw: unknown, cmd: Command) => {
       const o = optionsSchema.parse(raw);
       await withContext(cmd, async (ctx) => {
-        const backfill = o.backfillFrom
-          ? await backfillScores(ctx, {
-              from: o.backfillFrom,
-              to: o.asOf ?? ctx.clock.now().toISOString().slice(0, 10),
-              stepDays: o.step,
-            })
-          : null;
-        const r = await recomputeScores(ctx, {
+        const {
+          backfill,
+          run: r,
+          bands,
+        } = await scorePortfolio(ctx, {
           accountIds: o.account,
-          all: !o.dirty && !o.account,
           asOf: o.asOf,
+          dirty: o.dirty,
+          backfillFrom: o.backfillFrom,
+          stepDays: o.step,
         });
         if (o.json) return printJson({ ...r, changes: r.changes.length, backfill });
         if (backfill)
@@ -48,21 +46,13 @@ export function register(program: Command) {
           `scored ${r.scored} account(s) as of ${r.asOf} with model v${r.modelVersion} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.scored / Math.max(0.001, r.ms / 1000))} accounts/s); ${r.changes.length} changed\n`,
         );
         // the portfolio after this run, by band, and what moved
-        const rows = await ctx.store.db.selectFrom('current_scores').select(['band', 'score']).execute();
-        const moved = { healthy: 0, 'at-risk': 0, critical: 0 } as Record<string, number>;
-        for (const c of r.changes)
-          if (c.previous && c.previous.band !== c.current.band)
-            moved[c.current.band] = (moved[c.current.band] ?? 0) + 1;
         process.stdout.write(
           `\n${'band'.padEnd(10)} ${'accounts'.padStart(8)} ${'avg score'.padStart(10)} ${'moved in'.padStart(9)}\n`,
         );
-        for (const band of ['healthy', 'at-risk', 'critical']) {
-          const inBand = rows.filter((x) => x.band === band);
-          const avg = inBand.length ? inBand.reduce((a, x) => a + Number(x.score), 0) / inBand.length : null;
+        for (const b of bands)
           process.stdout.write(
-            `${band.padEnd(10)} ${String(inBand.length).padStart(8)} ${(avg === null ? '-' : avg.toFixed(1)).padStart(10)} ${String(moved[band] ?? 0).padStart(9)}\n`,
+            `${b.band.padEnd(10)} ${String(b.accounts).padStart(8)} ${(b.avgScore === null ? '-' : b.avgScore.toFixed(1)).padStart(10)} ${String(b.movedIn).padStart(9)}\n`,
           );
-        }
       });
     });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isStoreEmpty } from '../../engine/accounts/account-access.ts';
 import { createContext } from '../../engine/context.ts';
 import { loadDemo } from '../../engine/demo/load-demo.ts';
 import { serveOptionsSchema, serveUntilStopped } from './serve.ts';
@@ -15,8 +16,7 @@ export function register(program: Command) {
       const root = cmd.optsWithGlobals() as { db?: string };
       const ctx = await createContext(root.db ? { databaseUrl: root.db } : {});
       try {
-        const any = await ctx.store.db.selectFrom('accounts').select('id').limit(1).execute();
-        if (any.length === 0) {
+        if (await isStoreEmpty(ctx)) {
           process.stdout.write(
             `Vigil: ${ctx.config.databaseUrl} is empty; loading a demo portfolio (first start only)\n`,
           );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { ROLES } from '../../core/access.ts';
 import { addUser, listUsers } from '../../engine/auth/users.ts';
-import { ROLES } from '../../store/queries/visible-accounts.ts';
 import { formatTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 

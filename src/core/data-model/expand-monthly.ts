@@ -1,4 +1,4 @@
-import { dayNumber } from '../import/usage-rollup.ts';
+import { DAY_MS, dayNumber } from '../dates/day-number.ts';
 
 /** Days (1..31) whose bit is set in an active-day mask (bit d-1 = day d). */
 export function activeDays(mask: number): number[] {
@@ -23,8 +23,6 @@ export function spreadOverDays(month: string, mask: number, count: number): { da
     return { day: `${month}-${String(d).padStart(2, '0')}`, count: base + extra };
   });
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Expands one account's monthly activity rows (active-day mask + count) into

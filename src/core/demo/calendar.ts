@@ -3,27 +3,10 @@
  * timestamps are formatted through caches because the generator writes tens
  * of millions of them.
  */
-export const DAY_MS = 86_400_000;
+import { DAY_MS, dayNumber, isCalendarDate, isoDay } from '../dates/day-number.ts';
 
-export const toDayNumber = (iso: string): number =>
-  Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY_MS);
-
-/** A real calendar day YYYY-MM-DD (Date.parse alone accepts 2026-02-30). */
-export const isCalendarDate = (s: string): boolean => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
-};
-
-const DATE_CACHE = new Map<number, string>();
-export function isoDay(day: number): string {
-  let s = DATE_CACHE.get(day);
-  if (s === undefined) {
-    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    DATE_CACHE.set(day, s);
-  }
-  return s;
-}
+// day numbers and ISO dates are defined once, in core/dates
+export { DAY_MS, dayNumber as toDayNumber, isCalendarDate, isoDay };
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 /** `THH:MM:00.000Z` for each minute of the day, so a timestamp is one concatenation. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   accountSchema,
@@ -73,10 +73,10 @@ function generate(options: DemoOptions): Portfolio {
   };
   const totals = simulatePortfolio(options, sink);
   const read = (kind: keyof typeof DEMO_HEADERS) =>
-    parse(`${DEMO_HEADERS[kind].join(',')}\n${lines[kind]!.join('\n')}`, { columns: true }) as Record<
-      string,
-      string
-    >[];
+    Papa.parse<Record<string, string>>(`${DEMO_HEADERS[kind].join(',')}\n${lines[kind]!.join('\n')}`, {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
   return {
     users: read('users'),
     catalog: read('catalog'),

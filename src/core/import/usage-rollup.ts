@@ -1,4 +1,5 @@
 import type { UsageEventType } from '../data-model/events.ts';
+import { dayNumber } from '../dates/day-number.ts';
 import { AppError } from '../errors.ts';
 import type { UsageRow } from './map-row.ts';
 
@@ -62,22 +63,8 @@ function monthNumber(iso: string): number {
 
 const monthString = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
 
-/** Days since 1970-01-01 of the `YYYY-MM-DD` prefix of an ISO string, without allocating (days_from_civil). */
-export function dayNumber(iso: string): number {
-  const y0 =
-    (iso.charCodeAt(0) - 48) * 1000 +
-    (iso.charCodeAt(1) - 48) * 100 +
-    (iso.charCodeAt(2) - 48) * 10 +
-    (iso.charCodeAt(3) - 48);
-  const m = (iso.charCodeAt(5) - 48) * 10 + (iso.charCodeAt(6) - 48);
-  const d = (iso.charCodeAt(8) - 48) * 10 + (iso.charCodeAt(9) - 48);
-  const y = m <= 2 ? y0 - 1 : y0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
+/** Day numbers are defined once, in core/dates (re-exported for the import's callers). */
+export { dayNumber };
 
 /** Per account (or per contact) index → Map of small-integer key → slot in a counts array. */
 type SlotIndex = (Map<number, number> | undefined)[];

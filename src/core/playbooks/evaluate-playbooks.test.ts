@@ -355,6 +355,38 @@ describe('evaluatePlaybooks: dedupe, cooldown, budget, holdout', () => {
     expect(r.suppressed.budget).toBe(2);
   });
 
+  it("an enrolled play suppressed with its enroller gives its alert slot back to the owner's next play", () => {
+    // csm-1 has one alert left. By priority the urgent enrolled play takes it, then the medium play
+    // and the low enroller are over budget; the enrolled play must follow its enroller, and the slot
+    // it held goes to the medium play (it was lost before: a refund after the pass, never re-spent)
+    const parent = pb({
+      id: 'parent',
+      trigger: { type: 'band_entered', band: 'critical' },
+      actions: [
+        { type: 'create_task', title: 'p', dueInDays: 1, priority: 'low' },
+        { type: 'enroll', playbookId: 'child' },
+      ],
+    });
+    const child = pb({
+      id: 'child',
+      trigger: { type: 'enrolled' },
+      actions: [{ type: 'create_task', title: 'c', dueInDays: 1, priority: 'urgent' }],
+    });
+    const other = pb({
+      id: 'other',
+      trigger: { type: 'band_entered', band: 'critical' },
+      actions: [{ type: 'create_task', title: 'o', dueInDays: 1, priority: 'medium' }],
+    });
+    const r = evaluatePlaybooks(
+      [parent, child, other],
+      [crit('a1')],
+      { ...EMPTY, budgetUsed: new Map([['csm-1', 4]]) },
+      { ...OPTS, dailyBudgetPerOwner: 5 },
+    );
+    expect(fired(r)).toEqual(['other:a1']);
+    expect(r.suppressed.budget).toBe(2);
+  });
+
   it('holdout: a deterministic share of triggers is held out and recorded, never enrolled plays', () => {
     const subjects = Array.from({ length: 400 }, (_, i) => crit(`acc-${i}`, `csm-${i}`));
     const r = evaluatePlaybooks([p], subjects, EMPTY, { ...OPTS, holdoutPercent: 20 });

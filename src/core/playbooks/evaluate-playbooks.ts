@@ -1,4 +1,6 @@
-import type { Band, ScoreResult } from '../scoring/score-result.ts';
+import { DAY_MS as DAY } from '../dates/day-number.ts';
+import { effectiveBand, effectiveScore } from '../scoring/effective-score.ts';
+import type { Band } from '../scoring/score-result.ts';
 import type { ExpansionOpportunity } from './expansion.ts';
 import type { Channel, Playbook, PlaybookTrigger, Priority } from './playbook-schema.ts';
 import type { ScoreChange } from './score-change.ts';
@@ -94,12 +96,9 @@ export type EvaluatePlaybooksResult = {
   suppressed: Record<SuppressReason, number>;
 };
 
-const DAY = 86_400_000;
 const MAX_ENROLL_DEPTH = 3;
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
-const effectiveBand = (r: ScoreResult): Band => r.override?.band ?? r.band;
-const effectiveScore = (r: ScoreResult): number => r.override?.score ?? r.score;
 
 export const dedupeKeyOf = (playbookId: string, accountId: string) => `${playbookId}:${accountId}`;
 

@@ -1,8 +1,6 @@
 import type { AccountData } from '../data-model/account-data.ts';
+import { dayNumber } from '../dates/day-number.ts';
 import type { ExpansionInput } from './expansion.ts';
-
-const DAY = 86_400_000;
-const dayNumber = (iso: string) => Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY);
 
 /**
  * Reads the expansion evidence out of an account's data as of a date: core

@@ -1,12 +1,11 @@
 import { liveContracts } from '../contracts/contract-terms.ts';
 import type { AccountData } from '../data-model/account-data.ts';
 import type { EventType, VigilEvent } from '../data-model/events.ts';
-import { dayNumber } from '../import/usage-rollup.ts';
+import { dayNumber, isoDay } from '../dates/day-number.ts';
 
-const DAY_MS = 86_400_000;
 /** Days since 1970 of an ISO date or timestamp (UTC); arithmetic on the characters, no Date parsing (hot path). */
 export const toDay = (iso: string) => dayNumber(iso);
-export const dayIso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export const dayIso = isoDay;
 /** Days from `iso` to the as-of day (positive = in the past). */
 export const daysAgo = (iso: string, asOfDay: number) => asOfDay - toDay(iso);
 

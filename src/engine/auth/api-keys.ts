@@ -33,11 +33,7 @@ export async function createApiKey(
   input: z.input<typeof createApiKeyOptionsSchema>,
 ): Promise<ApiKeyView & { key: string }> {
   const o = createApiKeyOptionsSchema.parse(input);
-  const user = await ctx.store.db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', o.userId)
-    .executeTakeFirst();
+  const user = await ctx.store.users.get(o.userId);
   if (!user) throw new AppError('NOT_FOUND', `user "${o.userId}" not found`);
   if (o.scope === 'admin' && user.role !== 'admin')
     throw new AppError('FORBIDDEN', `an admin-scoped key needs an admin user; "${o.userId}" is ${user.role}`);
@@ -48,31 +44,25 @@ export async function createApiKey(
     .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   const now = ctx.clock.now().toISOString();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('api_keys')
-      .values({
-        id,
-        user_id: o.userId,
-        name: o.name,
-        scope: o.scope,
-        secret_hash: sha256(secret),
-        created_at: now,
-        last_used_at: null,
-        revoked_at: null,
-      })
-      .execute();
-    await trx
-      .insertInto('audit_log')
-      .values({
-        at: now,
-        actor: o.actor,
-        action: 'api-key.create',
-        target: `api-key:${id}`,
-        details: JSON.stringify({ userId: o.userId, scope: o.scope, name: o.name }),
-      })
-      .execute();
-  });
+  await ctx.store.apiKeys.create(
+    {
+      id,
+      user_id: o.userId,
+      name: o.name,
+      scope: o.scope,
+      secret_hash: sha256(secret),
+      created_at: now,
+      last_used_at: null,
+      revoked_at: null,
+    },
+    {
+      at: now,
+      actor: o.actor,
+      action: 'api-key.create',
+      target: `api-key:${id}`,
+      details: { userId: o.userId, scope: o.scope, name: o.name },
+    },
+  );
   return {
     id,
     userId: o.userId,
@@ -87,24 +77,19 @@ export async function createApiKey(
 
 export async function revokeApiKey(ctx: EngineContext, id: string, actor = 'cli'): Promise<ApiKeyView> {
   const now = ctx.clock.now().toISOString();
-  const res = await ctx.store.db
-    .updateTable('api_keys')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) > 0)
-    await ctx.store.db
-      .insertInto('audit_log')
-      .values({ at: now, actor, action: 'api-key.revoke', target: `api-key:${id}`, details: '{}' })
-      .execute();
+  await ctx.store.apiKeys.revoke(id, now, {
+    at: now,
+    actor,
+    action: 'api-key.revoke',
+    target: `api-key:${id}`,
+  });
   const key = (await listApiKeys(ctx)).find((k) => k.id === id);
   if (!key) throw new AppError('NOT_FOUND', `API key ${id} not found`);
   return key;
 }
 
 export async function listApiKeys(ctx: EngineContext): Promise<ApiKeyView[]> {
-  const rows = await ctx.store.db.selectFrom('api_keys').selectAll().orderBy('created_at').execute();
+  const rows = await ctx.store.apiKeys.list();
   return rows.map((r) => ({
     id: r.id,
     userId: r.user_id,
@@ -125,31 +110,13 @@ export type KeyPrincipal = { keyId: string; scope: KeyScope; userId: string; rol
 export async function verifyApiKey(ctx: EngineContext, presented: string): Promise<KeyPrincipal | null> {
   const m = KEY_PATTERN.exec(presented);
   if (!m) return null;
-  const row = await ctx.store.db
-    .selectFrom('api_keys as k')
-    .innerJoin('users as u', 'u.id', 'k.user_id')
-    .select([
-      'k.id',
-      'k.scope',
-      'k.secret_hash',
-      'k.revoked_at',
-      'k.last_used_at',
-      'u.id as user_id',
-      'u.role',
-      'u.disabled_at',
-    ])
-    .where('k.id', '=', m[1] as string)
-    .executeTakeFirst();
+  const row = await ctx.store.apiKeys.findWithUser(m[1] as string);
   if (!row || row.revoked_at !== null || row.disabled_at !== null) return null;
   const a = Buffer.from(sha256(m[2] as string), 'hex');
   const b = Buffer.from(row.secret_hash, 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
   const now = ctx.clock.now();
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000)
-    await ctx.store.db
-      .updateTable('api_keys')
-      .set({ last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .execute();
+    await ctx.store.apiKeys.touch(row.id, now.toISOString());
   return { keyId: row.id, scope: row.scope as KeyScope, userId: row.user_id, role: row.role as Role };
 }

@@ -12,15 +12,8 @@ export async function ensureAdmin(
   ctx: EngineContext,
   options: { username?: string; password?: string } = {},
 ): Promise<EnsureAdminResult> {
-  const existing = await ctx.store.db
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'admin')
-    .where('password_hash', 'is not', null)
-    .where('disabled_at', 'is', null)
-    .orderBy('id')
-    .executeTakeFirst();
-  if (existing) return { created: false, username: existing.id };
+  const existing = await ctx.store.users.firstLoginAdmin();
+  if (existing) return { created: false, username: existing };
   const username = options.username ?? 'admin';
   const fromEnv = options.password ?? process.env.VIGIL_ADMIN_PASSWORD;
   const password = fromEnv || randomBytes(12).toString('base64url');

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DAY_MS } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Role } from '../../store/queries/visible-accounts.ts';
 import type { EngineContext } from '../context.ts';
@@ -28,40 +29,34 @@ export async function logIn(
   password: string,
   meta: { ip?: string } = {},
 ): Promise<SessionPrincipal & { token: string }> {
-  const { db } = ctx.store;
-  const user = await db.selectFrom('users').selectAll().where('id', '=', username).executeTakeFirst();
+  const { store } = ctx;
+  const user = await store.users.get(username);
   const ok = await verifyPassword(password, user?.password_hash ?? (await decoy()));
   const now = ctx.clock.now();
   const audit = (action: string) =>
-    db
-      .insertInto('audit_log')
-      .values({
-        at: now.toISOString(),
-        actor: user ? user.id : 'anonymous',
-        action,
-        target: `user:${username.slice(0, 100)}`,
-        details: JSON.stringify({ ip: meta.ip ?? null }),
-      })
-      .execute();
+    store.audit.insert({
+      at: now.toISOString(),
+      actor: user ? user.id : 'anonymous',
+      action,
+      target: `user:${username.slice(0, 100)}`,
+      details: { ip: meta.ip ?? null },
+    });
   if (!user || !ok || user.disabled_at !== null || !user.password_hash) {
     await audit('login.failure');
     throw new AppError('UNAUTHENTICATED', 'wrong username or password');
   }
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now.getTime() + SESSION_DAYS * 86_400_000).toISOString();
-  await db
-    .insertInto('sessions')
-    .values({
-      id_hash: sha256(token),
-      user_id: user.id,
-      csrf,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-      last_seen_at: now.toISOString(),
-      revoked_at: null,
-    })
-    .execute();
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS).toISOString();
+  await store.sessions.create({
+    id_hash: sha256(token),
+    user_id: user.id,
+    csrf,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+    last_seen_at: now.toISOString(),
+    revoked_at: null,
+  });
   await audit('login.success');
   return {
     token,
@@ -74,21 +69,7 @@ export async function logIn(
 /** The live session behind a cookie value, or null (unknown, expired, revoked, user disabled). */
 export async function findSession(ctx: EngineContext, token: string): Promise<SessionPrincipal | null> {
   if (token.length < 20 || token.length > 100) return null;
-  const row = await ctx.store.db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.csrf',
-      's.expires_at',
-      's.revoked_at',
-      'u.id',
-      'u.name',
-      'u.role',
-      'u.manager_id',
-      'u.disabled_at',
-    ])
-    .where('s.id_hash', '=', sha256(token))
-    .executeTakeFirst();
+  const row = await ctx.store.sessions.findByHash(sha256(token));
   if (!row || row.revoked_at !== null || row.disabled_at !== null) return null;
   if (row.expires_at <= ctx.clock.now().toISOString()) return null;
   return {
@@ -99,9 +80,5 @@ export async function findSession(ctx: EngineContext, token: string): Promise<Se
 }
 
 export async function logOut(ctx: EngineContext, token: string): Promise<void> {
-  await ctx.store.db
-    .updateTable('sessions')
-    .set({ revoked_at: ctx.clock.now().toISOString() })
-    .where('id_hash', '=', sha256(token))
-    .execute();
+  await ctx.store.sessions.revoke(sha256(token), ctx.clock.now().toISOString());
 }

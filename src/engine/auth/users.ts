@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
-import { ROLES, type Role } from '../../store/queries/visible-accounts.ts';
+import type { UserRow } from '../../store/resources/auth.ts';
 import type { EngineContext } from '../context.ts';
 import { hashPassword } from './password.ts';
 import { passwordProblem } from './password-strength.ts';
@@ -51,77 +52,53 @@ export async function addUser(ctx: EngineContext, input: AddUserOptions): Promis
   const o = addUserOptionsSchema.parse(input);
   const now = ctx.clock.now().toISOString();
   const hash = o.password ? await hashPassword(o.password) : undefined;
-  if (o.managerId) {
-    const m = await ctx.store.db
-      .selectFrom('users')
-      .select('id')
-      .where('id', '=', o.managerId)
-      .executeTakeFirst();
-    if (!m) throw new AppError('BAD_INPUT', `manager "${o.managerId}" is not a user`);
-  }
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('users').selectAll().where('id', '=', o.id).executeTakeFirst();
-    const role = o.role ?? (before?.role as Role | undefined);
-    if (!role) throw new AppError('BAD_INPUT', `user "${o.id}" does not exist yet: a new user needs a role`);
-    if (before) {
-      await trx
-        .updateTable('users')
-        .set({
-          role,
-          ...(o.name !== undefined ? { name: o.name } : {}),
-          ...(o.email !== undefined ? { email: o.email } : {}),
-          ...(o.managerId !== undefined ? { manager_id: o.managerId } : {}),
-          ...(hash ? { password_hash: hash } : {}),
-        })
-        .where('id', '=', o.id)
-        .execute();
-      // a password change ends every session of that user
-      if (hash)
-        await trx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', o.id).execute();
-    } else {
-      await trx
-        .insertInto('users')
-        .values({
-          id: o.id,
-          name: o.name ?? null,
-          email: o.email ?? null,
-          role,
-          manager_id: o.managerId ?? null,
-          password_hash: hash ?? null,
-          created_at: now,
-          disabled_at: null,
-        })
-        .execute();
-    }
-    if (!before || before.role !== role || hash)
-      await trx
-        .insertInto('audit_log')
-        .values({
-          at: now,
-          actor: o.actor,
-          action: before
-            ? before.role !== role
-              ? 'user.role-change'
-              : 'user.password-change'
-            : 'user.create',
-          target: `user:${o.id}`,
-          details: JSON.stringify({ from: before?.role ?? null, to: role }),
-        })
-        .execute();
-  });
+  if (o.managerId && !(await ctx.store.users.get(o.managerId)))
+    throw new AppError('BAD_INPUT', `manager "${o.managerId}" is not a user`);
+  await ctx.store.users.save(
+    {
+      id: o.id,
+      role: o.role,
+      name: o.name,
+      email: o.email,
+      managerId: o.managerId,
+      passwordHash: hash,
+      at: now,
+    },
+    (before, role) =>
+      !before || before.role !== role || hash
+        ? {
+            at: now,
+            actor: o.actor,
+            action: before
+              ? before.role !== role
+                ? 'user.role-change'
+                : 'user.password-change'
+              : 'user.create',
+            target: `user:${o.id}`,
+            details: { from: before?.role ?? null, to: role },
+          }
+        : null,
+  );
   const users = await listUsers(ctx);
   return users.find((u) => u.id === o.id) as UserView;
 }
 
 export async function listUsers(ctx: EngineContext): Promise<UserView[]> {
-  const rows = await ctx.store.db.selectFrom('users').selectAll().orderBy('id').execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    role: r.role as Role,
-    managerId: r.manager_id,
-    canLogIn: r.password_hash !== null && r.disabled_at === null,
-    disabled: r.disabled_at !== null,
-  }));
+  return (await ctx.store.users.list()).map(toUserView);
+}
+
+const toUserView = (r: UserRow): UserView => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  role: r.role as Role,
+  managerId: r.manager_id,
+  canLogIn: r.password_hash !== null && r.disabled_at === null,
+  disabled: r.disabled_at !== null,
+});
+
+/** One user, or null (`GET /v1/auth/me` for an API key's user). */
+export async function getUser(ctx: EngineContext, id: string): Promise<UserView | null> {
+  const r = await ctx.store.users.get(id);
+  return r ? toUserView(r) : null;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../core/errors.ts';
 import {
@@ -37,16 +37,13 @@ export function readCsvTable(path: string): TableRow[] {
   } catch (e) {
     throw new AppError('BAD_INPUT', `cannot read ${path}: ${(e as Error).message}`);
   }
-  try {
-    return parseCsv(text, {
-      columns: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as TableRow[];
-  } catch (e) {
-    throw new AppError('BAD_INPUT', `${path} is not valid CSV: ${(e as Error).message}`);
-  }
+  // PapaParse, as everywhere else (ADR 0001); short or long rows are kept (as csv-parse's relax_column_count did)
+  const parsed = Papa.parse<TableRow>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true });
+  const bad = parsed.errors.find((e) => e.type === 'Quotes' || e.type === 'Delimiter');
+  if (bad)
+    throw new AppError('BAD_INPUT', `${path} is not valid CSV: ${bad.message} (row ${(bad.row ?? 0) + 2})`);
+  for (const row of parsed.data) delete (row as Record<string, unknown>).__parsed_extra;
+  return parsed.data;
 }
 
 export function readTableMapping(path: string): TableMapping {

@@ -22,7 +22,7 @@ export async function scoreAccountDates(
 ): Promise<void> {
   const batches: AccountDates[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
-  const limit = pLimit(ctx.store.dialect === 'postgres' ? 4 : 1);
+  const limit = pLimit(ctx.store.capabilities.readConcurrency);
   await Promise.all(
     batches.map((batch) =>
       limit(async () => {

@@ -1,4 +1,5 @@
 import type { AccountData } from '../../core/data-model/account-data.ts';
+import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import {
   DEFAULT_HEALTH_MODEL,
@@ -41,7 +42,6 @@ export type ScoringPort = {
   ): HealthModel;
 };
 
-const DAY = 86_400_000;
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / DAY);
 
 function categoriesOf(model: HealthModel): Map<string, SignalCategory> {

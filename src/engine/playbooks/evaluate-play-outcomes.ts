@@ -1,3 +1,4 @@
+import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import type { Band } from '../../core/scoring/score-result.ts';
 import type { EngineContext } from '../context.ts';
 import { loadPlaybooks } from './load-playbooks.ts';
@@ -29,7 +30,6 @@ export type PlayOutcome = {
 
 export type PlayOutcomesReport = { windowDays: number; asOf: string; plays: PlayOutcome[] };
 
-const DAY = 86_400_000;
 const RANK: Record<Band, number> = { critical: 0, 'at-risk': 1, healthy: 2 };
 const plusDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
+import { effectiveStoredScore } from '../../core/scoring/effective-score.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import { type EngineContext, today } from '../context.ts';
 import { findTopQuartileScore } from './top-quartile-score.ts';
@@ -24,7 +25,7 @@ export async function listExpansionOpportunities(
     .select(['account_id', 'score', 'override_score'])
     .execute();
   const top = rows
-    .map((r) => ({ id: r.account_id, score: Number(r.override_score ?? r.score) }))
+    .map((r) => ({ id: r.account_id, score: effectiveStoredScore(r) }))
     .filter((r) => r.score >= cutoff);
   const items: ExpansionOpportunity[] = [];
   for (let i = 0; i < top.length; i += 200) {

@@ -1,14 +1,14 @@
 import { accountTermsOn, byAccount } from '../../core/contracts/contract-terms.ts';
+import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import type { PlaybookAccount, PlaybookSubject } from '../../core/playbooks/evaluate-playbooks.ts';
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
 import type { Playbook } from '../../core/playbooks/playbook-schema.ts';
 import type { ScoreChange } from '../../core/playbooks/score-change.ts';
+import { effectiveScore } from '../../core/scoring/effective-score.ts';
 import type { Store } from '../../store/database.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import { findTopQuartileScore } from './top-quartile-score.ts';
-
-const DAY = 86_400_000;
 
 /**
  * Loads what the triggers and conditions of `playbooks` need for the changed
@@ -101,9 +101,7 @@ export async function loadPlaybookSubjects(
   const expansion = new Map<string, ExpansionOpportunity | null>();
   if (enabled.some((p) => p.trigger.type === 'expansion_ready')) {
     const cutoff = await findTopQuartileScore(store);
-    const candidates = changes.filter(
-      (c) => cutoff !== null && (c.current.override?.score ?? c.current.score) >= cutoff,
-    );
+    const candidates = changes.filter((c) => cutoff !== null && effectiveScore(c.current) >= cutoff);
     const data = await loadAccountsData(
       store,
       candidates.map((c) => c.accountId),
@@ -115,9 +113,7 @@ export async function loadPlaybookSubjects(
       if (!d || cutoff === null) continue;
       expansion.set(
         c.accountId,
-        computeExpansionOpportunity(
-          expansionInputFromData(d, day, c.current.override?.score ?? c.current.score, cutoff),
-        ),
+        computeExpansionOpportunity(expansionInputFromData(d, day, effectiveScore(c.current), cutoff)),
       );
     }
   }

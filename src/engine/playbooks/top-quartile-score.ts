@@ -1,3 +1,4 @@
+import { effectiveStoredScore } from '../../core/scoring/effective-score.ts';
 import type { Store } from '../../store/database.ts';
 
 /**
@@ -8,6 +9,6 @@ import type { Store } from '../../store/database.ts';
 export async function findTopQuartileScore(store: Store): Promise<number | null> {
   const rows = await store.db.selectFrom('current_scores').select(['score', 'override_score']).execute();
   if (rows.length === 0) return null;
-  const scores = rows.map((r) => Number(r.override_score ?? r.score)).sort((a, b) => a - b);
+  const scores = rows.map(effectiveStoredScore).sort((a, b) => a - b);
   return scores[Math.min(scores.length - 1, Math.floor(scores.length * 0.75))] ?? null;
 }

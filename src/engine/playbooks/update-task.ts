@@ -1,3 +1,4 @@
+import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../context.ts';
 import { TASK_STATUSES, type Task, type TaskStatus, toTask } from './task-view.ts';
@@ -10,8 +11,6 @@ export type UpdateTaskOptions = {
   snoozedUntil?: string;
   actor: string;
 };
-
-const DAY = 86_400_000;
 
 /** Changes a task's status; every change is written to the audit log with who and why. */
 export async function updateTask(ctx: EngineContext, id: string, options: UpdateTaskOptions): Promise<Task> {

@@ -1,4 +1,3 @@
-import { AppError } from '../../core/errors.ts';
 import {
   DEFAULT_HEALTH_MODEL,
   type HealthModel,
@@ -33,14 +32,14 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The active health model; version 1 (the default model) is created on first use. */
+/**
+ * THE active-model rule, in one place: the stored model with status 'active' and the highest
+ * version; on first use the default model is stored as version 1 and is the active one. Every
+ * score, explanation, backtest and training run without an explicit version asks here
+ * (`resolveModel` adds "or this version" for learning).
+ */
 export async function getActiveModel(store: Store): Promise<VersionedModel> {
-  const row = await store.db
-    .selectFrom('models')
-    .selectAll()
-    .where('status', '=', 'active')
-    .orderBy('version', 'desc')
-    .executeTakeFirst();
+  const row = await store.models.active();
   if (row)
     return {
       version: Number(row.version),
@@ -50,36 +49,17 @@ export async function getActiveModel(store: Store): Promise<VersionedModel> {
     };
   // version 1 is as old as the database: the time its first migration ran
   const created = (await databaseCreatedAt(store)) ?? new Date().toISOString();
-  await store.db
-    .insertInto('models')
-    .values({
-      version: 1,
-      name: DEFAULT_HEALTH_MODEL.name,
-      status: 'active',
-      document: JSON.stringify(DEFAULT_HEALTH_MODEL),
-      created_at: created,
-      created_by: 'vigil',
-      approved_at: created,
-      approved_by: 'vigil',
-      notes: 'default model',
-      backtest: null,
-    })
-    .onConflict((oc) => oc.column('version').doNothing())
-    .execute();
+  await store.models.insertIfMissing({
+    version: 1,
+    name: DEFAULT_HEALTH_MODEL.name,
+    status: 'active',
+    document: JSON.stringify(DEFAULT_HEALTH_MODEL),
+    created_at: created,
+    created_by: 'vigil',
+    approved_at: created,
+    approved_by: 'vigil',
+    notes: 'default model',
+    backtest: null,
+  });
   return getActiveModel(store);
-}
-
-export async function getModel(store: Store, version: number): Promise<VersionedModel> {
-  const row = await store.db
-    .selectFrom('models')
-    .selectAll()
-    .where('version', '=', version)
-    .executeTakeFirst();
-  if (!row) throw new AppError('NOT_FOUND', `model version ${version} not found`);
-  return {
-    version: Number(row.version),
-    name: row.name,
-    status: row.status,
-    model: parseModel(row.document),
-  };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import type { Store } from '../../store/database.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
+import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
 import { generateDemo } from '../demo/generate-demo.ts';
@@ -102,7 +103,11 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
     const id = 'acc-00001';
     await markDirty(store, [id], '2026-06-30T12:00:00Z');
     // a claim is taken, then the account is marked again before release
-    const { claimDirty, releaseDirty } = await import('../../store/queries/claim-dirty.ts');
+    // the one claim mechanism (store.claims), used as recomputeScores uses it
+    const claimDirty = (s: Store, o: { workerId: string; limit: number; now: string }) =>
+      s.claims.claim({ ...o, leaseSeconds: 60, baseline: false });
+    const releaseDirty = (s: Store, claims: ChangeClaim[], workerId: string) =>
+      s.claims.release(claims, { workerId, now: '2026-06-30T12:10:01.000Z' });
     const claims = await claimDirty(store, { workerId: 'w1', limit: 10, now: '2026-06-30T12:00:00.000Z' });
     expect(claims.map((c) => c.accountId)).toEqual([id]);
     // another worker cannot take it while leased
@@ -110,7 +115,7 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
       [],
     );
     await markDirty(store, [id], '2026-06-30T12:00:02Z');
-    await releaseDirty(store, claims);
+    await releaseDirty(store, claims, 'w1');
     const left = await store.db.selectFrom('dirty_accounts').selectAll().execute();
     expect(left.map((d) => d.account_id)).toEqual([id]);
     expect(left[0]!.locked_by).toBeNull();
@@ -118,7 +123,7 @@ describe.each(TEST_STORE_KINDS)('recomputeScores on %s', (kind) => {
     await claimDirty(store, { workerId: 'w3', limit: 10, now: '2026-06-30T12:00:03.000Z' });
     const retaken = await claimDirty(store, { workerId: 'w4', limit: 10, now: '2026-06-30T12:10:00.000Z' });
     expect(retaken.map((c) => c.accountId)).toEqual([id]);
-    await releaseDirty(store, retaken);
+    await releaseDirty(store, retaken, 'w4');
   });
 
   it('backfills history deterministically, only for dates the account was a customer', async () => {

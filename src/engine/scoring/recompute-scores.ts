@@ -3,9 +3,9 @@ import { computeScore, topDriverText } from '../../core/scoring/compute-score.ts
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { extendSources, type WorkspaceSources } from '../../core/sources/data-sources.ts';
 import type { Store } from '../../store/database.ts';
-import { claimDirty, type DirtyClaim, releaseDirty } from '../../store/queries/claim-dirty.ts';
 import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
 import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
 import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import { type EngineContext, today } from '../context.ts';
@@ -21,7 +21,7 @@ export type ScoreChange = {
 };
 
 export type RecomputeOptions = {
-  /** Score these accounts; default: the dirty ones (claimDirty) or, with `all`, every account. */
+  /** Score these accounts; default: the dirty ones (store.claims) or, with `all`, every account. */
   accountIds?: string[];
   all?: boolean;
   asOf?: string;
@@ -29,7 +29,7 @@ export type RecomputeOptions = {
   /** Accounts per batch (default 200). */
   batchSize?: number;
   /** Called with each batch of claimed dirty accounts (workers log them). */
-  onClaim?: (claims: DirtyClaim[]) => void;
+  onClaim?: (claims: ChangeClaim[]) => void;
 };
 
 export type RecomputeReport = {
@@ -268,16 +268,18 @@ export async function recomputeScores(
     for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
   } else {
     for (;;) {
-      const claims: DirtyClaim[] = await claimDirty(store, {
+      // the one claim mechanism (the worker's), without the change baseline a plain rescore does not need
+      const claims = await store.claims.claim({
         workerId,
         limit: batchSize,
         now: ctx.clock.now().toISOString(),
         leaseSeconds: ctx.config.workerLeaseSeconds,
+        baseline: false,
       });
       if (claims.length === 0) break;
       options.onClaim?.(claims);
       await scoreBatch(claims.map((c) => c.accountId));
-      await releaseDirty(store, claims);
+      await store.claims.release(claims, { workerId, now: ctx.clock.now().toISOString() });
     }
   }
   for (const c of changes) {

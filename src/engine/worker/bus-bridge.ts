@@ -24,12 +24,11 @@ export async function startBusBridge(
   ctx: EngineContext,
   options: { flushMs?: number } = {},
 ): Promise<BusBridge> {
-  const { pool } = ctx.store;
-  if (ctx.store.dialect !== 'postgres' || !pool) return { stop: async () => {} };
+  const open = ctx.store.capabilities.openNotifyChannel;
+  if (!open) return { stop: async () => {} };
   const origin = randomUUID();
-  // NOTIFY is per database; one channel per schema keeps two Vigils in one database (tests) apart
-  const schema = (await pool.query<{ s: string }>('select current_schema() as s')).rows[0]?.s ?? 'public';
-  const channel = `${BUS_CHANNEL}_${schema.replace(/[^a-z0-9_]/gi, '_')}`.slice(0, 63).toLowerCase();
+  // NOTIFY is per database; the store gives one channel per schema, so two Vigils in one database (tests) stay apart
+  const channel = await open(BUS_CHANNEL);
   const remote = new WeakSet<object>();
   let scores: ScoreNote[] = [];
   let tasks: TaskNote[] = [];
@@ -55,7 +54,7 @@ export async function startBusBridge(
         for (const x of s) push('scores', x);
         for (const x of t) push('tasks', x);
         if (cur.scores || cur.tasks) messages.push(cur);
-        for (const m of messages) await pool.query('select pg_notify($1, $2)', [channel, JSON.stringify(m)]);
+        for (const m of messages) await channel.publish(JSON.stringify(m));
       })
       .catch((e: unknown) => ctx.logger.warn('bus bridge publish failed', { error: (e as Error).message }));
   };
@@ -73,12 +72,10 @@ export async function startBusBridge(
     schedule();
   };
 
-  const client = await pool.connect();
-  client.on('notification', (n) => {
-    if (n.channel !== channel || !n.payload) return;
+  const listener = await channel.listen((payload) => {
     let m: Message;
     try {
-      m = JSON.parse(n.payload) as Message;
+      m = JSON.parse(payload) as Message;
     } catch {
       return;
     }
@@ -90,15 +87,8 @@ export async function startBusBridge(
     }
     const notes = m.scores ?? [];
     if (notes.length === 0) return;
-    void ctx.store.db
-      .selectFrom('current_scores')
-      .select(['account_id', 'detail'])
-      .where(
-        'account_id',
-        'in',
-        notes.map((x) => x.a),
-      )
-      .execute()
+    void ctx.store.scores
+      .currentDetails(notes.map((x) => x.a))
       .then((rows) => {
         const detail = new Map(rows.map((r) => [r.account_id, JSON.parse(r.detail) as ScoreResult]));
         for (const x of notes) {
@@ -116,7 +106,6 @@ export async function startBusBridge(
       })
       .catch((e: unknown) => ctx.logger.warn('bus bridge read failed', { error: (e as Error).message }));
   });
-  await client.query(`listen ${channel}`);
   ctx.bus.on('score-changed', onScore);
   ctx.bus.on('task-changed', onTask);
   return {
@@ -128,8 +117,7 @@ export async function startBusBridge(
         flush();
       }
       await chain;
-      await client.query(`unlisten ${channel}`).catch(() => {});
-      client.release();
+      await listener.close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { ScoreChange } from '../../core/playbooks/score-change.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
-import { claimChanges, releaseChanges } from '../../store/queries/worker/claim-changes.ts';
 import type { EngineContext } from '../context.ts';
 import { runDueSyncs } from '../integrations/run-due-syncs.ts';
 import { deliverOutbox } from '../playbooks/deliver-outbox.ts';
@@ -72,7 +71,7 @@ export async function runWorkerRound(
     ms: 0,
   };
   const { store } = ctx;
-  const claims = await claimChanges(store, {
+  const claims = await store.claims.claim({
     workerId,
     limit: options.batchSize ?? 50,
     now: ctx.clock.now().toISOString(),
@@ -85,13 +84,8 @@ export async function runWorkerRound(
     const r = await recomputeScores(ctx, { accountIds: ids });
     report.scored = r.scored;
     const [baselines, after] = await Promise.all([
-      store.db.selectFrom('worker_baselines').selectAll().where('account_id', 'in', ids).execute(),
-      store.db
-        .selectFrom('current_scores as s')
-        .innerJoin('accounts as a', 'a.id', 's.account_id')
-        .select(['s.account_id', 's.score', 's.band', 's.detail', 'a.owner'])
-        .where('s.account_id', 'in', ids)
-        .execute(),
+      store.claims.baselines(ids),
+      store.scores.currentWithOwner(ids),
     ]);
     const baseById = new Map(baselines.map((b) => [b.account_id, b]));
     const changes: ScoreChange[] = [];
@@ -114,7 +108,7 @@ export async function runWorkerRound(
       const p = await runPlaybooks(ctx, changes);
       report.tasksCreated = p.tasksCreated;
     }
-    const rel = await releaseChanges(store, claims, { workerId, now: ctx.clock.now().toISOString() });
+    const rel = await store.claims.release(claims, { workerId, now: ctx.clock.now().toISOString() });
     report.processed = rel.processed;
     report.remarked = rel.remarked;
     report.lostLease = rel.lostLease;

@@ -2,12 +2,12 @@ import type { Selectable } from 'kysely';
 import type { AccountData } from '../../core/data-model/account-data.ts';
 import type { Account, CatalogFeature, Contact, Contract } from '../../core/data-model/entities.ts';
 import type { VigilEvent } from '../../core/data-model/events.ts';
+import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Store } from '../database.ts';
 import type { AccountsTable, ContactsTable, ContractsTable } from '../schema.ts';
 import { loadUsageRollups } from './load-usage.ts';
 
-const DAY = 86_400_000;
 /** Usage signals look back at most 120 days; loading more would only cost time. */
 export const USAGE_LOOKBACK_DAYS = 126;
 const minusDays = (iso: string, days: number) =>

@@ -1,11 +1,8 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Viewer } from '../../core/access.ts';
 import type { Store } from '../database.ts';
 
-export const ROLES = ['admin', 'manager', 'csm'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is asking: every account-scoped query takes one. */
-export type Viewer = { userId: string; role: Role };
+export { ROLES, type Role, type Viewer } from '../../core/access.ts';
 
 /**
  * THE rule of who sees which account, in one place: an admin sees all; a

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { accountTermsOn, byAccount } from '../../../core/contracts/contract-terms.ts';
+import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
 
@@ -82,8 +83,10 @@ const SORTS: Record<AccountSort, (a: Row, b: Row) => number> = {
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
 };
 
-const DAY = 86_400_000;
-
+/**
+ * The portfolio list: accounts the viewer may see with their current score; ARR, seats and
+ * renewal from the one contract rule; filtered, sorted and paginated.
+ */
 export async function listAccountSummaries(
   store: Store,
   viewer: Viewer,

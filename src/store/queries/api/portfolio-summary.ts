@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
 
@@ -15,8 +16,6 @@ export type PortfolioSummary = {
   movedUp30d: number;
   openTasks: number;
 };
-
-const DAY = 86_400_000;
 
 /**
  * Current customers (a live contract today) the viewer may see: accounts and ARR per band, the

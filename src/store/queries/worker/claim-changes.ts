@@ -13,7 +13,14 @@ export type ChangeClaim = { accountId: string; markedAt: string; version: number
  */
 export async function claimChanges(
   store: Store,
-  options: { workerId: string; limit: number; now: string; leaseSeconds: number },
+  options: {
+    workerId: string;
+    limit: number;
+    now: string;
+    leaseSeconds: number;
+    /** Keep the current score as the change baseline (default true; a plain rescore needs none). */
+    baseline?: boolean;
+  },
 ): Promise<ChangeClaim[]> {
   const until = new Date(Date.parse(options.now) + options.leaseSeconds * 1000).toISOString();
   return store.db.transaction().execute(async (trx) => {
@@ -24,7 +31,7 @@ export async function claimChanges(
       .orderBy('priority', 'desc')
       .orderBy('marked_at')
       .limit(options.limit);
-    if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    if (store.capabilities.skipLockedClaims) q = q.forUpdate().skipLocked();
     const rows = await q.execute();
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.account_id);
@@ -33,7 +40,8 @@ export async function claimChanges(
       .set({ locked_by: options.workerId, locked_until: until })
       .where('account_id', 'in', ids)
       .execute();
-    await sql`insert into worker_baselines (account_id, score, band, created_at)
+    if (options.baseline !== false)
+      await sql`insert into worker_baselines (account_id, score, band, created_at)
       select a.id, s.score, s.band, ${options.now} from accounts a left join current_scores s on s.account_id = a.id
       where a.id in (${sql.join(ids)})
       on conflict (account_id) do nothing`.execute(trx);

@@ -1,0 +1,254 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * Response schemas of the routes that used to answer `z.record(unknown)`. They describe what the
+ * engine use-cases return, so the OpenAPI document describes every response, and the web client's
+ * types are inferred from them (src/api/api-types.ts). Nested documents the API passes through
+ * (a playbook, a backtest's metrics) are open objects with their known keys.
+ */
+const nullish = <T extends z.ZodType>(s: T) => s.nullable().optional();
+
+export const accountViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    segment: z.string(),
+    industry: nullish(z.string()),
+    owner: nullish(z.string()),
+    parentId: nullish(z.string()),
+    lifecycleStage: nullish(z.enum(['onboarding', 'adoption', 'mature', 'renewal'])),
+    createdAt: nullish(z.string()),
+    traits: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    tags: z.array(z.string()),
+  })
+  .openapi('Account');
+
+export const contractViewSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    start: z.string().openapi({ description: 'First day of the term' }),
+    end: z.string().nullable().openapi({
+      description:
+        'Last day of the term (the renewal date is the day after); null for an open-ended subscription',
+    }),
+    billingPeriod: nullish(z.enum(['month', 'year'])),
+    autoRenew: z.boolean().optional(),
+    trial: z.boolean().optional(),
+    arr: z.number(),
+    currency: z.string(),
+    seats: nullish(z.number()),
+    plan: nullish(z.string()),
+    products: z.array(z.string()),
+    status: z.enum(['active', 'renewed', 'expanded', 'contracted', 'churned', 'reactivated']),
+    churnedAt: nullish(z.string()),
+    churnReason: nullish(z.string()),
+  })
+  .openapi('Contract');
+
+export const contactViewSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    email: nullish(z.string()),
+    name: nullish(z.string()),
+    title: nullish(z.string()),
+    role: z.enum(['champion', 'executive_sponsor', 'admin', 'user']),
+    joinedAt: nullish(z.string()),
+    leftAt: nullish(z.string()),
+  })
+  .openapi('Contact');
+
+export const taskSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    playbookId: z.string().nullable(),
+    title: z.string(),
+    checklist: z.array(z.object({ text: z.string(), done: z.boolean() })),
+    priority: z.string(),
+    owner: z.string().nullable(),
+    manager: z.string().nullable(),
+    status: z.enum(['open', 'done', 'snoozed', 'dismissed']),
+    reason: z.string().nullable(),
+    because: z.string().nullable(),
+    due: z.string().nullable(),
+    snoozedUntil: z.string().nullable(),
+    snapshot: z.unknown().openapi({ description: 'The score and drivers that caused the task' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('Task');
+
+export const expansionOpportunitySchema = z
+  .object({
+    accountId: z.string(),
+    name: z.string(),
+    score: z.number(),
+    evidence: z.string(),
+    unusedCoreFeatures: z.array(z.string()),
+    seatUtilization: z.number().nullable(),
+    potentialArr: z.number(),
+  })
+  .openapi('ExpansionOpportunity');
+
+export const rejectSchema = z
+  .object({
+    id: z.number(),
+    importId: z.number().nullable(),
+    source: z.string(),
+    line: z.number().nullable(),
+    field: z.string().nullable(),
+    reason: z.string(),
+    raw: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Reject');
+
+export const storedPlaybookSchema = z
+  .object({
+    playbook: z
+      .looseObject({
+        id: z.string(),
+        name: z.string(),
+        trigger: z.looseObject({ type: z.string() }),
+        actions: z.array(z.looseObject({ type: z.string() })),
+      })
+      .openapi({ description: 'The playbook document (see docs/playbooks.md)' }),
+    version: z.number(),
+    enabled: z.boolean(),
+    source: z.enum(['default', 'user']),
+    updatedAt: z.string(),
+  })
+  .openapi('StoredPlaybook');
+
+export const playbookStatsSchema = z
+  .object({
+    playbookId: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    fired: z.number(),
+    heldOut: z.number(),
+    suppressed: z.record(z.string(), z.number()).openapi({ description: 'Suppressed decisions by reason' }),
+    openTasks: z.number(),
+  })
+  .openapi('PlaybookStats');
+
+const modelRef = z.object({ version: z.number(), name: z.string(), status: z.string() });
+
+export const modelListItemSchema = z
+  .object({
+    version: z.number(),
+    name: z.string(),
+    status: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    notes: z.string().nullable(),
+    backtest: z
+      .object({
+        auc: z.number().nullable(),
+        medianLeadDays: z.number().nullable(),
+        horizonDays: z.number().nullable(),
+      })
+      .nullable(),
+  })
+  .openapi('ModelListItem');
+
+export const modelDetailSchema = z
+  .object({
+    version: z.number(),
+    name: z.string(),
+    status: z.string(),
+    document: z.unknown().openapi({ description: 'The health model document' }),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    notes: z.string().nullable(),
+    backtest: z.unknown(),
+    calibrations: z.array(
+      z.object({
+        horizonDays: z.number(),
+        slope: z.number(),
+        intercept: z.number(),
+        rows: z.number(),
+        fittedFrom: z.string(),
+        fittedTo: z.string(),
+      }),
+    ),
+    weightsByCategory: z.unknown(),
+  })
+  .openapi('ModelDetail');
+
+export const modelDiffSchema = z
+  .object({
+    a: modelRef,
+    b: modelRef,
+    effectiveWeights: z.array(
+      z.object({
+        signalId: z.string(),
+        category: z.string(),
+        label: z.string(),
+        a: z.number(),
+        b: z.number(),
+        delta: z.number(),
+      }),
+    ),
+    changes: z.array(z.looseObject({})),
+    backtests: z.object({ a: z.unknown(), b: z.unknown() }),
+  })
+  .openapi('ModelDiff');
+
+export const backtestReportSchema = z
+  .looseObject({
+    model: modelRef,
+    horizonDays: z.number(),
+    label: z.enum(['horizon', 'renewal', 'lapse']),
+    period: z.object({ from: z.string(), to: z.string(), dates: z.number() }),
+    accounts: z.number(),
+    excluded: z.record(z.string(), z.number()),
+    metrics: z.looseObject({}).openapi({ description: 'AUC, churn by band, lift, lead time, calibration' }),
+    scoreSource: z.enum(['computed', 'stored']),
+    missingScores: z.number(),
+    runId: z.number().nullable(),
+  })
+  .openapi('BacktestReport');
+
+export const trainReportSchema = z
+  .looseObject({
+    proposedVersion: z.number(),
+    currentVersion: z.number(),
+    horizonDays: z.number(),
+    label: z.enum(['horizon', 'renewal', 'lapse']),
+    weights: z.array(z.looseObject({})),
+    proposed: z.looseObject({}),
+    current: z.looseObject({}),
+    logisticAuc: z.number().nullable(),
+    beatsCurrent: z.boolean(),
+  })
+  .openapi('TrainReport');
+
+export const approveReportSchema = z
+  .object({
+    version: z.number(),
+    previous: z.number().nullable(),
+    approvedBy: z.string(),
+    approvedAt: z.string(),
+    accountsQueued: z.number(),
+  })
+  .openapi('ApproveModelReport');
+
+export const createModelReportSchema = z
+  .object({
+    version: z.number(),
+    status: z.literal('proposed'),
+    name: z.string(),
+    baseVersion: z.number().nullable(),
+    customSignals: z.array(z.string()),
+    warnings: z.array(z.string()),
+  })
+  .openapi('CreateModelReport');

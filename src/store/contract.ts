@@ -1,0 +1,45 @@
+/**
+ * The Store contract: what the engine may ask of the database, one typed interface per resource.
+ * Every resource is implemented once over Kysely (src/store/resources/*) and serves both dialects;
+ * what only one database can do is a capability (src/store/capabilities.ts), never a dialect branch
+ * in the engine. Engine code uses these; `Store.db`/`Store.dialect` remain for query modules under
+ * src/store and for code not yet moved (see the allowlist in biome.json).
+ */
+import type { StoreCapabilities } from './capabilities.ts';
+import type { AccountsResource } from './resources/accounts.ts';
+import type { AuditEntry } from './resources/audit.ts';
+import type { ApiKeysResource, SessionsResource, UsersResource } from './resources/auth.ts';
+import type { ClaimsResource, DirtyResource } from './resources/claims.ts';
+import type { EventsResource } from './resources/events.ts';
+import type { ImportsResource } from './resources/imports.ts';
+import type { ModelsResource } from './resources/models.ts';
+import type { OverridesResource } from './resources/overrides.ts';
+import type { ScoresResource } from './resources/scores.ts';
+import type { TasksResource } from './resources/tasks.ts';
+
+export type AuditResource = {
+  /** The one way an audit line is written outside a transaction (inside one: `insertAudit(trx, …)`). */
+  insert(entry: AuditEntry): Promise<void>;
+};
+
+export type StoreResources = {
+  readonly accounts: AccountsResource;
+  readonly events: EventsResource;
+  readonly scores: ScoresResource;
+  readonly overrides: OverridesResource;
+  readonly models: ModelsResource;
+  readonly tasks: TasksResource;
+  readonly users: UsersResource;
+  readonly sessions: SessionsResource;
+  readonly apiKeys: ApiKeysResource;
+  readonly audit: AuditResource;
+  readonly imports: ImportsResource;
+  /** Accounts waiting to be rescored: marks (ingest, people) and the one claim mechanism (workers). */
+  readonly dirty: DirtyResource;
+  readonly claims: ClaimsResource;
+  readonly capabilities: StoreCapabilities;
+  /** A cheap round trip (health checks). */
+  ping(): Promise<void>;
+};
+
+export type { AuditEntry, StoreCapabilities };
