@@ -1,3 +1,4 @@
+import type { ChurnReasonCode } from '../data-model/events.ts';
 import {
   type EventWriter,
   type MonthState,
@@ -83,6 +84,22 @@ const REASONS: Record<string, string> = {
   competitor_evaluation: 'switched to a competitor',
   support_crisis: 'reliability and support problems',
   csm_change: 'relationship lost after CSM change',
+};
+/** The churn taxonomy code (CHURN_REASON_CODES) a CSM records for each reason the customer gives. */
+const REASON_CODES: Record<string, ChurnReasonCode> = {
+  'champion left; no internal owner': 'champion_left',
+  'executive sponsor left': 'champion_left',
+  'layoffs; team downsized': 'budget',
+  'budget cut': 'budget',
+  'new leadership chose another tool': 'business_change',
+  'acquired; tools consolidated': 'business_change',
+  'switched to a competitor': 'competitor',
+  'reliability and support problems': 'support',
+  'relationship lost after CSM change': 'support',
+  'low adoption': 'onboarding',
+  'no perceived value': 'features',
+  'too expensive for the value': 'pricing',
+  'stopped paying; cancelled mid-term': 'payment',
 };
 const LOW_VALUE_REASONS = ['low adoption', 'no perceived value', 'too expensive for the value'] as const;
 const SILENT_REASONS = [
@@ -570,6 +587,13 @@ export function simulateAccount(index: number, world: AccountWorld, sink: DemoSi
       term.status = 'churned';
       term.churnedAt = decision.end;
       term.reason = decision.reason;
+      // the exit is recorded as a churn event: a silent churner gave no reason
+      ev(decision.end, 1040, 'churn_event', {
+        reasonCode: decision.silent ? 'unknown' : (REASON_CODES[decision.reason] ?? 'other'),
+        ...(decision.silent ? {} : { reasonText: decision.reason }),
+        lostArr: term.arr,
+        reactivation: false,
+      });
       renewals.push({ date: isoDay(decision.end + 1), outcome: 'churned', arrBefore: term.arr, arrAfter: 0 });
       break;
     }

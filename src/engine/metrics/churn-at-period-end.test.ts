@@ -12,8 +12,6 @@ import { computeMetricsReport } from './metrics-report.ts';
 // customers whose contracts end and churn on the last day of a quarter must
 // show as churn in exactly one period. Hand-computed: 3 × 10,000 ARR at the
 // start of 2025-Q2; 2 leave on 2025-06-30; churn 20,000 once; GRR 1/3 there.
-// Marked `.fails` while the metrics fix has not merged into this branch: when
-// it lands this test starts failing, and `.fails` must be removed.
 describe.each(TEST_STORE_KINDS)('churn on the last day of a period on %s', (kind) => {
   let store: Store;
   let ctx: EngineContext;
@@ -38,7 +36,7 @@ describe.each(TEST_STORE_KINDS)('churn on the last day of a period on %s', (kind
     await store?.close();
   });
 
-  it.fails('the two churns count once, in one period, and that period has GRR 1/3', async () => {
+  it('the two churns count once, in one period, and that period has GRR 1/3', async () => {
     const r = await computeMetricsReport(ctx, { period: 'quarter', from: '2025-04-01', to: '2025-09-30' });
     const churn = r.periods.reduce((s, p) => s + p.movements.churn, 0);
     expect(churn).toBe(20_000);
