@@ -363,7 +363,8 @@ describe("a CSM's Monday: work queue, portfolio tiles, expansion, narrow screens
     await box.waitFor();
     const id = await page.locator('.task').first().getAttribute('data-task-id');
     expect(await box.isChecked()).toBe(false);
-    await box.check();
+    // the box follows the server (no optimistic state): click, then wait for the saved tick
+    await box.click();
     await page.waitForFunction(
       (t) =>
         (document.querySelector(`.task[data-task-id="${t}"] .checklist input`) as HTMLInputElement)?.checked,
