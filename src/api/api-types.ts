@@ -21,6 +21,7 @@ import type {
   storedPlaybookSchema,
   taskSchema,
 } from './routes/response.schemas.ts';
+import type { taskQueueSchema } from './routes/tasks.ts';
 
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 export type AccountDetail = z.infer<typeof accountDetailSchema>;
@@ -34,3 +35,5 @@ export type StoredPlaybook = z.infer<typeof storedPlaybookSchema>;
 export type PlaybookStats = z.infer<typeof playbookStatsSchema>;
 export type ExpansionOpportunity = z.infer<typeof expansionOpportunitySchema>;
 export type ModelListItem = z.infer<typeof modelListItemSchema>;
+export type TaskQueue = z.infer<typeof taskQueueSchema>;
+export type TaskQueueGroup = TaskQueue['groups'][number];

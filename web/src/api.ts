@@ -2,12 +2,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
   AccountDetail,
   AccountSummary,
+  ExpansionOpportunity,
   Me,
   PlaybookStats,
   PortfolioSummary,
   ScoreHistory,
   StoredPlaybook,
   Task,
+  TaskQueue,
+  TaskQueueGroup,
   TimelineItem,
 } from '../../src/api/api-types.ts';
 
@@ -21,6 +24,8 @@ export type {
   ScoreHistory,
   StoredPlaybook,
   Task,
+  TaskQueue,
+  TaskQueueGroup,
   TimelineItem,
 };
 
@@ -190,39 +195,7 @@ export type CohortReport = {
   rows: { cohort: string; customers: number; logo: (number | null)[]; revenue: (number | null)[] }[];
 };
 
-export type TaskQueueGroup = {
-  rank: number;
-  accountId: string;
-  risk: number;
-  riskSource: 'calibrated' | 'risk-index' | 'unscored';
-  expectedArrAtRisk: number;
-  daysToRenewal: number | null;
-  urgency: number;
-  value: number;
-  account: {
-    id: string;
-    name: string;
-    segment: string | null;
-    owner: string | null;
-    ownerName: string | null;
-    managerName: string | null;
-    score: number | null;
-    band: string | null;
-    arr: number;
-    renewalDate: string | null;
-  };
-  tasks: Task[];
-};
-export type TaskQueue = {
-  asOf: string;
-  riskSource: 'calibrated' | 'risk-index';
-  modelVersion: number;
-  totalAccounts: number;
-  totalTasks: number;
-  byPriority: Record<string, number>;
-  groups: TaskQueueGroup[];
-};
-export type ExpansionItem = { accountId: string; potentialArr: number; evidence: string };
+export type ExpansionItem = Pick<ExpansionOpportunity, 'accountId' | 'potentialArr' | 'evidence'>;
 export const useExpansionQuery = (enabled: boolean) =>
   useQuery({
     queryKey: ['expansion'],

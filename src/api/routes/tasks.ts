@@ -11,7 +11,7 @@ import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 import { taskSchema } from './response.schemas.ts';
 
-const taskQueueSchema = z
+export const taskQueueSchema = z
   .object({
     asOf: z.string(),
     riskSource: z.enum(['calibrated', 'risk-index']),
