@@ -1,5 +1,6 @@
 import { DAY_MS as DAY } from '../../core/dates/day-number.ts';
 import { AppError } from '../../core/errors.ts';
+import { insertAudit } from '../../store/resources/audit.ts';
 import type { EngineContext } from '../context.ts';
 import { TASK_STATUSES, type Task, type TaskStatus, toTask } from './task-view.ts';
 
@@ -76,15 +77,7 @@ export async function updateTask(ctx: EngineContext, id: string, options: Update
       .execute();
     return trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
-  const task = toTask(updated);
-  ctx.bus.emit('task-changed', {
-    taskId: task.id,
-    accountId: task.accountId,
-    owner: task.owner,
-    status: task.status,
-    title: task.title,
-  });
-  return task;
+  return announce(ctx, toTask(updated));
 }
 
 export type TickChecklistOptions = { index: number; done: boolean; actor: string };
@@ -113,19 +106,20 @@ export async function tickChecklistItem(
       .set({ checklist: JSON.stringify(checklist), updated_at: now })
       .where('id', '=', id)
       .execute();
-    await trx
-      .insertInto('audit_log')
-      .values({
-        at: now,
-        actor: options.actor,
-        action: options.done ? 'task.checklist.tick' : 'task.checklist.untick',
-        target: `task:${id}`,
-        details: JSON.stringify({ index: options.index, text: item.text }),
-      })
-      .execute();
+    await insertAudit(trx, {
+      at: now,
+      actor: options.actor,
+      action: options.done ? 'task.checklist.tick' : 'task.checklist.untick',
+      target: `task:${id}`,
+      details: { index: options.index, text: item.text },
+    });
     return trx.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
-  const task = toTask(updated);
+  return announce(ctx, toTask(updated));
+}
+
+/** Every task change is published on the bus (live pages, Slack, workers). */
+function announce(ctx: EngineContext, task: Task): Task {
   ctx.bus.emit('task-changed', {
     taskId: task.id,
     accountId: task.accountId,
