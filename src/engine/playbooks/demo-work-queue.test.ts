@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOKS } from '../../core/playbooks/default-playbooks.ts';
 import type { Store } from '../../store/database.ts';
+import { listAccountSummaries } from '../../store/queries/api/list-account-summaries.ts';
 import { openTestStore } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
 import { generateDemo } from '../demo/generate-demo.ts';
@@ -90,6 +91,23 @@ describe('work queue on the demo portfolio', () => {
     expect(page1.groups.map((g) => g.accountId)).toEqual(all.groups.slice(0, 10).map((g) => g.accountId));
     expect(page2.groups.map((g) => g.accountId)).toEqual(all.groups.slice(10, 20).map((g) => g.accountId));
     expect(page2.groups[0]?.rank).toBe(11);
+  });
+
+  it('shows the same ARR and renewal date as the account list (one contract rule)', async () => {
+    const q = await listTaskQueue(ctx, { viewer: admin, limit: 500 });
+    const list = await listAccountSummaries(store, admin, {
+      asOf: q.asOf,
+      sort: 'name',
+      limit: 100_000,
+      offset: 0,
+      includeFormer: true,
+    });
+    const byId = new Map(list.items.map((a) => [a.id, a]));
+    expect(q.groups.length).toBeGreaterThan(10);
+    for (const g of q.groups) {
+      expect(g.account.arr, g.accountId).toBe(byId.get(g.accountId)?.arr);
+      expect(g.account.renewalDate, g.accountId).toBe(byId.get(g.accountId)?.renewalDate);
+    }
   });
 
   it('filters by playbook and priority, and a CSM sees only their accounts', async () => {

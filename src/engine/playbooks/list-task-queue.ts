@@ -1,3 +1,4 @@
+import { accountTermsOn } from '../../core/contracts/contract-terms.ts';
 import { AppError } from '../../core/errors.ts';
 import { type RankedAccount, rankTaskQueue } from '../../core/playbooks/rank-task-queue.ts';
 import { listTaskQueueRows } from '../../store/queries/api/list-task-queue-rows.ts';
@@ -48,10 +49,6 @@ export type TaskQueueResult = {
   byPriority: Record<string, number>;
 };
 
-const DAY = 86_400_000;
-const dayAfter = (d: string | null) =>
-  d ? new Date(Date.parse(`${d.slice(0, 10)}T00:00:00Z`) + DAY).toISOString().slice(0, 10) : null;
-
 /**
  * The weekly work queue: tasks grouped by account, accounts ranked by expected ARR at risk ×
  * urgency (see `rankTaskQueue`), paginated by account.
@@ -71,11 +68,13 @@ export async function listTaskQueue(ctx: EngineContext, o: ListTaskQueueOptions)
     }),
     getActiveModel(ctx.store),
   ]);
+  // ARR and renewal date by the one contract rule (src/core/contracts), as on the account list
+  const terms = new Map(rows.accounts.map((a) => [a.id, accountTermsOn(a.contracts, asOf)]));
   const facts = new Map(
-    rows.accounts.map((a) => [
-      a.id,
-      { accountId: a.id, score: a.score, arr: a.arr, renewalDate: dayAfter(a.termEnd) },
-    ]),
+    rows.accounts.map((a) => {
+      const t = terms.get(a.id)!;
+      return [a.id, { accountId: a.id, score: a.score, arr: t.arr, renewalDate: t.renewalDate }];
+    }),
   );
   const calibration = model.model.churnCalibration ?? null;
   const ranked = rankTaskQueue(
@@ -110,8 +109,8 @@ export async function listTaskQueue(ctx: EngineContext, o: ListTaskQueueOptions)
           managerName: a?.managerName ?? null,
           score: a?.score ?? null,
           band: a?.band ?? null,
-          arr: a?.arr ?? 0,
-          renewalDate: dayAfter(a?.termEnd ?? null),
+          arr: terms.get(r.accountId)?.arr ?? 0,
+          renewalDate: terms.get(r.accountId)?.renewalDate ?? null,
         },
         tasks: taskIds.map((id) => toTask(byId.get(id)!)),
       };

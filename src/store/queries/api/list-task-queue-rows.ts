@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import type { ContractTerm } from '../../../core/contracts/contract-terms.ts';
 import type { Store } from '../../database.ts';
 import type { TasksTable } from '../../schema-playbooks.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
@@ -20,15 +20,14 @@ export type TaskQueueAccountRow = {
   segment: string;
   score: number | null;
   band: string | null;
-  arr: number;
-  /** Last day of the earliest-ending live contract (the renewal is the day after). */
-  termEnd: string | null;
+  /** The account's contracts started by `asOf`: ARR and renewal come from the one contract rule. */
+  contracts: ContractTerm[];
 };
 
 /**
  * Every task the viewer may see with the given status and filters, and the facts of their
- * accounts the work queue ranks by (score, band, live ARR, term end, owner and manager names).
- * Two statements; the queue is ranked and paginated by account in the engine.
+ * accounts the work queue ranks by (score, band, contracts, owner and manager names).
+ * Three statements per 500 accounts; the queue is ranked and paginated by account in the engine.
  */
 export async function listTaskQueueRows(
   store: Store,
@@ -52,25 +51,12 @@ export async function listTaskQueueRows(
   const tasks = await q.orderBy('t.id').execute();
   const ids = [...new Set(tasks.map((t) => t.account_id))];
   if (ids.length === 0) return { tasks, accounts: [] };
-  const day = o.asOf.slice(0, 10);
-  const live = db
-    .selectFrom('contracts')
-    .select((eb) => [
-      'account_id',
-      eb.fn.sum<number>('arr').as('arr'),
-      eb.fn.min<string>('end_date').as('term_end'),
-    ])
-    .where('start_date', '<=', day)
-    // an open-ended subscription (no end) is live until it ends
-    .where((eb) => eb.or([eb('end_date', '>=', day), eb('end_date', 'is', null)]))
-    .groupBy('account_id');
   const accounts: TaskQueueAccountRow[] = [];
   // chunks keep the IN list within both dialects' parameter limits
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('accounts as a')
       .leftJoin('current_scores as s', 's.account_id', 'a.id')
-      .leftJoin(live.as('c'), 'c.account_id', 'a.id')
       .leftJoin('users as u', 'u.id', 'a.owner')
       .leftJoin('users as m', 'm.id', 'u.manager_id')
       .select([
@@ -82,11 +68,38 @@ export async function listTaskQueueRows(
         'm.name as manager_name',
         's.score',
         's.band',
-        sql<number>`coalesce(c.arr, 0)`.as('arr'),
-        'c.term_end',
       ])
       .where('a.id', 'in', ids.slice(i, i + 500))
       .execute();
+    const contracts = await db
+      .selectFrom('contracts')
+      .select([
+        'account_id',
+        'start_date',
+        'end_date',
+        'billing_period',
+        'arr',
+        'seats',
+        'status',
+        'churned_at',
+      ])
+      .where('account_id', 'in', ids.slice(i, i + 500))
+      .where('start_date', '<=', o.asOf.slice(0, 10))
+      .execute();
+    const termsOf = new Map<string, ContractTerm[]>();
+    for (const c of contracts) {
+      const list = termsOf.get(c.account_id) ?? [];
+      list.push({
+        start: c.start_date,
+        end: c.end_date,
+        billingPeriod: c.billing_period as ContractTerm['billingPeriod'],
+        arr: Number(c.arr),
+        seats: c.seats === null ? null : Number(c.seats),
+        status: c.status,
+        churnedAt: c.churned_at,
+      });
+      termsOf.set(c.account_id, list);
+    }
     for (const r of rows)
       accounts.push({
         id: r.id,
@@ -97,8 +110,7 @@ export async function listTaskQueueRows(
         segment: r.segment,
         score: r.score === null ? null : Number(r.score),
         band: r.band ?? null,
-        arr: Number(r.arr ?? 0),
-        termEnd: r.term_end ?? null,
+        contracts: termsOf.get(r.id) ?? [],
       });
   }
   return { tasks, accounts };
