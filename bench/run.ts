@@ -26,13 +26,22 @@ const fmt = (n: number | null) =>
   n === null ? '-' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 3);
 
 const rows: BenchRow[] = [];
+const failed: string[] = [];
 for (const f of files) {
   const mod = (await import(pathToFileURL(join(here, f)).href)) as { default: Benchmark };
   const t = performance.now();
   process.stderr.write(`running ${f}${quick ? ' (quick)' : ''} ...\n`);
-  const r = await mod.default({ quick });
-  process.stderr.write(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-  rows.push(...r);
+  try {
+    const r = await mod.default({ quick });
+    process.stderr.write(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    rows.push(...r);
+  } catch (err) {
+    // one failing benchmark (a missing reference tool, a crashed server) must not lose the others' rows
+    failed.push(f);
+    process.stderr.write(
+      `  FAILED after ${((performance.now() - t) / 1000).toFixed(1)} s: ${(err as Error).stack ?? err}\n`,
+    );
+  }
 }
 
 const header = ['workload', 'metric', 'vigil', 'reference', 'ratio', 'unit', 'note'];
@@ -57,3 +66,7 @@ const lines = rows.map((r) => {
 console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const l of lines) console.log(`| ${l.join(' | ')} |`);
 console.log('\nratio: how many times better Vigil is than the reference (>1 better, <1 worse)');
+if (failed.length > 0) {
+  console.log(`\nfailed: ${failed.join(', ')} (see stderr)`);
+  process.exitCode = 1;
+}
