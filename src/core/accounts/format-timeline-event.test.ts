@@ -162,6 +162,10 @@ describe('timeline events in words', () => {
     // no words, no sentiment; an email subject is our own words, not the customer's
     expect(f(SAMPLES.invoice_paid!)).toBeNull();
     expect(f(SAMPLES.email_outbound!)).toBeNull();
+    // the CSM's red/amber/green is the read; its note gets no second, possibly contradicting tone
+    expect(
+      f(ev('csm_sentiment', { sentiment: 'red', note: 'Great people, but they are leaving.' })),
+    ).toBeNull();
     expect([-1, -0.6, -0.59, -0.2, 0, 0.2, 0.59, 0.6, 1].map(sentimentWord)).toEqual([
       'very negative',
       'very negative',

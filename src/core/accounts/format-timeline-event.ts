@@ -195,6 +195,7 @@ export function formatTimelineEvent(e: AccountEvent, options: FormatOptions = {}
       const days = num(p, 'validDays');
       title = `${author ?? 'The CSM'} rated the account ${s ?? 'unknown'}${days ? ` (for ${days} days)` : ''}`;
       text = str(p, 'note');
+      tone = false; // the rating is the CSM's read; a second tone from the note would contradict it
       break;
     }
     case 'csm_assigned':

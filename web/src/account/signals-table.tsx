@@ -8,10 +8,10 @@ export function SignalsTable({ score }: { score: ScoreResult }) {
       <table className="grid" aria-label="Signals">
         <thead>
           <tr>
-            <th>Category</th>
+            <th className="wide">Category</th>
             <th>Signal</th>
             <th className="num">Sub-score</th>
-            <th className="num">Weight</th>
+            <th className="num wide">Weight</th>
             <th className="num">Points</th>
             <th>Detail</th>
           </tr>
@@ -21,7 +21,7 @@ export function SignalsTable({ score }: { score: ScoreResult }) {
             .filter((s) => s.subScore !== null)
             .map((s) => (
               <tr key={s.signalId}>
-                <td>{s.category}</td>
+                <td className="wide">{s.category}</td>
                 <td>{s.label}</td>
                 <td className="num">
                   <span className="bar-track" aria-hidden="true">
@@ -32,7 +32,7 @@ export function SignalsTable({ score }: { score: ScoreResult }) {
                   </span>{' '}
                   {Math.round(s.subScore ?? 0)}
                 </td>
-                <td className="num">{(s.weight * 100).toFixed(1)}%</td>
+                <td className="num wide">{(s.weight * 100).toFixed(1)}%</td>
                 <td className="num">{s.points.toFixed(1)}</td>
                 <td className="muted">
                   {s.detail}
