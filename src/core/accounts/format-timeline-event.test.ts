@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../data-model/events.ts';
 import type { AccountEvent } from './account-event.ts';
@@ -200,5 +201,21 @@ describe('timeline events in words', () => {
 
   it('names an unknown type in words rather than dumping its properties', () => {
     expect(formatTimelineEvent(ev('custom_thing', { foo: 1 })).title).toBe('Custom thing');
+  });
+});
+
+describe('the documented examples (docs/data-model.md, what imports and mappings produce)', () => {
+  const doc = readFileSync(new URL('../../../docs/data-model.md', import.meta.url), 'utf8');
+  const examples = [...doc.matchAll(/```json event\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1]!.trim().split('\n'))
+    .map((line) => JSON.parse(line) as AccountEvent & { contactId?: string });
+  it('formats every documented event in words, without its property keys', () => {
+    expect(new Set(examples.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
+    for (const e of examples) {
+      const f = formatTimelineEvent(e);
+      for (const key of Object.keys(e.properties)) expect(f.title, e.type).not.toContain(`${key}:`);
+      expect(f.title, e.type).not.toMatch(/undefined|null|\[object/);
+      if (f.text) expect(f.excerpt!.length, e.type).toBeLessThanOrEqual(141);
+    }
   });
 });
