@@ -1,6 +1,6 @@
 import { textSentiment } from '../scoring/sentiment.ts';
 import { type AccountEvent, num, str } from './account-event.ts';
-import { humanizeId } from './last-executive-touch.ts';
+import { humanizeId, MEETING_KINDS } from './last-executive-touch.ts';
 import { npsCategory } from './latest-nps.ts';
 import { type SentimentWord, sentimentWord } from './sentiment-word.ts';
 
@@ -35,13 +35,6 @@ export type FormatOptions = {
   maxExcerpt?: number;
 };
 
-const MEETING_KINDS: Record<string, string> = {
-  qbr: 'QBR',
-  ebr: 'EBR',
-  call: 'Call',
-  onboarding: 'Onboarding session',
-  training: 'Training session',
-};
 const MEETING_STATUS: Record<string, string> = {
   scheduled: 'scheduled',
   held: 'held',

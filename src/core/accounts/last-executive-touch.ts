@@ -11,7 +11,8 @@ export type ExecutiveTouch = {
 };
 
 const ACRONYMS = new Set(['ceo', 'cfo', 'cto', 'coo', 'cro', 'cmo', 'cio', 'vp', 'svp', 'evp', 'cs', 'it']);
-const MEETING_KINDS: Record<string, string> = {
+/** Meeting kinds of the data model in words. */
+export const MEETING_KINDS: Readonly<Record<string, string>> = {
   qbr: 'QBR',
   ebr: 'EBR',
   call: 'Call',
