@@ -9,7 +9,7 @@ import { sendJson, useAccountQuery, useScoreHistoryQuery } from './api.ts';
 import { Chart as ReactECharts } from './charts.tsx';
 import { money } from './format.ts';
 
-function HistoryChart({ id }: { id: string }) {
+function HistoryChart({ id, bands }: { id: string; bands: { healthy: number; atRisk: number } }) {
   const q = useScoreHistoryQuery(id);
   if (q.isPending) return <p>Loading history…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
@@ -33,9 +33,13 @@ function HistoryChart({ id }: { id: string }) {
         markArea: {
           silent: true,
           data: [
-            [{ yAxis: 80, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
-            [{ yAxis: 50, itemStyle: { color: 'rgba(214,158,46,0.08)' } }, { yAxis: 80 }],
-            [{ yAxis: 0, itemStyle: { color: 'rgba(229,62,62,0.08)' } }, { yAxis: 50 }],
+            // the zones of the model's own bands (the default model's healthy line is 62, not 80)
+            [{ yAxis: bands.healthy, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
+            [
+              { yAxis: bands.atRisk, itemStyle: { color: 'rgba(214,158,46,0.08)' } },
+              { yAxis: bands.healthy },
+            ],
+            [{ yAxis: 0, itemStyle: { color: 'rgba(229,62,62,0.08)' } }, { yAxis: bands.atRisk }],
           ],
         },
         markLine: {
@@ -92,7 +96,7 @@ export function AccountPage({ id }: { id: string }) {
       </div>
       <div className="panel">
         <h2>Score history</h2>
-        <HistoryChart id={id} />
+        <HistoryChart id={id} bands={q.data.facts.bands} />
       </div>
       {score && (
         <div className="cols">

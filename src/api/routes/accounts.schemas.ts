@@ -205,6 +205,9 @@ export const accountFactsSchema = z
     score: z.number().nullable().openapi({ description: 'Effective score (an override in force wins)' }),
     band: bandSchema.nullable(),
     trend30: z.number().nullable(),
+    bands: z
+      .object({ healthy: z.number(), atRisk: z.number() })
+      .openapi({ description: 'Lower bounds of the bands of the model that made the score' }),
   })
   .openapi('AccountFacts');
 
@@ -217,6 +220,7 @@ export const nextActionsSchema = z
         text: z.string(),
         points: z.number().nullable(),
         signalIds: z.array(z.string()),
+        alreadyCounted: z.boolean(),
         taskId: z.string().nullable(),
         priority: z.string().nullable(),
         due: z.string().nullable(),

@@ -101,9 +101,9 @@ describe('recommended next actions (hand-computed points)', () => {
       tasks: [task('a', 'exec-silent-60-days'), task('b', 'at-risk-executive-touch', 'medium', '2026-06-01')],
       playbookSignals: PLAYS,
     });
-    expect(r.actions.map((a) => [a.taskId ?? a.signalIds[0], a.points])).toEqual([
-      ['a', 3],
-      ['b', 0],
+    expect(r.actions.map((a) => [a.taskId ?? a.signalIds[0], a.points, a.alreadyCounted])).toEqual([
+      ['a', 3, false],
+      ['b', 0, true],
     ]);
     expect(r.sufficiency).toMatchObject({
       pointsTotal: 3,

@@ -27,6 +27,8 @@ export type NextAction = {
    */
   points: number | null;
   signalIds: string[];
+  /** Every signal it works on was counted by an action above (its points are in that one's). */
+  alreadyCounted: boolean;
   taskId: string | null;
   priority: string | null;
   due: string | null;
@@ -87,15 +89,16 @@ export function composeNextActions(input: {
   const maxLevers = input.maxLevers ?? 5;
   const gap = new Map(score.signals.filter((s) => s.weight > 0).map((s) => [s.signalId, s.gap]));
   const counted = new Set<string>();
-  const claim = (ids: readonly string[]): { points: number | null; ids: string[] } => {
+  const claim = (ids: readonly string[]): { points: number | null; ids: string[]; seen: boolean } => {
     const known = ids.filter((id) => gap.has(id));
-    if (known.length === 0) return { points: null, ids: [] };
+    if (known.length === 0) return { points: null, ids: [], seen: false };
+    const seen = known.every((id) => counted.has(id));
     let points = 0;
     for (const id of known) {
       if (!counted.has(id)) points += gap.get(id) ?? 0;
       counted.add(id);
     }
-    return { points: round1(points), ids: known };
+    return { points: round1(points), ids: known, seen };
   };
 
   const actions: NextAction[] = [];
@@ -112,6 +115,7 @@ export function composeNextActions(input: {
       text: t.title,
       points: c.points,
       signalIds: c.ids,
+      alreadyCounted: c.seen,
       taskId: t.id,
       priority: t.priority,
       due: t.due,
@@ -136,6 +140,7 @@ export function composeNextActions(input: {
         text: leverAction(s.signalId, s.label),
         points: round1(s.gap),
         signalIds: [s.signalId],
+        alreadyCounted: false,
         taskId: null,
         priority: null,
         due: null,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_HEALTH_MODEL } from '../../core/scoring/health-model.ts';
 import type { Store } from '../../store/database.ts';
 import { openTestStore } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
@@ -93,6 +94,9 @@ describe('account detail: header facts and next actions (hand-made account)', ()
       latestNps: { score: 6, date: '2027-10-05', category: 'detractor' },
     });
     expect(d.terms.renewalDate).toBe('2028-02-29');
+    // the chart's zones are the bands of the model that made the score (v1: the default model's)
+    expect(d.facts.bands).toEqual(DEFAULT_HEALTH_MODEL.bands);
+    expect(d.facts.bands).toEqual({ healthy: 62, atRisk: 45 });
     expect(d.facts.score).toBe(d.score?.score);
   });
 

@@ -13,7 +13,7 @@ import { AppError } from '../../core/errors.ts';
 import { computeExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
 import { effectiveBand, effectiveScore } from '../../core/scoring/effective-score.ts';
-import { DEFAULT_HEALTH_MODEL, healthModelSchema } from '../../core/scoring/health-model.ts';
+import { healthModelSchema } from '../../core/scoring/health-model.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
 import type { AccountRecord } from '../../store/resources/accounts.ts';
@@ -41,6 +41,8 @@ export type AccountDetail = AccountRecord & {
     score: number | null;
     band: ScoreResult['band'] | null;
     trend30: number | null;
+    /** Lower bounds of the bands of the model that made the score (the chart's zones). */
+    bands: { healthy: number; atRisk: number };
   };
   /** Open tasks and score levers with the points each would add (src/core/accounts/next-actions.ts). */
   nextActions: NextActionsResult;
@@ -83,7 +85,9 @@ export async function getAccountDetail(
   const csm = record.account.owner ? await ctx.store.users.get(record.account.owner) : null;
   const manager = csm?.manager_id ? await ctx.store.users.get(csm.manager_id) : null;
   const openTasks = tasks.rows.map(toTask).filter((t) => t.status === 'open');
-  const bands = score ? await modelBands(ctx, score.modelVersion) : DEFAULT_HEALTH_MODEL.bands;
+  const bands = score
+    ? await modelBands(ctx, score.modelVersion)
+    : (await getActiveModel(ctx.store)).model.bands;
   const nextActions = score
     ? composeNextActions({
         score,
@@ -105,6 +109,7 @@ export async function getAccountDetail(
       score: effective,
       band: score ? effectiveBand(score) : null,
       trend30: score?.trend.d30 ?? null,
+      bands,
     },
     nextActions,
     score,

@@ -11,9 +11,15 @@ export function NextActionsPanel({ next }: { next: AccountDetail['nextActions'] 
         <ol className="drivers" aria-label="Recommended next actions">
           {next.actions.map((a) => (
             <li key={a.taskId ?? a.signalIds.join(',')} data-source={a.source}>
-              <span className="pts pos" title="Points the score would gain">
-                {a.points === null ? '–' : `+${a.points.toFixed(1)}`}
-              </span>{' '}
+              {a.alreadyCounted ? (
+                <span className="pts muted" title="Works on a signal already counted above">
+                  incl.
+                </span>
+              ) : (
+                <span className="pts pos" title="Points the score would gain">
+                  {a.points === null ? '–' : `+${a.points.toFixed(1)}`}
+                </span>
+              )}{' '}
               {a.source === 'task' ? (
                 <>
                   <span className={`pill prio ${a.priority ?? ''}`}>{a.priority}</span> {a.text}
@@ -38,7 +44,7 @@ export function NextActionsPanel({ next }: { next: AccountDetail['nextActions'] 
       ) : null}
       <p className="muted small">
         Points: what the score would gain if each signal reached full marks. “–”: a play that works on the
-        causes, not on one signal.{' '}
+        causes, not on one signal; “incl.”: its signal is counted above.{' '}
         <a href="#/tasks" className="small">
           Task queue →
         </a>
