@@ -77,6 +77,19 @@ const CHURN_REASONS: Record<string, string> = {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+// building an Intl.NumberFormat costs more than formatting with one: one per currency and precision
+const MONEY_FORMATS = new Map<string, Intl.NumberFormat>();
+function moneyFormat(currency: string, whole: boolean): Intl.NumberFormat {
+  const key = `${currency}:${whole}`;
+  let f = MONEY_FORMATS.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: whole ? 0 : 2 });
+    if (MONEY_FORMATS.size > 64) MONEY_FORMATS.clear();
+    MONEY_FORMATS.set(key, f);
+  }
+  return f;
+}
+
 /**
  * An event in words for the account timeline — one formatter per event type of the data model
  * (src/core/data-model/events.ts), so no raw `key: value` ever reaches a person. Sentiment is read
@@ -87,11 +100,7 @@ export function formatTimelineEvent(e: AccountEvent, options: FormatOptions = {}
   const p = e.properties;
   const name = (id: string | null) => (id ? (options.names?.get(id) ?? id) : null);
   const money = (n: number) =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: options.currency ?? 'USD',
-      maximumFractionDigits: n >= 1000 || Number.isInteger(n) ? 0 : 2,
-    }).format(n);
+    moneyFormat(options.currency ?? 'USD', n >= 1000 || Number.isInteger(n)).format(n);
   const who = name(e.contactId ?? null);
   let title: string;
   let text: string | null = null;

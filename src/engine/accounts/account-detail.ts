@@ -25,8 +25,13 @@ import { getActiveModel } from '../scoring/get-active-model.ts';
 import { activeOverride } from '../scoring/overrides.ts';
 import { requireVisibleAccount } from './account-access.ts';
 
-/** How far back the account page reads events for its header facts (last executive touch, NPS). */
-const FACTS_LOOKBACK_DAYS = 730;
+/**
+ * How many of the account's latest timeline events the header facts read (last executive touch,
+ * latest NPS, champion departures): the newest events are the ones these "latest" facts need, and
+ * reading them alone (no usage rollups) keeps the page cheap; an account with more non-usage
+ * events than this shows only what happened among them (years, for any real account).
+ */
+const FACTS_EVENTS = 5000;
 
 type Person = { id: string; name: string | null };
 
@@ -63,13 +68,12 @@ export async function getAccountDetail(
 ): Promise<AccountDetail> {
   await requireVisibleAccount(ctx, viewer, id);
   const asOf = today(ctx);
-  const [record, current, tasks, override, data, playbooks] = await Promise.all([
+  const [record, current, tasks, override, events] = await Promise.all([
     ctx.store.accounts.get(id),
     ctx.store.scores.current(id),
     listVisibleTasks(ctx.store, viewer, { accountId: id, limit: 100, offset: 0 }),
     activeOverride(ctx, id),
-    ctx.store.accounts.loadData(id, asOf, FACTS_LOOKBACK_DAYS),
-    loadPlaybooks(ctx),
+    ctx.store.events.timeline(id, { limit: FACTS_EVENTS }),
   ]);
   if (!record) throw new AppError('NOT_FOUND', `account ${id} not found`);
   const score = current ? (JSON.parse(current.detail) as ScoreResult) : null;
@@ -78,8 +82,10 @@ export async function getAccountDetail(
   const effective = score ? effectiveScore({ score: score.score, override }) : null;
   if (score && effective !== null) {
     const cutoff = await findTopQuartileScore(ctx.store);
-    if (cutoff !== null && effective >= cutoff)
+    if (cutoff !== null && effective >= cutoff) {
+      const data = await ctx.store.accounts.loadData(id, asOf, 200);
       expansion = computeExpansionOpportunity(expansionInputFromData(data, asOf, effective, cutoff));
+    }
   }
   const { arr, seats, renewalDate } = accountTermsOn(record.contracts, asOf);
   const csm = record.account.owner ? await ctx.store.users.get(record.account.owner) : null;
@@ -88,6 +94,8 @@ export async function getAccountDetail(
   const bands = score
     ? await modelBands(ctx, score.modelVersion)
     : (await getActiveModel(ctx.store)).model.bands;
+  // the playbooks tell which signal each open task works on: only read when there is a task
+  const playbooks = openTasks.some((t) => t.playbookId) ? await loadPlaybooks(ctx) : [];
   const nextActions = score
     ? composeNextActions({
         score,
@@ -100,10 +108,7 @@ export async function getAccountDetail(
     ...record,
     terms: { asOf, arr, seats, renewalDate },
     facts: {
-      ...computeAccountHeaderFacts(
-        { contracts: record.contracts, contacts: record.contacts, events: data.events },
-        asOf,
-      ),
+      ...computeAccountHeaderFacts({ contracts: record.contracts, contacts: record.contacts, events }, asOf),
       csm: record.account.owner ? { id: record.account.owner, name: csm?.name ?? null } : null,
       manager: csm?.manager_id ? { id: csm.manager_id, name: manager?.name ?? null } : null,
       score: effective,
@@ -120,8 +125,9 @@ export async function getAccountDetail(
 
 /** The bands of the model that made the score (the active one when that version is gone). */
 async function modelBands(ctx: EngineContext, version: number): Promise<{ healthy: number; atRisk: number }> {
+  const active = await getActiveModel(ctx.store);
+  if (active.version === version) return active.model.bands;
   const row = await ctx.store.models.get(version);
   const parsed = row ? healthModelSchema.safeParse(JSON.parse(row.document)) : null;
-  if (parsed?.success) return parsed.data.bands;
-  return (await getActiveModel(ctx.store)).model.bands;
+  return parsed?.success ? parsed.data.bands : active.model.bands;
 }
