@@ -204,6 +204,21 @@ describe('account page (Chromium, 1440 px)', () => {
     }
   });
 
+  it('shows older events on demand, each older than the last one shown', async () => {
+    const first = await page.locator('ul[aria-label="Timeline"] li').count();
+    const button = page.locator('button:has-text("Show older events")');
+    // the page loads the latest 60; this demo account has more than that over 14 months
+    expect(first).toBe(60);
+    await button.click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('ul[aria-label="Timeline"] li').length > n,
+      first,
+    );
+    const dates = await page.locator('ul[aria-label="Timeline"] li > .muted.small').allTextContents();
+    expect(dates.length).toBeGreaterThan(first);
+    expect(dates).toEqual([...dates].sort().reverse());
+  });
+
   it('draws a sub-score of 100 across its whole track (bars are no longer capped at ~67)', async () => {
     const widths = await page.evaluate(() =>
       [...document.querySelectorAll('table[aria-label="Signals"] tbody tr')].map((tr) => {

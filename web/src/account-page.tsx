@@ -125,7 +125,7 @@ export function AccountPage({ id }: { id: string }) {
       {score && <SignalsTable score={score} />}
       <div className="cols">
         <ContactsPanel contacts={contacts} asOf={terms.asOf} />
-        <TimelinePanel id={id} />
+        <TimelinePanel key={id} id={id} />
       </div>
       <div className="cols">
         <div className="panel">

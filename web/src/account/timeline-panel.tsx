@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { TimelineItem } from '../../../src/api/api-types.ts';
-import { useTimelineQuery } from '../api.ts';
+import { getJson, useTimelineQuery } from '../api.ts';
 
 function ExpandableText({ excerpt, text }: { excerpt: string; text: string }) {
   const [open, setOpen] = useState(false);
@@ -28,25 +28,65 @@ function Event({ e }: { e: TimelineItem }) {
   );
 }
 
-/** The account's timeline in words (the API formats each event), newest first. */
+const PAGE = 60;
+
+/** The account's timeline in words (the API formats each event), newest first, older on demand. */
 export function TimelinePanel({ id }: { id: string }) {
   const timeline = useTimelineQuery(id);
+  const [older, setOlder] = useState<TimelineItem[]>([]);
+  const [state, setState] = useState<{ loading: boolean; done: boolean; error: string | null }>({
+    loading: false,
+    done: false,
+    error: null,
+  });
+  if (timeline.isPending)
+    return (
+      <div className="panel">
+        <h2>Timeline</h2>
+        <p>Loading…</p>
+      </div>
+    );
+  if (timeline.isError)
+    return (
+      <div className="panel">
+        <h2>Timeline</h2>
+        <p className="error">{timeline.error.message}</p>
+      </div>
+    );
+  const items = [...timeline.data.items, ...older];
+  const more = !state.done && timeline.data.items.length >= PAGE;
+  const loadOlder = async () => {
+    const oldest = items.at(-1);
+    if (!oldest) return;
+    setState({ loading: true, done: false, error: null });
+    try {
+      const page = await getJson<{ items: TimelineItem[] }>(
+        `/v1/accounts/${encodeURIComponent(id)}/timeline?limit=${PAGE}&before=${encodeURIComponent(oldest.time)}`,
+      );
+      setOlder((o) => [...o, ...page.items]);
+      setState({ loading: false, done: page.items.length < PAGE, error: null });
+    } catch (e) {
+      setState({ loading: false, done: false, error: (e as Error).message });
+    }
+  };
   return (
     <div className="panel">
       <h2>Timeline</h2>
-      {timeline.isPending ? (
-        <p>Loading…</p>
-      ) : timeline.isError ? (
-        <p className="error">{timeline.error.message}</p>
-      ) : timeline.data.items.length === 0 ? (
+      {items.length === 0 ? (
         <p className="muted">No events yet.</p>
       ) : (
         <ul className="timeline" aria-label="Timeline">
-          {timeline.data.items.map((e) => (
+          {items.map((e) => (
             <Event key={e.id} e={e} />
           ))}
         </ul>
       )}
+      {more ? (
+        <button type="button" className="older-events" disabled={state.loading} onClick={loadOlder}>
+          {state.loading ? 'Loading…' : 'Show older events'}
+        </button>
+      ) : null}
+      {state.error ? <p className="error">{state.error}</p> : null}
     </div>
   );
 }
