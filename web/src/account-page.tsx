@@ -1,11 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { sendJson, useAccountQuery, useScoreHistoryQuery, useTimelineQuery } from './api.ts';
+import { AccountHeader } from './account/account-header.tsx';
+import { ContactsPanel } from './account/contacts-panel.tsx';
+import { NextActionsPanel } from './account/next-actions-panel.tsx';
+import { SignalsTable } from './account/signals-table.tsx';
+import { TimelinePanel } from './account/timeline-panel.tsx';
+import { sendJson, useAccountQuery, useScoreHistoryQuery } from './api.ts';
 import { Chart as ReactECharts } from './charts.tsx';
-import { BAND_COLOR, money } from './format.ts';
-import { BandPill } from './portfolio-page.tsx';
+import { money } from './format.ts';
 
-function HistoryChart({ id }: { id: string }) {
+function HistoryChart({ id, bands }: { id: string; bands: { healthy: number; atRisk: number } }) {
   const q = useScoreHistoryQuery(id);
   if (q.isPending) return <p>Loading history…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
@@ -29,9 +33,13 @@ function HistoryChart({ id }: { id: string }) {
         markArea: {
           silent: true,
           data: [
-            [{ yAxis: 80, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
-            [{ yAxis: 50, itemStyle: { color: 'rgba(214,158,46,0.08)' } }, { yAxis: 80 }],
-            [{ yAxis: 0, itemStyle: { color: 'rgba(229,62,62,0.08)' } }, { yAxis: 50 }],
+            // the zones of the model's own bands (the default model's healthy line is 62, not 80)
+            [{ yAxis: bands.healthy, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
+            [
+              { yAxis: bands.atRisk, itemStyle: { color: 'rgba(214,158,46,0.08)' } },
+              { yAxis: bands.healthy },
+            ],
+            [{ yAxis: 0, itemStyle: { color: 'rgba(229,62,62,0.08)' } }, { yAxis: bands.atRisk }],
           ],
         },
         markLine: {
@@ -47,49 +55,16 @@ function HistoryChart({ id }: { id: string }) {
 
 export function AccountPage({ id }: { id: string }) {
   const q = useAccountQuery(id);
-  const timeline = useTimelineQuery(id);
   if (q.isPending) return <p>Loading account…</p>;
   if (q.isError) return <p className="error">{q.error.message}</p>;
-  const { account, score, contacts, terms } = q.data;
-  const arr = terms.arr;
+  const { score, contacts, terms } = q.data;
+  const warnings = score?.drivers.warnings ?? [];
   return (
-    <section>
+    <section className="account-page">
       <p>
         <a href="#/">← Portfolio</a>
       </p>
-      <div className="account-head">
-        <div>
-          <h1>{account.name}</h1>
-          <div className="muted">
-            {account.segment} · {account.industry} · owner {account.owner ?? '–'} · {money(arr)} ARR
-            {terms.renewalDate ? ` · renews ${terms.renewalDate}` : ''}
-          </div>
-        </div>
-        {score?.override ? (
-          <div
-            className="gauge overridden"
-            style={{ borderColor: BAND_COLOR[score.override.band] }}
-            title="Score overridden by a person"
-          >
-            <div className="gauge-score">{Math.round(score.override.score)}</div>
-            <BandPill band={score.override.band} />
-            <div className="muted small" data-testid="computed-score">
-              computed {Math.round(score.score)}
-            </div>
-          </div>
-        ) : score ? (
-          <div className="gauge" style={{ borderColor: BAND_COLOR[score.band] }}>
-            <div className="gauge-score">{Math.round(score.score)}</div>
-            <BandPill band={score.band} />
-            <div className="muted small">coverage {Math.round(score.coverage * 100)}%</div>
-            {score.lifecycle?.label && (
-              <div className="muted small" data-testid="lifecycle">
-                {score.lifecycle.label}
-              </div>
-            )}
-          </div>
-        ) : null}
-      </div>
+      <AccountHeader detail={q.data} />
       {score?.override && (
         <p className="override-line" data-testid="override-line">
           Overridden to <b>{score.override.score}</b> by {score.override.by} until{' '}
@@ -97,25 +72,35 @@ export function AccountPage({ id }: { id: string }) {
           {score.override.reason}”
         </p>
       )}
+      <div className="cols">
+        {score && (
+          <div className="panel">
+            <h2>Warning signs</h2>
+            {warnings.length === 0 ? (
+              <p className="muted">No signal in the critical range.</p>
+            ) : (
+              <ul className="drivers" aria-label="Warning signs">
+                {warnings.slice(0, 6).map((d) => (
+                  <li key={d.signalId}>
+                    <span className="pts neg">{d.points.toFixed(1)}</span> <b>{d.label}</b> — {d.detail}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {warnings.length > 6 ? (
+              <p className="muted small">{warnings.length - 6} more in the signals below.</p>
+            ) : null}
+          </div>
+        )}
+        <NextActionsPanel next={q.data.nextActions} />
+      </div>
       <div className="panel">
         <h2>Score history</h2>
-        <HistoryChart id={id} />
+        <HistoryChart id={id} bands={q.data.facts.bands} />
       </div>
       {score && (
         <div className="cols">
           <div className="panel">
-            {(score.drivers.warnings?.length ?? 0) > 0 && (
-              <>
-                <h2>Warning signs</h2>
-                <ul className="drivers" aria-label="Warning signs">
-                  {score.drivers.warnings!.map((d) => (
-                    <li key={d.signalId}>
-                      <span className="pill critical">!</span> <b>{d.label}</b> — {d.detail}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
             <h2>What pulls it down</h2>
             <ul className="drivers">
               {score.drivers.down.map((d) => (
@@ -124,20 +109,6 @@ export function AccountPage({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
-            {score.drivers.lift && (
-              <>
-                <h3>
-                  To reach {score.drivers.lift.targetBand}: +{score.drivers.lift.pointsNeeded} points
-                </h3>
-                <ul className="drivers">
-                  {score.drivers.lift.suggestions.map((d) => (
-                    <li key={d.signalId}>
-                      <span className="pts pos">+{d.points.toFixed(1)}</span> {d.action ?? d.label}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
           </div>
           <div className="panel">
             <h2>What holds it up</h2>
@@ -151,70 +122,12 @@ export function AccountPage({ id }: { id: string }) {
           </div>
         </div>
       )}
-      {score && (
-        <div className="panel">
-          <h2>Signals</h2>
-          <table className="grid" aria-label="Signals">
-            <thead>
-              <tr>
-                <th>Category</th>
-                <th>Signal</th>
-                <th className="num">Sub-score</th>
-                <th className="num">Weight</th>
-                <th className="num">Points</th>
-                <th>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {score.signals
-                .filter((s) => s.subScore !== null)
-                .map((s) => (
-                  <tr key={s.signalId}>
-                    <td>{s.category}</td>
-                    <td>{s.label}</td>
-                    <td className="num">
-                      <span className="bar" style={{ width: `${s.subScore}%` }} />{' '}
-                      {Math.round(s.subScore ?? 0)}
-                    </td>
-                    <td className="num">{(s.weight * 100).toFixed(1)}%</td>
-                    <td className="num">{s.points.toFixed(1)}</td>
-                    <td className="muted">
-                      {s.detail}
-                      {s.freshness < 1 ? ` (fading ${Math.round(s.freshness * 100)}%)` : ''}
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {score && <SignalsTable score={score} />}
       <div className="cols">
-        <NoteForm id={id} />
-        <OverrideForm id={id} />
+        <ContactsPanel contacts={contacts} asOf={terms.asOf} />
+        <TimelinePanel key={id} id={id} />
       </div>
       <div className="cols">
-        <div className="panel">
-          <h2>Open tasks</h2>
-          {(q.data.tasks ?? []).filter((t) => t.status === 'open').length === 0 ? (
-            <p className="muted">No open tasks.</p>
-          ) : (
-            <ul className="plain">
-              {(q.data.tasks ?? [])
-                .filter((t) => t.status === 'open')
-                .map((t) => (
-                  <li key={t.id}>
-                    <span className={`pill prio ${t.priority}`}>{t.priority}</span> <b>{t.title}</b>{' '}
-                    <span className="muted small">
-                      {t.owner ?? 'unassigned'} · due {t.due ?? '–'}
-                    </span>
-                  </li>
-                ))}
-            </ul>
-          )}
-          <a href="#/tasks" className="small">
-            Task queue →
-          </a>
-        </div>
         <div className="panel">
           <h2>Expansion</h2>
           {q.data.expansion ? (
@@ -231,59 +144,13 @@ export function AccountPage({ id }: { id: string }) {
             </p>
           )}
         </div>
+        <NoteForm id={id} />
       </div>
       <div className="cols">
-        <div className="panel">
-          <h2>Contacts</h2>
-          <ul className="plain">
-            {contacts.map((c) => (
-              <li key={c.id}>
-                {c.name} <span className="muted">— {c.title}</span>{' '}
-                <span className="pill">{c.role.replace('_', ' ')}</span>
-                {c.leftAt ? <span className="pill critical">left {c.leftAt}</span> : null}
-              </li>
-            ))}
-          </ul>
-        </div>
-        <div className="panel">
-          <h2>Timeline</h2>
-          {timeline.isPending ? (
-            <p>Loading…</p>
-          ) : timeline.isError ? (
-            <p className="error">{timeline.error.message}</p>
-          ) : (
-            <ul className="timeline">
-              {timeline.data.items.map((e) => (
-                <li key={e.id}>
-                  <span className="muted small">{e.time.slice(0, 10)}</span>{' '}
-                  <b>{e.type.replace(/_/g, ' ')}</b> <span className="muted">{describe(e.properties)}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <OverrideForm id={id} />
       </div>
     </section>
   );
-}
-
-function describe(p: Record<string, unknown>): string {
-  const keys = [
-    'status',
-    'kind',
-    'priority',
-    'score',
-    'sentiment',
-    'competitor',
-    'milestone',
-    'subject',
-    'text',
-    'daysLate',
-  ];
-  return keys
-    .filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
-    .map((k) => `${k}: ${String(p[k]).slice(0, 80)}`)
-    .join(' · ');
 }
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { SENTIMENT_WORDS } from '../../core/accounts/sentiment-word.ts';
 import { ACCOUNT_SORTS } from '../../engine/accounts/list-accounts.ts';
 import { isoDateSchema } from './common.schemas.ts';
 import {
@@ -143,6 +144,101 @@ export const scoreResultSchema = z
   })
   .openapi('ScoreResult');
 
+const personSchema = z.object({ id: z.string(), name: z.string().nullable() });
+
+/** The account page's first screen (src/core/accounts/account-header-facts.ts). */
+export const accountFactsSchema = z
+  .object({
+    asOf: z.string(),
+    arr: z.number(),
+    seats: z.number(),
+    renewal: z
+      .object({ date: z.string(), daysLeft: z.number().int() })
+      .nullable()
+      .openapi({ description: 'Earliest renewal of a live contract; daysLeft 0 = renews today' }),
+    contract: z
+      .object({
+        id: z.string(),
+        plan: z.string().nullable(),
+        products: z.array(z.string()),
+        start: z.string(),
+        end: z.string().nullable(),
+        billingPeriod: z.enum(['month', 'year']).nullable(),
+        autoRenew: z.boolean(),
+        trial: z.boolean(),
+        seats: z.number().nullable(),
+        arr: z.number(),
+        currency: z.string(),
+      })
+      .nullable()
+      .openapi({ description: 'The live contract with the most ARR' }),
+    liveContracts: z.number().int(),
+    lastExecutiveTouch: z
+      .object({ date: z.string(), daysAgo: z.number().int(), kind: z.string() })
+      .nullable(),
+    champion: z.discriminatedUnion('status', [
+      z.object({
+        status: z.literal('present'),
+        name: z.string(),
+        title: z.string().nullable(),
+        since: z.string().nullable(),
+        others: z.number().int(),
+      }),
+      z.object({
+        status: z.literal('left'),
+        name: z.string(),
+        title: z.string().nullable(),
+        leftOn: z.string(),
+      }),
+      z.object({ status: z.literal('none') }),
+    ]),
+    latestNps: z
+      .object({
+        score: z.number(),
+        date: z.string(),
+        category: z.enum(['promoter', 'passive', 'detractor']),
+        comment: z.string().nullable(),
+      })
+      .nullable(),
+    csm: personSchema.nullable(),
+    manager: personSchema.nullable(),
+    score: z.number().nullable().openapi({ description: 'Effective score (an override in force wins)' }),
+    band: bandSchema.nullable(),
+    trend30: z.number().nullable(),
+    bands: z
+      .object({ healthy: z.number(), atRisk: z.number() })
+      .openapi({ description: 'Lower bounds of the bands of the model that made the score' }),
+  })
+  .openapi('AccountFacts');
+
+/** Recommended next actions with their points and whether they are enough (src/core/accounts/next-actions.ts). */
+export const nextActionsSchema = z
+  .object({
+    actions: z.array(
+      z.object({
+        source: z.enum(['task', 'lever']),
+        text: z.string(),
+        points: z.number().nullable(),
+        signalIds: z.array(z.string()),
+        alreadyCounted: z.boolean(),
+        taskId: z.string().nullable(),
+        priority: z.string().nullable(),
+        due: z.string().nullable(),
+      }),
+    ),
+    sufficiency: z
+      .object({
+        targetBand: bandSchema,
+        pointsNeeded: z.number(),
+        pointsTotal: z.number(),
+        enough: z.boolean(),
+        reaches: bandSchema.nullable(),
+        line: z.string(),
+      })
+      .nullable(),
+  })
+  .openapi('NextActions');
+
 export const accountDetailSchema = z
   .object({
     account: accountViewSchema,
@@ -155,6 +251,8 @@ export const accountDetailSchema = z
       renewalDate: z.string().nullable(),
     }),
     contacts: z.array(contactViewSchema),
+    facts: accountFactsSchema,
+    nextActions: nextActionsSchema,
     score: scoreResultSchema.nullable(),
     tasks: z.array(taskSchema),
     expansion: expansionOpportunitySchema.nullable(),
@@ -200,6 +298,14 @@ export const timelineSchema = z.object({
       properties: z
         .record(z.string(), z.unknown())
         .openapi({ description: 'The event properties (by type)' }),
+      display: z
+        .object({
+          title: z.string(),
+          text: z.string().nullable(),
+          excerpt: z.string().nullable(),
+          sentiment: z.enum(SENTIMENT_WORDS).nullable(),
+        })
+        .openapi({ description: 'The event in words (src/core/accounts/format-timeline-event.ts)' }),
     }),
   ),
 });

@@ -1,4 +1,5 @@
 import type { Viewer } from '../../core/access.ts';
+import { type FormattedEvent, formatTimelineEvent } from '../../core/accounts/format-timeline-event.ts';
 import type { ScorePoint, TimelineItem } from '../../store/contract-types.ts';
 import type { EngineContext } from '../context.ts';
 import { requireVisibleAccount } from './account-access.ts';
@@ -27,13 +28,25 @@ export async function getScoreHistory(
   return { items, modelChanges };
 }
 
-/** An account's events, newest first (`GET /v1/accounts/:id/timeline`). */
+/**
+ * An account's events, newest first (`GET /v1/accounts/:id/timeline`), each with its `display`:
+ * the event in words, contacts and users by name (src/core/accounts/format-timeline-event.ts).
+ */
 export async function getTimeline(
   ctx: EngineContext,
   viewer: Viewer,
   id: string,
   page: { limit: number; before?: string },
-): Promise<{ items: TimelineItem[] }> {
+): Promise<{ items: (TimelineItem & { display: FormattedEvent })[] }> {
   await requireVisibleAccount(ctx, viewer, id);
-  return { items: await ctx.store.events.timeline(id, page) };
+  const [items, record, users] = await Promise.all([
+    ctx.store.events.timeline(id, page),
+    ctx.store.accounts.get(id),
+    ctx.store.users.list(),
+  ]);
+  const names = new Map<string, string>();
+  for (const u of users) if (u.name) names.set(u.id, u.name);
+  for (const c of record?.contacts ?? []) if (c.name) names.set(c.id, c.name);
+  const currency = record?.contracts.at(-1)?.currency ?? 'USD';
+  return { items: items.map((e) => ({ ...e, display: formatTimelineEvent(e, { names, currency }) })) };
 }
