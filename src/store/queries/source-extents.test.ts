@@ -103,5 +103,19 @@ describe.each(TEST_STORE_KINDS)('loadSourceExtents (%s)', (kind) => {
       accounts: 1,
       activeDays: 1,
     });
+    // and a new event (events are insert-only; their count keys the memo)
+    await store.db
+      .insertInto('events')
+      .values(event('e5', 'c', 'ticket_closed', '2026-01-12T08:00:00.000Z'))
+      .execute();
+    const w = await loadSourceExtents(store);
+    expect(w.tickets).toEqual({
+      first: '2026-01-02',
+      last: '2026-01-12',
+      rows: 4,
+      accounts: 3,
+      activeDays: 3,
+    });
+    expect(w.logins).toEqual(z.logins);
   });
 });

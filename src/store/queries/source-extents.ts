@@ -21,30 +21,14 @@ type Row = {
  * rows, accounts covered, distinct days with rows. Logins and feature usage come from the daily
  * usage rollup, the timeline sources from the events table (event type → source), contacts and
  * contracts from their tables. A source with no rows is left out (never sent).
- * Timeline sources read the narrow (type, time, account_id) index (migration 019), not the event
- * rows; the usage part is memoised per store (see `usageExtents`).
+ * Timeline sources read the narrow (type, account_id, time) index (migration 019), not the event
+ * rows; both they and the usage part are memoised per store under a cheap fingerprint of their
+ * table (see `timelineSourceExtents`, `usageExtents`).
  */
 export async function loadSourceExtents(store: Store): Promise<WorkspaceSources> {
   const { db } = store;
-  const [perAccount, perDay, usage, contacts, contracts] = await Promise.all([
-    // Both read the (type, account_id, time) index only (migration 019): per type and account,
-    // then per type and day; sources are unions of types, so they are merged below, exactly.
-    db
-      .selectFrom('events')
-      .select((eb) => [
-        'type',
-        'account_id',
-        eb.fn.min<string>('time').as('first'),
-        eb.fn.max<string>('time').as('last'),
-        eb.fn.countAll().as('rows'),
-      ])
-      .groupBy(['type', 'account_id'])
-      .execute(),
-    db
-      .selectFrom('events')
-      .select(['type', sql<string>`substr(time, 1, 10)`.as('day')])
-      .distinct()
-      .execute(),
+  const [timeline, usage, contacts, contracts] = await Promise.all([
+    timelineSourceExtents(store),
     usageExtents(store),
     db
       .selectFrom('contacts')
@@ -92,8 +76,7 @@ export async function loadSourceExtents(store: Store): Promise<WorkspaceSources>
       : e;
   };
   for (const r of usage) add(r.source as SourceId, r);
-  for (const r of [...contacts, ...contracts, ...timelineExtents(perAccount, perDay)])
-    add(r.source as SourceId, r);
+  for (const r of [...contacts, ...contracts, ...timeline]) add(r.source as SourceId, r);
   return out;
 }
 
@@ -148,6 +131,47 @@ async function usageExtents(store: Store): Promise<Row[]> {
   ]);
   const rows = [...logins, ...features];
   USAGE_MEMO.set(store, { key, rows });
+  return rows;
+}
+
+const TIMELINE_MEMO = new WeakMap<Store, { key: string; rows: Row[] }>();
+
+/**
+ * Extents of the sources made of events. Events are only ever inserted (`on conflict do nothing`,
+ * never updated), so their count is an exact fingerprint: the result is memoised per store and
+ * reread whenever an event was added. Both queries read the (type, account_id, time) index only
+ * (migration 019): per type and account, then per type and day; a source is a union of types, so
+ * they are merged in `timelineExtents`, exactly.
+ */
+async function timelineSourceExtents(store: Store): Promise<Row[]> {
+  const { db } = store;
+  const n = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  const key = String(n?.n ?? 0);
+  const hit = TIMELINE_MEMO.get(store);
+  if (hit && hit.key === key) return hit.rows;
+  const [perAccount, perDay] = await Promise.all([
+    db
+      .selectFrom('events')
+      .select((eb) => [
+        'type',
+        'account_id',
+        eb.fn.min<string>('time').as('first'),
+        eb.fn.max<string>('time').as('last'),
+        eb.fn.countAll().as('rows'),
+      ])
+      .groupBy(['type', 'account_id'])
+      .execute(),
+    db
+      .selectFrom('events')
+      .select(['type', sql<string>`substr(time, 1, 10)`.as('day')])
+      .distinct()
+      .execute(),
+  ]);
+  const rows = timelineExtents(perAccount, perDay);
+  TIMELINE_MEMO.set(store, { key, rows });
   return rows;
 }
 
