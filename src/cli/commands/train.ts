@@ -143,7 +143,7 @@ export function register(program: Command) {
             `    ${period.padEnd(8)} base ${pct(sep.baseRate)}: ${sep.bands
               .map(
                 (b) =>
-                  `${b.band} ${pct(b.share)} of accounts, churn ${pct(b.rate)} (${b.ratio === null ? '–' : `${num(b.ratio, 2)}×`})`,
+                  `${b.band} ${pct(b.share)} of snapshots, churn ${pct(b.rate)} (${b.ratio === null ? '–' : `${num(b.ratio, 2)}×`})`,
               )
               .join('; ')}`,
           );
