@@ -56,12 +56,13 @@ async function prepare(
   url: string,
   accounts: number,
   pgSchema?: string,
+  months = 13,
 ): Promise<{ store: Store; ctx: EngineContext; ids: string[]; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-api-bench-'));
   await generateDemo({
     outDir: join(dir, 'demo'),
     accounts,
-    months: 13,
+    months,
     seed: 21,
     endDate: new Date().toISOString().slice(0, 10),
   });
@@ -356,7 +357,79 @@ export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> 
     await p.store.close();
     rmSync(p.dir, { recursive: true, force: true });
   }
+  rows.push(await dashboardWhileTraining(quick));
   return rows;
+}
+
+/**
+ * Issue 17's figure: p99 of dashboard requests (the portfolio list, GET /v1/accounts?limit=50)
+ * on a 2,000-account demo while `train` runs (POST /v1/models/train, in a worker thread), against
+ * the same requests on the same server while idle, in the same run. 2,000 accounts in quick mode
+ * too: the figure is defined at that size (quick only shortens the windows).
+ */
+async function dashboardWhileTraining(quick: boolean): Promise<BenchRow> {
+  const accounts = 2000;
+  const seconds = quick ? 10 : 20;
+  const workload = `GET /v1/accounts while train runs (${accounts.toLocaleString('en-US')} accounts)`;
+  const p = await prepare('sqlite', accounts, undefined, 18);
+  try {
+    const read = await createApiKey(p.ctx, { userId: 'bench-admin', name: 'bench read', scope: 'read' });
+    const admin = await createApiKey(p.ctx, { userId: 'bench-admin', name: 'bench admin', scope: 'admin' });
+    process.env.VIGIL_WORKER_THREADS = '1';
+    const srv = await startServer(p.ctx, { port: 0, host: '127.0.0.1', limits: NO_LIMITS });
+    const dashboard = {
+      url: `${srv.url}/v1/accounts?limit=50&sort=score`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${read.key}` },
+      durationSeconds: seconds,
+      connections: 2,
+      overallRate: 20,
+    };
+    const idle = await load(dashboard);
+    const t0 = performance.now();
+    const trained = { ms: null as number | null, status: 0 };
+    const train = fetch(`${srv.url}/v1/models/train`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ horizonDays: 90, testMonths: 6 }),
+    }).then(async (r) => {
+      await r.arrayBuffer();
+      trained.status = r.status;
+      trained.ms = performance.now() - t0;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    const busy = await load(dashboard);
+    const windowMs = performance.now() - t0;
+    await train;
+    await srv.close();
+    delete process.env.VIGIL_WORKER_THREADS;
+    const finishedInside = trained.ms !== null && trained.ms < windowMs;
+    return {
+      workload,
+      metric: 'p99 latency',
+      vigil: busy.p99,
+      reference: idle.p99,
+      referenceName: 'same server and requests, idle, same run',
+      unit: 'ms',
+      lowerIsBetter: true,
+      note: `20 req/s offered, ${seconds} s windows; train (horizon 90 d, 6 test months) answered ${trained.status} after ${Math.round((trained.ms ?? 0) / 1000)} s${finishedInside ? ' — it finished inside the window, so part of the window was idle' : ', after the window closed (the whole window overlapped training)'}; p50 ${busy.p50} vs ${idle.p50} ms; ${busy.requests} vs ${idle.requests} requests answered; target p99 < 200 ms; errors ${busy.errors + busy.non2xx}/${idle.errors + idle.non2xx}`,
+    };
+  } catch (e) {
+    return {
+      workload,
+      metric: 'p99 latency',
+      vigil: Number.NaN,
+      reference: null,
+      referenceName: null,
+      unit: 'ms',
+      lowerIsBetter: true,
+      note: `failed: ${(e as Error).message}`,
+    };
+  } finally {
+    delete process.env.VIGIL_WORKER_THREADS;
+    await p.store.close();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
 }
 
 function quantile(xs: number[], q: number): number {

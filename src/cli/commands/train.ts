@@ -132,8 +132,23 @@ export function register(program: Command) {
             `  days to renewal offered as "renewal within ${r.horizonDays} days" (sub-score 0 within, 100 beyond)`,
           );
         out(
-          `  bands: healthy ≥ ${r.bands.current.healthy} → ${r.bands.proposed.healthy}, at-risk ≥ ${r.bands.current.atRisk} → ${r.bands.proposed.atRisk}`,
+          `  bands (raw cut-points, shown as 80 / 50): healthy ≥ ${r.bands.current.healthy} → ${r.bands.proposed.healthy}, at-risk ≥ ${r.bands.current.atRisk} → ${r.bands.proposed.atRisk} (${r.bands.method === 'separation' ? 'chosen for separation' : 'from fixed band shares'})`,
         );
+        for (const [period, sep] of [
+          ['fit', r.bands.fit],
+          ['held-out', r.bands.heldOut],
+        ] as const) {
+          if (!sep) continue;
+          out(
+            `    ${period.padEnd(8)} base ${pct(sep.baseRate)}: ${sep.bands
+              .map(
+                (b) =>
+                  `${b.band} ${pct(b.share)} of snapshots, churn ${pct(b.rate)} (${b.ratio === null ? '–' : `${num(b.ratio, 2)}×`})`,
+              )
+              .join('; ')}`,
+          );
+          for (const w of sep.warnings) out(`      ! ${w}`);
+        }
         out(
           `  churn probability within ${r.horizonDays} d = 1 / (1 + exp(−(${num(r.calibration.slope, 4)} × score + ${num(r.calibration.intercept, 3)})))`,
         );

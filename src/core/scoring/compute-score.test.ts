@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountData } from '../data-model/account-data.ts';
 import type { VigilEvent } from '../data-model/events.ts';
-import { bandOf, computeScore, displayScore, normalise } from './compute-score.ts';
+import { bandOf, computeScore, displayedScore, displayScore, normalise } from './compute-score.ts';
 import { DEFAULT_HEALTH_MODEL, type HealthModel, healthModelSchema } from './health-model.ts';
 
 const AS_OF = '2026-06-30';
@@ -343,8 +343,8 @@ describe('computeScore', () => {
           // the score is a weighted mean of the signals that have data: missing ones are not counted as perfect
           const live = r.signals.filter((x) => x.weight > 0 && x.subScore !== null).map((x) => x.subScore!);
           if (live.length > 0) {
-            expect(r.score).toBeGreaterThanOrEqual(Math.min(...live) - 0.1);
-            expect(r.score).toBeLessThanOrEqual(Math.max(...live) + 0.1);
+            expect(r.rawScore!).toBeGreaterThanOrEqual(Math.min(...live) - 0.1);
+            expect(r.rawScore!).toBeLessThanOrEqual(Math.max(...live) + 0.1);
           }
         },
       ),
@@ -352,19 +352,100 @@ describe('computeScore', () => {
     );
   });
 
-  it('puts the band boundaries where the model says', () => {
-    const bands80 = { bands: { healthy: 80, atRisk: 50 } };
-    expect(bandOf(62, DEFAULT_HEALTH_MODEL)).toBe('healthy');
-    expect(bandOf(61.4, DEFAULT_HEALTH_MODEL)).toBe('at-risk');
-    expect(bandOf(44.4, DEFAULT_HEALTH_MODEL)).toBe('critical');
-    expect(bandOf(80, bands80)).toBe('healthy');
-    // one rounding rule: the band is the band of the number shown (a whole number)
-    expect(bandOf(79.6, bands80)).toBe('healthy');
-    expect(bandOf(79.4, bands80)).toBe('at-risk');
-    expect(bandOf(50, bands80)).toBe('at-risk');
-    expect(bandOf(49.4, bands80)).toBe('critical');
-    for (const x of [49.49, 49.5, 79.49, 79.5, 79.6, 79.95])
-      expect(bandOf(x, bands80)).toBe(bandOf(displayScore(x), bands80));
+  it('bands the displayed score on the product lines 80 / 50, with one rounding rule', () => {
+    expect(bandOf(80)).toBe('healthy');
+    // the band is the band of the number shown (a whole number)
+    expect(bandOf(79.5)).toBe('healthy');
+    expect(displayScore(79.5)).toBe(80);
+    expect(bandOf(79.4)).toBe('at-risk');
+    expect(displayScore(79.4)).toBe(79);
+    expect(bandOf(50)).toBe('at-risk');
+    expect(bandOf(49.5)).toBe('at-risk');
+    expect(bandOf(49.4)).toBe('critical');
+    for (const x of [49.49, 49.5, 79.49, 79.5, 79.6, 79.95]) expect(bandOf(x)).toBe(bandOf(displayScore(x)));
+  });
+
+  it('calibrates the raw score so the model cut-points show as 80 and 50 (monotone, 0→0, 100→100)', () => {
+    const bands = { healthy: 62, atRisk: 45 };
+    expect(displayedScore(0, bands)).toBe(0);
+    expect(displayedScore(45, bands)).toBe(50);
+    expect(displayedScore(62, bands)).toBe(80);
+    expect(displayedScore(100, bands)).toBe(100);
+    // hand-computed: halfway between 45 and 62 is halfway between 50 and 80; 81 is halfway to 100
+    expect(displayedScore(53.5, bands)).toBe(65);
+    expect(displayedScore(81, bands)).toBe(90);
+    expect(displayedScore(22.5, bands)).toBe(25);
+    // a model with the product's own cut-points shows its raw score
+    for (const x of [0, 12.3, 49.9, 50, 79.5, 80, 100])
+      expect(displayedScore(x, { healthy: 80, atRisk: 50 })).toBe(x);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (a, b) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(displayedScore(lo, bands)).toBeLessThanOrEqual(displayedScore(hi, bands));
+        },
+      ),
+    );
+    // raw just under the healthy cut still shows 80 and is healthy: band and number agree
+    const r = 61.7; // → 79.5
+    expect(displayedScore(r, bands)).toBe(79.5);
+    expect(bandOf(displayedScore(r, bands))).toBe('healthy');
+  });
+
+  it('shows a retuned model on the product scale: band from the displayed score, raw kept', () => {
+    const r = computeScore(account(), DEFAULT_HEALTH_MODEL, AS_OF);
+    expect(r.rawScore).toBeDefined();
+    expect(r.score).toBe(displayedScore(r.rawScore!, DEFAULT_HEALTH_MODEL.bands));
+    expect(r.band).toBe(bandOf(r.score));
+    // raw at the model's cut-points is exactly on the display lines
+    expect(DEFAULT_HEALTH_MODEL.bands).toEqual({ healthy: 62, atRisk: 45 });
+  });
+
+  it('explains in displayed points: perfecting a lever moves the displayed score by its "+N points"', () => {
+    const bad = account(
+      {
+        usageDaily: account().usageDaily.map((u) => (u.day > day(-30) ? { ...u, logins: 1, events: 4 } : u)),
+      },
+      [
+        {
+          id: 'x2',
+          accountId: 'a',
+          contactId: null,
+          type: 'csm_sentiment',
+          time: `${day(-2)}T10:00:00.000Z`,
+          properties: { sentiment: 'red' },
+        } as VigilEvent,
+      ],
+    );
+    for (const model of [
+      DEFAULT_HEALTH_MODEL,
+      { ...DEFAULT_HEALTH_MODEL, bands: { healthy: 80, atRisk: 50 } },
+    ]) {
+      const r = computeScore(bad, model, AS_OF);
+      expect(r.signals.reduce((s, x) => s + x.points, 0)).toBeCloseTo(r.score, 0);
+      const worst = r.signals.filter((s) => s.weight > 0).sort((a, b) => b.gap - a.gap)[0]!;
+      expect(worst.gap).toBeGreaterThan(0.5);
+      // the same model with that one signal forced to a perfect sub-score
+      const perfect = {
+        ...model,
+        signals: {
+          ...model.signals,
+          [worst.signalId]: {
+            weight: model.signals[worst.signalId]!.weight,
+            thresholds: [[0, 100]] as [number, number][],
+          },
+        },
+      };
+      const after = computeScore(bad, perfect, AS_OF);
+      expect(after.score - r.score).toBeCloseTo(worst.gap, 0);
+      for (const lever of r.drivers.lift?.suggestions ?? [])
+        expect(lever.action).toMatch(/: \+\d+(\.\d)? points$/);
+    }
+  });
+
+  it('normalises piecewise-linearly, flat beyond the ends', () => {
     expect(
       normalise(5, [
         [0, 0],

@@ -37,15 +37,35 @@ export function normalise(value: number, thresholds: Thresholds): number {
   return thresholds[thresholds.length - 1]![1];
 }
 
+/** The product's band lines on the displayed 0–100 scale: healthy 80–100, at-risk 50–79, critical 0–49. */
+export const DISPLAY_BANDS = { healthy: 80, atRisk: 50 } as const;
+
+/**
+ * The displayed score: a monotone piecewise-linear calibration of the model's raw score through
+ * (0, 0), (raw at-risk cut, 50), (raw healthy cut, 80), (100, 100), one decimal. A model whose raw
+ * cut-points are 80/50 displays its raw score unchanged; a learned or retuned model keeps its own
+ * cut-points (where its churners separate) and still shows the product convention.
+ */
+export function displayedScore(raw: number, bands: HealthModel['bands']): number {
+  const points: Thresholds = [
+    [0, 0],
+    [bands.atRisk, DISPLAY_BANDS.atRisk],
+    [bands.healthy, DISPLAY_BANDS.healthy],
+    [100, 100],
+  ];
+  return round1(Math.max(0, Math.min(100, normalise(Math.max(0, Math.min(100, raw)), points))));
+}
+
 /**
  * The one rounding rule: a score is shown as a whole number (`displayScore`), and its band is the
- * band of that number, so 79.6 shows "80" and is healthy (with an 80 line), never "80 at risk".
+ * band of that number on the display lines (80 / 50), so 79.5 shows "80" and is healthy, never
+ * "80 at risk". Takes a displayed score (computed or a person's override), never a raw one.
  */
 export const displayScore = (score: number) => Math.round(score);
 
-export function bandOf(score: number, model: Pick<HealthModel, 'bands'>): Band {
-  const shown = displayScore(score);
-  return shown >= model.bands.healthy ? 'healthy' : shown >= model.bands.atRisk ? 'at-risk' : 'critical';
+export function bandOf(displayed: number): Band {
+  const shown = displayScore(displayed);
+  return shown >= DISPLAY_BANDS.healthy ? 'healthy' : shown >= DISPLAY_BANDS.atRisk ? 'at-risk' : 'critical';
 }
 
 /** Signals held at a stale feed's last good value stop counting after this many silent days. */
@@ -268,14 +288,35 @@ export function computeScore(
     if (info.available > 0) liveCategoryWeight += cw;
   }
 
-  const signals: SignalContribution[] = evaluated.map((e) => {
+  // effective weights (category share × share within the category × freshness) and the raw score
+  const effective = evaluated.map((e) => {
     const info = categoryInfo.get(e.category)!;
     const cw = w.categories[e.category] ?? 0;
     const freshness = e.result?.freshness ?? (e.result ? 1 : 0);
-    const eff =
-      e.subScore !== null && info.available > 0 && liveCategoryWeight > 0 && e.weight > 0
-        ? (cw / liveCategoryWeight) * ((e.weight * freshness) / info.available)
-        : 0;
+    return e.subScore !== null && info.available > 0 && liveCategoryWeight > 0 && e.weight > 0
+      ? (cw / liveCategoryWeight) * ((e.weight * freshness) / info.available)
+      : 0;
+  });
+  const raw = Math.max(
+    0,
+    Math.min(
+      100,
+      evaluated.reduce((s, e, i) => (e.subScore === null ? s : s + effective[i]! * e.subScore), 0),
+    ),
+  );
+  // with no data at all the score is undefined; report the neutral midpoint with zero coverage
+  const hasData = liveCategoryWeight > 0;
+  const rawScore = hasData ? round1(raw) : model.bands.atRisk;
+  const score = hasData ? displayedScore(raw, model.bands) : DISPLAY_BANDS.atRisk;
+  // Explanations speak in displayed points: a signal's points are its share of the displayed
+  // score (they still add up to it), its gap is how far the displayed score would rise were the
+  // signal perfect — so a lever's "+4 points" moves the number a person sees by ~4.
+  const scale = raw > 0 ? score / raw : 1;
+  const displayedGain = (rawPoints: number) =>
+    Math.max(0, displayedScore(raw + rawPoints, model.bands) - displayedScore(raw, model.bands));
+  const signals: SignalContribution[] = evaluated.map((e, i) => {
+    const eff = effective[i]!;
+    const freshness = e.result?.freshness ?? (e.result ? 1 : 0);
     const sub = e.subScore;
     return {
       signalId: e.id,
@@ -285,19 +326,13 @@ export function computeScore(
       value: e.result ? e.result.value : null,
       subScore: sub === null ? null : round1(sub),
       weight: Math.round(eff * 10_000) / 10_000,
-      points: sub === null ? 0 : round1(eff * sub * 100) / 100,
-      gap: sub === null ? 0 : round1(eff * (100 - sub) * 100) / 100,
+      points: sub === null ? 0 : round1(eff * sub * scale * 100) / 100,
+      gap: sub === null || eff === 0 ? 0 : round1(displayedGain(eff * (100 - sub)) * 100) / 100,
       freshness: Math.round(freshness * 100) / 100,
       detail: e.unavailable ?? e.result?.detail ?? 'not available',
     };
   });
-  const raw = evaluated.reduce((s, e, i) => {
-    const c = signals[i]!;
-    return e.subScore === null ? s : s + (c.weight > 0 ? c.weight * e.subScore : 0);
-  }, 0);
-  // with no data at all the score is undefined; report the neutral midpoint with zero coverage
-  const score = liveCategoryWeight > 0 ? round1(Math.max(0, Math.min(100, raw))) : 50;
-  const band = bandOf(score, model);
+  const band = bandOf(score);
   const categories: CategoryScore[] = SIGNAL_CATEGORIES.filter((c) => categoryInfo.has(c)).map((c) => {
     const info = categoryInfo.get(c)!;
     const cw = w.categories[c] ?? 0;
@@ -346,17 +381,19 @@ export function computeScore(
   let lift: ScoreResult['drivers']['lift'] = null;
   if (band !== 'healthy') {
     const targetBand: Band = band === 'critical' ? 'at-risk' : 'healthy';
-    const target = targetBand === 'healthy' ? model.bands.healthy : model.bands.atRisk;
+    const target = targetBand === 'healthy' ? DISPLAY_BANDS.healthy : DISPLAY_BANDS.atRisk;
     const pointsNeeded = round1(target - score);
     const suggestions: ScoreDriver[] = [];
-    let acc = 0;
+    // levers add up on the raw scale; what they are worth is read off the displayed scale
+    let rawGained = 0;
     for (const c of [...live].sort((a, b) => b.gap - a.gap)) {
-      if (acc >= pointsNeeded || suggestions.length >= 5 || c.gap < 0.5) break;
+      if (displayedGain(rawGained) >= pointsNeeded || suggestions.length >= 5 || c.gap < 0.5) break;
       suggestions.push({
         ...driver(c, c.gap),
         action: `${leverAction(c.signalId, c.label)}: +${round1(c.gap)} points`,
       });
-      acc += c.gap;
+      const i = evaluated.findIndex((e) => e.id === c.signalId);
+      rawGained += effective[i]! * (100 - (evaluated[i]!.subScore ?? 100));
     }
     lift = { targetBand, pointsNeeded, suggestions };
   }
@@ -399,6 +436,7 @@ export function computeScore(
     asOf,
     modelVersion: options.modelVersion ?? 0,
     score,
+    rawScore,
     band,
     coverage: modelWeight > 0 ? Math.round((coveredWeight / modelWeight) * 100) / 100 : 0,
     categories,

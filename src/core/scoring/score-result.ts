@@ -16,9 +16,16 @@ export type SignalContribution = {
   subScore: number | null;
   /** Effective weight after redistribution (0 when not available); all effective weights sum to 1. */
   weight: number;
-  /** Points this signal adds to the overall score: weight × subScore. */
+  /**
+   * Displayed points this signal adds to the score: weight × subScore, scaled by displayed ÷ raw
+   * score so the points of all signals still add up to the displayed score.
+   */
   points: number;
-  /** Points lost versus a perfect sub-score: weight × (100 − subScore). Drives "what pulls it down". */
+  /**
+   * Displayed points lost versus a perfect sub-score: how much the displayed score would rise if
+   * this signal's sub-score were 100 (raw weight × (100 − subScore) through the calibration).
+   * Drives "what pulls it down", warning signs and levers.
+   */
   gap: number;
   /** 0..1; 1 = fresh, fading towards 0 as the input goes stale. */
   freshness: number;
@@ -59,8 +66,14 @@ export type ScoreResult = {
   accountId: string;
   asOf: string;
   modelVersion: number;
-  /** 0–100, one decimal. The override, when active, is in `override`, not here. */
+  /**
+   * The displayed score, 0–100, one decimal: the model's raw score calibrated so its band
+   * cut-points sit at 80 and 50 (see `displayedScore`). Every decision (band, playbooks, history,
+   * trends) reads this one. The override, when active, is in `override`, not here.
+   */
   score: number;
+  /** The model's raw weighted score (0–100, one decimal) before calibration; absent in old scores. */
+  rawScore?: number;
   band: Band;
   /** Share of the model's weight backed by data, 0–1. */
   coverage: number;

@@ -1,6 +1,4 @@
 import { AppError } from '../../core/errors.ts';
-import { activateModelRow } from '../../store/queries/learning/model-rows.ts';
-import { markDirty } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 
 export type ApproveModelReport = {
@@ -26,13 +24,7 @@ export async function approveModel(
     throw new AppError('BAD_INPUT', 'model version must be a positive integer');
   if (!by.trim()) throw new AppError('BAD_INPUT', 'approver is required');
   const at = ctx.clock.now().toISOString();
-  const { previous } = await activateModelRow(ctx.store, version, by, at);
-  const ids = await ctx.store.db.selectFrom('accounts').select('id').execute();
-  const accountsQueued = await markDirty(
-    ctx.store,
-    ids.map((r) => r.id),
-    at,
-  );
+  const { previous, accountsQueued } = await ctx.store.models.approve(version, by, at);
   ctx.logger.info(
     `model ${version} approved by ${by} (was ${previous ?? 'none'}); ${accountsQueued} accounts queued`,
   );

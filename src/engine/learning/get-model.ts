@@ -1,5 +1,4 @@
 import { AppError } from '../../core/errors.ts';
-import { findModelRow } from '../../store/queries/learning/model-rows.ts';
 import type { EngineContext } from '../context.ts';
 
 export type ModelDetail = {
@@ -27,14 +26,9 @@ export type ModelDetail = {
 
 /** One model version with its stored backtest and calibrations (GET /v1/models/:version). */
 export async function getModel(ctx: EngineContext, version: number): Promise<ModelDetail> {
-  const row = await findModelRow(ctx.store, version);
+  const row = await ctx.store.models.get(version);
   if (!row) throw new AppError('NOT_FOUND', `model version ${version} does not exist`);
-  const calibrations = await ctx.store.db
-    .selectFrom('model_calibrations')
-    .selectAll()
-    .where('model_version', '=', version)
-    .orderBy('horizon_days')
-    .execute();
+  const calibrations = await ctx.store.models.calibrations(version);
   return {
     version: row.version,
     name: row.name,

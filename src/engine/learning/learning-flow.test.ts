@@ -151,6 +151,17 @@ describe.each(TEST_STORE_KINDS)('learning flow (%s)', (kind) => {
     for (const d of r.dropped)
       expect(r.weights.find((w) => w.signalId === d.signalId)?.proposed ?? 0).toBe(0);
     expect(r.bands.proposed.healthy).toBeGreaterThan(r.bands.proposed.atRisk);
+    // bands chosen for separation on the fit period, checked on the held-out one
+    expect(r.bands.method).toBe('separation');
+    expect(r.bands.fit.bands.map((b) => b.band)).toEqual(['critical', 'at-risk', 'healthy']);
+    expect(r.bands.fit.bands.find((b) => b.band === 'at-risk')!.share).toBeLessThan(0.5);
+    if (r.bands.separatesOnFit) {
+      const ratio = (band: string) => r.bands.fit.bands.find((b) => b.band === band)!.ratio!;
+      expect(ratio('critical')).toBeGreaterThanOrEqual(4);
+      expect(ratio('at-risk')).toBeGreaterThanOrEqual(2);
+      expect(ratio('healthy')).toBeLessThanOrEqual(0.5);
+    } else expect(r.bands.fit.warnings.length).toBeGreaterThan(0);
+    expect(r.bands.heldOut?.bands).toHaveLength(3);
     const diffWithCurrent = await diffModels(ctx, r.currentVersion, r.proposedVersion);
     expect(
       diffWithCurrent.changes.some((c) => c.path.startsWith('signals.') && c.path.endsWith('.weight')),

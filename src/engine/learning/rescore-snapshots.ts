@@ -3,7 +3,8 @@ import type { TrainingSnapshot } from './build-training-set.ts';
 import { scoreAccountDates } from './score-account-dates.ts';
 import { type HealthModel, SCORING, type ScoringPort } from './scoring-port.ts';
 
-export type RescoredSnapshot = { score: number; band: string };
+/** `score` is displayed (under the model's own bands); `rawScore` is before that calibration. */
+export type RescoredSnapshot = { score: number; rawScore: number; band: string };
 
 /** Scores existing snapshots under another model (e.g. a proposal). Results follow `snapshots`' order. */
 export async function rescoreSnapshots(
@@ -29,7 +30,11 @@ export async function rescoreSnapshots(
     [...byAccount.entries()].map(([accountId, dates]) => ({ accountId, dates })),
     model,
     (accountId, asOf, r) => {
-      out[index.get(`${accountId}|${asOf}`) as number] = { score: r.score, band: r.band };
+      out[index.get(`${accountId}|${asOf}`) as number] = {
+        score: r.score,
+        rawScore: r.rawScore ?? r.score,
+        band: r.band,
+      };
     },
     scoring,
   );

@@ -8,6 +8,7 @@ import { CUSTOMER_ACTIVITY_EVENT_TYPES } from '../../core/learning/label-lapse.t
 import type { ExclusionReason } from '../../core/learning/label-snapshot.ts';
 import { fitPlattCalibration, type PlattCalibration } from '../../core/learning/platt-calibration.ts';
 import { proposeBands } from '../../core/learning/propose-bands.ts';
+import { proposeSeparatingBands } from '../../core/learning/propose-separating-bands.ts';
 import type { DroppedSignal } from '../../core/learning/propose-weights.ts';
 import {
   RENEWAL_SIGNAL_ID,
@@ -16,7 +17,8 @@ import {
 } from '../../core/learning/renewal-timing.ts';
 import { computeRocAuc } from '../../core/learning/roc-auc.ts';
 import { heldOutCutoff, splitByTime } from '../../core/learning/time-split.ts';
-import { bandOf } from '../../core/scoring/compute-score.ts';
+import { type BandSeparation, bandSeparation } from '../../core/scoring/band-separation.ts';
+import { bandOf, displayedScore } from '../../core/scoring/compute-score.ts';
 import { upsertModelCalibration } from '../../store/queries/learning/calibration-rows.ts';
 import { listEventTypeStats } from '../../store/queries/learning/event-type-stats.ts';
 import { findActivitySpan } from '../../store/queries/learning/find-activity-span.ts';
@@ -71,7 +73,11 @@ export type TrainModelOptions = {
    * ones), or by cross-validation over accounts when the fit period is too short for that.
    */
   l2?: number;
-  /** Shares of fit-period snapshots placed in critical / at-risk by the proposed bands. */
+  /**
+   * Shares of fit-period snapshots placed in critical / at-risk by the proposed bands. Unset (the
+   * default), the bands are chosen for separation instead: critical ≥ 4× the base churn rate,
+   * at-risk ≥ 2×, healthy ≤ 0.5× on the fit period (core/learning/propose-separating-bands).
+   */
   criticalShare?: number;
   atRiskShare?: number;
   /** Fewer churned snapshots than this in the fit period is too little to learn from (default 10). */
@@ -113,7 +119,19 @@ export type TrainReport = {
   weights: WeightComparison[];
   dropped: DroppedSignal[];
   calibration: Pick<PlattCalibration, 'slope' | 'intercept' | 'rows'>;
-  bands: { current: { healthy: number; atRisk: number }; proposed: { healthy: number; atRisk: number } };
+  /**
+   * Raw band cut-points (the displayed score maps them to 80 and 50), current and proposed; how the
+   * proposal was chosen; each proposed band's share / churn rate / ratio on the fit period, and on
+   * the held-out period with 95% intervals and a warning per band that does not separate.
+   */
+  bands: {
+    current: { healthy: number; atRisk: number };
+    proposed: { healthy: number; atRisk: number };
+    method: 'separation' | 'shares';
+    separatesOnFit: boolean;
+    fit: BandSeparation;
+    heldOut: BandSeparation | null;
+  };
   l2: number;
   l2Search: { l2: number; auc: number | null }[];
   l2Validation: 'time' | 'accounts' | 'fixed';
@@ -239,20 +257,46 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
   const testScores = rescored.slice(split.train.length, split.train.length + split.test.length);
   const timelineScores = rescored.slice(split.train.length + split.test.length);
   const t3 = performance.now();
-  const calibration = fitPlattCalibration(
-    trainScores.map((s) => s.score),
-    split.train.map((s) => s.label),
+  const bandsBy =
+    options.criticalShare !== undefined || options.atRiskShare !== undefined
+      ? {
+          method: 'shares' as const,
+          proposal: proposeBands(
+            trainScores.map((s) => s.rawScore),
+            { criticalShare: options.criticalShare, atRiskShare: options.atRiskShare },
+          ),
+        }
+      : {
+          method: 'separation' as const,
+          proposal: proposeSeparatingBands(
+            trainScores.map((s) => s.rawScore),
+            split.train.map((s) => s.label),
+          ),
+        };
+  const bands = 'bands' in bandsBy.proposal ? bandsBy.proposal.bands : bandsBy.proposal;
+  // what people will see under the proposal: raw scores through its own cut-points
+  const shown = (r: { rawScore: number }) => displayedScore(r.rawScore, bands);
+  const banded = (r: { rawScore: number }) => {
+    const score = shown(r);
+    return { score, band: bandOf(score) };
+  };
+  const fitBands = split.train.map((s, i) => ({ band: banded(trainScores[i]!).band, label: s.label }));
+  const fitSeparation = bandSeparation(
+    ['critical', 'at-risk', 'healthy'].map((band) => {
+      const xs = fitBands.filter((x) => x.band === band);
+      return { band, count: xs.length, churned: xs.filter((x) => x.label === 1).length };
+    }),
   );
-  const bands = proposeBands(
-    trainScores.map((s) => s.score),
-    { criticalShare: options.criticalShare, atRiskShare: options.atRiskShare },
+  // the churn probability is read off the displayed score, so it is fitted on it
+  const calibration = fitPlattCalibration(
+    trainScores.map(shown),
+    split.train.map((s) => s.label),
   );
   const proposedDoc = {
     ...unCalibrated,
     bands,
     churnCalibration: { a: calibration.intercept, b: calibration.slope, horizonDays },
   };
-  const banded = (r: { score: number }) => ({ score: r.score, band: bandOf(r.score, proposedDoc) });
   // The current model is judged with its own calibration, else one fitted on the same fit period.
   const currentCalibration =
     (await calibrationFor(ctx, current, horizonDays)) ??
@@ -262,12 +306,12 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     );
   const bt = { horizonDays, bootstrapIterations: options.bootstrapIterations, leadTimeFrom: cutoff };
   const proposed = evaluateBacktest(
-    toBacktestSnapshots(split.test, (_, i) => banded(testScores[i] as { score: number }), calibration),
+    toBacktestSnapshots(split.test, (_, i) => banded(testScores[i]!), calibration),
     {
       ...bt,
       timelineSnapshots: heldOutTimeline.map((s, i) => ({
         ...s,
-        band: banded(timelineScores[i] as { score: number }).band,
+        band: banded(timelineScores[i]!).band,
       })),
     },
   );
@@ -275,6 +319,14 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     ...bt,
     timelineSnapshots: heldOutTimeline,
   });
+  const bandsReport: TrainReport['bands'] = {
+    current: current.document.bands,
+    proposed: bands,
+    method: bandsBy.method,
+    separatesOnFit: fitSeparation.separates,
+    fit: fitSeparation,
+    heldOut: proposed.bandSeparation ?? null,
+  };
   const logisticAuc = computeRocAuc(
     split.test.map((s) => predictSignalChurn(fitted, features(s))),
     split.test.map((s) => s.label),
@@ -322,7 +374,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
       heldOut,
       weights,
       dropped: fitted.proposal.dropped,
-      bands: { current: current.document.bands, proposed: bands },
+      bands: bandsReport,
       l2: fitted.l2,
       logisticAuc,
       proposed: stripPerAccount(proposed),
@@ -356,7 +408,7 @@ export async function trainModel(ctx: EngineContext, options: TrainModelOptions 
     weights,
     dropped: fitted.proposal.dropped,
     calibration: { slope: calibration.slope, intercept: calibration.intercept, rows: calibration.rows },
-    bands: { current: current.document.bands, proposed: bands },
+    bands: bandsReport,
     l2: fitted.l2,
     l2Search: fitted.l2Search,
     l2Validation: fitted.l2Validation,

@@ -5,7 +5,6 @@ import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import type { Store } from '../../store/database.ts';
 import { DIRTY_PRIORITY } from '../../store/resources/claims.ts';
 import type { EngineContext } from '../context.ts';
-import { getActiveModel } from './get-active-model.ts';
 
 export type ScoreOverride = NonNullable<ScoreResult['override']> & { id: number; accountId: string };
 
@@ -55,12 +54,12 @@ export async function createOverride(ctx: EngineContext, input: CreateOverrideIn
   );
   await ctx.store.dirty.mark([input.accountId], at, DIRTY_PRIORITY.person);
   ctx.bus.emit('accounts-dirty', { accountIds: [input.accountId] });
-  const { model } = await getActiveModel(ctx.store);
+  // an override is a displayed score: its band follows the display lines, whatever the model
   return {
     id,
     accountId: input.accountId,
     score: input.score,
-    band: bandOf(input.score, model),
+    band: bandOf(input.score),
     reason,
     by: input.by,
     expiresAt,
@@ -96,7 +95,8 @@ export async function activeOverrides(
   store: Store,
   accountIds: string[],
   now: string,
-  bands: Parameters<typeof bandOf>[1],
+  /** Unused: an override is on the displayed scale, banded by the display lines (80 / 50). */
+  _model?: unknown,
 ): Promise<Map<string, ScoreOverride>> {
   const out = new Map<string, ScoreOverride>();
   // oldest first, so the newest overwrites
@@ -106,7 +106,7 @@ export async function activeOverrides(
       id: Number(r.id),
       accountId: r.account_id,
       score,
-      band: bandOf(score, bands),
+      band: bandOf(score),
       reason: r.reason,
       by: r.created_by,
       expiresAt: r.expires_at,
@@ -120,18 +120,13 @@ export async function activeOverride(
   ctx: EngineContext,
   accountId: string,
 ): Promise<ScoreResult['override']> {
-  const { model } = await getActiveModel(ctx.store);
-  const o = (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString(), model)).get(
-    accountId,
-  );
+  const o = (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString())).get(accountId);
   return o ? { score: o.score, band: o.band, reason: o.reason, by: o.by, expiresAt: o.expiresAt } : null;
 }
 
 /** The override in force now on one account, with its id, or null (`vigil override <account>`). */
 export async function getOverride(ctx: EngineContext, accountId: string): Promise<ScoreOverride | null> {
-  const { model } = await getActiveModel(ctx.store);
   return (
-    (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString(), model)).get(accountId) ??
-    null
+    (await activeOverrides(ctx.store, [accountId], ctx.clock.now().toISOString())).get(accountId) ?? null
   );
 }
