@@ -33,7 +33,7 @@ function HistoryChart({ id, bands }: { id: string; bands: { healthy: number; atR
         markArea: {
           silent: true,
           data: [
-            // the zones of the model's own bands (the default model's healthy line is 62, not 80)
+            // the zones of the displayed bands (scores are stored on the displayed 80/50 scale)
             [{ yAxis: bands.healthy, itemStyle: { color: 'rgba(31,157,85,0.08)' } }, { yAxis: 100 }],
             [
               { yAxis: bands.atRisk, itemStyle: { color: 'rgba(214,158,46,0.08)' } },

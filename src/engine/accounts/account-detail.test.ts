@@ -94,9 +94,10 @@ describe('account detail: header facts and next actions (hand-made account)', ()
       latestNps: { score: 6, date: '2027-10-05', category: 'detractor' },
     });
     expect(d.terms.renewalDate).toBe('2028-02-29');
-    // the chart's zones are the bands of the model that made the score (v1: the default model's)
-    expect(d.facts.bands).toEqual(DEFAULT_HEALTH_MODEL.bands);
-    expect(d.facts.bands).toEqual({ healthy: 62, atRisk: 45 });
+    // stored scores are on the displayed scale: the chart's zones are its fixed 80/50 lines, not the
+    // default model's raw cut-points (62/45)
+    expect(d.facts.bands).toEqual({ healthy: 80, atRisk: 50 });
+    expect(d.facts.bands).not.toEqual(DEFAULT_HEALTH_MODEL.bands);
     expect(d.facts.score).toBe(d.score?.score);
   });
 

@@ -12,8 +12,8 @@ import { accountTermsOn } from '../../core/contracts/contract-terms.ts';
 import { AppError } from '../../core/errors.ts';
 import { computeExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
+import { DISPLAY_BANDS } from '../../core/scoring/compute-score.ts';
 import { effectiveBand, effectiveScore } from '../../core/scoring/effective-score.ts';
-import { healthModelSchema } from '../../core/scoring/health-model.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { listVisibleTasks } from '../../store/queries/api/list-visible-tasks.ts';
 import type { AccountRecord } from '../../store/resources/accounts.ts';
@@ -21,7 +21,6 @@ import { type EngineContext, today } from '../context.ts';
 import { loadPlaybooks } from '../playbooks/load-playbooks.ts';
 import { type Task, toTask } from '../playbooks/task-view.ts';
 import { findTopQuartileScore } from '../playbooks/top-quartile-score.ts';
-import { getActiveModel } from '../scoring/get-active-model.ts';
 import { activeOverride } from '../scoring/overrides.ts';
 import { requireVisibleAccount } from './account-access.ts';
 
@@ -91,9 +90,8 @@ export async function getAccountDetail(
   const csm = record.account.owner ? await ctx.store.users.get(record.account.owner) : null;
   const manager = csm?.manager_id ? await ctx.store.users.get(csm.manager_id) : null;
   const openTasks = tasks.rows.map(toTask).filter((t) => t.status === 'open');
-  const bands = score
-    ? await modelBands(ctx, score.modelVersion)
-    : (await getActiveModel(ctx.store)).model.bands;
+  // stored scores are on the displayed scale, whose band lines are fixed (80/50) whatever the model's raw cut-points
+  const bands = { ...DISPLAY_BANDS };
   // the playbooks tell which signal each open task works on: only read when there is a task
   const playbooks = openTasks.some((t) => t.playbookId) ? await loadPlaybooks(ctx) : [];
   const nextActions = score
@@ -121,13 +119,4 @@ export async function getAccountDetail(
     tasks: tasks.rows.map(toTask),
     expansion,
   };
-}
-
-/** The bands of the model that made the score (the active one when that version is gone). */
-async function modelBands(ctx: EngineContext, version: number): Promise<{ healthy: number; atRisk: number }> {
-  const active = await getActiveModel(ctx.store);
-  if (active.version === version) return active.model.bands;
-  const row = await ctx.store.models.get(version);
-  const parsed = row ? healthModelSchema.safeParse(JSON.parse(row.document)) : null;
-  return parsed?.success ? parsed.data.bands : active.model.bands;
 }
