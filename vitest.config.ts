@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './scripts/vitest-sequencer.mjs';
 
 const ALL = ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/e2e/**/*.e2e.test.ts'];
 // the pure core (no I/O, clock, env or global state: src/architecture.test.ts checks it) runs its
@@ -18,6 +19,7 @@ export default defineConfig({
     env: { VIGIL_WEBHOOK_ALLOW: '127.0.0.1,localhost' },
     // builds dist/ (when src/ changed) for the tests that spawn bin/vigil.js
     globalSetup: ['./scripts/vitest-global-setup.mjs'],
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       { extends: true, test: { name: 'core', include: PURE, isolate: false } },
       { extends: true, test: { name: 'io', include: ALL, exclude: ['**/node_modules/**', ...PURE] } },

@@ -76,7 +76,7 @@ async function ensureTemplate(client: pg.Client, url: string): Promise<void> {
 /**
  * Creates `schema` as a copy of the migrated template: every table with its columns, defaults,
  * constraints and indexes (`like … including all`), its own sequences (bigserial ids start where
- * the template's are), and the rows the migrations inserted — in one transaction.
+ * the template's are), and the rows the migrations inserted, dated now — in one transaction.
  */
 export async function cloneMigratedSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -97,6 +97,9 @@ export async function cloneMigratedSchema(url: string, schema: string): Promise<
       if (s.last !== null) statements.push(`select setval('${to}.${q(s.seq)}'::regclass, ${Number(s.last)})`);
     }
     for (const t of tables) statements.push(`insert into ${to}.${q(t)} select * from ${from}.${q(t)}`);
+    // the copy's migrations ran now, as they would have in a freshly migrated schema (the database's
+    // creation date, `databaseCreatedAt`, is when its first migration ran)
+    statements.push(`update ${to}.vigil_migrations set applied_at = '${new Date().toISOString()}'`);
     await client.query(`begin;\n${statements.join(';\n')};\ncommit`);
   } catch (e) {
     templateShape = null;
