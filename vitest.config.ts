@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import SlowestFirstSequencer from './scripts/vitest-sequencer.mjs';
+import { SlowestFirstSequencer } from './scripts/vitest-sequencer.ts';
 
 const ALL = ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/e2e/**/*.e2e.test.ts'];
 // the pure core (no I/O, clock, env or global state: src/architecture.test.ts checks it) runs its

@@ -3,7 +3,7 @@
 // in node_modules, which a fresh `npm ci` does not have, and otherwise puts larger files first).
 // The rest keep vitest's order. Measured per file on the shared 2-core machine (issue 21, item 9).
 import { relative } from 'node:path';
-import { BaseSequencer } from 'vitest/node';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SLOWEST_FIRST = [
   'web/e2e/dashboard.e2e.test.ts',
@@ -27,10 +27,11 @@ const SLOWEST_FIRST = [
 ];
 const rank = new Map(SLOWEST_FIRST.map((f, i) => [f, i]));
 
-export default class SlowestFirstSequencer extends BaseSequencer {
-  async sort(files) {
+export class SlowestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const rankOf = (spec) => rank.get(relative(this.ctx.config.root, spec.moduleId)) ?? Number.POSITIVE_INFINITY;
+    const rankOf = (spec: TestSpecification) =>
+      rank.get(relative(this.ctx.config.root, spec.moduleId)) ?? Number.POSITIVE_INFINITY;
     // Array.prototype.sort is stable: files not listed keep vitest's order after the listed ones
     return sorted.sort((a, b) => {
       const ra = rankOf(a);
