@@ -47,6 +47,18 @@ export type ApiFixture = {
 
 export const FIXTURE_TODAY = '2026-06-30';
 
+/** The demo files of a portfolio size, generated once per process (deterministic; imports only read them). */
+const demoDirs = new Map<number, Promise<string>>();
+function fixtureDemo(accounts: number): Promise<string> {
+  let dir = demoDirs.get(accounts);
+  if (!dir) {
+    const outDir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
+    dir = generateDemo({ outDir, accounts, months: 13, seed: 3, endDate: FIXTURE_TODAY }).then(() => outDir);
+    demoDirs.set(accounts, dir);
+  }
+  return dir;
+}
+
 /**
  * The fixture's users, through addUser (validation, audit), all with FIXTURE_PASSWORD. A password
  * hash costs ~0.3 s of CPU (scrypt N=2^15, p=3): the first user of the process gets a real hash
@@ -83,14 +95,7 @@ export async function openApiFixture(
   kind: TestStoreKind,
   options: { accounts?: number; app?: AppOptions; clock?: boolean } = {},
 ): Promise<ApiFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
-  await generateDemo({
-    outDir: dir,
-    accounts: options.accounts ?? 30,
-    months: 13,
-    seed: 3,
-    endDate: FIXTURE_TODAY,
-  });
+  const dir = await fixtureDemo(options.accounts ?? 30);
   const store = await openTestStore(kind);
   const ctx = contextForStore(
     store,
