@@ -165,8 +165,6 @@ const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
   'engine/playbooks/top-quartile-score.ts',
   'engine/playbooks/update-task.ts',
   'engine/playbooks/webhook-secret.ts',
-  'engine/scoring/backfill-scores.ts', // scoring (issue 17)
-  'engine/scoring/recompute-scores.ts', // scoring
 ]);
 const SQL_OR_DIALECT =
   /\.(selectFrom|insertInto|updateTable|deleteFrom|transaction)\(|sql`|\.dialect\s*[!=]==|\.(sqlite|pool)\b/;

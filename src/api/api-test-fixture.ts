@@ -47,6 +47,46 @@ export type ApiFixture = {
 
 export const FIXTURE_TODAY = '2026-06-30';
 
+/** The demo files of a portfolio size, generated once per process (deterministic; imports only read them). */
+const demoDirs = new Map<number, Promise<string>>();
+function fixtureDemo(accounts: number): Promise<string> {
+  let dir = demoDirs.get(accounts);
+  if (!dir) {
+    const outDir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
+    dir = generateDemo({ outDir, accounts, months: 13, seed: 3, endDate: FIXTURE_TODAY }).then(() => outDir);
+    demoDirs.set(accounts, dir);
+  }
+  return dir;
+}
+
+/**
+ * The fixture's users, through addUser (validation, audit), all with FIXTURE_PASSWORD. A password
+ * hash costs ~0.3 s of CPU (scrypt N=2^15, p=3): the first user of the process gets a real hash
+ * through addUser, and every user after that the same hash (a valid scrypt hash of the same
+ * password, so logins verify it at full cost) instead of 7 new ones per fixture.
+ */
+let fixtureHash: string | null = null;
+async function addFixtureUsers(ctx: EngineContext): Promise<void> {
+  for (const u of FIXTURE_USERS) {
+    if (fixtureHash === null) {
+      await addUser(ctx, { ...u, password: FIXTURE_PASSWORD, actor: 'test' });
+      const row = await ctx.store.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', u.id)
+        .executeTakeFirstOrThrow();
+      fixtureHash = row.password_hash;
+      continue;
+    }
+    await addUser(ctx, { ...u, actor: 'test' });
+    await ctx.store.db
+      .updateTable('users')
+      .set({ password_hash: fixtureHash })
+      .where('id', '=', u.id)
+      .execute();
+  }
+}
+
 /**
  * A scored demo portfolio whose accounts are dealt round-robin to csm-a, csm-b, csm-c, mgr-1 and
  * nobody, with users who can log in, and HTTP clients acting as each of them.
@@ -55,21 +95,14 @@ export async function openApiFixture(
   kind: TestStoreKind,
   options: { accounts?: number; app?: AppOptions; clock?: boolean } = {},
 ): Promise<ApiFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
-  await generateDemo({
-    outDir: dir,
-    accounts: options.accounts ?? 30,
-    months: 13,
-    seed: 3,
-    endDate: FIXTURE_TODAY,
-  });
+  const dir = await fixtureDemo(options.accounts ?? 30);
   const store = await openTestStore(kind);
   const ctx = contextForStore(
     store,
     options.clock === false ? {} : { clock: fixedClock(`${FIXTURE_TODAY}T12:00:00Z`) },
   );
   await importFiles(ctx, { paths: [dir] });
-  for (const u of FIXTURE_USERS) await addUser(ctx, { ...u, password: FIXTURE_PASSWORD, actor: 'test' });
+  await addFixtureUsers(ctx);
   const ids = (await store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id);
   for (const [i, id] of ids.entries())
     await store.db

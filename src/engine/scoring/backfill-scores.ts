@@ -1,5 +1,6 @@
 import { computeScore } from '../../core/scoring/compute-score.ts';
 import { loadAccountsData, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
+import type { HistoryRow } from '../../store/resources/scores.ts';
 import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import type { EngineContext } from '../context.ts';
 import { getActiveModel } from './get-active-model.ts';
@@ -30,9 +31,7 @@ export async function backfillScores(
   const dates: string[] = [];
   for (let t = Date.parse(options.to); t >= Date.parse(options.from); t -= step * 86_400_000)
     dates.unshift(new Date(t).toISOString().slice(0, 10));
-  const ids =
-    options.accountIds ??
-    (await store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id);
+  const ids = options.accountIds ?? (await store.accounts.listIds());
   const now = ctx.clock.now().toISOString();
   let rows = 0;
   for (let i = 0; i < ids.length; i += 100) {
@@ -46,16 +45,7 @@ export async function backfillScores(
       active.model.lookbackDays + rangeDays,
       USAGE_LOOKBACK_DAYS + rangeDays,
     );
-    const values: {
-      account_id: string;
-      as_of: string;
-      model_version: number;
-      score: number;
-      band: string;
-      coverage: number;
-      detail: string;
-      computed_at: string;
-    }[] = [];
+    const values: HistoryRow[] = [];
     for (const id of batch) {
       const d = data.get(id);
       if (!d) continue;
@@ -77,16 +67,7 @@ export async function backfillScores(
         });
       }
     }
-    await store.db.transaction().execute(async (trx) => {
-      for (let j = 0; j < values.length; j += 200) {
-        const chunk = values.slice(j, j + 200);
-        await trx
-          .insertInto('scores')
-          .values(chunk)
-          .onConflict((oc) => oc.columns(['account_id', 'as_of', 'model_version']).doNothing())
-          .execute();
-      }
-    });
+    await store.scores.addHistory(values);
     rows += values.length;
     options.onProgress?.(Math.min(ids.length, i + 100), ids.length);
   }

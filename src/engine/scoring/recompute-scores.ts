@@ -1,4 +1,3 @@
-import { type Insertable, sql } from 'kysely';
 import { computeScore, topDriverText } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import { extendSources, type WorkspaceSources } from '../../core/sources/data-sources.ts';
@@ -6,7 +5,7 @@ import type { Store } from '../../store/database.ts';
 import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
 import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
-import type { CurrentScoresTable, ScoresTable } from '../../store/schema.ts';
+import type { CurrentScoreWrite, HistoryRow } from '../../store/resources/scores.ts';
 import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import { type EngineContext, today } from '../context.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
@@ -67,20 +66,10 @@ export async function computeScores(
 ): Promise<ComputedScore[]> {
   const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
   const workspace = sources ?? (await getWorkspaceSources(store));
-  const current = await store.db
-    .selectFrom('current_scores')
-    .select(['account_id', 'detail', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
-    .where('account_id', 'in', ids)
-    .execute();
+  const current = await store.scores.currentForRescore(ids);
   const previousById = new Map(current.map((c) => [c.account_id, c]));
   const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
-  const hist = await store.db
-    .selectFrom('scores')
-    .select(['account_id', 'as_of', 'score'])
-    .where('account_id', 'in', ids)
-    .where('as_of', '>=', historyFrom)
-    .where('as_of', '<', asOf)
-    .execute();
+  const hist = await store.scores.recentHistory(ids, historyFrom, asOf);
   const histById = new Map<string, { asOf: string; score: number }[]>();
   for (const h of hist) {
     const list = histById.get(h.account_id);
@@ -189,8 +178,8 @@ export async function recomputeScores(
         });
       }
     }
-    const historyRows: Insertable<ScoresTable>[] = [];
-    const currentRows: Insertable<CurrentScoresTable>[] = [];
+    const historyRows: HistoryRow[] = [];
+    const currentRows: CurrentScoreWrite[] = [];
     for (const r of rows) {
       // the same values go to history and to the current score
       // a churned account's kept score stays dated the day before its churn (history holds that row)
@@ -224,35 +213,7 @@ export async function recomputeScores(
         override_score: r.override?.score ?? null,
       });
     }
-    // multi-row upserts (100 rows per statement): one statement per row was most of a full rescore's time
-    const excluded = (cols: string[]) =>
-      Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as never;
-    await store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < historyRows.length; i += 100) {
-        const chunk = historyRows.slice(i, i + 100);
-        await trx
-          .insertInto('scores')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc
-              .columns(['account_id', 'as_of', 'model_version'])
-              .doUpdateSet(excluded(['score', 'band', 'coverage', 'detail', 'computed_at'])),
-          )
-          .execute();
-      }
-      for (let i = 0; i < currentRows.length; i += 100) {
-        const chunk = currentRows.slice(i, i + 100);
-        await trx
-          .insertInto('current_scores')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc
-              .column('account_id')
-              .doUpdateSet(excluded(Object.keys(chunk[0]!).filter((c) => c !== 'account_id'))),
-          )
-          .execute();
-      }
-    });
+    await store.scores.saveRescore(historyRows, currentRows);
     // open tasks on churned accounts are closed with the reason
     const churned = rows
       .filter((r) => r.lifecycle?.stage === 'churned')
@@ -262,9 +223,7 @@ export async function recomputeScores(
   };
 
   if (options.accountIds || options.all) {
-    const ids =
-      options.accountIds ??
-      (await store.db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id);
+    const ids = options.accountIds ?? (await store.accounts.listIds());
     for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
   } else {
     for (;;) {

@@ -95,6 +95,9 @@ export async function loadAccountsData(
         .where('account_id', 'in', ids)
         .where('time', '>=', from)
         .where('time', '<=', endOfDay)
+        // per account in time order (what AccountData holds): follows the (account_id, time) index,
+        // so SQLite sorts only ties instead of every row of the batch
+        .orderBy('account_id')
         .orderBy('time')
         .orderBy('id')
         .execute(),

@@ -30,6 +30,8 @@ export async function loadUsageRollups(
         .where('account_id', 'in', ids)
         .where('day', '>=', from)
         .where('day', '<=', to)
+        // per account by day, the primary key's order (no sort of the whole batch)
+        .orderBy('account_id')
         .orderBy('day')
         .execute(),
       store.db

@@ -20,6 +20,8 @@ export type AccountsResource = {
   exists(id: string): Promise<boolean>;
   /** True when the store holds no account at all (first start). */
   isEmpty(): Promise<boolean>;
+  /** Every account id, in id order (full rescores and backfills walk them in batches). */
+  listIds(): Promise<string[]>;
   /** What a viewer may see (see `visibleAccountFilter`). */
   isVisible(viewer: Viewer, id: string): Promise<boolean>;
   filterVisible(viewer: Viewer, ids: string[]): Promise<Set<string>>;
@@ -41,6 +43,9 @@ export function accountsResource(store: Store, db: Kysely<Database>): AccountsRe
     },
     async isEmpty() {
       return (await db.selectFrom('accounts').select('id').limit(1).execute()).length === 0;
+    },
+    async listIds() {
+      return (await db.selectFrom('accounts').select('id').orderBy('id').execute()).map((r) => r.id);
     },
     isVisible: (viewer, id) => isAccountVisible(store, viewer, id),
     filterVisible: (viewer, ids) => filterVisibleAccountIds(store, viewer, ids),

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { CurrentScoresTable, Database } from '../schema.ts';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import type { CurrentScoresTable, Database, ScoresTable } from '../schema.ts';
 
 export type ScorePoint = {
   asOf: string;
@@ -9,6 +9,18 @@ export type ScorePoint = {
   modelVersion: number;
 };
 export type CurrentScoreRow = Selectable<CurrentScoresTable>;
+/** What a rescore reads of an account's stored current score (the previous one, once rescored). */
+export type StoredCurrentScore = Pick<
+  CurrentScoreRow,
+  'account_id' | 'detail' | 'as_of' | 'score' | 'band' | 'previous_score' | 'previous_band'
+>;
+export type HistoryRow = Insertable<ScoresTable>;
+export type CurrentScoreWrite = Insertable<CurrentScoresTable>;
+
+/** Rows per multi-row statement: one statement per row was most of a full rescore's time. */
+const ROWS_PER_STATEMENT = 100;
+const excluded = (cols: string[]) =>
+  Object.fromEntries(cols.map((c) => [c, sql.ref(`excluded.${c}`)])) as never;
 
 export type ScoresResource = {
   /** Stored score history of one account, by date then model version, optionally within [from, to]. */
@@ -22,6 +34,21 @@ export type ScoresResource = {
   ): Promise<{ account_id: string; score: number; band: string; detail: string; owner: string | null }[]>;
   /** Band and score of every current score (portfolio totals). */
   currentBands(): Promise<{ band: string; score: number }[]>;
+  /** The stored current scores of these accounts (what a rescore carries into `previous_*`). */
+  currentForRescore(accountIds: string[]): Promise<StoredCurrentScore[]>;
+  /** History points of these accounts dated in [from, before) (trend inputs of a rescore). */
+  recentHistory(
+    accountIds: string[],
+    from: string,
+    before: string,
+  ): Promise<{ account_id: string; as_of: string; score: number }[]>;
+  /**
+   * Stores one rescored batch in one transaction: history rows (replacing the same account, date
+   * and model version) and current scores (replacing the account's).
+   */
+  saveRescore(history: HistoryRow[], current: CurrentScoreWrite[]): Promise<void>;
+  /** Adds history rows, keeping any already stored for the same account, date and model version (backfill). */
+  addHistory(rows: HistoryRow[]): Promise<void>;
 };
 
 export function scoresResource(db: Kysely<Database>): ScoresResource {
@@ -70,5 +97,62 @@ export function scoresResource(db: Kysely<Database>): ScoresResource {
         .execute();
     },
     currentBands: () => db.selectFrom('current_scores').select(['band', 'score']).execute(),
+    async currentForRescore(accountIds) {
+      if (accountIds.length === 0) return [];
+      return db
+        .selectFrom('current_scores')
+        .select(['account_id', 'detail', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
+        .where('account_id', 'in', accountIds)
+        .execute();
+    },
+    async recentHistory(accountIds, from, before) {
+      if (accountIds.length === 0) return [];
+      return db
+        .selectFrom('scores')
+        .select(['account_id', 'as_of', 'score'])
+        .where('account_id', 'in', accountIds)
+        .where('as_of', '>=', from)
+        .where('as_of', '<', before)
+        .execute();
+    },
+    async saveRescore(history, current) {
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < history.length; i += ROWS_PER_STATEMENT) {
+          await trx
+            .insertInto('scores')
+            .values(history.slice(i, i + ROWS_PER_STATEMENT))
+            .onConflict((oc) =>
+              oc
+                .columns(['account_id', 'as_of', 'model_version'])
+                .doUpdateSet(excluded(['score', 'band', 'coverage', 'detail', 'computed_at'])),
+            )
+            .execute();
+        }
+        for (let i = 0; i < current.length; i += ROWS_PER_STATEMENT) {
+          const chunk = current.slice(i, i + ROWS_PER_STATEMENT);
+          await trx
+            .insertInto('current_scores')
+            .values(chunk)
+            .onConflict((oc) =>
+              oc
+                .column('account_id')
+                .doUpdateSet(excluded(Object.keys(chunk[0]!).filter((c) => c !== 'account_id'))),
+            )
+            .execute();
+        }
+      });
+    },
+    async addHistory(rows) {
+      if (rows.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 2 * ROWS_PER_STATEMENT) {
+          await trx
+            .insertInto('scores')
+            .values(rows.slice(i, i + 2 * ROWS_PER_STATEMENT))
+            .onConflict((oc) => oc.columns(['account_id', 'as_of', 'model_version']).doNothing())
+            .execute();
+        }
+      });
+    },
   };
 }
