@@ -8,9 +8,14 @@ import { computeRenewalForecast } from '../../engine/metrics/renewal-forecast.ts
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, ok } from './common.schemas.ts';
+import {
+  cohortReportSchema,
+  metricsReportSchema,
+  renewalForecastSchema,
+  retentionByBandSchema,
+} from './metrics.schemas.ts';
 
 const tags = ['metrics'];
-const report = z.record(z.string(), z.unknown());
 const scopeQuery = { segment: z.string().max(100).optional(), owner: z.string().max(200).optional() };
 
 /** /v1/metrics: GRR/NRR/logo retention, series for charts, cohorts, retention by band. */
@@ -31,7 +36,7 @@ export function metricsRoutes(ctx: EngineContext) {
           ...scopeQuery,
         }),
       },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(metricsReportSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
@@ -114,7 +119,7 @@ export function metricsRoutes(ctx: EngineContext) {
           ...scopeQuery,
         }),
       },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(renewalForecastSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
@@ -134,7 +139,7 @@ export function metricsRoutes(ctx: EngineContext) {
       tags,
       summary: 'Revenue retention by start cohort',
       request: { query: z.object({ by: z.enum(['month', 'quarter']).default('quarter'), ...scopeQuery }) },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(cohortReportSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
@@ -151,7 +156,7 @@ export function metricsRoutes(ctx: EngineContext) {
       tags,
       summary: 'Retention by health band at the start of each period: does healthy really renew more?',
       request: { query: z.object({ period: z.enum(PERIODS).default('quarter'), ...scopeQuery }) },
-      responses: { ...ok(z.object({ items: z.array(report) })), ...errorResponses() },
+      responses: { ...ok(retentionByBandSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);

@@ -1,8 +1,7 @@
 import type { Viewer } from '../../core/access.ts';
 import { AppError } from '../../core/errors.ts';
+import type { MetricsScope } from '../../store/queries/metrics-inputs.ts';
 import type { EngineContext } from '../context.ts';
-
-export type MetricsScope = { owner?: string; viewer?: Viewer };
 
 /**
  * Retention figures are sums over accounts, so they follow the same visibility: a CSM's are their
