@@ -144,27 +144,10 @@ describe('npm run check enforces the layer imports', () => {
  * SQL moves into src/store (issue 14); new files may not join it.
  */
 const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
-  // perf: stale jobs are interrupted at start only on single-process SQLite (to become a store capability)
-  'cli/commands/serve.ts',
   'api/api-test-fixture.ts', // test fixture: arranges rows directly
-  'api/routes/metrics.ts', // metrics (issue 16)
-  'engine/demo/load-demo.ts', // learning (demo)
   'engine/import/import-files.ts', // imports (issue 15)
   'engine/ingest/ingest-events.ts', // reliability (issue 20)
   'engine/playbooks/deliver-outbox.ts', // reliability (incl. its dialect branch)
-  'engine/playbooks/evaluate-play-outcomes.ts', // playbooks (unowned)
-  'engine/playbooks/get-playbook-stats.ts',
-  'engine/playbooks/import-playbooks.ts',
-  'engine/playbooks/list-expansion-opportunities.ts',
-  'engine/playbooks/list-tasks.ts',
-  'engine/playbooks/load-playbook-subjects.ts',
-  'engine/playbooks/load-playbooks.ts',
-  'engine/playbooks/reopen-snoozed-tasks.ts',
-  'engine/playbooks/run-playbooks.ts', // scoring (churn gating) / playbooks
-  'engine/playbooks/seed-playbook-fixtures.ts',
-  'engine/playbooks/top-quartile-score.ts',
-  'engine/playbooks/update-task.ts',
-  'engine/playbooks/webhook-secret.ts',
 ]);
 const SQL_OR_DIALECT =
   /\.(selectFrom|insertInto|updateTable|deleteFrom|transaction)\(|sql`|\.dialect\s*[!=]==|\.(sqlite|pool)\b/;

@@ -30,6 +30,11 @@ export type StoreCapabilities = {
   integrityCheck: (() => Promise<string[]>) | null;
   /** How many batch reads may run at once with profit (a pool on PostgreSQL, one connection on SQLite). */
   readConcurrency: number;
+  /**
+   * One server process owns the database (embedded SQLite): at start, jobs another process left
+   * running can never finish and may be marked interrupted. False where several processes share it.
+   */
+  singleProcess: boolean;
   /** INSERT … ON CONFLICT upserts: both dialects have them, so query modules use them directly. */
   upserts: true;
 };
@@ -47,6 +52,7 @@ export function sqliteCapabilities(sqlite: SqliteDatabase.Database): StoreCapabi
       return rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
     },
     readConcurrency: 1,
+    singleProcess: true,
     upserts: true,
   };
 }
@@ -80,6 +86,7 @@ export function postgresCapabilities(pool: pg.Pool): StoreCapabilities {
     onlineBackup: null,
     integrityCheck: null,
     readConcurrency: 4,
+    singleProcess: false,
     upserts: true,
   };
 }

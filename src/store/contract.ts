@@ -12,8 +12,10 @@ import type { ApiKeysResource, SessionsResource, UsersResource } from './resourc
 import type { ClaimsResource, DirtyResource } from './resources/claims.ts';
 import type { EventsResource } from './resources/events.ts';
 import type { ImportsResource } from './resources/imports.ts';
+import type { MetaResource } from './resources/meta.ts';
 import type { ModelsResource } from './resources/models.ts';
 import type { OverridesResource } from './resources/overrides.ts';
+import type { PlaybooksResource } from './resources/playbooks.ts';
 import type { ScoresResource } from './resources/scores.ts';
 import type { TasksResource } from './resources/tasks.ts';
 
@@ -38,6 +40,10 @@ export type StoreResources = {
   readonly dirty: DirtyResource;
   readonly claims: ClaimsResource;
   readonly capabilities: StoreCapabilities;
+  /** Playbooks, their runs and decisions (tasks themselves: `tasks`). */
+  readonly playbooks: PlaybooksResource;
+  /** Small settings the store keeps for every process (the generated webhook secret). */
+  readonly meta: MetaResource;
   /** A cheap round trip (health checks). */
   ping(): Promise<void>;
 };

@@ -14,8 +14,10 @@ import { apiKeysResource, sessionsResource, usersResource } from './resources/au
 import { claimsResource, dirtyResource } from './resources/claims.ts';
 import { eventsResource } from './resources/events.ts';
 import { importsResource } from './resources/imports.ts';
+import { metaResource } from './resources/meta.ts';
 import { modelsResource } from './resources/models.ts';
 import { overridesResource } from './resources/overrides.ts';
+import { playbooksResource } from './resources/playbooks.ts';
 import { scoresResource } from './resources/scores.ts';
 import { tasksResource } from './resources/tasks.ts';
 import type { Database } from './schema.ts';
@@ -68,6 +70,8 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     imports: importsResource(store, db),
     dirty: dirtyResource(store),
     claims: claimsResource(store),
+    playbooks: playbooksResource(db),
+    meta: metaResource(db),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },

@@ -11,7 +11,32 @@ export const errorEnvelopeSchema = z
     error: z.object({
       code: z.enum(ERROR_CODES),
       message: z.string(),
-      details: z.unknown().nullable(),
+      details: z
+        .union([
+          z
+            .array(z.object({ path: z.string(), message: z.string() }))
+            .openapi({ description: 'Request validation: each problem with its path' }),
+          z
+            .looseObject({
+              errors: z
+                .array(
+                  z.looseObject({
+                    line: z.number().optional(),
+                    column: z.number().optional(),
+                    field: z.string().optional(),
+                    message: z.string(),
+                  }),
+                )
+                .optional()
+                .openapi({ description: 'Document errors (playbooks, mappings) with line and field' }),
+              retryAfterSeconds: z
+                .number()
+                .optional()
+                .openapi({ description: 'Rate limited or busy: when to retry' }),
+            })
+            .openapi({ description: 'What the error is about; the keys depend on the error' }),
+        ])
+        .nullable(),
     }),
   })
   .openapi('Error');

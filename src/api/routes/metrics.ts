@@ -1,45 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Viewer } from '../../core/access.ts';
-import { AppError } from '../../core/errors.ts';
 import { PERIODS } from '../../core/metrics/periods.ts';
 import { type EngineContext, today } from '../../engine/context.ts';
 import { runHeavy } from '../../engine/jobs/worker-pool.ts';
 import { computeMetricsReport } from '../../engine/metrics/metrics-report.ts';
+import { resolveMetricsScope } from '../../engine/metrics/metrics-scope.ts';
 import { computeRenewalForecast } from '../../engine/metrics/renewal-forecast.ts';
 import { access, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, isoDateSchema, ok } from './common.schemas.ts';
+import {
+  cohortReportSchema,
+  metricsReportSchema,
+  renewalForecastSchema,
+  retentionByBandSchema,
+} from './metrics.schemas.ts';
 
 const tags = ['metrics'];
-const report = z.record(z.string(), z.unknown());
 const scopeQuery = { segment: z.string().max(100).optional(), owner: z.string().max(200).optional() };
-
-/**
- * Retention figures are sums over accounts, so they follow the same visibility: a CSM's are their
- * own book; a manager's are their team's (themselves and their reports) or one owner of the team;
- * only an admin sees the whole company (or any owner).
- */
-async function metricsScope(
-  ctx: EngineContext,
-  viewer: Viewer,
-  owner: string | undefined,
-): Promise<{ owner?: string; viewer?: Viewer }> {
-  if (viewer.role === 'admin') return owner ? { owner } : {};
-  if (viewer.role === 'csm') {
-    if (owner && owner !== viewer.userId)
-      throw new AppError('FORBIDDEN', 'a CSM sees the metrics of their own accounts only');
-    return { owner: viewer.userId, viewer };
-  }
-  if (!owner || owner === viewer.userId) return owner ? { owner, viewer } : { viewer };
-  const member = await ctx.store.db
-    .selectFrom('users')
-    .select('id')
-    .where('id', '=', owner)
-    .where('manager_id', '=', viewer.userId)
-    .executeTakeFirst();
-  if (!member) throw new AppError('FORBIDDEN', `${owner} is not on your team`);
-  return { owner, viewer };
-}
 
 /** /v1/metrics: GRR/NRR/logo retention, series for charts, cohorts, retention by band. */
 export function metricsRoutes(ctx: EngineContext) {
@@ -59,12 +36,12 @@ export function metricsRoutes(ctx: EngineContext) {
           ...scopeQuery,
         }),
       },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(metricsReportSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const scope = await resolveMetricsScope(ctx, p.viewer, q.owner);
       return c.json(await computeMetricsReport(ctx, { ...q, ...scope }), 200);
     },
   );
@@ -106,7 +83,7 @@ export function metricsRoutes(ctx: EngineContext) {
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const scope = await resolveMetricsScope(ctx, p.viewer, q.owner);
       const to = today(ctx);
       const from = new Date(Date.parse(to) - q.months * 30.44 * 86_400_000).toISOString().slice(0, 10);
       const r = await computeMetricsReport(ctx, { period: q.period, from, to, segment: q.segment, ...scope });
@@ -142,12 +119,12 @@ export function metricsRoutes(ctx: EngineContext) {
           ...scopeQuery,
         }),
       },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(renewalForecastSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const scope = await resolveMetricsScope(ctx, p.viewer, q.owner);
       return c.json(
         await computeRenewalForecast(ctx, { segment: q.segment, leadDays: q.leadDays, ...scope }),
         200,
@@ -162,12 +139,12 @@ export function metricsRoutes(ctx: EngineContext) {
       tags,
       summary: 'Revenue retention by start cohort',
       request: { query: z.object({ by: z.enum(['month', 'quarter']).default('quarter'), ...scopeQuery }) },
-      responses: { ...ok(report), ...errorResponses() },
+      responses: { ...ok(cohortReportSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const scope = await resolveMetricsScope(ctx, p.viewer, q.owner);
       return c.json(await runHeavy(ctx, 'computeCohortReport', { ...q, ...scope }), 200);
     },
   );
@@ -179,12 +156,12 @@ export function metricsRoutes(ctx: EngineContext) {
       tags,
       summary: 'Retention by health band at the start of each period: does healthy really renew more?',
       request: { query: z.object({ period: z.enum(PERIODS).default('quarter'), ...scopeQuery }) },
-      responses: { ...ok(z.object({ items: z.array(report) })), ...errorResponses() },
+      responses: { ...ok(retentionByBandSchema), ...errorResponses() },
     }),
     async (c) => {
       const p = principalOf(c);
       const q = c.req.valid('query');
-      const scope = await metricsScope(ctx, p.viewer, q.owner);
+      const scope = await resolveMetricsScope(ctx, p.viewer, q.owner);
       const r = await computeMetricsReport(ctx, { period: q.period, segment: q.segment, ...scope });
       return c.json(
         { items: r.periods.map((m) => ({ label: m.label, start: m.start, end: m.end, byBand: m.byBand })) },

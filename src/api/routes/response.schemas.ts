@@ -59,6 +59,14 @@ export const contactViewSchema = z
   })
   .openapi('Contact');
 
+const scoreDriverSchema = z.object({
+  signalId: z.string(),
+  label: z.string(),
+  points: z.number(),
+  detail: z.string(),
+  action: z.string().optional(),
+});
+
 export const taskSchema = z
   .object({
     id: z.string(),
@@ -75,7 +83,16 @@ export const taskSchema = z
     because: z.string().nullable(),
     due: z.string().nullable(),
     snoozedUntil: z.string().nullable(),
-    snapshot: z.unknown().openapi({ description: 'The score and drivers that caused the task' }),
+    snapshot: z
+      .object({
+        score: z.number(),
+        band: z.string(),
+        asOf: z.string(),
+        modelVersion: z.number(),
+        drivers: z.object({ down: z.array(scoreDriverSchema), moved: z.array(scoreDriverSchema) }),
+        previous: z.object({ score: z.number(), band: z.string() }).nullable(),
+      })
+      .openapi({ description: 'The score and drivers that caused the task' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     closedAt: z.string().nullable(),
@@ -180,7 +197,16 @@ export const modelDetailSchema = z
         fittedTo: z.string(),
       }),
     ),
-    weightsByCategory: z.unknown(),
+    weightsByCategory: z.array(
+      z.object({
+        category: z.string(),
+        weight: z.number(),
+        share: z.number(),
+        signals: z.array(
+          z.object({ signalId: z.string(), label: z.string(), weight: z.number(), share: z.number() }),
+        ),
+      }),
+    ),
   })
   .openapi('ModelDetail');
 
@@ -198,10 +224,62 @@ export const modelDiffSchema = z
         delta: z.number(),
       }),
     ),
-    changes: z.array(z.looseObject({})),
+    changes: z.array(
+      z
+        .looseObject({ path: z.string(), delta: z.number().nullable() })
+        .openapi({ description: 'One changed leaf of the model document: `a` and `b` are its values' }),
+    ),
     backtests: z.object({ a: z.unknown(), b: z.unknown() }),
   })
   .openapi('ModelDiff');
+
+/** Backtest metrics (src/core/learning/evaluate-backtest.ts); nested parts name their main fields. */
+const backtestMetricsSchema = z
+  .looseObject({
+    snapshots: z.number(),
+    accounts: z.number(),
+    positives: z.number(),
+    baseRate: z.number(),
+    auc: z.number().nullable(),
+    aucCi: z.looseObject({
+      auc: z.number().nullable(),
+      lower: z.number().nullable(),
+      upper: z.number().nullable(),
+    }),
+    averagePrecision: z.number().nullable(),
+    topDecile: z.looseObject({
+      fraction: z.number(),
+      flagged: z.number(),
+      precision: z.number(),
+      recall: z.number().nullable(),
+      lift: z.number().nullable(),
+    }),
+    rocCurve: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
+    liftByDecile: z.array(
+      z.looseObject({
+        decile: z.number(),
+        accounts: z.number(),
+        churned: z.number(),
+        churnRate: z.number().nullable(),
+        lift: z.number().nullable(),
+      }),
+    ),
+    bandChurnRates: z.array(
+      z.object({ band: z.string(), count: z.number(), churned: z.number(), rate: z.number().nullable() }),
+    ),
+    bandSeparation: z
+      .looseObject({ baseRate: z.number(), separates: z.boolean(), warnings: z.array(z.string()) })
+      .optional(),
+    calibration: z
+      .looseObject({
+        bins: z.array(z.looseObject({ count: z.number() })),
+        expectedCalibrationError: z.number(),
+        brier: z.number(),
+      })
+      .nullable(),
+    leadTime: z.looseObject({ churnedAccounts: z.number() }),
+  })
+  .openapi('BacktestMetrics');
 
 export const backtestReportSchema = z
   .looseObject({
@@ -211,7 +289,8 @@ export const backtestReportSchema = z
     period: z.object({ from: z.string(), to: z.string(), dates: z.number() }),
     accounts: z.number(),
     excluded: z.record(z.string(), z.number()),
-    metrics: z.looseObject({}).openapi({ description: 'AUC, churn by band, lift, lead time, calibration' }),
+    // AUC, churn by band, lift, lead time, calibration
+    metrics: backtestMetricsSchema,
     scoreSource: z.enum(['computed', 'stored']),
     missingScores: z.number(),
     runId: z.number().nullable(),
@@ -224,9 +303,18 @@ export const trainReportSchema = z
     currentVersion: z.number(),
     horizonDays: z.number(),
     label: z.enum(['horizon', 'renewal', 'lapse']),
-    weights: z.array(z.looseObject({})),
-    proposed: z.looseObject({}),
-    current: z.looseObject({}),
+    weights: z.array(
+      z.object({
+        signalId: z.string(),
+        current: z.number(),
+        proposed: z.number(),
+        coefficient: z.number().nullable(),
+        standardizedCoefficient: z.number().nullable(),
+        coverage: z.number().nullable(),
+      }),
+    ),
+    proposed: backtestMetricsSchema,
+    current: backtestMetricsSchema,
     logisticAuc: z.number().nullable(),
     beatsCurrent: z.boolean(),
   })

@@ -37,8 +37,8 @@ export const serveOptionsSchema = z.object({
  */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
   await printFirstAdmin(ctx);
-  // jobs a previous (stopped) server left running on this SQLite file can never finish
-  if (ctx.store.dialect === 'sqlite') await interruptStaleJobs(ctx);
+  // jobs a previous (stopped) server left running on a database it alone uses can never finish
+  if (ctx.store.capabilities.singleProcess) await interruptStaleJobs(ctx);
   const server = await startServer(ctx, {
     port: opts.port ?? ctx.config.port,
     host: opts.host ?? ctx.config.host,

@@ -45,7 +45,7 @@ export async function loadDemo(
     say('scoring a year of history...');
     const hist = await backfillScores(ctx, { from, to: asOf, stepDays: 30 });
     const now = await recomputeScores(ctx, { all: true });
-    await ctx.store.db.deleteFrom('dirty_accounts').execute();
+    await ctx.store.dirty.clearAll();
     say('running the playbooks (tasks for at-risk and critical accounts)...');
     const plays = await evaluateAllPlaybooks(ctx);
     say(

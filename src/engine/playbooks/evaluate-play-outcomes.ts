@@ -59,12 +59,7 @@ export async function evaluatePlayOutcomes(
   const now = ctx.clock.now().toISOString();
   const today = now.slice(0, 10);
   const names = new Map((await loadPlaybooks(ctx)).map((p) => [p.playbook.id, p.playbook.name]));
-  const decisions = await ctx.store.db
-    .selectFrom('playbook_decisions')
-    .select(['playbook_id', 'account_id', 'outcome', 'band', 'at'])
-    .where('outcome', 'in', ['fired', 'held-out'])
-    .orderBy('at')
-    .execute();
+  const decisions = await ctx.store.playbooks.actedDecisions();
   const accountIds = [...new Set(decisions.map((d) => d.account_id))];
   const scores = new Map<string, { day: string; band: Band }[]>();
   const contracts = new Map<
@@ -72,31 +67,16 @@ export async function evaluatePlayOutcomes(
     { start: string; churnedAt: string | null; status: string; end: string | null }[]
   >();
   const from = decisions[0]?.at.slice(0, 10) ?? today;
-  for (let i = 0; i < accountIds.length; i += 500) {
-    const chunk = accountIds.slice(i, i + 500);
-    const [s, c] = await Promise.all([
-      ctx.store.db
-        .selectFrom('scores')
-        .select(['account_id', 'as_of', 'band'])
-        .where('account_id', 'in', chunk)
-        .where('as_of', '>', from)
-        .execute(),
-      ctx.store.db
-        .selectFrom('contracts')
-        .select(['account_id', 'start_date', 'end_date', 'churned_at', 'status'])
-        .where('account_id', 'in', chunk)
-        .execute(),
-    ]);
-    for (const r of s) {
-      const list = scores.get(r.account_id) ?? [];
-      list.push({ day: r.as_of.slice(0, 10), band: r.band as Band });
-      scores.set(r.account_id, list);
-    }
-    for (const r of c) {
-      const list = contracts.get(r.account_id) ?? [];
-      list.push({ start: r.start_date, end: r.end_date, churnedAt: r.churned_at, status: r.status });
-      contracts.set(r.account_id, list);
-    }
+  const after = await ctx.store.playbooks.afterPlay(accountIds, from);
+  for (const r of after.scores) {
+    const list = scores.get(r.account_id) ?? [];
+    list.push({ day: r.as_of.slice(0, 10), band: r.band as Band });
+    scores.set(r.account_id, list);
+  }
+  for (const r of after.contracts) {
+    const list = contracts.get(r.account_id) ?? [];
+    list.push({ start: r.start_date, end: r.end_date, churnedAt: r.churned_at, status: r.status });
+    contracts.set(r.account_id, list);
   }
 
   const plays = new Map<string, { touched: OutcomeGroup; holdout: OutcomeGroup }>();

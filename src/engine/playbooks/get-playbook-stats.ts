@@ -20,18 +20,8 @@ export async function getPlaybookStats(
   const since = new Date(ctx.clock.now().getTime() - (options.days ?? 30) * 86_400_000).toISOString();
   const [playbooks, counts, open] = await Promise.all([
     loadPlaybooks(ctx),
-    ctx.store.db
-      .selectFrom('playbook_decisions')
-      .select(['playbook_id', 'outcome', 'reason', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('at', '>=', since)
-      .groupBy(['playbook_id', 'outcome', 'reason'])
-      .execute(),
-    ctx.store.db
-      .selectFrom('tasks')
-      .select(['playbook_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('status', 'in', ['open', 'snoozed'])
-      .groupBy('playbook_id')
-      .execute(),
+    ctx.store.playbooks.decisionCounts(since),
+    ctx.store.playbooks.openTaskCounts(),
   ]);
   const stats = new Map<string, PlaybookStats>(
     playbooks.map((p) => [

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import { formatPlaybookErrors, parsePlaybooks } from '../../core/playbooks/parse-playbooks.ts';
+import type { PlaybookVersion } from '../../store/resources/playbooks.ts';
 import type { EngineContext } from '../context.ts';
 import { loadPlaybooks } from './load-playbooks.ts';
 
@@ -37,49 +38,35 @@ export async function importPlaybooks(
   const now = ctx.clock.now().toISOString();
   const actor = options.actor ?? 'cli';
   const report: ImportPlaybooksReport = { created: [], updated: [], unchanged: [] };
-  await ctx.store.db.transaction().execute(async (trx) => {
-    for (const p of parsed.playbooks) {
-      const document = JSON.stringify(p);
-      const old = byId.get(p.id);
-      if (old && JSON.stringify(old.playbook) === document) {
-        report.unchanged.push(p.id);
-        continue;
-      }
-      const version = (old?.version ?? 0) + 1;
-      await trx
-        .insertInto('playbooks')
-        .values({
-          id: p.id,
-          name: p.name,
-          document,
-          version,
-          enabled: p.enabled ? 1 : 0,
-          source: 'user',
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({
-            name: p.name,
-            document,
-            version,
-            enabled: p.enabled ? 1 : 0,
-            source: 'user',
-            updated_at: now,
-          }),
-        )
-        .execute();
-      await trx
-        .insertInto('audit_log')
-        .values({
-          at: now,
-          actor,
-          action: old ? 'playbook.update' : 'playbook.create',
-          target: `playbook:${p.id}`,
-          details: JSON.stringify({ version, previousVersion: old?.version ?? null }),
-        })
-        .execute();
-      (old ? report.updated : report.created).push(p.id);
+  const versions: PlaybookVersion[] = [];
+  for (const p of parsed.playbooks) {
+    const document = JSON.stringify(p);
+    const old = byId.get(p.id);
+    if (old && JSON.stringify(old.playbook) === document) {
+      report.unchanged.push(p.id);
+      continue;
     }
-  });
+    const version = (old?.version ?? 0) + 1;
+    versions.push({
+      row: {
+        id: p.id,
+        name: p.name,
+        document,
+        version,
+        enabled: p.enabled ? 1 : 0,
+        source: 'user',
+        updated_at: now,
+      },
+      audit: {
+        at: now,
+        actor,
+        action: old ? 'playbook.update' : 'playbook.create',
+        target: `playbook:${p.id}`,
+        details: { version, previousVersion: old?.version ?? null },
+      },
+    });
+    (old ? report.updated : report.created).push(p.id);
+  }
+  await ctx.store.playbooks.saveVersions(versions);
   return report;
 }

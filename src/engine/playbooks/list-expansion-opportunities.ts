@@ -1,7 +1,6 @@
 import { computeExpansionOpportunity, type ExpansionOpportunity } from '../../core/playbooks/expansion.ts';
 import { expansionInputFromData } from '../../core/playbooks/expansion-input.ts';
 import { effectiveStoredScore } from '../../core/scoring/effective-score.ts';
-import { loadAccountsData } from '../../store/queries/load-account-data.ts';
 import { type EngineContext, today } from '../context.ts';
 import { findTopQuartileScore } from './top-quartile-score.ts';
 
@@ -20,18 +19,14 @@ export async function listExpansionOpportunities(
   const asOf = options.asOf ?? today(ctx);
   const cutoff = await findTopQuartileScore(ctx.store);
   if (cutoff === null) return { items: [], topQuartileScore: null, asOf };
-  const rows = await ctx.store.db
-    .selectFrom('current_scores')
-    .select(['account_id', 'score', 'override_score'])
-    .execute();
+  const rows = await ctx.store.playbooks.currentScoreValues();
   const top = rows
     .map((r) => ({ id: r.account_id, score: effectiveStoredScore(r) }))
     .filter((r) => r.score >= cutoff);
   const items: ExpansionOpportunity[] = [];
   for (let i = 0; i < top.length; i += 200) {
     const chunk = top.slice(i, i + 200);
-    const data = await loadAccountsData(
-      ctx.store,
+    const data = await ctx.store.accounts.loadManyData(
       chunk.map((c) => c.id),
       asOf,
       200,

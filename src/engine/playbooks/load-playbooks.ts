@@ -16,25 +16,21 @@ export type StoredPlaybook = {
  * default like any other playbook.
  */
 export async function loadPlaybooks(ctx: EngineContext): Promise<StoredPlaybook[]> {
-  let rows = await ctx.store.db.selectFrom('playbooks').selectAll().orderBy('id').execute();
+  let rows = await ctx.store.playbooks.list();
   if (rows.length === 0) {
     const now = ctx.clock.now().toISOString();
-    await ctx.store.db
-      .insertInto('playbooks')
-      .values(
-        DEFAULT_PLAYBOOKS.map((p) => ({
-          id: p.id,
-          name: p.name,
-          document: JSON.stringify(p),
-          version: 1,
-          enabled: p.enabled ? 1 : 0,
-          source: 'default',
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    rows = await ctx.store.db.selectFrom('playbooks').selectAll().orderBy('id').execute();
+    await ctx.store.playbooks.insertMissing(
+      DEFAULT_PLAYBOOKS.map((p) => ({
+        id: p.id,
+        name: p.name,
+        document: JSON.stringify(p),
+        version: 1,
+        enabled: p.enabled ? 1 : 0,
+        source: 'default',
+        updated_at: now,
+      })),
+    );
+    rows = await ctx.store.playbooks.list();
   }
   return rows.map((r) => {
     // stored documents were validated on the way in; parsing again applies new defaults after upgrades

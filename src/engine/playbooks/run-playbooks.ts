@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { type Insertable, sql } from 'kysely';
 import { buildEmailPayload, buildNotificationPayload } from '../../core/playbooks/build-notification.ts';
 import {
   type EvaluatePlaybooksResult,
@@ -12,13 +11,7 @@ import {
 import type { Playbook } from '../../core/playbooks/playbook-schema.ts';
 import type { ScoreChange } from '../../core/playbooks/score-change.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
-import type { AuditLogTable } from '../../store/schema.ts';
-import type {
-  OutboxTable,
-  PlaybookCooldownsTable,
-  PlaybookDecisionsTable,
-  TasksTable,
-} from '../../store/schema-playbooks.ts';
+import type { AppliedDecisions, PlannedDecision } from '../../store/resources/playbooks.ts';
 import type { EngineContext } from '../context.ts';
 import { loadPlaybookSubjects } from './load-playbook-subjects.ts';
 import { loadPlaybooks } from './load-playbooks.ts';
@@ -105,24 +98,19 @@ export async function runPlaybooks(
     return report;
   }
   if (!dryRun) {
-    const run = await ctx.store.db
-      .insertInto('playbook_runs')
-      .values({
-        started_at: now,
-        finished_at: null,
-        kind: opts.kind ?? 'rescore',
-        subjects: 0,
-        fired: 0,
-        held_out: 0,
-        suppressed: 0,
-        suppressed_by_reason: '{}',
-        by_playbook: '{}',
-        tasks_created: 0,
-        notifications_queued: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    report.runId = Number(run.id);
+    report.runId = await ctx.store.playbooks.startRun({
+      started_at: now,
+      finished_at: null,
+      kind: opts.kind ?? 'rescore',
+      subjects: 0,
+      fired: 0,
+      held_out: 0,
+      suppressed: 0,
+      suppressed_by_reason: '{}',
+      by_playbook: '{}',
+      tasks_created: 0,
+      notifications_queued: 0,
+    });
   }
   const byPlaybook: Record<string, { fired: number; heldOut: number; suppressed: Record<string, number> }> =
     {};
@@ -130,7 +118,7 @@ export async function runPlaybooks(
     const chunk = changes.slice(i, i + 1000);
     const subjects = await loadPlaybookSubjects(ctx.store, chunk, playbooks, now);
     report.subjects += subjects.length;
-    const state = await loadState(ctx, subjects, now);
+    const state = await ctx.store.playbooks.runState([...new Set(subjects.map((s) => s.account.id))], now);
     const result = evaluatePlaybooks(playbooks, subjects, state, {
       asOf: now,
       mode: opts.mode ?? 'change',
@@ -139,7 +127,7 @@ export async function runPlaybooks(
       holdoutSalt: settings.holdoutSalt,
     });
     if (!dryRun && report.runId !== null)
-      await apply(ctx, report.runId, result, subjects, settings, now, report);
+      await applyDecisions(ctx, { runId: report.runId, result, subjects, settings, now }, report);
     for (const d of result.decisions) {
       const b = byPlaybook[d.playbookId] ?? { fired: 0, heldOut: 0, suppressed: {} };
       byPlaybook[d.playbookId] = b;
@@ -157,21 +145,17 @@ export async function runPlaybooks(
   }
   report.suppressedTotal = Object.values(report.suppressed).reduce((s, n) => s + n, 0);
   if (!dryRun && report.runId !== null)
-    await ctx.store.db
-      .updateTable('playbook_runs')
-      .set({
-        finished_at: ctx.clock.now().toISOString(),
-        subjects: report.subjects,
-        fired: report.fired,
-        held_out: report.heldOut,
-        suppressed: report.suppressedTotal,
-        suppressed_by_reason: JSON.stringify(report.suppressed),
-        by_playbook: JSON.stringify(byPlaybook),
-        tasks_created: report.tasksCreated,
-        notifications_queued: report.notificationsQueued,
-      })
-      .where('id', '=', report.runId)
-      .execute();
+    await ctx.store.playbooks.finishRun(report.runId, {
+      finished_at: ctx.clock.now().toISOString(),
+      subjects: report.subjects,
+      fired: report.fired,
+      held_out: report.heldOut,
+      suppressed: report.suppressedTotal,
+      suppressed_by_reason: JSON.stringify(report.suppressed),
+      by_playbook: JSON.stringify(byPlaybook),
+      tasks_created: report.tasksCreated,
+      notifications_queued: report.notificationsQueued,
+    });
   report.ms = performance.now() - t0;
   return report;
 }
@@ -186,18 +170,7 @@ export async function evaluateAllPlaybooks(
   ctx: EngineContext,
   opts: Omit<RunPlaybooksOptions, 'mode' | 'kind'> = {},
 ): Promise<RunPlaybooksReport> {
-  const rows = await ctx.store.db
-    .selectFrom('current_scores')
-    .innerJoin('accounts', 'accounts.id', 'current_scores.account_id')
-    .select([
-      'current_scores.account_id',
-      'current_scores.detail',
-      'current_scores.previous_score',
-      'current_scores.previous_band',
-      'accounts.owner',
-    ])
-    .orderBy('current_scores.account_id')
-    .execute();
+  const rows = await ctx.store.playbooks.currentScores();
   const changes: ScoreChange[] = rows.map((r) => ({
     accountId: r.account_id,
     owner: r.owner,
@@ -210,54 +183,45 @@ export async function evaluateAllPlaybooks(
   return runPlaybooks(ctx, changes, { ...opts, mode: 'level', kind: 'on-demand' });
 }
 
-async function loadState(ctx: EngineContext, subjects: PlaybookSubject[], now: string) {
-  const ids = [...new Set(subjects.map((s) => s.account.id))];
-  const openDedupeKeys = new Set<string>();
-  const cooldownUntil = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const [open, cool] = await Promise.all([
-      ctx.store.db
-        .selectFrom('tasks')
-        .select('dedupe_key')
-        .where('account_id', 'in', chunk)
-        .where('status', 'in', ['open', 'snoozed'])
-        .where('dedupe_key', 'is not', null)
-        .execute(),
-      ctx.store.db
-        .selectFrom('playbook_cooldowns')
-        .select(['playbook_id', 'account_id', 'until'])
-        .where('account_id', 'in', chunk)
-        .where('until', '>', now)
-        .execute(),
-    ]);
-    for (const t of open) if (t.dedupe_key) openDedupeKeys.add(t.dedupe_key);
-    for (const c of cool) cooldownUntil.set(`${c.playbook_id}:${c.account_id}`, c.until);
-  }
-  const dayStart = `${now.slice(0, 10)}T00:00:00.000Z`;
-  const spent = await ctx.store.db
-    .selectFrom('playbook_decisions')
-    .select(['owner', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('outcome', '=', 'fired')
-    .where('alert', '=', 1)
-    .where('at', '>=', dayStart)
-    .groupBy('owner')
-    .execute();
-  const budgetUsed = new Map(spent.map((r) => [r.owner ?? '(unassigned)', Number(r.n)]));
-  return { openDedupeKeys, cooldownUntil, budgetUsed };
+/** One chunk of a run: its decisions and what they were judged on. */
+type DecisionsToApply = {
+  runId: number;
+  result: EvaluatePlaybooksResult;
+  subjects: PlaybookSubject[];
+  settings: PlaybookSettings;
+  now: string;
+};
+
+/** A decision with the rows it writes and the notifications that could not be addressed. */
+type DecisionPlan = {
+  decision: PlaybookDecision;
+  rows: PlannedDecision;
+  skipped: SkippedNotification[];
+};
+
+/**
+ * Writes one chunk's decisions in named steps: whose e-mail the notifications need
+ * (`findRecipientEmails`), the rows each decision writes (`planDecisionWrites`, no I/O), every row
+ * in one store transaction (`store.playbooks.applyDecisions`), then the report and the live
+ * events (`recordAppliedDecisions`).
+ */
+async function applyDecisions(ctx: EngineContext, input: DecisionsToApply, report: RunPlaybooksReport) {
+  const emails = await findRecipientEmails(ctx, input.result, input.subjects);
+  const plans = planDecisionWrites(input, emails);
+  const applied = await ctx.store.playbooks.applyDecisions(
+    plans.map((p) => p.rows),
+    input.now,
+  );
+  recordAppliedDecisions(ctx, plans, applied, report);
 }
 
-async function apply(
+/** E-mail addresses of the owners and managers that fired e-mail or Slack notifications address. */
+async function findRecipientEmails(
   ctx: EngineContext,
-  runId: number,
   result: EvaluatePlaybooksResult,
   subjects: PlaybookSubject[],
-  settings: PlaybookSettings,
-  now: string,
-  report: RunPlaybooksReport,
-) {
-  const accounts = new Map(subjects.map((s) => [s.account.id, s]));
-  const emails = new Map<string, string>();
+): Promise<Map<string, string>> {
+  const accounts = new Map(subjects.map((s) => [s.account.id, s.account]));
   const people = new Set<string>();
   for (const d of result.decisions)
     if (
@@ -268,161 +232,71 @@ async function apply(
           (n.channel === 'slack' && (n.target === 'owner' || n.target === 'manager')),
       )
     ) {
-      const a = accounts.get(d.accountId)?.account;
+      const a = accounts.get(d.accountId);
       if (a?.owner) people.add(a.owner);
       if (a?.manager) people.add(a.manager);
     }
-  if (people.size > 0)
-    for (const u of await ctx.store.db
-      .selectFrom('users')
-      .select(['id', 'email'])
-      .where('id', 'in', [...people])
-      .execute())
-      if (u.email) emails.set(u.id, u.email);
+  return ctx.store.playbooks.emailsOf([...people]);
+}
 
-  const created: { id: string; accountId: string; owner: string | null; title: string }[] = [];
-  await ctx.store.db.transaction().execute(async (trx) => {
-    // 1. tasks, in multi-row batches; a row the partial unique index refuses (a concurrent run
-    //    made it first) is simply not returned, and its decision becomes a suppressed duplicate
-    const taskIds = new Map<PlaybookDecision, string>();
-    const taskRows: Insertable<TasksTable>[] = [];
-    const rowDecision = new Map<string, PlaybookDecision>();
-    for (const d of result.decisions) {
-      const subject = accounts.get(d.accountId);
-      if (d.outcome !== 'fired' || !d.task || !subject) continue;
-      const id = `tsk_${randomUUID()}`;
-      const current = subject.change.current;
-      rowDecision.set(id, d);
-      taskRows.push({
-        id,
-        account_id: d.accountId,
-        playbook_id: d.playbookId,
-        dedupe_key: d.dedupeKey,
-        title: d.task.title,
-        checklist: JSON.stringify(d.task.checklist.map((text) => ({ text, done: false }))),
-        priority: d.task.priority,
-        owner: d.task.owner,
-        manager: d.task.manager,
-        status: 'open',
-        reason: null,
-        because: d.because,
-        due: d.task.dueDate,
-        snoozed_until: null,
-        snapshot: JSON.stringify({
-          score: current.score,
-          band: current.band,
-          asOf: current.asOf,
-          modelVersion: current.modelVersion,
-          drivers: { down: current.drivers.down.slice(0, 5), moved: current.drivers.moved.slice(0, 5) },
-          previous: subject.change.previous,
-        }),
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
-      });
-    }
-    for (let i = 0; i < taskRows.length; i += 200) {
-      const inserted = await trx
-        .insertInto('tasks')
-        .values(taskRows.slice(i, i + 200))
-        .onConflict((oc) =>
-          oc
-            .column('dedupe_key')
-            .where(sql<boolean>`status in ('open', 'snoozed') and dedupe_key is not null`)
-            .doNothing(),
-        )
-        .returning('id')
-        .execute();
-      for (const r of inserted) {
-        const d = rowDecision.get(r.id);
-        if (d) taskIds.set(d, r.id);
-      }
-    }
-    const audit: Insertable<AuditLogTable>[] = [];
-    for (const [id, d] of rowDecision) {
-      if (taskIds.has(d)) {
-        created.push({
-          id,
-          accountId: d.accountId,
-          owner: d.task?.owner ?? null,
-          title: d.task?.title ?? '',
-        });
-        audit.push({
-          at: now,
-          actor: `playbook:${d.playbookId}`,
-          action: 'task.create',
-          target: `task:${id}`,
-          details: JSON.stringify({
+/**
+ * The rows each decision writes: a fired decision its task (with the audit line), tags and
+ * notifications; fired and held-out ones their cooldown; every decision its record.
+ */
+function planDecisionWrites(input: DecisionsToApply, emails: Map<string, string>): DecisionPlan[] {
+  const { runId, result, settings, now } = input;
+  const subjects = new Map(input.subjects.map((s) => [s.account.id, s]));
+  return result.decisions.map((d) => {
+    const subject = subjects.get(d.accountId);
+    const fired = d.outcome === 'fired' && subject !== undefined;
+    const task = fired && d.task ? planTask(d, subject, now) : null;
+    const taskId = task?.row.id ?? null;
+    const outbox: PlannedDecision['outbox'] = [];
+    const skipped: SkippedNotification[] = [];
+    if (fired)
+      for (const n of d.notifications) {
+        const target = resolveTarget(n.channel, n.target, subject.account, emails, settings);
+        if (!target.ok) {
+          skipped.push({
+            playbookId: d.playbookId,
             accountId: d.accountId,
-            title: d.task?.title,
-            owner: d.task?.owner,
-            due: d.task?.dueDate,
-            because: d.because,
-            routedToManager: d.task?.routedToManager ?? false,
-          }),
-        });
-      } else {
-        d.outcome = 'suppressed';
-        d.reason = 'open-task';
-      }
-    }
-
-    // 2. tags, notifications, cooldowns and the record of every decision
-    const tagsToAdd = new Map<string, Set<string>>();
-    const outbox: Insertable<OutboxTable>[] = [];
-    const cooldowns = new Map<string, Insertable<PlaybookCooldownsTable>>();
-    const decisionRows: Insertable<PlaybookDecisionsTable>[] = [];
-    for (const d of result.decisions) {
-      const subject = accounts.get(d.accountId);
-      const taskId = taskIds.get(d) ?? null;
-      if (d.outcome === 'fired' && subject) {
-        for (const t of d.addTags) {
-          const set = tagsToAdd.get(d.accountId) ?? new Set<string>();
-          set.add(t);
-          tagsToAdd.set(d.accountId, set);
+            channel: n.channel,
+            target: n.target,
+            reason: target.reason,
+          });
+          continue;
         }
-        for (const n of d.notifications) {
-          const target = resolveTarget(n.channel, n.target, subject.account, emails, settings);
-          if (!target.ok) {
-            report.notificationsSkipped.push({
-              playbookId: d.playbookId,
-              accountId: d.accountId,
-              channel: n.channel,
-              target: n.target,
-              reason: target.reason,
-            });
-            continue;
+        const payload = buildNotificationPayload(d, subject.account, taskId, {
+          publicUrl: settings.publicUrl,
+          createdAt: now,
+        });
+        outbox.push({
+          kind: n.channel,
+          target: target.value,
+          payload: JSON.stringify(n.channel === 'email' ? buildEmailPayload(target.value, payload) : payload),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          locked_by: null,
+          locked_until: null,
+          delivered_at: null,
+          last_error: null,
+          created_at: now,
+          task_id: taskId,
+        });
+      }
+    const cooldown =
+      (d.outcome === 'fired' || d.outcome === 'held-out') && d.cooldownUntil
+        ? {
+            dedupeKey: d.dedupeKey,
+            playbook_id: d.playbookId,
+            account_id: d.accountId,
+            last_fired_at: now,
+            until: d.cooldownUntil,
           }
-          const payload = buildNotificationPayload(d, subject.account, taskId, {
-            publicUrl: settings.publicUrl,
-            createdAt: now,
-          });
-          outbox.push({
-            kind: n.channel,
-            target: target.value,
-            payload: JSON.stringify(
-              n.channel === 'email' ? buildEmailPayload(target.value, payload) : payload,
-            ),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            locked_by: null,
-            locked_until: null,
-            delivered_at: null,
-            last_error: null,
-            created_at: now,
-            task_id: taskId,
-          });
-        }
-      }
-      if ((d.outcome === 'fired' || d.outcome === 'held-out') && d.cooldownUntil)
-        cooldowns.set(d.dedupeKey, {
-          playbook_id: d.playbookId,
-          account_id: d.accountId,
-          last_fired_at: now,
-          until: d.cooldownUntil,
-        });
-      decisionRows.push({
+        : null;
+    const rows: PlannedDecision = {
+      decision: {
         run_id: runId,
         at: now,
         playbook_id: d.playbookId,
@@ -435,73 +309,101 @@ async function apply(
         because: d.because,
         task_id: taskId,
         alert: d.outcome === 'fired' && (d.task !== null || d.notifications.length > 0) ? 1 : 0,
-      });
-    }
-    for (let i = 0; i < outbox.length; i += 200)
-      await trx
-        .insertInto('outbox')
-        .values(outbox.slice(i, i + 200))
-        .execute();
-    report.notificationsQueued += outbox.length;
-    const coolRows = [...cooldowns.values()];
-    for (let i = 0; i < coolRows.length; i += 500)
-      await trx
-        .insertInto('playbook_cooldowns')
-        .values(coolRows.slice(i, i + 500))
-        .onConflict((oc) =>
-          oc.columns(['playbook_id', 'account_id']).doUpdateSet((eb) => ({
-            last_fired_at: eb.ref('excluded.last_fired_at'),
-            until: eb.ref('excluded.until'),
-          })),
-        )
-        .execute();
-    for (let i = 0; i < decisionRows.length; i += 500)
-      await trx
-        .insertInto('playbook_decisions')
-        .values(decisionRows.slice(i, i + 500))
-        .execute();
-    const tagIds = [...tagsToAdd.keys()];
-    for (let i = 0; i < tagIds.length; i += 500) {
-      const rows = await trx
-        .selectFrom('accounts')
-        .select(['id', 'tags'])
-        .where('id', 'in', tagIds.slice(i, i + 500))
-        .execute();
-      for (const row of rows) {
-        const before = JSON.parse(row.tags || '[]') as string[];
-        const added = [...(tagsToAdd.get(row.id) ?? [])].filter((t) => !before.includes(t));
-        if (added.length === 0) continue;
-        await trx
-          .updateTable('accounts')
-          .set({ tags: JSON.stringify([...before, ...added]) })
-          .where('id', '=', row.id)
-          .execute();
-        audit.push({
-          at: now,
-          actor: 'playbooks',
-          action: 'account.tag',
-          target: `account:${row.id}`,
-          details: JSON.stringify({ added }),
-        });
-      }
-    }
-    for (let i = 0; i < audit.length; i += 500)
-      await trx
-        .insertInto('audit_log')
-        .values(audit.slice(i, i + 500))
-        .execute();
+      },
+      task,
+      outbox,
+      cooldown,
+      tags: fired ? d.addTags : [],
+    };
+    return { decision: d, rows, skipped };
   });
-  report.tasksCreated += created.length;
-  report.taskIds.push(...created.map((c) => c.id));
-  for (const c of created)
-    ctx.bus.emit('task-changed', {
-      taskId: c.id,
-      accountId: c.accountId,
-      owner: c.owner,
+}
+
+/** The task a fired decision creates, with a snapshot of the score that caused it, and its audit line. */
+function planTask(d: PlaybookDecision, subject: PlaybookSubject, now: string): PlannedDecision['task'] {
+  const task = d.task;
+  if (!task) return null;
+  const id = `tsk_${randomUUID()}`;
+  const current = subject.change.current;
+  return {
+    row: {
+      id,
+      account_id: d.accountId,
+      playbook_id: d.playbookId,
+      dedupe_key: d.dedupeKey,
+      title: task.title,
+      checklist: JSON.stringify(task.checklist.map((text) => ({ text, done: false }))),
+      priority: task.priority,
+      owner: task.owner,
+      manager: task.manager,
       status: 'open',
-      title: c.title,
+      reason: null,
+      because: d.because,
+      due: task.dueDate,
+      snoozed_until: null,
+      snapshot: JSON.stringify({
+        score: current.score,
+        band: current.band,
+        asOf: current.asOf,
+        modelVersion: current.modelVersion,
+        drivers: { down: current.drivers.down.slice(0, 5), moved: current.drivers.moved.slice(0, 5) },
+        previous: subject.change.previous,
+      }),
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+    },
+    audit: {
+      at: now,
+      actor: `playbook:${d.playbookId}`,
+      action: 'task.create',
+      target: `task:${id}`,
+      details: {
+        accountId: d.accountId,
+        title: task.title,
+        owner: task.owner,
+        due: task.dueDate,
+        because: d.because,
+        routedToManager: task.routedToManager ?? false,
+      },
+    },
+  };
+}
+
+/**
+ * What the store did, in the report: a decision whose task a concurrent run made first becomes a
+ * suppressed duplicate (`open-task`); created tasks are announced on the bus.
+ */
+function recordAppliedDecisions(
+  ctx: EngineContext,
+  plans: DecisionPlan[],
+  applied: AppliedDecisions,
+  report: RunPlaybooksReport,
+) {
+  for (const p of plans) {
+    if (p.rows.task && applied.refused.has(p.rows.task.row.id)) {
+      p.decision.outcome = 'suppressed';
+      p.decision.reason = 'open-task';
+      continue;
+    }
+    report.notificationsSkipped.push(...p.skipped);
+  }
+  report.notificationsQueued += applied.notificationsQueued;
+  const created = new Set(applied.created);
+  for (const p of plans) {
+    const task = p.rows.task?.row;
+    if (!task || !created.has(task.id)) continue;
+    report.tasksCreated++;
+    report.taskIds.push(task.id);
+    ctx.bus.emit('task-changed', {
+      taskId: task.id,
+      accountId: task.account_id,
+      owner: task.owner,
+      status: 'open',
+      title: task.title,
       created: true,
     });
+  }
 }
 
 function resolveTarget(

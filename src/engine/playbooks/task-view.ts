@@ -1,7 +1,18 @@
+import type { ScoreDriver } from '../../core/scoring/score-result.ts';
 import type { TasksTable } from '../../store/schema-playbooks.ts';
 
 export const TASK_STATUSES = ['open', 'done', 'snoozed', 'dismissed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** The score that caused a task, kept with it (written by runPlaybooks). */
+export type TaskSnapshot = {
+  score: number;
+  band: string;
+  asOf: string;
+  modelVersion: number;
+  drivers: { down: ScoreDriver[]; moved: ScoreDriver[] };
+  previous: { score: number; band: string } | null;
+};
 
 /** A task as the API and CLI show it. */
 export type Task = {
@@ -20,7 +31,7 @@ export type Task = {
   due: string | null;
   snoozedUntil: string | null;
   /** The score and drivers that caused the task. */
-  snapshot: unknown;
+  snapshot: TaskSnapshot;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -41,7 +52,7 @@ export const toTask = (r: TasksTable & { account_name?: string | null }): Task =
   because: r.because,
   due: r.due,
   snoozedUntil: r.snoozed_until,
-  snapshot: JSON.parse(r.snapshot),
+  snapshot: JSON.parse(r.snapshot) as TaskSnapshot,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   closedAt: r.closed_at,

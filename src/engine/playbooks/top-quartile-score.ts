@@ -7,7 +7,7 @@ import type { Store } from '../../store/database.ts';
  * nothing is scored.
  */
 export async function findTopQuartileScore(store: Store): Promise<number | null> {
-  const rows = await store.db.selectFrom('current_scores').select(['score', 'override_score']).execute();
+  const rows = await store.playbooks.currentScoreValues();
   if (rows.length === 0) return null;
   const scores = rows.map(effectiveStoredScore).sort((a, b) => a - b);
   return scores[Math.min(scores.length - 1, Math.floor(scores.length * 0.75))] ?? null;

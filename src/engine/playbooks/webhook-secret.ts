@@ -10,21 +10,5 @@ const META_KEY = 'webhook_secret';
  */
 export async function getWebhookSecret(ctx: EngineContext, settings: PlaybookSettings): Promise<string> {
   if (settings.webhookSecret) return settings.webhookSecret;
-  const row = await ctx.store.db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', META_KEY)
-    .executeTakeFirst();
-  if (row) return row.value;
-  await ctx.store.db
-    .insertInto('meta')
-    .values({ key: META_KEY, value: randomBytes(32).toString('hex') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const again = await ctx.store.db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', META_KEY)
-    .executeTakeFirstOrThrow();
-  return again.value;
+  return ctx.store.meta.getOrInsert(META_KEY, () => randomBytes(32).toString('hex'));
 }

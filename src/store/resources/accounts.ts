@@ -6,7 +6,13 @@ import {
   type ListAccountSummariesOptions,
   listAccountSummaries,
 } from '../queries/api/list-account-summaries.ts';
-import { loadAccountData, toAccount, toContact, toContract } from '../queries/load-account-data.ts';
+import {
+  loadAccountData,
+  loadAccountsData,
+  toAccount,
+  toContact,
+  toContract,
+} from '../queries/load-account-data.ts';
 import { filterVisibleAccountIds, isAccountVisible, type Viewer } from '../queries/visible-accounts.ts';
 import type { Database } from '../schema.ts';
 
@@ -34,6 +40,8 @@ export type AccountsResource = {
   get(id: string): Promise<AccountRecord | null>;
   /** Everything the scoring core needs about one account as of a date. */
   loadData: (id: string, asOf: string, lookbackDays: number) => ReturnType<typeof loadAccountData>;
+  /** The same for many accounts at once (keyed by id; unknown ids are absent). */
+  loadManyData: (ids: string[], asOf: string, lookbackDays: number) => ReturnType<typeof loadAccountsData>;
 };
 
 export function accountsResource(store: Store, db: Kysely<Database>): AccountsResource {
@@ -64,5 +72,6 @@ export function accountsResource(store: Store, db: Kysely<Database>): AccountsRe
       };
     },
     loadData: (id, asOf, lookbackDays) => loadAccountData(store, id, asOf, lookbackDays),
+    loadManyData: (ids, asOf, lookbackDays) => loadAccountsData(store, ids, asOf, lookbackDays),
   };
 }

@@ -10,6 +10,8 @@ import {
 export type DirtyResource = {
   /** Marks accounts for a rescore (bumps their version; priority only rises). Returns rows written. */
   mark(accountIds: Iterable<string>, at: string, priority?: number): Promise<number>;
+  /** Forgets every mark (the demo load has just scored every account). */
+  clearAll(): Promise<void>;
 };
 
 /**
@@ -36,7 +38,12 @@ export type { ChangeClaim, ReleaseReport };
 export { DIRTY_PRIORITY };
 
 export function dirtyResource(store: Store): DirtyResource {
-  return { mark: (ids, at, priority) => markDirty(store, ids, at, priority) };
+  return {
+    mark: (ids, at, priority) => markDirty(store, ids, at, priority),
+    async clearAll() {
+      await store.db.deleteFrom('dirty_accounts').execute();
+    },
+  };
 }
 
 export function claimsResource(store: Store): ClaimsResource {

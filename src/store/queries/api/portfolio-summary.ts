@@ -1,14 +1,19 @@
-import { sql } from 'kysely';
+import { byAccount } from '../../../core/contracts/contract-terms.ts';
 import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
+import {
+  type BandTotals,
+  type PortfolioBandTotals,
+  summarizePortfolioBook,
+} from '../../../core/metrics/portfolio-summary.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
 
-export type BandTotals = { accounts: number; arr: number };
+export type { BandTotals };
 export type PortfolioSummary = {
   asOf: string;
   accounts: number;
   arr: number;
-  bands: Record<'healthy' | 'at-risk' | 'critical' | 'unscored', BandTotals>;
+  bands: PortfolioBandTotals;
   averageScore: number | null;
   movedDown7d: number;
   movedUp7d: number;
@@ -29,58 +34,51 @@ export async function getPortfolioSummary(
 ): Promise<PortfolioSummary> {
   const { db } = store;
   const visible = visibleAccountFilter(viewer, { owner: 'a.owner' });
-  const rows = await db
-    .selectFrom('accounts as a')
-    .innerJoin(
-      db
-        .selectFrom('contracts')
-        .select((eb) => ['account_id', eb.fn.sum<number>('arr').as('arr')])
-        .where('start_date', '<=', asOf)
-        // an open-ended subscription (no end) is live until it ends
-        .where((eb) => eb.or([eb('end_date', '>=', asOf), eb('end_date', 'is', null)]))
-        .groupBy('account_id')
-        .as('t'),
-      't.account_id',
-      'a.id',
-    )
-    .leftJoin('current_scores as s', 's.account_id', 'a.id')
-    .select((eb) => [
-      's.band',
-      eb.fn.countAll<number>().as('accounts'),
-      sql<number>`coalesce(sum(t.arr), 0)`.as('arr'),
-      sql<number | null>`avg(s.score)`.as('avg'),
-      sql<number>`sum(case when s.trend_30 <= -5 then 1 else 0 end)`.as('down30'),
-      sql<number>`sum(case when s.trend_30 >= 5 then 1 else 0 end)`.as('up30'),
-    ])
-    .where(visible)
-    // churned accounts (core/lifecycle) are not in the book, even while a last term runs out
-    .where((eb) => eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]))
-    .groupBy('s.band')
-    .execute();
-  const bands: PortfolioSummary['bands'] = {
-    healthy: { accounts: 0, arr: 0 },
-    'at-risk': { accounts: 0, arr: 0 },
-    critical: { accounts: 0, arr: 0 },
-    unscored: { accounts: 0, arr: 0 },
-  };
-  let accounts = 0;
-  let arr = 0;
-  let weighted = 0;
-  let scored = 0;
-  let down30 = 0;
-  let up30 = 0;
-  for (const r of rows) {
-    const key = (r.band ?? 'unscored') as keyof PortfolioSummary['bands'];
-    bands[key] = { accounts: Number(r.accounts), arr: Number(r.arr) };
-    accounts += Number(r.accounts);
-    arr += Number(r.arr);
-    if (r.avg !== null) {
-      weighted += Number(r.avg) * Number(r.accounts);
-      scored += Number(r.accounts);
-    }
-    down30 += Number(r.down30 ?? 0);
-    up30 += Number(r.up30 ?? 0);
-  }
+  const [rows, contracts] = await Promise.all([
+    db
+      .selectFrom('accounts as a')
+      .leftJoin('current_scores as s', 's.account_id', 'a.id')
+      .select(['a.id', 's.band', 's.score', 's.trend_30'])
+      .where(visible)
+      // churned accounts (core/lifecycle) are not in the book, even while a last term runs out
+      .where((eb) => eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]))
+      .execute(),
+    db
+      .selectFrom('contracts as c')
+      .innerJoin('accounts as a', 'a.id', 'c.account_id')
+      .select([
+        'c.account_id',
+        'c.start_date',
+        'c.end_date',
+        'c.billing_period',
+        'c.arr',
+        'c.status',
+        'c.churned_at',
+      ])
+      .where(visible)
+      .execute(),
+  ]);
+  // ARR of the current customers by the one contract rule (src/core/metrics/portfolio-summary.ts)
+  const terms = byAccount(
+    contracts.map((c) => ({
+      accountId: c.account_id,
+      start: c.start_date,
+      end: c.end_date,
+      billingPeriod: c.billing_period as 'month' | 'year' | null,
+      arr: Number(c.arr),
+      status: c.status,
+      churnedAt: c.churned_at,
+    })),
+  );
+  const book = summarizePortfolioBook(
+    rows.map((r) => ({
+      band: r.band,
+      score: r.score === null ? null : Number(r.score),
+      trend30: r.trend_30 === null ? null : Number(r.trend_30),
+      contracts: terms.get(r.id) ?? [],
+    })),
+    asOf,
+  );
   // band moves over 7 days: the band a week ago (latest history row on or before) vs now
   const weekAgo = new Date(Date.parse(asOf) - 7 * DAY).toISOString().slice(0, 10);
   const moves = await db
@@ -118,14 +116,14 @@ export async function getPortfolioSummary(
     .executeTakeFirstOrThrow();
   return {
     asOf,
-    accounts,
-    arr,
-    bands,
-    averageScore: scored ? Math.round((weighted / scored) * 10) / 10 : null,
+    accounts: book.accounts,
+    arr: book.arr,
+    bands: book.bands,
+    averageScore: book.averageScore,
     movedDown7d: down7,
     movedUp7d: up7,
-    movedDown30d: down30,
-    movedUp30d: up30,
+    movedDown30d: book.movedDown30d,
+    movedUp30d: book.movedUp30d,
     openTasks: Number(open.n),
   };
 }
