@@ -42,7 +42,63 @@ const matchSchema = z.strictObject({
     .default(['id', 'domain']),
 });
 
+/** What a CRM read brings into Vigil (each has a direction `read` or `none`). */
+export const READ_FIELDS = ['owner', 'contacts', 'deals'] as const;
+export type ReadField = (typeof READ_FIELDS)[number];
+
+/**
+ * Per-field direction, as in the mapping language: a pushed field is `write` or `none`; a read
+ * field (`owner`, `contacts`, `deals`) is `read` or `none`. Left out: pushed fields write, read
+ * fields read.
+ */
+const directionsSchema = z
+  .record(z.string(), z.enum(FIELD_DIRECTIONS))
+  .default({})
+  .superRefine((d, ctx) => {
+    for (const [k, v] of Object.entries(d)) {
+      const push = (PUSH_FIELDS as readonly string[]).includes(k);
+      const read = (READ_FIELDS as readonly string[]).includes(k);
+      if (!push && !read)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `unknown field "${k}" (pushed: ${PUSH_FIELDS.join(', ')}; read: ${READ_FIELDS.join(', ')})`,
+        });
+      else if (push && v === 'read')
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} is a Vigil value: write or none, not read`,
+        });
+      else if (read && v === 'write')
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} is read from the CRM: read or none, not write`,
+        });
+    }
+  });
+
+/** How a CRM read maps deals / opportunities to contracts (see docs/integrations.md, "CRM read"). */
+const readSchema = z.strictObject({
+  /** Length of the term a closed-won deal starts on its close date; ARR = amount × 12 ÷ months. */
+  termMonths: z.number().int().min(1).max(120).default(12),
+  currency: z.string().length(3).default('USD'),
+  /** Deal / opportunity types (case-insensitive) that are renewals: an open one gives the next renewal date. */
+  renewalTypes: z.array(z.string().min(1).max(200)).default(['Renewal', 'existingbusiness']),
+  /** HubSpot deal stages that count as won / lost (Salesforce uses IsWon / IsClosed). */
+  wonStages: z.array(z.string().min(1).max(200)).default(['closedwon']),
+  lostStages: z.array(z.string().min(1).max(200)).default(['closedlost']),
+  /** Contact field holding the buying role (HubSpot `hs_buying_role`; Salesforce has none by default). */
+  roleField: fieldName.nullable().optional(),
+  /** Records per page (HubSpot search: at most 100; Salesforce: the query batch size, 200–2000). */
+  pageSize: z.number().int().min(1).max(2000).optional(),
+});
+export type CrmReadSettings = z.infer<typeof readSchema>;
+
 const crmCommon = {
+  directions: directionsSchema,
+  read: readSchema.default(readSchema.parse({})),
   /** Minutes a changed score waits before it is pushed (changes are collected, then pushed once). */
   pushDelayMinutes: z.number().min(0).max(1440).default(5),
   /** API calls this connection may spend per UTC day; null = no limit of Vigil's own. */

@@ -10,6 +10,7 @@ import {
   scoreStateOf,
   toCrmProperties,
 } from '../../core/integrations/crm-push-values.ts';
+import { fieldDirection } from '../../core/integrations/crm-read-mapping.ts';
 import {
   type CrmKind,
   domainsToLookUp,
@@ -112,6 +113,10 @@ export async function pushCrm(
   const { writer, guard } = writerFor(ctx, c, options);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const kind = c.kind as CrmKind;
+  // per-field direction: a field set to `none` is neither checked nor written
+  const fields = Object.fromEntries(
+    Object.entries(s.fields).filter(([f]) => fieldDirection(s.directions, f as PushField) === 'write'),
+  ) as Partial<Record<PushField, string>>;
   const dryRun = options.dryRun ?? false;
   const report: PushCrmReport = {
     connectionId: c.id,
@@ -148,10 +153,7 @@ export async function pushCrm(
 
   try {
     if (changed.length > 0) {
-      report.createdFields = await writer.ensureFields(
-        s.fields as Partial<Record<PushField, string>>,
-        dryRun,
-      );
+      report.createdFields = await writer.ensureFields(fields, dryRun);
       // a record found before keeps its id (a later domain edit in the CRM does not move the push)
       const accounts = changed.map((x) => ({ id: x.row.accountId, traits: x.traits }));
       const byId = matchAccounts(kind, accounts, { ...s.match, order: ['id'] }, new Map());
@@ -189,7 +191,7 @@ export async function pushCrm(
           crmId: hit.crmId,
           by: hit.by,
           key: x.key,
-          properties: toCrmProperties(x.values, s.fields, writer.nullAs),
+          properties: toCrmProperties(x.values, fields, writer.nullAs),
         });
       }
       if (dryRun) {
