@@ -155,6 +155,25 @@ export const salesforceSettingsSchema = z.strictObject({
   ...crmCommon,
 });
 
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const digestSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Local hour (0–23, workspace time zone) from which the day's digest is sent, once per CSM per day. */
+  hour: z.number().int().min(0).max(23).default(8),
+  /** The Slack workspace's time zone (IANA name). */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  /** Score points that count as "moved" (a band change always does). */
+  minChange: z.number().min(0).max(100).default(5),
+});
+
 export const slackSettingsSchema = z.strictObject({
   /** Slack Web API base (tests point it at a local server). */
   apiUrl: url.default('https://slack.com/api/'),
@@ -163,6 +182,8 @@ export const slackSettingsSchema = z.strictObject({
   publicUrl: url.nullable().default(null),
   /** Accepted age of a signed request (Slack recommends 5 minutes). */
   toleranceSeconds: z.number().int().min(1).max(3600).default(300),
+  /** The daily digest per CSM ("your accounts that moved, your tasks due"). */
+  digest: digestSchema.default(digestSchema.parse({})),
 });
 
 export const segmentSettingsSchema = z.strictObject({
