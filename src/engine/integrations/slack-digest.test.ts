@@ -74,16 +74,17 @@ describe('Slack digest message (pure)', () => {
         },
       ],
     });
-    expect(d?.moved.map((a) => a.id)).toEqual(['acme', 'initech']);
-    expect(d?.due.map((t) => t.id)).toEqual(['t2', 't1']);
-    expect(d?.text).toBe('Vigil digest for 2026-03-10: 2 account(s) moved, 2 task(s) due');
-    const moved = (d?.blocks[1] as { text: { text: string } }).text.text;
+    if (!d) throw new Error('expected a digest');
+    expect(d.moved.map((a) => a.id)).toEqual(['acme', 'initech']);
+    expect(d.due.map((t) => t.id)).toEqual(['t2', 't1']);
+    expect(d.text).toBe('Vigil digest for 2026-03-10: 2 account(s) moved, 2 task(s) due');
+    const moved = (d.blocks[1] as { text: { text: string } }).text.text;
     expect(moved).toBe(
       '*Your accounts that moved*\n' +
         '• <https://vigil.example.com/accounts/acme|Acme &amp; Co>: 70 → 55 (-15), healthy → at-risk\n' +
         '• <https://vigil.example.com/accounts/initech|Initech>: 40 → 46 (+6) (critical)',
     );
-    const due = (d?.blocks[2] as { text: { text: string } }).text.text;
+    const due = (d.blocks[2] as { text: { text: string } }).text.text;
     expect(due).toBe(
       '*Your tasks due*\n' +
         '• QBR — <https://vigil.example.com/accounts/initech|Initech> (urgent, overdue since 2026-03-05)\n' +
