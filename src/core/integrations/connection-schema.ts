@@ -130,6 +130,10 @@ export const hubspotSettingsSchema = z.strictObject({
 
 export const salesforceSettingsSchema = z.strictObject({
   instanceUrl: url,
+  /** OAuth: where a refresh token is exchanged (`<loginUrl>/services/oauth2/token`); test.salesforce.com for sandboxes. */
+  loginUrl: url.default('https://login.salesforce.com'),
+  /** OAuth: the connected app's consumer key (with secrets refreshToken and clientSecret, an expired access token is renewed). */
+  clientId: z.string().min(1).max(300).nullable().default(null),
   apiVersion: z
     .string()
     .regex(/^\d+\.\d$/)
@@ -212,7 +216,7 @@ export const stripeSettingsSchema = z.strictObject({
 
 export const SECRET_NAMES = {
   hubspot: ['accessToken'],
-  salesforce: ['accessToken'],
+  salesforce: ['accessToken', 'refreshToken', 'clientSecret'],
   slack: ['botToken', 'signingSecret'],
   segment: ['writeKey'],
   stripe: ['apiKey', 'webhookSecret'],

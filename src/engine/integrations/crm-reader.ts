@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors.ts';
 import type { CrmCompany, CrmContact, CrmDeal, CrmOwner } from '../../core/integrations/crm-read-mapping.ts';
 
 export type CrmReadObject = 'companies' | 'contacts' | 'deals';
@@ -22,6 +23,10 @@ export type CrmReader = {
 /** An instant as the cursor compares it: ISO 8601 UTC with milliseconds. */
 export function toIsoInstant(v: unknown): string {
   const t = typeof v === 'number' ? v : Date.parse(String(v ?? ''));
-  if (!Number.isFinite(t)) throw new Error(`unreadable last-modified value ${JSON.stringify(v)}`);
+  if (!Number.isFinite(t))
+    throw new AppError(
+      'BAD_INPUT',
+      `the CRM answered a record without a readable last-modified value (${JSON.stringify(v)}); the read stops before it so the cursor stays correct`,
+    );
   return new Date(t).toISOString();
 }

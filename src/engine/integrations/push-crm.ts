@@ -30,6 +30,7 @@ import { type Connection, loadConnection } from './connections.ts';
 import type { CrmRecordUpdate, CrmWriter } from './crm-writer.ts';
 import { createHubspotWriter, hubspotMessage, hubspotRetryAfter } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
+import { openSalesforce } from './salesforce-connection.ts';
 import { createSalesforceWriter, salesforceMessage, salesforceRetryAfter } from './salesforce-writer.ts';
 
 export type PushCrmOptions = {
@@ -74,7 +75,8 @@ function writerFor(
   if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
     throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
   const token = c.secrets.accessToken;
-  if (!token) throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
+  if (!token && c.kind === 'hubspot')
+    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const guard = new CallGuard(ctx, {
     connectionId: c.id,
@@ -86,8 +88,8 @@ function writerFor(
   });
   const writer =
     c.kind === 'hubspot'
-      ? createHubspotWriter(c.settings, token, guard)
-      : createSalesforceWriter(c.settings, token, guard);
+      ? createHubspotWriter(c.settings, token as string, guard)
+      : createSalesforceWriter(c.settings, openSalesforce(ctx, c), guard);
   return { writer, guard };
 }
 

@@ -1,4 +1,3 @@
-import { Connection as SalesforceConnection } from 'jsforce';
 import type { Contract } from '../../core/data-model/entities.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import type { HubspotSettings, SalesforceSettings } from '../../core/integrations/connection-schema.ts';
@@ -32,6 +31,7 @@ import type { CrmReader, CrmReadObject } from './crm-reader.ts';
 import { createHubspotReader } from './hubspot-reader.ts';
 import { hubspotMessage, hubspotRetryAfter } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
+import { openSalesforce } from './salesforce-connection.ts';
 import { createSalesforceReader } from './salesforce-reader.ts';
 import { salesforceMessage, salesforceRetryAfter } from './salesforce-writer.ts';
 
@@ -77,7 +77,8 @@ function readerFor(
   if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
     throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
   const token = c.secrets.accessToken;
-  if (!token) throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
+  if (!token && c.kind === 'hubspot')
+    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const guard = new CallGuard(ctx, {
     connectionId: c.id,
@@ -88,12 +89,8 @@ function readerFor(
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   if (c.kind === 'hubspot')
-    return { reader: createHubspotReader(c.settings, token, guard), guard, settings: s };
-  const conn = new SalesforceConnection({
-    instanceUrl: c.settings.instanceUrl.replace(/\/$/, ''),
-    accessToken: token,
-    version: c.settings.apiVersion,
-  });
+    return { reader: createHubspotReader(c.settings, token as string, guard), guard, settings: s };
+  const conn = openSalesforce(ctx, c);
   return { reader: createSalesforceReader(c.settings, conn, guard), guard, settings: s };
 }
 

@@ -58,8 +58,61 @@ export class SalesforceTestServer extends HttpTestServer {
       this.fields.set(f, { updateable: true, type: 'string' });
   }
 
+  /** OAuth: the connected app and the refresh tokens it still honours (revoke one by deleting it). */
+  clientId = '3MVG9TESTCLIENTID';
+  clientSecret = 'TESTCLIENTSECRET0001';
+  readonly refreshTokens = new Set<string>(['5Aep861TESTREFRESHTOKEN']);
+  /** Answer 401 INVALID_SESSION_ID to every token, even one just issued. */
+  refuseAllTokens = false;
+  private tokenSeq = 0;
+
+  /**
+   * POST /services/oauth2/token, grant_type=refresh_token (form-encoded), as the
+   * "OAuth 2.0 Refresh Token Flow" documents it: 200 `{ access_token, signature,
+   * scope, instance_url, id, token_type, issued_at }`; 400 `{ error:
+   * invalid_grant, error_description: expired access/refresh token }` for a
+   * revoked token, `invalid_client_id` / `invalid_client` for a wrong app.
+   */
+  private oauthToken(r: RecordedRequest): Reply {
+    const f = new URLSearchParams(r.body);
+    if (f.get('grant_type') !== 'refresh_token')
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
+      };
+    if (f.get('client_id') !== this.clientId)
+      return {
+        status: 400,
+        body: { error: 'invalid_client_id', error_description: 'client identifier invalid' },
+      };
+    if (f.get('client_secret') !== this.clientSecret)
+      return {
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+      };
+    if (!this.refreshTokens.has(f.get('refresh_token') ?? ''))
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+      };
+    this.token = `00Dxx0000000001!AQ0AQREFRESHED${++this.tokenSeq}`;
+    return {
+      status: 200,
+      body: {
+        access_token: this.token,
+        signature: 'c2lnbmF0dXJl',
+        scope: 'refresh_token api',
+        instance_url: this.url,
+        id: 'https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X7dAAAS',
+        token_type: 'Bearer',
+        issued_at: '1751284800000',
+      },
+    };
+  }
+
   private answer(r: RecordedRequest): Reply {
-    if (r.headers.authorization !== `Bearer ${this.token}`)
+    if (r.method === 'POST' && r.path === '/services/oauth2/token') return this.oauthToken(r);
+    if (this.refuseAllTokens || r.headers.authorization !== `Bearer ${this.token}`)
       return {
         status: 401,
         body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
