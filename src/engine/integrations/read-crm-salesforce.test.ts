@@ -171,6 +171,23 @@ describe.each(TEST_STORE_KINDS)('Salesforce CRM read through jsforce (%s)', (kin
     expect(queries().some((q) => q.startsWith('SELECT Id, AccountId, Name, Amount, CloseDate'))).toBe(true);
   });
 
+  it('a 429 mid-read (REQUEST_LIMIT_EXCEEDED) is waited out and the read completes', async () => {
+    let n = 0;
+    sf.failNext((q) => q.path.startsWith(`${sf.base}/query`) && ++n === 3, {
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }],
+    });
+    const r = await readCrm(ctx, 'sf', { sleep });
+    expect(r.status, r.message).toBe('ok');
+    expect(r.objects.deals.applied).toBe(3);
+    expect((await contacts()).length).toBe(2);
+    // the refused request was sent again (jsforce retries 429 itself, 0.5 s later)
+    const qs = sf.requests.filter((q) => q.path.startsWith(`${sf.base}/query`));
+    expect(qs[2]?.query.get('q')).toContain('FROM Contact');
+    expect(qs[3]?.query.get('q')).toBe(qs[2]?.query.get('q'));
+  });
+
   it('incremental on SystemModstamp; a failed queryMore resumes from the committed cursor', async () => {
     await readCrm(ctx, 'sf', { sleep });
     sf.requests.length = 0;
