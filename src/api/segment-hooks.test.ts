@@ -172,5 +172,19 @@ describe('Segment-compatible endpoint, fed by @segment/analytics-node', () => {
       body: '{not json',
     });
     expect(bad.status).toBe(400);
+    // the write keys are cached for a firehose, but a rotated key takes effect at once
+    await saveConnection(
+      ctx,
+      { id: 'segment', kind: 'segment', secrets: { writeKey: 'seg_wk_rotated' } },
+      { source: 'api', actor: 'test' },
+    );
+    expect((await post(WRITE_KEY)).status).toBe(401);
+    expect((await post('seg_wk_rotated')).status).toBe(200);
+    await saveConnection(
+      ctx,
+      { id: 'segment', kind: 'segment', enabled: false },
+      { source: 'api', actor: 'test' },
+    );
+    expect((await post('seg_wk_rotated')).status).toBe(401);
   });
 });

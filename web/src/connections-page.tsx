@@ -38,7 +38,7 @@ type PushReport = {
 
 const SECRETS: Record<Connection['kind'], string[]> = {
   hubspot: ['accessToken'],
-  salesforce: ['accessToken'],
+  salesforce: ['accessToken', 'refreshToken', 'clientSecret'],
   slack: ['botToken', 'signingSecret'],
   segment: ['writeKey'],
   stripe: ['apiKey', 'webhookSecret'],

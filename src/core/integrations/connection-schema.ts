@@ -42,7 +42,63 @@ const matchSchema = z.strictObject({
     .default(['id', 'domain']),
 });
 
+/** What a CRM read brings into Vigil (each has a direction `read` or `none`). */
+export const READ_FIELDS = ['owner', 'contacts', 'deals'] as const;
+export type ReadField = (typeof READ_FIELDS)[number];
+
+/**
+ * Per-field direction, as in the mapping language: a pushed field is `write` or `none`; a read
+ * field (`owner`, `contacts`, `deals`) is `read` or `none`. Left out: pushed fields write, read
+ * fields read.
+ */
+const directionsSchema = z
+  .record(z.string(), z.enum(FIELD_DIRECTIONS))
+  .default({})
+  .superRefine((d, ctx) => {
+    for (const [k, v] of Object.entries(d)) {
+      const push = (PUSH_FIELDS as readonly string[]).includes(k);
+      const read = (READ_FIELDS as readonly string[]).includes(k);
+      if (!push && !read)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `unknown field "${k}" (pushed: ${PUSH_FIELDS.join(', ')}; read: ${READ_FIELDS.join(', ')})`,
+        });
+      else if (push && v === 'read')
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} is a Vigil value: write or none, not read`,
+        });
+      else if (read && v === 'write')
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} is read from the CRM: read or none, not write`,
+        });
+    }
+  });
+
+/** How a CRM read maps deals / opportunities to contracts (see docs/integrations.md, "CRM read"). */
+const readSchema = z.strictObject({
+  /** Length of the term a closed-won deal starts on its close date; ARR = amount × 12 ÷ months. */
+  termMonths: z.number().int().min(1).max(120).default(12),
+  currency: z.string().length(3).default('USD'),
+  /** Deal / opportunity types (case-insensitive) that are renewals: an open one gives the next renewal date. */
+  renewalTypes: z.array(z.string().min(1).max(200)).default(['Renewal', 'existingbusiness']),
+  /** HubSpot deal stages that count as won / lost (Salesforce uses IsWon / IsClosed). */
+  wonStages: z.array(z.string().min(1).max(200)).default(['closedwon']),
+  lostStages: z.array(z.string().min(1).max(200)).default(['closedlost']),
+  /** Contact field holding the buying role (HubSpot `hs_buying_role`; Salesforce has none by default). */
+  roleField: fieldName.nullable().optional(),
+  /** Records per page (HubSpot search: at most 100; Salesforce: the query batch size, 200–2000). */
+  pageSize: z.number().int().min(1).max(2000).optional(),
+});
+export type CrmReadSettings = z.infer<typeof readSchema>;
+
 const crmCommon = {
+  directions: directionsSchema,
+  read: readSchema.default(readSchema.parse({})),
   /** Minutes a changed score waits before it is pushed (changes are collected, then pushed once). */
   pushDelayMinutes: z.number().min(0).max(1440).default(5),
   /** API calls this connection may spend per UTC day; null = no limit of Vigil's own. */
@@ -74,6 +130,10 @@ export const hubspotSettingsSchema = z.strictObject({
 
 export const salesforceSettingsSchema = z.strictObject({
   instanceUrl: url,
+  /** OAuth: where a refresh token is exchanged (`<loginUrl>/services/oauth2/token`); test.salesforce.com for sandboxes. */
+  loginUrl: url.default('https://login.salesforce.com'),
+  /** OAuth: the connected app's consumer key (with secrets refreshToken and clientSecret, an expired access token is renewed). */
+  clientId: z.string().min(1).max(300).nullable().default(null),
   apiVersion: z
     .string()
     .regex(/^\d+\.\d$/)
@@ -99,6 +159,25 @@ export const salesforceSettingsSchema = z.strictObject({
   ...crmCommon,
 });
 
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const digestSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Local hour (0–23, workspace time zone) from which the day's digest is sent, once per CSM per day. */
+  hour: z.number().int().min(0).max(23).default(8),
+  /** The Slack workspace's time zone (IANA name). */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  /** Score points that count as "moved" (a band change always does). */
+  minChange: z.number().min(0).max(100).default(5),
+});
+
 export const slackSettingsSchema = z.strictObject({
   /** Slack Web API base (tests point it at a local server). */
   apiUrl: url.default('https://slack.com/api/'),
@@ -107,6 +186,8 @@ export const slackSettingsSchema = z.strictObject({
   publicUrl: url.nullable().default(null),
   /** Accepted age of a signed request (Slack recommends 5 minutes). */
   toleranceSeconds: z.number().int().min(1).max(3600).default(300),
+  /** The daily digest per CSM ("your accounts that moved, your tasks due"). */
+  digest: digestSchema.default(digestSchema.parse({})),
 });
 
 export const segmentSettingsSchema = z.strictObject({
@@ -135,7 +216,7 @@ export const stripeSettingsSchema = z.strictObject({
 
 export const SECRET_NAMES = {
   hubspot: ['accessToken'],
-  salesforce: ['accessToken'],
+  salesforce: ['accessToken', 'refreshToken', 'clientSecret'],
   slack: ['botToken', 'signingSecret'],
   segment: ['writeKey'],
   stripe: ['apiKey', 'webhookSecret'],

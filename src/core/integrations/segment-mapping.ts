@@ -31,11 +31,19 @@ export type SegmentMapped =
   | { kind: 'ignored'; reason: string }
   | { kind: 'rejected'; field: string; reason: string };
 
-const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+/** A non-blank string, trimmed (no new string when it has no outer whitespace: this runs per call of a firehose). */
+const str = (v: unknown): string | null => {
+  if (typeof v !== 'string' || v === '') return null;
+  if (v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32) return v;
+  const t = v.trim();
+  return t === '' ? null : t;
+};
+const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const obj = (v: unknown) =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : EMPTY;
 
 const LOGIN = /^(logged in|log in|login|signed in|sign in|user (logged|signed) in)$/i;
+const LOGIN_RULE = { type: 'login' } as const;
 
 /** Where the Vigil account id is in a call (by the connection's rule; B2B tracking puts it in `context.groupId`). */
 export function accountOfCall(call: SegmentCall, accountFrom: SegmentSettings['accountFrom']): string | null {
@@ -92,23 +100,52 @@ export function mapSegmentCall(
   const name = str(call.event);
   if (!name) return { kind: 'rejected', field: 'event', reason: 'a track call needs an event name' };
   const time = str(call.timestamp) ?? receivedAt;
-  const rule = settings.events[name] ?? (LOGIN.test(name) ? { type: 'login' as const } : null);
-  const base = { id: `segment:${messageId}`, accountId, contactId: userId, time };
+  const rule = Object.hasOwn(settings.events, name)
+    ? settings.events[name]
+    : LOGIN.test(name)
+      ? LOGIN_RULE
+      : null;
+  const id = `segment:${messageId}`;
+  // one object literal per kind (no spread): the same shape for every event of a batch
   if (rule?.type === 'ignore') return { kind: 'ignored', reason: `event "${name}" is mapped to ignore` };
   if (rule?.type === 'login')
-    return { kind: 'event', event: { ...base, type: 'login', properties: { count: 1 } } };
+    return {
+      kind: 'event',
+      event: { id, accountId, contactId: userId, time, type: 'login', properties: { count: 1 } },
+    };
   if (rule?.type === 'feature_used')
     return {
       kind: 'event',
-      event: { ...base, type: 'feature_used', properties: { feature: rule.feature, count: 1 } },
+      event: {
+        id,
+        accountId,
+        contactId: userId,
+        time,
+        type: 'feature_used',
+        properties: { feature: rule.feature, count: 1 },
+      },
     };
   if (rule?.type === 'integration_used')
     return {
       kind: 'event',
-      event: { ...base, type: 'integration_used', properties: { integration: rule.integration, count: 1 } },
+      event: {
+        id,
+        accountId,
+        contactId: userId,
+        time,
+        type: 'integration_used',
+        properties: { integration: rule.integration, count: 1 },
+      },
     };
   return {
     kind: 'event',
-    event: { ...base, type: 'usage_custom', properties: { metric: name.slice(0, 200), count: 1 } },
+    event: {
+      id,
+      accountId,
+      contactId: userId,
+      time,
+      type: 'usage_custom',
+      properties: { metric: name.length > 200 ? name.slice(0, 200) : name, count: 1 },
+    },
   };
 }

@@ -61,6 +61,11 @@ export type ConnectionView = {
 
 const runtimes = new WeakMap<object, { settings: IntegrationSettings; box: SecretBox | null }>();
 
+/** Bumped on every save or delete through this process, so caches of connections drop at once. */
+const generations = new WeakMap<object, number>();
+export const connectionsGeneration = (ctx: EngineContext): number => generations.get(ctx.store) ?? 0;
+const bumpGeneration = (ctx: EngineContext) => generations.set(ctx.store, connectionsGeneration(ctx) + 1);
+
 /** Integration settings of this context (tests set them once with `configureIntegrations`). */
 export function integrationSettingsOf(ctx: EngineContext): IntegrationSettings {
   let r = runtimes.get(ctx.store);
@@ -186,6 +191,7 @@ export async function saveConnection(
     target: `connection:${c.id}`,
     details: { kind: c.kind, secretsChanged: changed, source: options.source },
   });
+  bumpGeneration(ctx);
   ctx.logger.info('connection saved', { id: c.id, kind: c.kind, secretsChanged: changed });
   return getConnectionView(ctx, c.id);
 }
@@ -193,6 +199,7 @@ export async function saveConnection(
 export async function deleteConnection(ctx: EngineContext, id: string, actor: string): Promise<void> {
   if (!(await deleteConnectionRow(ctx.store, id)))
     throw new AppError('NOT_FOUND', `connection ${id} not found`);
+  bumpGeneration(ctx);
   await insertAudit(ctx.store, {
     at: ctx.clock.now().toISOString(),
     actor,
@@ -259,4 +266,35 @@ export async function loadConnectionsFile(
     saved.push(c.id);
   }
   return { path, saved };
+}
+
+/**
+ * Stores secrets a vendor rotated (a refreshed OAuth access token), encrypted like any other;
+ * the settings and the other secrets are kept. Never logs the values.
+ */
+export async function saveRotatedSecrets(
+  ctx: EngineContext,
+  id: string,
+  rotated: Record<string, string>,
+): Promise<void> {
+  const row = await findConnectionRow(ctx.store, id);
+  if (!row) throw new AppError('NOT_FOUND', `connection ${id} not found`);
+  const box = boxOf(ctx);
+  const sealed = JSON.parse(row.secrets || '{}') as Record<string, string>;
+  for (const [name, value] of Object.entries(rotated)) sealed[name] = box.seal(value, `${id}/${name}`);
+  await upsertConnectionRow(
+    ctx.store,
+    {
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      enabled: row.enabled,
+      settings: row.settings,
+      secrets: JSON.stringify(sealed),
+      source: row.source,
+    },
+    ctx.clock.now().toISOString(),
+  );
+  bumpGeneration(ctx);
+  ctx.logger.info('connection secrets rotated', { id, secrets: Object.keys(rotated) });
 }

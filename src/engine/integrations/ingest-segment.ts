@@ -10,7 +10,7 @@ import {
 } from '../../store/queries/integrations/live-source-writes.ts';
 import type { EngineContext } from '../context.ts';
 import { ingestEvents } from '../ingest/ingest-events.ts';
-import { type Connection, loadConnectionsOfKind } from './connections.ts';
+import { type Connection, connectionsGeneration, loadConnectionsOfKind } from './connections.ts';
 import { recordSync } from './record-sync.ts';
 
 const OK_LOG_EVERY_MS = 10_000;
@@ -34,6 +34,25 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/**
+ * The Segment sources, decrypted, kept for a few seconds: a firehose sends many requests a second
+ * and each would otherwise read and decrypt every Segment connection. A save or delete in this
+ * process drops the cache at once; another process's change is seen within `SOURCES_TTL_MS`.
+ */
+const SOURCES_TTL_MS = 2000;
+const sourcesCache = new WeakMap<object, { at: number; generation: number; sources: Connection[] }>();
+
+async function segmentSources(ctx: EngineContext): Promise<Connection[]> {
+  const now = ctx.clock.now().getTime();
+  const generation = connectionsGeneration(ctx);
+  const hit = sourcesCache.get(ctx.store);
+  if (hit && hit.generation === generation && now - hit.at >= 0 && now - hit.at < SOURCES_TTL_MS)
+    return hit.sources;
+  const sources = await loadConnectionsOfKind(ctx, 'segment');
+  sourcesCache.set(ctx.store, { at: now, generation, sources });
+  return sources;
+}
+
 /** The Segment connection whose write key this is (Basic auth `writeKey:` or a `writeKey` body field). */
 export async function segmentSourceFor(
   ctx: EngineContext,
@@ -52,7 +71,7 @@ export async function segmentSourceFor(
       'UNAUTHENTICATED',
       'send the Segment write key as HTTP Basic auth (key as user name, empty password)',
     );
-  for (const c of await loadConnectionsOfKind(ctx, 'segment'))
+  for (const c of await segmentSources(ctx))
     if (c.secrets.writeKey && same(c.secrets.writeKey, key)) return c;
   throw new AppError('UNAUTHENTICATED', 'unknown Segment write key');
 }

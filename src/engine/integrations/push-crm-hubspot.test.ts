@@ -273,6 +273,33 @@ describe.each(TEST_STORE_KINDS)('HubSpot write-back through @hubspot/api-client 
     expect(hs.companies.get('1001')?.vigil_health_score).toBe('42');
   });
 
+  it('a pushed field whose direction is none is neither created nor written', async () => {
+    await saveConnection(
+      ctx,
+      {
+        id: 'hubspot',
+        kind: 'hubspot',
+        settings: { baseUrl: hs.url, directions: { url: 'none', churnProbability: 'none' } },
+      },
+      { source: 'api', actor: 'test' },
+    );
+    const r = await pushCrm(ctx, 'hubspot', { sleep });
+    expect(r.status).toBe('ok');
+    expect(r.createdFields).not.toContain('vigil_account_url');
+    expect(r.createdFields).not.toContain('vigil_churn_probability');
+    expect(r.createdFields).toContain('vigil_health_score');
+    const [batch] = hs.calls('POST', '/crm/v3/objects/companies/batch/update');
+    const props = (JSON.parse(batch?.body ?? '{}') as { inputs: { properties: Record<string, string> }[] })
+      .inputs[0]?.properties;
+    expect(Object.keys(props ?? {}).sort()).toEqual([
+      'vigil_coverage',
+      'vigil_health_band',
+      'vigil_health_score',
+      'vigil_top_warning',
+      'vigil_trend_30d',
+    ]);
+  });
+
   it('the worker pushes a changed score once the connection delay has passed, not before', async () => {
     const at = (iso: string) => {
       const c = contextForStore(store, { clock: fixedClock(iso) });

@@ -10,6 +10,7 @@ import {
   scoreStateOf,
   toCrmProperties,
 } from '../../core/integrations/crm-push-values.ts';
+import { fieldDirection } from '../../core/integrations/crm-read-mapping.ts';
 import {
   type CrmKind,
   domainsToLookUp,
@@ -29,6 +30,7 @@ import { type Connection, loadConnection } from './connections.ts';
 import type { CrmRecordUpdate, CrmWriter } from './crm-writer.ts';
 import { createHubspotWriter, hubspotMessage, hubspotRetryAfter } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
+import { openSalesforce } from './salesforce-connection.ts';
 import { createSalesforceWriter, salesforceMessage, salesforceRetryAfter } from './salesforce-writer.ts';
 
 export type PushCrmOptions = {
@@ -73,7 +75,8 @@ function writerFor(
   if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
     throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
   const token = c.secrets.accessToken;
-  if (!token) throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
+  if (!token && c.kind === 'hubspot')
+    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const guard = new CallGuard(ctx, {
     connectionId: c.id,
@@ -85,8 +88,8 @@ function writerFor(
   });
   const writer =
     c.kind === 'hubspot'
-      ? createHubspotWriter(c.settings, token, guard)
-      : createSalesforceWriter(c.settings, token, guard);
+      ? createHubspotWriter(c.settings, token as string, guard)
+      : createSalesforceWriter(c.settings, openSalesforce(ctx, c), guard);
   return { writer, guard };
 }
 
@@ -112,6 +115,10 @@ export async function pushCrm(
   const { writer, guard } = writerFor(ctx, c, options);
   const s = c.settings as HubspotSettings | SalesforceSettings;
   const kind = c.kind as CrmKind;
+  // per-field direction: a field set to `none` is neither checked nor written
+  const fields = Object.fromEntries(
+    Object.entries(s.fields).filter(([f]) => fieldDirection(s.directions, f as PushField) === 'write'),
+  ) as Partial<Record<PushField, string>>;
   const dryRun = options.dryRun ?? false;
   const report: PushCrmReport = {
     connectionId: c.id,
@@ -148,10 +155,7 @@ export async function pushCrm(
 
   try {
     if (changed.length > 0) {
-      report.createdFields = await writer.ensureFields(
-        s.fields as Partial<Record<PushField, string>>,
-        dryRun,
-      );
+      report.createdFields = await writer.ensureFields(fields, dryRun);
       // a record found before keeps its id (a later domain edit in the CRM does not move the push)
       const accounts = changed.map((x) => ({ id: x.row.accountId, traits: x.traits }));
       const byId = matchAccounts(kind, accounts, { ...s.match, order: ['id'] }, new Map());
@@ -189,7 +193,7 @@ export async function pushCrm(
           crmId: hit.crmId,
           by: hit.by,
           key: x.key,
-          properties: toCrmProperties(x.values, s.fields, writer.nullAs),
+          properties: toCrmProperties(x.values, fields, writer.nullAs),
         });
       }
       if (dryRun) {

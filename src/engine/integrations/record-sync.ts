@@ -3,7 +3,7 @@ import type { EngineContext } from '../context.ts';
 
 export type SyncEntry = {
   connectionId: string;
-  operation: 'push' | 'dry-run' | 'read' | 'inbound' | 'alert' | 'check';
+  operation: 'push' | 'dry-run' | 'read' | 'inbound' | 'alert' | 'digest' | 'check';
   status: 'ok' | 'partial' | 'failed' | 'budget-spent' | 'rate-limited' | 'dry-run' | 'rejected';
   startedAt: string;
   records?: number;

@@ -2,6 +2,7 @@ import type { HubspotSettings, SalesforceSettings } from '../../core/integration
 import { claimDuePush, listConnectionRows } from '../../store/queries/integrations/connection-rows.ts';
 import type { EngineContext } from '../context.ts';
 import { type PushCrmReport, pushCrm } from './push-crm.ts';
+import { sendSlackDigests } from './send-slack-digests.ts';
 
 /**
  * Pushes each enabled CRM connection whose delay (`pushDelayMinutes`, default
@@ -9,6 +10,7 @@ import { type PushCrmReport, pushCrm } from './push-crm.ts';
  * long and then written together, so a change reaches the CRM within the
  * delay plus one worker round. Called by the worker loop; several workers
  * never push the same connection at once (the claim is one conditional update).
+ * It also sends the Slack daily digests once their hour has come.
  */
 export async function runDueSyncs(ctx: EngineContext): Promise<PushCrmReport[]> {
   const rows = (await listConnectionRows(ctx.store)).filter(
@@ -26,6 +28,12 @@ export async function runDueSyncs(ctx: EngineContext): Promise<PushCrmReport[]> 
     } catch (e) {
       ctx.logger.error('CRM push failed', { connection: r.id, error: (e as Error).message });
     }
+  }
+  // the Slack daily digest: a no-op until its local hour, then once per CSM per day
+  try {
+    await sendSlackDigests(ctx);
+  } catch (e) {
+    ctx.logger.error('Slack digest failed', { error: (e as Error).message });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { type QueryResult, Connection as SalesforceConnection } from 'jsforce';
+import type { QueryResult, Connection as SalesforceConnection } from 'jsforce';
 import { AppError } from '../../core/errors.ts';
 import type { SalesforceSettings } from '../../core/integrations/connection-schema.ts';
 import { normalizeDomain, toSalesforceId18 } from '../../core/integrations/crm-record-match.ts';
@@ -13,8 +13,9 @@ type SfError = { errorCode?: string; name?: string; message?: string };
 export function salesforceMessage(e: unknown): string {
   const x = e as SfError;
   const code = x?.errorCode ?? x?.name;
+  if (code === 'REFRESH_FAILED') return x.message ?? 'Salesforce token refresh failed';
   if (code === 'INVALID_SESSION_ID' || code === 'ERROR_HTTP_401')
-    return `Salesforce rejected the access token (INVALID_SESSION_ID): ${x.message ?? ''}; the token was revoked or expired, update the connection's accessToken`;
+    return `Salesforce rejected the access token (INVALID_SESSION_ID): ${x.message ?? ''}; the token was revoked or expired, update the connection's accessToken (or give it a refreshToken, clientSecret and settings.clientId so Vigil renews it)`;
   if (code === 'REQUEST_LIMIT_EXCEEDED')
     return `Salesforce org's API request limit is exceeded (REQUEST_LIMIT_EXCEEDED): ${x.message ?? ''}`;
   return code ? `Salesforce error ${code}: ${x.message ?? ''}` : ((e as Error)?.message ?? String(e));
@@ -37,14 +38,9 @@ const soqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\
  */
 export function createSalesforceWriter(
   settings: SalesforceSettings,
-  accessToken: string,
+  conn: SalesforceConnection,
   guard: CallGuard,
 ): CrmWriter {
-  const conn = new SalesforceConnection({
-    instanceUrl: settings.instanceUrl.replace(/\/$/, ''),
-    accessToken,
-    version: settings.apiVersion,
-  });
   const object = settings.object;
   return {
     vendor: 'Salesforce',

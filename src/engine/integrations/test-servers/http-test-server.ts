@@ -44,6 +44,11 @@ export class HttpTestServer {
     this.faults.push({ match, reply, left: times });
   }
 
+  /** Drops the faults still pending. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   calls(method: string, pathPrefix: string | RegExp): RecordedRequest[] {
     return this.requests.filter(
       (r) =>

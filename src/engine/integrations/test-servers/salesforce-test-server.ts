@@ -18,7 +18,9 @@ type Job = {
  * sObject Collections update (per-record SaveResult with errors[]), Bulk API
  * 2.0 ingest jobs (create, upload CSV, UploadComplete, job info, successful /
  * failed / unprocessed results as CSV with sf__Id, sf__Created, sf__Error),
- * and the error body `[{ message, errorCode }]`.
+ * and the error body `[{ message, errorCode }]`. For CRM read: SOQL
+ * `SELECT … FROM Account|User|Contact|Opportunity [WHERE SystemModstamp >= t]
+ * ORDER BY SystemModstamp, Id`, paged by `nextRecordsUrl` (`pageSize`).
  */
 export class SalesforceTestServer extends HttpTestServer {
   /** Account records by 18-character id. */
@@ -29,6 +31,14 @@ export class SalesforceTestServer extends HttpTestServer {
   readonly jobs = new Map<string, Job>();
   private jobSeq = 0;
   readonly base = '/services/data/v62.0';
+  /** CRM read: User, Contact and Opportunity records by 18-character id (Account records are `records`). */
+  readonly users = new Map<string, Record<string, unknown>>();
+  readonly contacts = new Map<string, Record<string, unknown>>();
+  readonly opportunities = new Map<string, Record<string, unknown>>();
+  /** Records per query page (the REST API's default batch is 2,000). */
+  pageSize = 2000;
+  private cursors = new Map<string, unknown[]>();
+  private cursorSeq = 0;
 
   constructor() {
     super((r) => this.answer(r));
@@ -48,8 +58,61 @@ export class SalesforceTestServer extends HttpTestServer {
       this.fields.set(f, { updateable: true, type: 'string' });
   }
 
+  /** OAuth: the connected app and the refresh tokens it still honours (revoke one by deleting it). */
+  clientId = '3MVG9TESTCLIENTID';
+  clientSecret = 'TESTCLIENTSECRET0001';
+  readonly refreshTokens = new Set<string>(['5Aep861TESTREFRESHTOKEN']);
+  /** Answer 401 INVALID_SESSION_ID to every token, even one just issued. */
+  refuseAllTokens = false;
+  private tokenSeq = 0;
+
+  /**
+   * POST /services/oauth2/token, grant_type=refresh_token (form-encoded), as the
+   * "OAuth 2.0 Refresh Token Flow" documents it: 200 `{ access_token, signature,
+   * scope, instance_url, id, token_type, issued_at }`; 400 `{ error:
+   * invalid_grant, error_description: expired access/refresh token }` for a
+   * revoked token, `invalid_client_id` / `invalid_client` for a wrong app.
+   */
+  private oauthToken(r: RecordedRequest): Reply {
+    const f = new URLSearchParams(r.body);
+    if (f.get('grant_type') !== 'refresh_token')
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
+      };
+    if (f.get('client_id') !== this.clientId)
+      return {
+        status: 400,
+        body: { error: 'invalid_client_id', error_description: 'client identifier invalid' },
+      };
+    if (f.get('client_secret') !== this.clientSecret)
+      return {
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+      };
+    if (!this.refreshTokens.has(f.get('refresh_token') ?? ''))
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+      };
+    this.token = `00Dxx0000000001!AQ0AQREFRESHED${++this.tokenSeq}`;
+    return {
+      status: 200,
+      body: {
+        access_token: this.token,
+        signature: 'c2lnbmF0dXJl',
+        scope: 'refresh_token api',
+        instance_url: this.url,
+        id: 'https://login.salesforce.com/id/00Dxx0000000001EAA/005xx000001X7dAAAS',
+        token_type: 'Bearer',
+        issued_at: '1751284800000',
+      },
+    };
+  }
+
   private answer(r: RecordedRequest): Reply {
-    if (r.headers.authorization !== `Bearer ${this.token}`)
+    if (r.method === 'POST' && r.path === '/services/oauth2/token') return this.oauthToken(r);
+    if (this.refuseAllTokens || r.headers.authorization !== `Bearer ${this.token}`)
       return {
         status: 401,
         body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
@@ -73,6 +136,42 @@ export class SalesforceTestServer extends HttpTestServer {
           recordTypeInfos: [],
         },
       };
+    if (r.method === 'GET' && p.startsWith(`${this.base}/query/`)) {
+      const [, key, offset] = /\/query\/(01gTEST\d+)-(\d+)$/.exec(p) ?? [];
+      const rows = key ? this.cursors.get(key) : undefined;
+      if (!rows)
+        return {
+          status: 400,
+          body: [{ errorCode: 'INVALID_QUERY_LOCATOR', message: 'invalid query locator' }],
+        };
+      return { status: 200, body: this.queryPage(key as string, rows, Number(offset)) };
+    }
+    if (r.method === 'GET' && p === `${this.base}/query` && !/ LIKE /.test(r.query.get('q') ?? '')) {
+      const q = r.query.get('q') ?? '';
+      const m =
+        /^SELECT (.+?) FROM (\w+)(?: WHERE SystemModstamp >= (\S+))? ORDER BY SystemModstamp, Id$/.exec(q);
+      const plain = /^SELECT (.+?) FROM (\w+)$/.exec(q);
+      const [, select, object, since] = m ?? plain ?? [];
+      const table = object ? this.tableOf(object) : undefined;
+      if (!select || !table)
+        return {
+          status: 400,
+          body: [{ errorCode: 'MALFORMED_QUERY', message: `test server cannot parse: ${q}` }],
+        };
+      const fields = select.split(',').map((f) => f.trim());
+      const stamp = (rec: Record<string, unknown>) =>
+        Date.parse(String(rec.SystemModstamp ?? '').replace('+0000', 'Z'));
+      const rows = [...table.entries()]
+        .filter(([id, rec]) => !this.deleted.has(id) && (!since || stamp(rec) >= Date.parse(since)))
+        .sort(([ia, a], [ib, b]) => stamp(a) - stamp(b) || (ia < ib ? -1 : 1))
+        .map(([id, rec]) => ({
+          attributes: { type: object, url: `${this.base}/sobjects/${object}/${id}` },
+          ...Object.fromEntries(fields.map((f) => [f, f === 'Id' ? id : (rec[f] ?? null)])),
+        }));
+      const key = `01gTEST${++this.cursorSeq}`;
+      this.cursors.set(key, rows);
+      return { status: 200, body: this.queryPage(key, rows, 0) };
+    }
     if (r.method === 'GET' && p === `${this.base}/query`) {
       const q = r.query.get('q') ?? '';
       const likes = [...q.matchAll(/Website LIKE '%([^%']+)%'/g)].map((m) => (m[1] ?? '').toLowerCase());
@@ -180,6 +279,26 @@ export class SalesforceTestServer extends HttpTestServer {
         return { status: 200, headers: { 'content-type': 'text/csv' }, raw: `${job.header.join(',')}\n` };
     }
     return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: `no route ${r.method} ${p}` }] };
+  }
+
+  private tableOf(object: string): Map<string, Record<string, unknown>> | undefined {
+    if (object === 'Account') return this.records as Map<string, Record<string, unknown>>;
+    if (object === 'User') return this.users;
+    if (object === 'Contact') return this.contacts;
+    if (object === 'Opportunity') return this.opportunities;
+    return undefined;
+  }
+
+  /** A query result page: `done` and `nextRecordsUrl` as the REST API's Query resource answers them. */
+  private queryPage(key: string, rows: unknown[], offset: number) {
+    const page = rows.slice(offset, offset + this.pageSize);
+    const done = offset + this.pageSize >= rows.length;
+    return {
+      totalSize: rows.length,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `${this.base}/query/${key}-${offset + this.pageSize}` }),
+      records: page,
+    };
   }
 
   private process(job: Job) {
