@@ -22,6 +22,7 @@ import type {
   taskSchema,
 } from './routes/response.schemas.ts';
 import type { taskQueueSchema } from './routes/tasks.ts';
+import type { savedViewSchema } from './routes/views.ts';
 
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 export type AccountDetail = z.infer<typeof accountDetailSchema>;
@@ -37,3 +38,4 @@ export type ExpansionOpportunity = z.infer<typeof expansionOpportunitySchema>;
 export type ModelListItem = z.infer<typeof modelListItemSchema>;
 export type TaskQueue = z.infer<typeof taskQueueSchema>;
 export type TaskQueueGroup = TaskQueue['groups'][number];
+export type SavedView = z.infer<typeof savedViewSchema>;

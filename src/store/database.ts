@@ -18,6 +18,7 @@ import { modelsResource } from './resources/models.ts';
 import { overridesResource } from './resources/overrides.ts';
 import { scoresResource } from './resources/scores.ts';
 import { tasksResource } from './resources/tasks.ts';
+import { viewsResource } from './resources/views.ts';
 import type { Database } from './schema.ts';
 
 // int8 (bigint, count(*)) arrives as a string by default; our counts fit in a double.
@@ -68,6 +69,7 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     imports: importsResource(store, db),
     dirty: dirtyResource(store),
     claims: claimsResource(store),
+    views: viewsResource(db),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },
