@@ -13,6 +13,7 @@ import type {
   timelineSchema,
 } from './routes/accounts.schemas.ts';
 import type { meSchema } from './routes/auth.ts';
+import type { bandMigrationSchema } from './routes/band-migration.schemas.ts';
 import type { portfolioSummarySchema } from './routes/portfolio.ts';
 import type {
   expansionOpportunitySchema,
@@ -39,3 +40,4 @@ export type ModelListItem = z.infer<typeof modelListItemSchema>;
 export type TaskQueue = z.infer<typeof taskQueueSchema>;
 export type TaskQueueGroup = TaskQueue['groups'][number];
 export type SavedView = z.infer<typeof savedViewSchema>;
+export type BandMigration = z.infer<typeof bandMigrationSchema>;

@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { BandMigration } from '../../src/api/api-types.ts';
 import { getJson, sendJson, useMeQuery } from './api.ts';
 import { Chart } from './charts.tsx';
-import { BAND_COLOR } from './format.ts';
+import { BAND_COLOR, BAND_LABEL, money } from './format.ts';
 
 type ModelItem = {
   version: number;
@@ -104,7 +105,8 @@ export function ModelPage() {
     queryFn: () => getJson<{ items: ModelItem[] }>('/v1/models'),
   });
   const [version, setVersion] = useState<number | null>(null);
-  const admin = useMeQuery().data?.user.role === 'admin';
+  const role = useMeQuery().data?.user.role;
+  const admin = role === 'admin';
   const active = models.data?.items.find((m) => m.status === 'active');
   const v = version ?? active?.version ?? null;
   const detail = useQuery({
@@ -172,6 +174,9 @@ export function ModelPage() {
         </div>
       )}
       {active && proposed && <ProposalPanel current={active.version} proposed={proposed.version} />}
+      {active && proposed && (admin || role === 'manager') && (
+        <BandMigrationPanel version={proposed.version} current={active.version} />
+      )}
       <div className="cols">
         <div className="panel">
           <h2>Signal weights{v ? ` (v${v})` : ''}</h2>
@@ -731,5 +736,139 @@ function BacktestView({ b }: { b: Backtest }) {
         </p>
       )}
     </>
+  );
+}
+
+const MIGRATION_PAGE = 20;
+const MATRIX_BANDS = ['healthy', 'at-risk', 'critical'] as const;
+
+/**
+ * Before approving: which of today's accounts the proposal would put in another band — the
+ * sentence, the 3×3 matrix (today's band × the proposal's band) and the moved accounts, a page
+ * at a time.
+ */
+function BandMigrationPanel({ version, current }: { version: number; current: number }) {
+  const [offset, setOffset] = useState(0);
+  const q = useQuery({
+    queryKey: ['band-migration', version, current, offset],
+    staleTime: 60_000,
+    queryFn: () =>
+      getJson<BandMigration>(
+        `/v1/models/${version}/band-migration?against=${current}&offset=${offset}&limit=${MIGRATION_PAGE}`,
+      ),
+  });
+  return (
+    <div className="panel band-migration" data-testid="band-migration">
+      <h2>If v{version} is approved: band changes today</h2>
+      {q.isPending ? (
+        <p className="muted">
+          Scoring today&apos;s accounts under v{current} and v{version}…
+        </p>
+      ) : q.isError ? (
+        <p className="error">{q.error.message}</p>
+      ) : (
+        <>
+          <p data-testid="band-migration-summary">
+            <b>{q.data.summary}</b>{' '}
+            <span className="muted">
+              ({q.data.unchanged.toLocaleString('en-US')} of {q.data.accounts.toLocaleString('en-US')}{' '}
+              accounts keep their band; scored as of {q.data.asOf}, overrides aside.)
+            </span>
+          </p>
+          <table className="migration-matrix" aria-label="Accounts by band today and under the proposal">
+            <thead>
+              <tr>
+                <th className="mm-h" scope="col">
+                  today ↓ / v{version} →
+                </th>
+                {MATRIX_BANDS.map((b) => (
+                  <th className="mm-h" scope="col" key={b}>
+                    {BAND_LABEL[b] ?? b}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {MATRIX_BANDS.map((from, i) => (
+                <tr key={from}>
+                  <th className="mm-h" scope="row">
+                    {BAND_LABEL[from] ?? from}
+                  </th>
+                  {MATRIX_BANDS.map((to, j) => {
+                    const n = q.data.matrix[from][to];
+                    const cls = i === j ? 'same' : j > i ? 'moved-down' : 'moved-up';
+                    return (
+                      <td
+                        key={to}
+                        className={`mm-c ${n > 0 ? cls : 'same'}`}
+                        data-testid={`mm-${from}-${to}`}
+                      >
+                        {n.toLocaleString('en-US')}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {q.data.total > 0 && (
+            <div className="grid-wrap">
+              <table className="grid" aria-label="Accounts that change band">
+                <thead>
+                  <tr>
+                    <th>Account</th>
+                    <th className="num">ARR</th>
+                    <th>Today</th>
+                    <th>Under v{version}</th>
+                    <th className="wide">Owner</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {q.data.items.map((a) => (
+                    <tr key={a.accountId}>
+                      <td>
+                        <a href={`#/accounts/${encodeURIComponent(a.accountId)}`}>{a.name}</a>
+                      </td>
+                      <td className="num">{money(a.arr)}</td>
+                      <td>
+                        <span className={`pill ${a.from.band}`}>{BAND_LABEL[a.from.band]}</span>{' '}
+                        {Math.round(a.from.score)}
+                      </td>
+                      <td>
+                        <span className={`pill ${a.to.band}`}>{BAND_LABEL[a.to.band]}</span>{' '}
+                        {Math.round(a.to.score)}
+                      </td>
+                      <td className="wide">{a.ownerName ?? '–'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {q.data.total > MIGRATION_PAGE && (
+            <div className="pager">
+              <button
+                type="button"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - MIGRATION_PAGE))}
+              >
+                Previous
+              </button>
+              <span className="muted">
+                {offset + 1}–{Math.min(offset + MIGRATION_PAGE, q.data.total)} of {q.data.total} moved
+                accounts
+              </span>
+              <button
+                type="button"
+                disabled={offset + MIGRATION_PAGE >= q.data.total}
+                onClick={() => setOffset(offset + MIGRATION_PAGE)}
+              >
+                Next
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </div>
   );
 }
