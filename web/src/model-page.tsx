@@ -173,10 +173,10 @@ export function ModelPage() {
           </table>
         </div>
       )}
-      {active && proposed && <ProposalPanel current={active.version} proposed={proposed.version} />}
       {active && proposed && (admin || role === 'manager') && (
         <BandMigrationPanel version={proposed.version} current={active.version} />
       )}
+      {active && proposed && <ProposalPanel current={active.version} proposed={proposed.version} />}
       <div className="cols">
         <div className="panel">
           <h2>Signal weights{v ? ` (v${v})` : ''}</h2>

@@ -9,6 +9,7 @@ import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
 import { evaluateAllPlaybooks, type RunPlaybooksReport } from '../../engine/playbooks/run-playbooks.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const readDocument = (file: string) => {
@@ -47,18 +48,26 @@ export function register(program: Command) {
         const [playbooks, stats] = await Promise.all([loadPlaybooks(ctx), getPlaybookStats(ctx)]);
         if (o.json) return printJson({ items: playbooks, stats });
         const byId = new Map(stats.map((s) => [s.playbookId, s]));
-        for (const p of playbooks) {
-          const s = byId.get(p.playbook.id);
-          const t = p.playbook.trigger;
-          const trig = Object.entries(t)
-            .filter(([k]) => k !== 'type')
-            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
-            .join(' ');
-          const sup = s ? Object.values(s.suppressed).reduce((a, b) => a + b, 0) : 0;
-          process.stdout.write(
-            `${p.enabled ? ' ' : '-'} ${p.playbook.id.padEnd(34)} v${p.version} ${`${t.type} ${trig}`.padEnd(44)} 30d: ${s?.fired ?? 0} fired, ${sup} suppressed, ${s?.openTasks ?? 0} open\n`,
-          );
-        }
+        const trigger = (t: Record<string, unknown>) =>
+          [
+            t.type,
+            ...Object.entries(t)
+              .filter(([k]) => k !== 'type')
+              .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`),
+          ].join(' ');
+        printTable(playbooks, [
+          { header: 'ON', value: (p) => (p.enabled ? 'yes' : 'no') },
+          { header: 'PLAYBOOK', value: (p) => p.playbook.id },
+          { header: 'VERSION', value: (p) => `v${p.version}` },
+          { header: 'TRIGGER', value: (p) => trigger(p.playbook.trigger as Record<string, unknown>) },
+          { header: 'FIRED 30D', value: (p) => byId.get(p.playbook.id)?.fired ?? 0, align: 'right' },
+          {
+            header: 'SUPPRESSED 30D',
+            value: (p) => Object.values(byId.get(p.playbook.id)?.suppressed ?? {}).reduce((a, b) => a + b, 0),
+            align: 'right',
+          },
+          { header: 'OPEN TASKS', value: (p) => byId.get(p.playbook.id)?.openTasks ?? 0, align: 'right' },
+        ]);
       });
     });
 
