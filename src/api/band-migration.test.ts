@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayScore } from '../core/scoring/compute-score.ts';
 import { DEFAULT_HEALTH_MODEL } from '../core/scoring/health-model.ts';
 import { insertModelRow } from '../store/queries/learning/model-rows.ts';
 import { TEST_STORE_KINDS } from '../store/test-stores.ts';
@@ -15,32 +14,32 @@ type Report = {
 };
 
 // issue 19 item 4: "approving v2 moves 14 accounts from healthy to at-risk, 6 at-risk to critical".
-// The proposal is the active model with higher band lines and nothing else, so its scores equal
-// today's stored scores and the accounts that move are known beforehand from those scores alone:
-// healthy ones below the new healthy line drop to at-risk, at-risk ones below the new at-risk
-// line drop to critical (the oracle never calls the preview's code).
-const HEALTHY = 75;
-const AT_RISK = 55;
+// Proposals whose moves are known from today's stored bands alone (the oracle never calls the
+// preview's code): the active model itself (nothing moves), the active model with band lines at
+// 100/99 (every account not yet critical drops to critical) and at 2/1 (every account not yet
+// healthy rises to healthy). Band lines are the model's own cut-points on its raw score, so
+// these hold however the displayed score is calibrated.
+type Current = { id: string; owner: string | null; score: number; band: string };
+const propose = (f: ApiFixture, name: string, bands: { healthy: number; atRisk: number } | null) =>
+  insertModelRow(f.store, {
+    name,
+    status: 'proposed',
+    document: { ...DEFAULT_HEALTH_MODEL, name, ...(bands ? { bands } : {}) },
+    createdAt: '2026-06-30T12:00:00.000Z',
+    createdBy: 'test',
+    notes: null,
+    backtest: null,
+  });
 
 describe.each(TEST_STORE_KINDS)('band-migration preview on %s', (kind) => {
   let f: ApiFixture;
-  let version: number;
-  let current: { id: string; owner: string | null; score: number; band: string }[] = [];
+  const v: Record<'same' | 'allCritical' | 'allHealthy', number> = { same: 0, allCritical: 0, allHealthy: 0 };
+  let current: Current[] = [];
   beforeAll(async () => {
     f = await openApiFixture(kind, { accounts: 40 });
-    version = await insertModelRow(f.store, {
-      name: 'higher band lines',
-      status: 'proposed',
-      document: {
-        ...DEFAULT_HEALTH_MODEL,
-        name: 'higher band lines',
-        bands: { healthy: HEALTHY, atRisk: AT_RISK },
-      },
-      createdAt: '2026-06-30T12:00:00.000Z',
-      createdBy: 'test',
-      notes: null,
-      backtest: null,
-    });
+    v.same = await propose(f, 'unchanged', null);
+    v.allCritical = await propose(f, 'lines at 100/99', { healthy: 100, atRisk: 99 });
+    v.allHealthy = await propose(f, 'lines at 2/1', { healthy: 2, atRisk: 1 });
     const list = (await (await (await f.as('root')).get('/v1/accounts?limit=1000')).json()) as {
       items: { id: string; owner: string | null; score: number | null; band: string | null }[];
     };
@@ -50,55 +49,73 @@ describe.each(TEST_STORE_KINDS)('band-migration preview on %s', (kind) => {
   }, 180_000);
   afterAll(() => f?.close());
 
-  const expectedMoves = (rows: typeof current) => {
-    const bandUnder = (s: number) =>
-      displayScore(s) >= HEALTHY ? 'healthy' : displayScore(s) >= AT_RISK ? 'at-risk' : 'critical';
-    return rows.filter((a) => bandUnder(a.score) !== a.band).map((a) => [a.id, a.band, bandUnder(a.score)]);
-  };
-
-  it('moves exactly the accounts between the old and the new lines, in the matrix and the list', async () => {
-    const moves = expectedMoves(current);
-    expect(moves.some((m) => m[1] === 'healthy' && m[2] === 'at-risk')).toBe(true);
-    expect(moves.some((m) => m[1] === 'at-risk' && m[2] === 'critical')).toBe(true);
-    expect(moves.every((m) => m[1] !== 'critical')).toBe(true); // lines only rose: nothing moves up
-    const r = await (await f.as('root')).get(`/v1/models/${version}/band-migration?limit=500`);
+  const get = async (user: string, version: number, query = 'limit=500') => {
+    const r = await (await f.as(user)).get(`/v1/models/${version}/band-migration?${query}`);
     expect(r.status).toBe(200);
-    const body = (await r.json()) as Report;
+    return (await r.json()) as Report;
+  };
+  const inBand = (rows: Current[], band: string) => rows.filter((a) => a.band === band);
+
+  it("the active model itself moves nothing: the matrix diagonal is today's band counts", async () => {
+    const body = await get('root', v.same);
     expect(body.accounts).toBe(current.length);
-    expect(body.items.map((i) => [i.accountId, i.from.band, i.to.band]).sort()).toEqual(moves.sort());
-    expect(body.total).toBe(moves.length);
-    const count = (from: string, to: string) => moves.filter((m) => m[1] === from && m[2] === to).length;
-    expect(body.matrix.healthy!['at-risk']).toBe(count('healthy', 'at-risk'));
-    expect(body.matrix['at-risk']!.critical).toBe(count('at-risk', 'critical'));
-    expect(body.matrix.critical!.critical).toBe(current.filter((a) => a.band === 'critical').length);
-    expect(body.summary).toMatch(
-      new RegExp(`^Approving v${version} moves .*${count('healthy', 'at-risk')}.* from healthy to at-risk`),
+    expect(body.total).toBe(0);
+    expect(body.items).toEqual([]);
+    for (const b of ['healthy', 'at-risk', 'critical'])
+      expect(body.matrix[b]![b], b).toBe(inBand(current, b).length);
+    expect(body.summary).toBe(`Approving v${v.same} moves no account to another band.`);
+  });
+
+  it('lines at 100/99 move exactly the healthy and at-risk accounts to critical, worst jump first', async () => {
+    const healthy = inBand(current, 'healthy');
+    const atRisk = inBand(current, 'at-risk');
+    expect(healthy.length).toBeGreaterThan(0);
+    expect(atRisk.length).toBeGreaterThan(0);
+    const body = await get('root', v.allCritical);
+    expect(body.matrix).toEqual({
+      healthy: { healthy: 0, 'at-risk': 0, critical: healthy.length },
+      'at-risk': { healthy: 0, 'at-risk': 0, critical: atRisk.length },
+      critical: { healthy: 0, 'at-risk': 0, critical: inBand(current, 'critical').length },
+    });
+    const expected = [...healthy, ...atRisk].map((a) => [a.id, a.band, 'critical']);
+    expect(body.items.map((i) => [i.accountId, i.from.band, i.to.band]).sort()).toEqual(expected.sort());
+    // healthy → critical (two bands) before at-risk → critical (one)
+    expect(body.items.slice(0, healthy.length).every((i) => i.from.band === 'healthy')).toBe(true);
+    expect(body.summary).toBe(
+      `Approving v${v.allCritical} moves ${healthy.length} account${healthy.length === 1 ? '' : 's'} from healthy to critical and ${atRisk.length} from at-risk to critical.`,
     );
   });
 
+  it('lines at 2/1 move exactly the at-risk and critical accounts up to healthy', async () => {
+    const body = await get('root', v.allHealthy);
+    const expected = [...inBand(current, 'at-risk'), ...inBand(current, 'critical')].map((a) => [
+      a.id,
+      a.band,
+      'healthy',
+    ]);
+    expect(body.items.map((i) => [i.accountId, i.from.band, i.to.band]).sort()).toEqual(expected.sort());
+    expect(body.matrix.healthy!.healthy).toBe(inBand(current, 'healthy').length);
+  });
+
   it('pages the moved accounts and gives the same answer twice (deterministic)', async () => {
-    const admin = await f.as('root');
-    const all = (await (await admin.get(`/v1/models/${version}/band-migration?limit=500`)).json()) as Report;
-    const first = (await (await admin.get(`/v1/models/${version}/band-migration?limit=2`)).json()) as Report;
-    const second = (await (
-      await admin.get(`/v1/models/${version}/band-migration?limit=2&offset=2`)
-    ).json()) as Report;
+    const all = await get('root', v.allCritical);
+    const first = await get('root', v.allCritical, 'limit=2');
+    const second = await get('root', v.allCritical, 'limit=2&offset=2');
     expect([...first.items, ...second.items]).toEqual(all.items.slice(0, 4));
     expect(first.total).toBe(all.total);
   });
 
   it("shows a manager the team's accounts only, and refuses a CSM; an unknown version is a 404", async () => {
     const team = current.filter((a) => ['csm-a', 'csm-b', 'mgr-1'].includes(a.owner ?? ''));
-    const r = await (await f.as('mgr-1')).get(`/v1/models/${version}/band-migration?limit=500`);
-    expect(r.status).toBe(200);
-    const body = (await r.json()) as Report;
+    const body = await get('mgr-1', v.allCritical);
     expect(body.accounts).toBe(team.length);
     expect(body.items.map((i) => i.accountId).sort()).toEqual(
-      expectedMoves(team)
-        .map((m) => m[0])
+      team
+        .filter((a) => a.band !== 'critical')
+        .map((a) => a.id)
         .sort(),
     );
-    expect((await (await f.as('csm-a')).get(`/v1/models/${version}/band-migration`)).status).toBe(403);
+    expect((await (await f.as('csm-a')).get(`/v1/models/${v.allCritical}/band-migration`)).status).toBe(403);
     expect((await (await f.as('root')).get('/v1/models/999/band-migration')).status).toBe(404);
   });
 });
