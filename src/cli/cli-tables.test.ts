@@ -81,6 +81,21 @@ describe('vigil tables', () => {
     expect(r.stdout).toMatch(/^v1\s+active\s+/m);
   });
 
+  it('playbooks and sources: header rows, counts right-aligned, no raw JSON', async () => {
+    const pb = await vigil(['--db', db, 'playbooks']);
+    expect(pb.code).toBe(0);
+    const t = columnOf(pb.stdout, 'OPEN TASKS');
+    expect(t.head).toMatch(/^ON\s+PLAYBOOK\s+VERSION\s+TRIGGER\s+FIRED 30D\s+SUPPRESSED 30D\s+OPEN TASKS$/);
+    expect(t.rows.length).toBeGreaterThan(3);
+    for (const row of t.rows) expect(row.slice(0, t.end), row).toMatch(/\d$/);
+    const src = await vigil(['--db', db, 'sources']);
+    expect(src.code).toBe(0);
+    expect(src.stdout.split('\n')[1]).toMatch(
+      /^source\s+status\s+first\s+last\s+accounts\s+rows\/day\s+last seen\s+signals fed$/,
+    );
+    expect(`${pb.stdout}${src.stdout}`).not.toMatch(/^\s*[[{]/m);
+  });
+
   it('--db naming a missing folder or a file that is not a Vigil database: exit 2, nothing created', async () => {
     const missing = await vigil(['--db', join(dir, 'no-such-folder', 'v.db'), 'accounts']);
     expect(missing.code).toBe(2);

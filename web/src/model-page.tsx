@@ -11,7 +11,12 @@ type ModelItem = {
   status: string;
   createdAt: string;
   approvedBy: string | null;
-  backtest: { auc: number | null; medianLeadDays: number | null; horizonDays: number | null } | null;
+  backtest: {
+    auc: number | null;
+    medianLeadDays: number | null;
+    horizonDays: number | null;
+    source: 'backtest' | 'training';
+  } | null;
 };
 type LeadDist = {
   detected: number;
@@ -87,12 +92,20 @@ type ModelDiff = {
   backtests: { a: StoredTraining | null; b: StoredTraining | null };
 };
 type TrainReport = {
+  heldOut: { from: string; to: string; snapshots: number };
   proposedVersion: number;
   currentVersion: number;
   beatsCurrent: boolean;
   proposed: { auc: number | null };
   current: { auc: number | null };
 };
+
+/** Calendar months from the month of `from` to the month of `to`, both counted (2025-01-01..2025-06-01 → 6). */
+const monthsBetween = (from: string, to: string) =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+  Number(to.slice(5, 7)) -
+  Number(from.slice(5, 7)) +
+  1;
 
 /** A 0–1 axis value as a whole percentage. */
 const axisPct = (v: number) => `${Math.round(v * 100)}%`;
@@ -105,6 +118,7 @@ export function ModelPage() {
     queryFn: () => getJson<{ items: ModelItem[] }>('/v1/models'),
   });
   const [version, setVersion] = useState<number | null>(null);
+  const client = useQueryClient();
   const role = useMeQuery().data?.user.role;
   const admin = role === 'admin';
   const active = models.data?.items.find((m) => m.status === 'active');
@@ -119,7 +133,12 @@ export function ModelPage() {
     // backtests list every churned account company-wide: admins only (docs/reliability.md)
     enabled: v !== null && admin,
     staleTime: 300_000,
-    queryFn: () => getJson<Backtest>(`/v1/models/${v}/backtest`),
+    queryFn: async () => {
+      const b = await getJson<Backtest>(`/v1/models/${v}/backtest`);
+      // the run is recorded: the versions table now lists this run's AUC for the version
+      void client.invalidateQueries({ queryKey: ['models'] });
+      return b;
+    },
   });
   const proposed = models.data?.items.filter((m) => m.status === 'proposed').at(-1);
   return (
@@ -155,7 +174,20 @@ export function ModelPage() {
                     <span className={`pill ${m.status === 'active' ? 'healthy' : ''}`}>{m.status}</span>
                   </td>
                   <td>{m.createdAt.slice(0, 10)}</td>
-                  <td className="num">{m.backtest?.auc?.toFixed(3) ?? '–'}</td>
+                  <td
+                    className="num"
+                    data-testid={`auc-v${m.version}`}
+                    title={
+                      m.backtest?.source === 'training'
+                        ? 'Held-out months at training; show the version to backtest it on all history'
+                        : m.backtest
+                          ? `Latest backtest on all history (${m.backtest.horizonDays} days horizon)`
+                          : 'Not backtested yet: show the version to backtest it'
+                    }
+                  >
+                    {m.backtest?.auc?.toFixed(3) ?? '–'}
+                    {m.backtest?.source === 'training' ? ' (held-out)' : ''}
+                  </td>
                   <td className="num">
                     {m.backtest?.medianLeadDays == null ? '–' : `${m.backtest.medianLeadDays} d`}
                   </td>
@@ -272,7 +304,7 @@ function TrainForm({ onTrained }: { onTrained: (version: number) => void }) {
       onTrained(r.proposedVersion);
       setResult({
         ok: true,
-        text: `Proposed v${r.proposedVersion}: held-out AUC ${r.proposed.auc?.toFixed(3) ?? '–'} vs ${r.current.auc?.toFixed(3) ?? '–'} for v${r.currentVersion}${r.beatsCurrent ? '' : ' (not better)'}.`,
+        text: `Proposed v${r.proposedVersion}: held-out AUC ${r.proposed.auc?.toFixed(3) ?? '–'} vs ${r.current.auc?.toFixed(3) ?? '–'} for v${r.currentVersion}${r.beatsCurrent ? '' : ' (not better)'}. Evaluated on ${monthsBetween(r.heldOut.from, r.heldOut.to)} of the ${testMonths} held-out months (${r.heldOut.from} to ${r.heldOut.to}, ${r.heldOut.snapshots.toLocaleString('en-US')} account-months): the last ${horizonDays} days have no known outcome yet.`,
       });
     } catch (err) {
       setResult({ ok: false, text: (err as Error).message });
@@ -385,8 +417,9 @@ function ProposalPanel({ current, proposed }: { current: number; proposed: numbe
               </table>
               <p className="muted small">
                 Both models scored on the same {t.heldOut.snapshots.toLocaleString('en-US')} held-out
-                snapshots ({t.heldOut.from} to {t.heldOut.to}, {t.heldOut.churned} churned within{' '}
-                {t.horizonDays} days); the proposal never saw them while learning.
+                account-months over {monthsBetween(t.heldOut.from, t.heldOut.to)} evaluated months (
+                {t.heldOut.from} to {t.heldOut.to}; {t.heldOut.churned} of them churned within {t.horizonDays}{' '}
+                days); the proposal never saw them while learning.
               </p>
             </>
           ) : (
@@ -595,7 +628,7 @@ function RankingCharts({ m }: { m: Backtest['metrics'] }) {
               <thead>
                 <tr>
                   <th>Decile</th>
-                  <th className="num">Snapshots</th>
+                  <th className="num">Account-months</th>
                   <th className="num">Churned</th>
                   <th className="num">Churn rate</th>
                   <th className="num">Lift</th>
@@ -627,9 +660,10 @@ function BacktestView({ b }: { b: Backtest }) {
     <>
       <p>
         ROC AUC <b>{m.auc?.toFixed(3) ?? '–'}</b> (95% CI {m.aucCi.lower?.toFixed(3) ?? '–'}–
-        {m.aucCi.upper?.toFixed(3) ?? '–'}) on {m.snapshots.toLocaleString('en-US')} monthly snapshots from{' '}
-        {b.period.from} to {b.period.to}; {pct(m.baseRate)} churned within {b.horizonDays} days. Riskiest 10%:
-        precision {pct(m.topDecile.precision)}, lift {m.topDecile.lift?.toFixed(2) ?? '–'}×.
+        {m.aucCi.upper?.toFixed(3) ?? '–'}) on {m.snapshots.toLocaleString('en-US')} account-months (each
+        account scored once a month) from {b.period.from} to {b.period.to}; {pct(m.baseRate)} churned within{' '}
+        {b.horizonDays} days. Riskiest 10%: precision {pct(m.topDecile.precision)}, lift{' '}
+        {m.topDecile.lift?.toFixed(2) ?? '–'}×.
       </p>
       <RankingCharts m={m} />
       <Chart
@@ -639,7 +673,7 @@ function BacktestView({ b }: { b: Backtest }) {
           title: { text: 'Churn rate per band', textStyle: { fontSize: 12 } },
           grid: { left: 45, right: 15, top: 30, bottom: 25 },
           tooltip: { valueFormatter: (v: number) => `${v}%` },
-          xAxis: { type: 'category', data: bands.map((r) => `${r.band} (${r.count})`) },
+          xAxis: { type: 'category', data: bands.map((r) => `${r.band} (${r.count} acct-months)`) },
           yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
           series: [
             {
@@ -666,7 +700,9 @@ function BacktestView({ b }: { b: Backtest }) {
           tooltip: {},
           xAxis: {
             type: 'category',
-            data: m.leadTime.atRisk.histogram.map((h) => `${h.fromDays}–${h.toDays ?? ''}d`),
+            data: m.leadTime.atRisk.histogram.map((h) =>
+              h.toDays === null ? `≥${h.fromDays} d` : `${h.fromDays}–${h.toDays} d`,
+            ),
           },
           yAxis: { type: 'value' },
           series: [

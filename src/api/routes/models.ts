@@ -178,7 +178,8 @@ export function modelRoutes(ctx: EngineContext) {
     async (c) => {
       const q = c.req.valid('query');
       const version = c.req.valid('param').version;
-      const r = (await runHeavy(ctx, 'backtestModel', { ...q, version, record: false })) as Awaited<
+      // recorded: the versions list reads the latest run, so its AUC is the one this panel shows
+      const r = (await runHeavy(ctx, 'backtestModel', { ...q, version, record: true })) as Awaited<
         ReturnType<typeof backtestModel>
       >;
       return c.json(r, 200);
