@@ -204,6 +204,29 @@ describe('saved portfolio views (admin)', () => {
     await other.context().close();
   });
 
+  it('filters by an owner picked by name; the URL keeps the id', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.waitForSelector('table.grid tbody tr a');
+    const name = (await page
+      .locator('table.grid tbody tr:not(.spacer) td:nth-child(8)')
+      .first()
+      .textContent())!;
+    await page.fill(`input[placeholder="owner's name"]`, name);
+    await page.waitForFunction(() => window.location.hash.includes('owner='));
+    const id = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('owner')!;
+    expect(id).not.toBe(name);
+    const api = await apiGet<{ total: number; items: { ownerName: string | null }[] }>(
+      page,
+      `/v1/accounts?owner=${encodeURIComponent(id)}&limit=1000`,
+    );
+    expect(api.total).toBeGreaterThan(0);
+    expect(new Set(api.items.map((a) => a.ownerName))).toEqual(new Set([name]));
+    await page.waitForFunction(
+      (n) => document.querySelector('[aria-live="polite"]')?.textContent === `${n} accounts`,
+      api.total.toLocaleString('en-US'),
+    );
+  });
+
   it('saves the current filters as a view, applies it from its chip, and deletes it', async () => {
     await page.goto(`${server.url}/#/?band=at-risk&segment=smb`);
     await page.waitForSelector('table.grid tbody tr a');

@@ -330,6 +330,11 @@ export function PortfolioPage({ me }: { me: Me }) {
     );
   }, [complete, base.data, sort, accounts.data, potential]);
   const csm = me.user.role === 'csm';
+  // owners by id → name, from every list loaded so far (the filter offers names, the URL keeps ids)
+  const ownerNames = useRef(new Map<string, string>());
+  for (const r of [...(tileSource.data?.items ?? []), ...(base.data?.items ?? [])])
+    if (r.owner && !ownerNames.current.has(r.owner)) ownerNames.current.set(r.owner, r.ownerName ?? r.owner);
+  const owners = ownerNames.current;
   return (
     <section>
       <h1>{csm ? 'My accounts' : 'Portfolio'}</h1>
@@ -360,12 +365,7 @@ export function PortfolioPage({ me }: { me: Me }) {
             <option value="smb">smb</option>
           </select>
         </label>
-        {!csm && (
-          <label>
-            Owner{' '}
-            <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="user id" size={10} />
-          </label>
-        )}
+        {!csm && <OwnerFilter owner={owner} owners={owners} onOwner={setOwner} />}
         <label>
           Renewal
           <select value={renewal} onChange={(e) => setRenewal(e.target.value)}>
@@ -406,6 +406,48 @@ export function PortfolioPage({ me }: { me: Me }) {
         />
       )}
     </section>
+  );
+}
+
+/** Owner by name (a datalist of the owners seen), kept in the filters as the user id. */
+function OwnerFilter({
+  owner,
+  owners,
+  onOwner,
+}: {
+  owner: string;
+  owners: ReadonlyMap<string, string>;
+  onOwner: (id: string) => void;
+}) {
+  const [text, setText] = useState(() => owners.get(owner) ?? owner);
+  useEffect(() => {
+    // a view or a link changed the owner: show its name
+    setText((t) => (t.trim() === owner || owners.get(owner) === t ? t : (owners.get(owner) ?? owner)));
+  }, [owner, owners]);
+  const pick = (value: string) => {
+    setText(value);
+    const v = value.trim();
+    const byName = [...owners].find(([, name]) => name.toLowerCase() === v.toLowerCase());
+    onOwner(byName ? byName[0] : v);
+  };
+  return (
+    <label>
+      Owner{' '}
+      <input
+        value={text}
+        onChange={(e) => pick(e.target.value)}
+        placeholder="owner's name"
+        list="owner-names"
+        size={14}
+      />
+      <datalist id="owner-names">
+        {[...owners]
+          .sort((a, b) => a[1].localeCompare(b[1]))
+          .map(([id, name]) => (
+            <option key={id} value={name} />
+          ))}
+      </datalist>
+    </label>
   );
 }
 
