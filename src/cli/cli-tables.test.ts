@@ -88,6 +88,11 @@ describe('vigil tables', () => {
     expect(t.head).toMatch(/^ON\s+PLAYBOOK\s+VERSION\s+TRIGGER\s+FIRED 30D\s+SUPPRESSED 30D\s+OPEN TASKS$/);
     expect(t.rows.length).toBeGreaterThan(3);
     for (const row of t.rows) expect(row.slice(0, t.end), row).toMatch(/\d$/);
+    const out = await vigil(['--db', db, 'playbooks', 'outcomes']);
+    expect(out.code).toBe(0);
+    expect(out.stdout.split('\n')[0]).toMatch(
+      /^PLAYBOOK\s+TOUCHED\s+RECOVERED\s+RENEWED\s+CHURNED\s+HOLDOUT\s+RECOVERED\s+RENEWED\s+CHURNED\s+LIFT$/,
+    );
     const src = await vigil(['--db', db, 'sources']);
     expect(src.code).toBe(0);
     expect(src.stdout.split('\n')[1]).toMatch(
