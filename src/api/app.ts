@@ -103,7 +103,10 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   );
   app.use('/v1/*', (c, next) => {
     if (c.req.path === '/v1/stream') return next();
-    const slow = c.req.path === '/v1/models/train' || c.req.path.endsWith('/backtest');
+    const slow =
+      c.req.path === '/v1/models/train' ||
+      c.req.path.endsWith('/backtest') ||
+      c.req.path.endsWith('/band-migration');
     return timeout(slow ? limits.slowRequestTimeoutMs : limits.requestTimeoutMs)(c, next);
   });
 

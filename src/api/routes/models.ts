@@ -7,7 +7,7 @@ import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
-import { previewBandMigration } from '../../engine/learning/preview-band-migration.ts';
+import type { previewBandMigration } from '../../engine/learning/preview-band-migration.ts';
 import { weightsByCategory } from '../../engine/learning/signal-weights.ts';
 import type { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
@@ -207,7 +207,11 @@ export function modelRoutes(ctx: EngineContext) {
       const p = principalOf(c);
       const q = c.req.valid('query');
       const version = c.req.valid('param').version;
-      return c.json(await previewBandMigration(ctx, { ...q, version, viewer: p.viewer }), 200);
+      // scores every visible account twice: in a worker thread, so the request thread keeps answering
+      const r = (await runHeavy(ctx, 'previewBandMigration', { ...q, version, viewer: p.viewer })) as Awaited<
+        ReturnType<typeof previewBandMigration>
+      >;
+      return c.json(r, 200);
     },
   );
   app.openapi(
