@@ -13,6 +13,7 @@ import type {
   timelineSchema,
 } from './routes/accounts.schemas.ts';
 import type { meSchema } from './routes/auth.ts';
+import type { bandMigrationSchema } from './routes/band-migration.schemas.ts';
 import type { portfolioSummarySchema } from './routes/portfolio.ts';
 import type {
   expansionOpportunitySchema,
@@ -22,6 +23,7 @@ import type {
   taskSchema,
 } from './routes/response.schemas.ts';
 import type { taskQueueSchema } from './routes/tasks.ts';
+import type { savedViewSchema } from './routes/views.ts';
 
 export type AccountSummary = z.infer<typeof accountSummarySchema>;
 export type AccountDetail = z.infer<typeof accountDetailSchema>;
@@ -37,3 +39,5 @@ export type ExpansionOpportunity = z.infer<typeof expansionOpportunitySchema>;
 export type ModelListItem = z.infer<typeof modelListItemSchema>;
 export type TaskQueue = z.infer<typeof taskQueueSchema>;
 export type TaskQueueGroup = TaskQueue['groups'][number];
+export type SavedView = z.infer<typeof savedViewSchema>;
+export type BandMigration = z.infer<typeof bandMigrationSchema>;

@@ -28,6 +28,7 @@ import { sourceRoutes } from './routes/sources.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { stripeHookRoutes } from './routes/stripe-hooks.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { viewRoutes } from './routes/views.ts';
 
 export type AppOptions = {
   /** The built dashboard (web/dist). */
@@ -102,7 +103,10 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   );
   app.use('/v1/*', (c, next) => {
     if (c.req.path === '/v1/stream') return next();
-    const slow = c.req.path === '/v1/models/train' || c.req.path.endsWith('/backtest');
+    const slow =
+      c.req.path === '/v1/models/train' ||
+      c.req.path.endsWith('/backtest') ||
+      c.req.path.endsWith('/band-migration');
     return timeout(slow ? limits.slowRequestTimeoutMs : limits.requestTimeoutMs)(c, next);
   });
 
@@ -123,6 +127,7 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.route('/hooks/segment', segmentHookRoutes(ctx));
   app.route('/hooks/stripe', stripeHookRoutes(ctx));
   app.route('/v1/jobs', jobRoutes(ctx));
+  app.route('/v1/views', viewRoutes(ctx));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -56,6 +56,7 @@ describe.each(TEST_STORE_KINDS)('model routes and roles on %s', (kind) => {
       '/v1/models/diff',
       '/v1/models/{version}',
       '/v1/models/{version}/backtest',
+      '/v1/models/{version}/band-migration',
     ]);
     const concrete = (p: string) =>
       p === '/v1/models/diff'
@@ -85,6 +86,15 @@ describe.each(TEST_STORE_KINDS)('model routes and roles on %s', (kind) => {
       '/v1/models': readable,
       '/v1/models/diff': readable,
       '/v1/models/{version}': readable,
+      // issue 19: the band-migration preview names accounts (the caller's own book): admins and managers
+      '/v1/models/{version}/band-migration': {
+        admin: 200,
+        manager: 200,
+        csm: 403,
+        'csm without accounts': 403,
+        'read key': 403,
+        'ingest key': 403,
+      },
       '/v1/models/{version}/backtest': {
         admin: 200,
         manager: 403,

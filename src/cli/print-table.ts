@@ -36,3 +36,16 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
       .trimEnd();
   return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
 }
+
+/** Money for people: whole units with thousands separators (48213.7 → "48,214"). */
+export const formatMoney = (n: number | null | undefined): string | null =>
+  n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n).toLocaleString('en-US');
+
+/** A ratio as a percentage with one decimal (0.1234 → "12.3%"). */
+export const formatPercent = (r: number | null | undefined): string | null =>
+  r === null || r === undefined || !Number.isFinite(r) ? null : `${(r * 100).toFixed(1)}%`;
+
+/** Writes `formatTable` to stdout: the one way a command prints rows for people. */
+export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[]): void {
+  process.stdout.write(formatTable(rows, columns));
+}

@@ -18,6 +18,7 @@ import type { OverridesResource } from './resources/overrides.ts';
 import type { PlaybooksResource } from './resources/playbooks.ts';
 import type { ScoresResource } from './resources/scores.ts';
 import type { TasksResource } from './resources/tasks.ts';
+import type { ViewsResource } from './resources/views.ts';
 
 export type AuditResource = {
   /** The one way an audit line is written outside a transaction (inside one: `insertAudit(trx, …)`). */
@@ -39,6 +40,8 @@ export type StoreResources = {
   /** Accounts waiting to be rescored: marks (ingest, people) and the one claim mechanism (workers). */
   readonly dirty: DirtyResource;
   readonly claims: ClaimsResource;
+  /** Saved portfolio views, per user. */
+  readonly views: ViewsResource;
   readonly capabilities: StoreCapabilities;
   /** Playbooks, their runs and decisions (tasks themselves: `tasks`). */
   readonly playbooks: PlaybooksResource;

@@ -20,6 +20,7 @@ import { overridesResource } from './resources/overrides.ts';
 import { playbooksResource } from './resources/playbooks.ts';
 import { scoresResource } from './resources/scores.ts';
 import { tasksResource } from './resources/tasks.ts';
+import { viewsResource } from './resources/views.ts';
 import type { Database } from './schema.ts';
 
 // int8 (bigint, count(*)) arrives as a string by default; our counts fit in a double.
@@ -72,6 +73,7 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     claims: claimsResource(store),
     playbooks: playbooksResource(db),
     meta: metaResource(db),
+    views: viewsResource(db),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },

@@ -4,6 +4,7 @@ import type { IntegrationTables } from './schema-integrations.ts';
 import type { LearningTables } from './schema-learning.ts';
 import type { PerfTables } from './schema-perf.ts';
 import type { PlaybookTables } from './schema-playbooks.ts';
+import type { ViewTables } from './schema-views.ts';
 
 /**
  * Kysely table types. snake_case columns; dates are ISO text, JSON is text,
@@ -14,7 +15,8 @@ export type Database = CoreTables &
   PlaybookTables &
   AuthTables &
   IntegrationTables &
-  PerfTables;
+  PerfTables &
+  ViewTables;
 // Each feature area adds its tables in its own file (schema-<area>.ts) and intersects them here:
 // export type Database = CoreTables & PlaybookTables & AuthTables & ...;
 

@@ -72,7 +72,8 @@ export function App() {
 }
 
 function Shell({ me }: { me: Me }) {
-  const route = useRoute();
+  // the portfolio keeps its filters after a "?" (#/?band=critical): the page is the part before it
+  const route = useRoute().split('?')[0] ?? '/';
   const live = useLiveUpdates();
   const client = useQueryClient();
   const account = /^\/accounts\/(.+)$/.exec(route);

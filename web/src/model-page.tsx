@@ -1,8 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { BandMigration } from '../../src/api/api-types.ts';
 import { getJson, sendJson, useMeQuery } from './api.ts';
 import { Chart } from './charts.tsx';
-import { BAND_COLOR } from './format.ts';
+import { BAND_COLOR, BAND_LABEL, money } from './format.ts';
 
 type ModelItem = {
   version: number;
@@ -10,7 +11,12 @@ type ModelItem = {
   status: string;
   createdAt: string;
   approvedBy: string | null;
-  backtest: { auc: number | null; medianLeadDays: number | null; horizonDays: number | null } | null;
+  backtest: {
+    auc: number | null;
+    medianLeadDays: number | null;
+    horizonDays: number | null;
+    source: 'backtest' | 'training';
+  } | null;
 };
 type LeadDist = {
   detected: number;
@@ -86,12 +92,20 @@ type ModelDiff = {
   backtests: { a: StoredTraining | null; b: StoredTraining | null };
 };
 type TrainReport = {
+  heldOut: { from: string; to: string; snapshots: number };
   proposedVersion: number;
   currentVersion: number;
   beatsCurrent: boolean;
   proposed: { auc: number | null };
   current: { auc: number | null };
 };
+
+/** Calendar months from the month of `from` to the month of `to`, both counted (2025-01-01..2025-06-01 → 6). */
+const monthsBetween = (from: string, to: string) =>
+  (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+  Number(to.slice(5, 7)) -
+  Number(from.slice(5, 7)) +
+  1;
 
 /** A 0–1 axis value as a whole percentage. */
 const axisPct = (v: number) => `${Math.round(v * 100)}%`;
@@ -104,7 +118,9 @@ export function ModelPage() {
     queryFn: () => getJson<{ items: ModelItem[] }>('/v1/models'),
   });
   const [version, setVersion] = useState<number | null>(null);
-  const admin = useMeQuery().data?.user.role === 'admin';
+  const client = useQueryClient();
+  const role = useMeQuery().data?.user.role;
+  const admin = role === 'admin';
   const active = models.data?.items.find((m) => m.status === 'active');
   const v = version ?? active?.version ?? null;
   const detail = useQuery({
@@ -117,7 +133,12 @@ export function ModelPage() {
     // backtests list every churned account company-wide: admins only (docs/reliability.md)
     enabled: v !== null && admin,
     staleTime: 300_000,
-    queryFn: () => getJson<Backtest>(`/v1/models/${v}/backtest`),
+    queryFn: async () => {
+      const b = await getJson<Backtest>(`/v1/models/${v}/backtest`);
+      // the run is recorded: the versions table now lists this run's AUC for the version
+      void client.invalidateQueries({ queryKey: ['models'] });
+      return b;
+    },
   });
   const proposed = models.data?.items.filter((m) => m.status === 'proposed').at(-1);
   return (
@@ -153,7 +174,20 @@ export function ModelPage() {
                     <span className={`pill ${m.status === 'active' ? 'healthy' : ''}`}>{m.status}</span>
                   </td>
                   <td>{m.createdAt.slice(0, 10)}</td>
-                  <td className="num">{m.backtest?.auc?.toFixed(3) ?? '–'}</td>
+                  <td
+                    className="num"
+                    data-testid={`auc-v${m.version}`}
+                    title={
+                      m.backtest?.source === 'training'
+                        ? 'Held-out months at training; show the version to backtest it on all history'
+                        : m.backtest
+                          ? `Latest backtest on all history (${m.backtest.horizonDays} days horizon)`
+                          : 'Not backtested yet: show the version to backtest it'
+                    }
+                  >
+                    {m.backtest?.auc?.toFixed(3) ?? '–'}
+                    {m.backtest?.source === 'training' ? ' (held-out)' : ''}
+                  </td>
                   <td className="num">
                     {m.backtest?.medianLeadDays == null ? '–' : `${m.backtest.medianLeadDays} d`}
                   </td>
@@ -170,6 +204,9 @@ export function ModelPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {active && proposed && (admin || role === 'manager') && (
+        <BandMigrationPanel version={proposed.version} current={active.version} />
       )}
       {active && proposed && <ProposalPanel current={active.version} proposed={proposed.version} />}
       <div className="cols">
@@ -267,7 +304,7 @@ function TrainForm({ onTrained }: { onTrained: (version: number) => void }) {
       onTrained(r.proposedVersion);
       setResult({
         ok: true,
-        text: `Proposed v${r.proposedVersion}: held-out AUC ${r.proposed.auc?.toFixed(3) ?? '–'} vs ${r.current.auc?.toFixed(3) ?? '–'} for v${r.currentVersion}${r.beatsCurrent ? '' : ' (not better)'}.`,
+        text: `Proposed v${r.proposedVersion}: held-out AUC ${r.proposed.auc?.toFixed(3) ?? '–'} vs ${r.current.auc?.toFixed(3) ?? '–'} for v${r.currentVersion}${r.beatsCurrent ? '' : ' (not better)'}. Evaluated on ${monthsBetween(r.heldOut.from, r.heldOut.to)} of the ${testMonths} held-out months (${r.heldOut.from} to ${r.heldOut.to}, ${r.heldOut.snapshots.toLocaleString('en-US')} account-months): the last ${horizonDays} days have no known outcome yet.`,
       });
     } catch (err) {
       setResult({ ok: false, text: (err as Error).message });
@@ -380,8 +417,9 @@ function ProposalPanel({ current, proposed }: { current: number; proposed: numbe
               </table>
               <p className="muted small">
                 Both models scored on the same {t.heldOut.snapshots.toLocaleString('en-US')} held-out
-                snapshots ({t.heldOut.from} to {t.heldOut.to}, {t.heldOut.churned} churned within{' '}
-                {t.horizonDays} days); the proposal never saw them while learning.
+                account-months over {monthsBetween(t.heldOut.from, t.heldOut.to)} evaluated months (
+                {t.heldOut.from} to {t.heldOut.to}; {t.heldOut.churned} of them churned within {t.horizonDays}{' '}
+                days); the proposal never saw them while learning.
               </p>
             </>
           ) : (
@@ -590,7 +628,7 @@ function RankingCharts({ m }: { m: Backtest['metrics'] }) {
               <thead>
                 <tr>
                   <th>Decile</th>
-                  <th className="num">Snapshots</th>
+                  <th className="num">Account-months</th>
                   <th className="num">Churned</th>
                   <th className="num">Churn rate</th>
                   <th className="num">Lift</th>
@@ -622,9 +660,10 @@ function BacktestView({ b }: { b: Backtest }) {
     <>
       <p>
         ROC AUC <b>{m.auc?.toFixed(3) ?? '–'}</b> (95% CI {m.aucCi.lower?.toFixed(3) ?? '–'}–
-        {m.aucCi.upper?.toFixed(3) ?? '–'}) on {m.snapshots.toLocaleString('en-US')} monthly snapshots from{' '}
-        {b.period.from} to {b.period.to}; {pct(m.baseRate)} churned within {b.horizonDays} days. Riskiest 10%:
-        precision {pct(m.topDecile.precision)}, lift {m.topDecile.lift?.toFixed(2) ?? '–'}×.
+        {m.aucCi.upper?.toFixed(3) ?? '–'}) on {m.snapshots.toLocaleString('en-US')} account-months (each
+        account scored once a month) from {b.period.from} to {b.period.to}; {pct(m.baseRate)} churned within{' '}
+        {b.horizonDays} days. Riskiest 10%: precision {pct(m.topDecile.precision)}, lift{' '}
+        {m.topDecile.lift?.toFixed(2) ?? '–'}×.
       </p>
       <RankingCharts m={m} />
       <Chart
@@ -634,7 +673,7 @@ function BacktestView({ b }: { b: Backtest }) {
           title: { text: 'Churn rate per band', textStyle: { fontSize: 12 } },
           grid: { left: 45, right: 15, top: 30, bottom: 25 },
           tooltip: { valueFormatter: (v: number) => `${v}%` },
-          xAxis: { type: 'category', data: bands.map((r) => `${r.band} (${r.count})`) },
+          xAxis: { type: 'category', data: bands.map((r) => `${r.band} (${r.count} acct-months)`) },
           yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
           series: [
             {
@@ -661,7 +700,9 @@ function BacktestView({ b }: { b: Backtest }) {
           tooltip: {},
           xAxis: {
             type: 'category',
-            data: m.leadTime.atRisk.histogram.map((h) => `${h.fromDays}–${h.toDays ?? ''}d`),
+            data: m.leadTime.atRisk.histogram.map((h) =>
+              h.toDays === null ? `≥${h.fromDays} d` : `${h.fromDays}–${h.toDays} d`,
+            ),
           },
           yAxis: { type: 'value' },
           series: [
@@ -731,5 +772,139 @@ function BacktestView({ b }: { b: Backtest }) {
         </p>
       )}
     </>
+  );
+}
+
+const MIGRATION_PAGE = 20;
+const MATRIX_BANDS = ['healthy', 'at-risk', 'critical'] as const;
+
+/**
+ * Before approving: which of today's accounts the proposal would put in another band — the
+ * sentence, the 3×3 matrix (today's band × the proposal's band) and the moved accounts, a page
+ * at a time.
+ */
+function BandMigrationPanel({ version, current }: { version: number; current: number }) {
+  const [offset, setOffset] = useState(0);
+  const q = useQuery({
+    queryKey: ['band-migration', version, current, offset],
+    staleTime: 60_000,
+    queryFn: () =>
+      getJson<BandMigration>(
+        `/v1/models/${version}/band-migration?against=${current}&offset=${offset}&limit=${MIGRATION_PAGE}`,
+      ),
+  });
+  return (
+    <div className="panel band-migration" data-testid="band-migration">
+      <h2>If v{version} is approved: band changes today</h2>
+      {q.isPending ? (
+        <p className="muted">
+          Scoring today&apos;s accounts under v{current} and v{version}…
+        </p>
+      ) : q.isError ? (
+        <p className="error">{q.error.message}</p>
+      ) : (
+        <>
+          <p data-testid="band-migration-summary">
+            <b>{q.data.summary}</b>{' '}
+            <span className="muted">
+              ({q.data.unchanged.toLocaleString('en-US')} of {q.data.accounts.toLocaleString('en-US')}{' '}
+              accounts keep their band; scored as of {q.data.asOf}, overrides aside.)
+            </span>
+          </p>
+          <table className="migration-matrix" aria-label="Accounts by band today and under the proposal">
+            <thead>
+              <tr>
+                <th className="mm-h" scope="col">
+                  today ↓ / v{version} →
+                </th>
+                {MATRIX_BANDS.map((b) => (
+                  <th className="mm-h" scope="col" key={b}>
+                    {BAND_LABEL[b] ?? b}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {MATRIX_BANDS.map((from, i) => (
+                <tr key={from}>
+                  <th className="mm-h" scope="row">
+                    {BAND_LABEL[from] ?? from}
+                  </th>
+                  {MATRIX_BANDS.map((to, j) => {
+                    const n = q.data.matrix[from][to];
+                    const cls = i === j ? 'same' : j > i ? 'moved-down' : 'moved-up';
+                    return (
+                      <td
+                        key={to}
+                        className={`mm-c ${n > 0 ? cls : 'same'}`}
+                        data-testid={`mm-${from}-${to}`}
+                      >
+                        {n.toLocaleString('en-US')}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {q.data.total > 0 && (
+            <div className="grid-wrap">
+              <table className="grid" aria-label="Accounts that change band">
+                <thead>
+                  <tr>
+                    <th>Account</th>
+                    <th className="num">ARR</th>
+                    <th>Today</th>
+                    <th>Under v{version}</th>
+                    <th className="wide">Owner</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {q.data.items.map((a) => (
+                    <tr key={a.accountId}>
+                      <td>
+                        <a href={`#/accounts/${encodeURIComponent(a.accountId)}`}>{a.name}</a>
+                      </td>
+                      <td className="num">{money(a.arr)}</td>
+                      <td>
+                        <span className={`pill ${a.from.band}`}>{BAND_LABEL[a.from.band]}</span>{' '}
+                        {Math.round(a.from.score)}
+                      </td>
+                      <td>
+                        <span className={`pill ${a.to.band}`}>{BAND_LABEL[a.to.band]}</span>{' '}
+                        {Math.round(a.to.score)}
+                      </td>
+                      <td className="wide">{a.ownerName ?? '–'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {q.data.total > MIGRATION_PAGE && (
+            <div className="pager">
+              <button
+                type="button"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - MIGRATION_PAGE))}
+              >
+                Previous
+              </button>
+              <span className="muted">
+                {offset + 1}–{Math.min(offset + MIGRATION_PAGE, q.data.total)} of {q.data.total} moved
+                accounts
+              </span>
+              <button
+                type="button"
+                disabled={offset + MIGRATION_PAGE >= q.data.total}
+                onClick={() => setOffset(offset + MIGRATION_PAGE)}
+              >
+                Next
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </div>
   );
 }

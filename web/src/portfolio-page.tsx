@@ -1,9 +1,13 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { SavedView } from '../../src/api/api-types.ts';
 import {
   type AccountSummary,
   type ExpansionItem,
+  getJson,
   type Me,
+  sendJson,
   useAccountsQuery,
   useExpansionQuery,
   usePortfolioSummaryQuery,
@@ -136,13 +140,156 @@ const RENEWAL_WINDOWS = [
   ['365', 'within a year'],
 ] as const;
 
+/** The portfolio's filters, as kept in the URL (`#/?band=critical&segment=enterprise`) and in saved views. */
+const FILTER_KEYS = ['band', 'segment', 'owner', 'renewalWithinDays', 'q', 'sort'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type FilterState = Record<FilterKey, string>;
+const NO_FILTERS: FilterState = {
+  band: '',
+  segment: '',
+  owner: '',
+  renewalWithinDays: '',
+  q: '',
+  sort: 'score',
+};
+
+function filtersFromHash(hash: string): FilterState {
+  const i = hash.indexOf('?');
+  const params = new URLSearchParams(i < 0 ? '' : hash.slice(i + 1));
+  const out = { ...NO_FILTERS };
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k);
+    if (v !== null) out[k] = v;
+  }
+  return out;
+}
+
+function hashOf(f: FilterState): string {
+  const params = new URLSearchParams();
+  for (const k of FILTER_KEYS) if (f[k] !== NO_FILTERS[k] && f[k] !== '') params.set(k, f[k]);
+  const qs = params.toString();
+  return qs ? `#/?${qs}` : '#/';
+}
+
+/** A saved view's filters as page state (views keep numbers as numbers). */
+function viewState(v: SavedView): FilterState {
+  const out = { ...NO_FILTERS };
+  for (const k of FILTER_KEYS) {
+    const value = v.filters[k];
+    if (value !== undefined) out[k] = String(value);
+  }
+  return out;
+}
+
+const sameFilters = (a: FilterState, b: FilterState) => FILTER_KEYS.every((k) => a[k].trim() === b[k].trim());
+
+/** The page's filters live in the URL, so a filtered portfolio (a view) can be shared as a link. */
+function useUrlFilters(): [FilterState, (next: Partial<FilterState>) => void] {
+  const [state, setState] = useState(() => filtersFromHash(window.location.hash));
+  useEffect(() => {
+    const on = () => setState(filtersFromHash(window.location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const update = (next: Partial<FilterState>) =>
+    setState((prev) => {
+      const merged = { ...prev, ...next };
+      const hash = hashOf(merged);
+      // replaceState: typing in the search box must not push a history entry per key
+      if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+      return merged;
+    });
+  return [state, update];
+}
+
+const useViewsQuery = () =>
+  useQuery({ queryKey: ['views'], queryFn: () => getJson<{ items: SavedView[] }>('/v1/views') });
+
+/** Built-in and saved views as chips: a click applies the view's filters; the current filters can be saved. */
+function ViewChips({ current, apply }: { current: FilterState; apply: (f: FilterState) => void }) {
+  const views = useViewsQuery();
+  const client = useQueryClient();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const filters: Record<string, string | number> = {};
+    for (const k of FILTER_KEYS) {
+      const v = current[k].trim();
+      if (v === '' || (k === 'sort' && v === NO_FILTERS.sort)) continue;
+      filters[k] = k === 'renewalWithinDays' ? Number(v) : v;
+    }
+    try {
+      await sendJson('POST', '/v1/views', { name: name.trim(), filters });
+      setName('');
+      await client.invalidateQueries({ queryKey: ['views'] });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const remove = async (v: SavedView) => {
+    setError(null);
+    try {
+      await sendJson('DELETE', `/v1/views/${encodeURIComponent(v.id)}`, {});
+      await client.invalidateQueries({ queryKey: ['views'] });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <fieldset className="view-chips" aria-label="Saved views">
+      {(views.data?.items ?? []).map((v) => {
+        const active = sameFilters(current, viewState(v));
+        return (
+          <span key={v.id} className={`view-chip${active ? ' selected' : ''}${v.builtIn ? ' built-in' : ''}`}>
+            <button
+              type="button"
+              aria-pressed={active}
+              onClick={() => apply(active ? NO_FILTERS : viewState(v))}
+            >
+              {v.name}
+            </button>
+            {!v.builtIn && (
+              <button
+                type="button"
+                className="view-chip-remove"
+                aria-label={`Delete view ${v.name}`}
+                onClick={() => remove(v)}
+              >
+                ×
+              </button>
+            )}
+          </span>
+        );
+      })}
+      <form className="view-save" onSubmit={save}>
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Name these filters"
+          aria-label="New view name"
+          maxLength={100}
+        />
+        <button type="submit" disabled={!name.trim()}>
+          Save view
+        </button>
+      </form>
+      {error && <span className="error small">{error}</span>}
+    </fieldset>
+  );
+}
+
 export function PortfolioPage({ me }: { me: Me }) {
-  const [band, setBand] = useState('');
-  const [segment, setSegment] = useState('');
-  const [owner, setOwner] = useState('');
-  const [renewal, setRenewal] = useState('');
-  const [q, setQ] = useState('');
-  const [sort, setSort] = useState('score');
+  const [f, setFilters] = useUrlFilters();
+  const { band, segment, owner, q, sort } = f;
+  const renewal = f.renewalWithinDays;
+  const setBand = (v: string) => setFilters({ band: v });
+  const setSegment = (v: string) => setFilters({ segment: v });
+  const setOwner = (v: string) => setFilters({ owner: v });
+  const setRenewal = (v: string) => setFilters({ renewalWithinDays: v });
+  const setQ = (v: string) => setFilters({ q: v });
+  const setSort = (v: string) => setFilters({ sort: v });
   // typing stays responsive on 10k rows: the request follows the deferred value
   const query = useDeferredValue(q.trim());
   const filters: Record<string, string> = { limit: String(MAX_ROWS) };
@@ -183,10 +330,16 @@ export function PortfolioPage({ me }: { me: Me }) {
     );
   }, [complete, base.data, sort, accounts.data, potential]);
   const csm = me.user.role === 'csm';
+  // owners by id → name, from every list loaded so far (the filter offers names, the URL keeps ids)
+  const ownerNames = useRef(new Map<string, string>());
+  for (const r of [...(tileSource.data?.items ?? []), ...(base.data?.items ?? [])])
+    if (r.owner && !ownerNames.current.has(r.owner)) ownerNames.current.set(r.owner, r.ownerName ?? r.owner);
+  const owners = ownerNames.current;
   return (
     <section>
       <h1>{csm ? 'My accounts' : 'Portfolio'}</h1>
       <DataHealthWarning />
+      <ViewChips current={f} apply={(v) => setFilters(v)} />
       <SummaryTiles rows={tileRows} band={band} onBand={setBand} />
       <search className="filters">
         <label>
@@ -212,12 +365,7 @@ export function PortfolioPage({ me }: { me: Me }) {
             <option value="smb">smb</option>
           </select>
         </label>
-        {!csm && (
-          <label>
-            Owner{' '}
-            <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="user id" size={10} />
-          </label>
-        )}
+        {!csm && <OwnerFilter owner={owner} owners={owners} onOwner={setOwner} />}
         <label>
           Renewal
           <select value={renewal} onChange={(e) => setRenewal(e.target.value)}>
@@ -258,6 +406,48 @@ export function PortfolioPage({ me }: { me: Me }) {
         />
       )}
     </section>
+  );
+}
+
+/** Owner by name (a datalist of the owners seen), kept in the filters as the user id. */
+function OwnerFilter({
+  owner,
+  owners,
+  onOwner,
+}: {
+  owner: string;
+  owners: ReadonlyMap<string, string>;
+  onOwner: (id: string) => void;
+}) {
+  const [text, setText] = useState(() => owners.get(owner) ?? owner);
+  useEffect(() => {
+    // a view or a link changed the owner: show its name
+    setText((t) => (t.trim() === owner || owners.get(owner) === t ? t : (owners.get(owner) ?? owner)));
+  }, [owner, owners]);
+  const pick = (value: string) => {
+    setText(value);
+    const v = value.trim();
+    const byName = [...owners].find(([, name]) => name.toLowerCase() === v.toLowerCase());
+    onOwner(byName ? byName[0] : v);
+  };
+  return (
+    <label>
+      Owner{' '}
+      <input
+        value={text}
+        onChange={(e) => pick(e.target.value)}
+        placeholder="owner's name"
+        list="owner-names"
+        size={14}
+      />
+      <datalist id="owner-names">
+        {[...owners]
+          .sort((a, b) => a[1].localeCompare(b[1]))
+          .map(([id, name]) => (
+            <option key={id} value={name} />
+          ))}
+      </datalist>
+    </label>
   );
 }
 

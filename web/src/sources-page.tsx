@@ -66,37 +66,39 @@ export function SourcesPage() {
           ))}
         </ul>
       )}
-      <table className="grid">
-        <thead>
-          <tr>
-            <th>Source</th>
-            <th>Status</th>
-            <th>First event</th>
-            <th>Last event</th>
-            <th>Accounts</th>
-            <th>Rows/day</th>
-            <th>Last seen</th>
-            <th>Signals fed</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.sources.map((s) => (
-            <tr key={s.id} data-testid={`source-${s.id}`}>
-              <td>{s.label}</td>
-              <td className={`source-${s.status}`}>
-                {STATUS[s.status]}
-                {s.declared !== null ? ' (declared)' : ''}
-              </td>
-              <td>{s.firstEvent ?? '–'}</td>
-              <td>{s.lastEvent ?? '–'}</td>
-              <td>{s.accountsCovered}</td>
-              <td>{s.rowsPerDay ?? '–'}</td>
-              <td>{s.daysSinceLast === null ? '–' : `${s.daysSinceLast} days ago`}</td>
-              <td>{s.signals.map((x) => x.id).join(', ') || '–'}</td>
+      <div className="grid-wrap">
+        <table className="grid" aria-label="Data sources">
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th>Status</th>
+              <th>First event</th>
+              <th>Last event</th>
+              <th>Accounts</th>
+              <th>Rows/day</th>
+              <th>Last seen</th>
+              <th>Signals fed</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.sources.map((s) => (
+              <tr key={s.id} data-testid={`source-${s.id}`}>
+                <td>{s.label}</td>
+                <td className={`source-${s.status}`}>
+                  {STATUS[s.status]}
+                  {s.declared !== null ? ' (declared)' : ''}
+                </td>
+                <td>{s.firstEvent ?? '–'}</td>
+                <td>{s.lastEvent ?? '–'}</td>
+                <td>{s.accountsCovered}</td>
+                <td>{s.rowsPerDay ?? '–'}</td>
+                <td>{s.daysSinceLast === null ? '–' : `${s.daysSinceLast} days ago`}</td>
+                <td>{s.signals.map((x) => x.id).join(', ') || '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

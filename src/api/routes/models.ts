@@ -7,10 +7,12 @@ import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels } from '../../engine/learning/diff-models.ts';
 import { getModel } from '../../engine/learning/get-model.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
+import type { previewBandMigration } from '../../engine/learning/preview-band-migration.ts';
 import { weightsByCategory } from '../../engine/learning/signal-weights.ts';
 import type { trainModel } from '../../engine/learning/train-model.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
+import { bandMigrationSchema } from './band-migration.schemas.ts';
 import { errorResponses, isoDateSchema, jsonBody, ok } from './common.schemas.ts';
 import {
   approveReportSchema,
@@ -176,8 +178,38 @@ export function modelRoutes(ctx: EngineContext) {
     async (c) => {
       const q = c.req.valid('query');
       const version = c.req.valid('param').version;
-      const r = (await runHeavy(ctx, 'backtestModel', { ...q, version, record: false })) as Awaited<
+      // recorded: the versions list reads the latest run, so its AUC is the one this panel shows
+      const r = (await runHeavy(ctx, 'backtestModel', { ...q, version, record: true })) as Awaited<
         ReturnType<typeof backtestModel>
+      >;
+      return c.json(r, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('manage')] as const,
+      method: 'get',
+      path: '/{version}/band-migration',
+      tags,
+      summary:
+        "Preview approving a version: today's accounts scored under the active model and under this one, the 3×3 band matrix and the accounts that move (admins and managers; a manager sees the team's accounts)",
+      request: {
+        params: versionParam,
+        query: z.object({
+          against: z.coerce.number().int().min(1).max(1_000_000).optional(),
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+      },
+      responses: { ...ok(bandMigrationSchema), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const p = principalOf(c);
+      const q = c.req.valid('query');
+      const version = c.req.valid('param').version;
+      // scores every visible account twice: in a worker thread, so the request thread keeps answering
+      const r = (await runHeavy(ctx, 'previewBandMigration', { ...q, version, viewer: p.viewer })) as Awaited<
+        ReturnType<typeof previewBandMigration>
       >;
       return c.json(r, 200);
     },

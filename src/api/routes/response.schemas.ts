@@ -170,6 +170,10 @@ export const modelListItemSchema = z
         auc: z.number().nullable(),
         medianLeadDays: z.number().nullable(),
         horizonDays: z.number().nullable(),
+        source: z.enum(['backtest', 'training']).openapi({
+          description:
+            '`backtest`: the latest recorded backtest on all history (the model page panel); `training`: held-out months at training',
+        }),
       })
       .nullable(),
   })

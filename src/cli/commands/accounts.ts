@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { type AccountSort, listAccounts } from '../../engine/accounts/list-accounts.ts';
+import { formatMoney, printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const listSchema = z.object({
@@ -53,15 +54,17 @@ export function register(program: Command) {
           },
         );
         if (opts.json) return printJson(rows);
-        const out = (s: string) => process.stdout.write(`${s}\n`);
-        out(
-          `${'ID'.padEnd(14)} ${'NAME'.padEnd(32)} ${'SEGMENT'.padEnd(12)} ${'OWNER'.padEnd(10)} ${'ARR'.padStart(12)} ${'RENEWAL'.padEnd(10)} ${'SCORE'.padStart(5)} BAND`,
-        );
-        for (const r of rows)
-          out(
-            `${r.id.padEnd(14)} ${r.name.slice(0, 32).padEnd(32)} ${r.segment.padEnd(12)} ${(r.owner ?? '-').padEnd(10)} ${Math.round(r.arr).toLocaleString('en-US').padStart(12)} ${(r.renewalDate ?? '-').padEnd(10)} ${r.score === null ? '    -' : r.score.toFixed(0).padStart(5)} ${r.band ?? 'unscored'}`,
-          );
-        out(`${rows.length} account(s)`);
+        printTable(rows, [
+          { header: 'ID', value: (r) => r.id },
+          { header: 'NAME', value: (r) => r.name.slice(0, 40) },
+          { header: 'SEGMENT', value: (r) => r.segment },
+          { header: 'OWNER', value: (r) => r.ownerName ?? r.owner },
+          { header: 'ARR', value: (r) => formatMoney(r.arr), align: 'right' },
+          { header: 'RENEWAL', value: (r) => r.renewalDate },
+          { header: 'SCORE', value: (r) => (r.score === null ? null : Math.round(r.score)), align: 'right' },
+          { header: 'BAND', value: (r) => r.band ?? 'unscored' },
+        ]);
+        process.stdout.write(`${rows.length} account(s)\n`);
       });
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { listConnections, loadConnectionsFile } from '../../engine/integrations/connections.ts';
 import { listSyncLogView } from '../../engine/integrations/sync-status.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const jsonOnly = z.object({ json: z.boolean().default(false) });
@@ -24,22 +25,33 @@ export function register(program: Command) {
         if (o.json) return printJson({ items });
         if (items.length === 0)
           process.stdout.write('no connections (vigil connections load connections.yaml)\n');
-        for (const x of items) {
-          const secrets = Object.entries(x.secrets)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ');
-          const budget =
-            x.budget.limit === null
-              ? ''
-              : `  budget ${x.budget.day === null ? 0 : x.budget.used}/${x.budget.limit} today`;
-          process.stdout.write(
-            `${x.id}  ${x.kind}${x.enabled ? '' : ' (disabled)'}  secrets: ${secrets}${budget}\n`,
-          );
-          const s = x.lastSync;
-          process.stdout.write(
-            s ? `  last ${s.operation} ${s.finishedAt}: ${s.status} — ${s.message}\n` : '  never synced\n',
-          );
-        }
+        else
+          printTable(items, [
+            { header: 'ID', value: (x) => x.id },
+            { header: 'KIND', value: (x) => x.kind + (x.enabled ? '' : ' (disabled)') },
+            {
+              header: 'SECRETS',
+              value: (x) =>
+                Object.entries(x.secrets)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ') || null,
+            },
+            {
+              header: 'BUDGET TODAY',
+              value: (x) =>
+                x.budget.limit === null
+                  ? null
+                  : `${x.budget.day === null ? 0 : x.budget.used}/${x.budget.limit}`,
+              align: 'right',
+            },
+            {
+              header: 'LAST SYNC',
+              value: (x) =>
+                x.lastSync
+                  ? `${x.lastSync.operation} ${x.lastSync.finishedAt.slice(0, 19)}: ${x.lastSync.status} — ${x.lastSync.message}`
+                  : 'never synced',
+            },
+          ]);
       });
     });
   cmd
@@ -68,10 +80,16 @@ export function register(program: Command) {
       await withContext(c, async (ctx) => {
         const items = await listSyncLogView(ctx, { connectionId: id, limit: o.limit });
         if (o.json) return printJson({ items });
-        for (const s of items)
-          process.stdout.write(
-            `${s.finishedAt}  ${s.operation.padEnd(7)} ${s.status.padEnd(12)} ${s.succeeded}/${s.records} ok, ${s.failed} failed, ${s.unmatched} unmatched, ${s.calls} calls — ${s.message}\n`,
-          );
+        printTable(items, [
+          { header: 'FINISHED', value: (s) => s.finishedAt.slice(0, 19) },
+          { header: 'OPERATION', value: (s) => s.operation },
+          { header: 'STATUS', value: (s) => s.status },
+          { header: 'OK', value: (s) => `${s.succeeded}/${s.records}`, align: 'right' },
+          { header: 'FAILED', value: (s) => s.failed, align: 'right' },
+          { header: 'UNMATCHED', value: (s) => s.unmatched, align: 'right' },
+          { header: 'CALLS', value: (s) => s.calls, align: 'right' },
+          { header: 'MESSAGE', value: (s) => s.message },
+        ]);
       });
     });
 }

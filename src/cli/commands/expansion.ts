@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { listExpansionOpportunities } from '../../engine/playbooks/list-expansion-opportunities.ts';
+import { formatMoney, printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 export function register(program: Command) {
@@ -22,10 +23,13 @@ export function register(program: Command) {
           process.stdout.write('no scores yet: run `vigil score` first\n');
           return;
         }
-        for (const e of r.items)
-          process.stdout.write(
-            `${e.name} (${e.accountId}) score ${e.score}, potential +${Math.round(e.potentialArr).toLocaleString('en-US')} ARR\n    ${e.evidence}\n`,
-          );
+        printTable(r.items, [
+          { header: 'ACCOUNT', value: (e) => e.name.slice(0, 36) },
+          { header: 'ID', value: (e) => e.accountId },
+          { header: 'SCORE', value: (e) => Math.round(e.score), align: 'right' },
+          { header: 'POTENTIAL ARR', value: (e) => `+${formatMoney(e.potentialArr)}`, align: 'right' },
+          { header: 'EVIDENCE', value: (e) => e.evidence },
+        ]);
         process.stdout.write(
           `${r.items.length} opportunity(ies); top quartile starts at score ${r.topQuartileScore}\n`,
         );

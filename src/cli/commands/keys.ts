@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { createApiKey, KEY_SCOPES, listApiKeys, revokeApiKey } from '../../engine/auth/api-keys.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const createSchema = z.object({
@@ -51,10 +52,15 @@ export function register(program: Command) {
       await withContext(cmd, async (ctx) => {
         const list = await listApiKeys(ctx);
         if (raw.json) return printJson(list);
-        for (const k of list)
-          process.stdout.write(
-            `${k.id}  ${k.scope.padEnd(6)} ${k.userId.padEnd(16)} ${k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`}  ${k.name}\n`,
-          );
+        if (list.length === 0) return void process.stdout.write('no API keys (vigil keys create)\n');
+        printTable(list, [
+          { header: 'ID', value: (k) => k.id },
+          { header: 'SCOPE', value: (k) => k.scope },
+          { header: 'USER', value: (k) => k.userId },
+          { header: 'STATE', value: (k) => (k.revokedAt ? `revoked ${k.revokedAt.slice(0, 10)}` : 'active') },
+          { header: 'LAST USED', value: (k) => k.lastUsedAt?.slice(0, 19) ?? 'never' },
+          { header: 'NAME', value: (k) => k.name },
+        ]);
       });
     });
 }

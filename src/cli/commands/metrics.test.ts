@@ -94,7 +94,13 @@ describe('vigil metrics', () => {
     expect(line).toContain('50.0%'); // logos 1 of 2
     expect(r.stdout).toMatch(/retention by health band at the start of 2025-Q2/);
     expect(r.stdout).toMatch(/time to value: median n\/d days/);
-    expect(r.stdout).toMatch(/conventions: \{.*"grrPerCustomerCap":true.*"currency":"USD"/);
+    expect(r.stdout).toMatch(/conventions: currency USD; GRR per-customer cap on; movements per period/);
+    // issue 19 item 6: a header row, aligned columns, no raw JSON line in human output
+    const lines = r.stdout.split('\n');
+    const header = lines.find((l) => l.startsWith('period'))!;
+    expect(header).toMatch(/^period\s+start ARR\s+new\s+reactivation.*GRR\s+NRR\s+logos\s+quick$/);
+    expect(header.indexOf('start ARR') + 'start ARR'.length).toBe(line.indexOf('14,000') + '14,000'.length);
+    expect(lines.filter((l) => /[{}]/.test(l))).toEqual([]);
   }, 30_000);
 
   it('--json returns the report with its conventions; a mixed currency without a rate is a clear error', async () => {
@@ -141,6 +147,7 @@ describe('vigil metrics', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^2025-Q1\s+3\s+100\s+67/m);
     expect(human.stdout).toMatch(/^2025-Q1\s+16,000\s+100\s+75/m);
-    expect(human.stdout).toContain('"rates":{"EUR":2}');
+    expect(human.stdout).toContain('currency USD (rates EUR=2)');
+    expect(human.stdout).toMatch(/^cohort\s+customers\s+q0\s+q1/m);
   }, 30_000);
 });

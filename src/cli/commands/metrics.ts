@@ -8,6 +8,7 @@ import {
   type MetricsReport,
 } from '../../engine/metrics/metrics-report.ts';
 import { computeRenewalForecast, type RenewalForecastReport } from '../../engine/metrics/renewal-forecast.ts';
+import { type Column, printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -52,6 +53,25 @@ function conventionsFrom(o: { [K in keyof typeof conventionOptions]?: unknown })
 
 const pct = (r: Ratio) => (r.value === null ? 'n/d' : `${(r.value * 100).toFixed(1)}%`);
 const money = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The conventions a report was computed with, as a sentence (the JSON is for `--json`). */
+function describeConventions(c: Record<string, unknown>): string {
+  const rates = Object.entries((c.rates ?? {}) as Record<string, number>)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const parts = [
+    `currency ${c.currency ?? 'USD'}${rates ? ` (rates ${rates})` : ''}`,
+    `GRR per-customer cap ${c.grrPerCustomerCap === false ? 'off' : 'on'}`,
+    `movements per ${c.movementBasis ?? 'period'}`,
+    `denominator ${c.denominator ?? 'whole-base'}`,
+    `reactivation within ${c.reactivationWindowDays ?? 365} d`,
+    `same-period start and churn: ${c.samePeriodStartAndChurn ?? 'exclude'}`,
+  ];
+  if (c.movementBasis === 'event') parts.push(`renewal grace ${c.renewalGraceDays ?? 30} d`);
+  if (c.failedPaymentChurnDays != null)
+    parts.push(`failed payment = churn after ${c.failedPaymentChurnDays} d`);
+  return parts.join('; ');
+}
 
 function addConventionOptions(cmd: Command): Command {
   return cmd
@@ -192,38 +212,66 @@ export function register(program: Command) {
     }
     const out = (s: string) => process.stdout.write(`${s}\n`);
     out(`logo retention by ${r.by} cohort (share of the cohort still paying at the end of each ${r.by})`);
-    for (const row of r.rows)
-      out(
-        `${row.cohort.padEnd(8)} ${String(row.customers).padStart(4)}  ${row.logo.map((v) => (v === null ? '   -' : `${Math.round(v * 100)}`.padStart(4))).join('')}`,
+    const span = Math.max(0, ...r.rows.map((row) => row.logo.length));
+    const step = r.by === 'month' ? 'm' : r.by === 'quarter' ? 'q' : 'y';
+    const shares = (key: 'logo' | 'revenue') =>
+      Array.from(
+        { length: span },
+        (_, i): Column<(typeof r.rows)[number]> => ({
+          header: `${step}${i}`,
+          value: (row) => {
+            const v = row[key][i];
+            return v === null || v === undefined ? null : `${Math.round(v * 100)}`;
+          },
+          align: 'right',
+        }),
       );
-    out('\nrevenue retention (ARR vs the cohort start)');
-    for (const row of r.rows)
-      out(
-        `${row.cohort.padEnd(8)} ${money(row.startArr).padStart(10)}  ${row.revenue.map((v) => (v === null ? '   -' : `${Math.round(v * 100)}`.padStart(4))).join('')}`,
-      );
-    out(`\nconventions: ${JSON.stringify(r.conventions)}`);
+    printTable(r.rows, [
+      { header: 'cohort', value: (row) => row.cohort },
+      { header: 'customers', value: (row) => row.customers, align: 'right' },
+      ...shares('logo'),
+    ]);
+    out("\nrevenue retention (% of the cohort's starting ARR)");
+    printTable(r.rows, [
+      { header: 'cohort', value: (row) => row.cohort },
+      { header: 'start ARR', value: (row) => money(row.startArr), align: 'right' },
+      ...shares('revenue'),
+    ]);
+    out(`\nconventions: ${describeConventions(r.conventions)}`);
   });
 }
 
 function printReport(r: MetricsReport) {
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(
-    `${'period'.padEnd(16)} ${'start ARR'.padStart(12)} ${'new'.padStart(10)} ${'reactivation'.padStart(12)} ${'expansion'.padStart(10)} ${'contraction'.padStart(12)} ${'churn'.padStart(10)} ${'end ARR'.padStart(12)}   GRR     NRR   logos  quick`,
-  );
-  for (const p of r.periods) {
-    const m = p.movements;
-    out(
-      `${p.label.padEnd(16)} ${money(p.startArr).padStart(12)} ${money(m.new).padStart(10)} ${money(m.reactivation).padStart(12)} ${money(m.expansion).padStart(10)} ${money(m.contraction).padStart(12)} ${money(m.churn).padStart(10)} ${money(p.endArr).padStart(12)} ${pct(p.grr).padStart(7)} ${pct(p.nrr).padStart(7)} ${pct(p.logoRetention).padStart(7)} ${p.quickRatio.value === null ? '   n/d' : p.quickRatio.value.toFixed(2).padStart(6)}`,
-    );
-  }
+  printTable(r.periods, [
+    { header: 'period', value: (p) => p.label },
+    { header: 'start ARR', value: (p) => money(p.startArr), align: 'right' },
+    { header: 'new', value: (p) => money(p.movements.new), align: 'right' },
+    { header: 'reactivation', value: (p) => money(p.movements.reactivation), align: 'right' },
+    { header: 'expansion', value: (p) => money(p.movements.expansion), align: 'right' },
+    { header: 'contraction', value: (p) => money(p.movements.contraction), align: 'right' },
+    { header: 'churn', value: (p) => money(p.movements.churn), align: 'right' },
+    { header: 'end ARR', value: (p) => money(p.endArr), align: 'right' },
+    { header: 'GRR', value: (p) => pct(p.grr), align: 'right' },
+    { header: 'NRR', value: (p) => pct(p.nrr), align: 'right' },
+    { header: 'logos', value: (p) => pct(p.logoRetention), align: 'right' },
+    {
+      header: 'quick',
+      value: (p) => (p.quickRatio.value === null ? 'n/d' : p.quickRatio.value.toFixed(2)),
+      align: 'right',
+    },
+  ]);
   const complete = r.periods.filter((p) => !p.label.includes('(to '));
   const last = complete[complete.length - 1] ?? r.periods[r.periods.length - 1];
   if (last) {
     out(`\nretention by health band at the start of ${last.label}:`);
-    for (const b of last.byBand)
-      out(
-        `  ${b.band.padEnd(9)} ${String(b.customers).padStart(5)} customers   GRR ${pct(b.grr).padStart(7)}   NRR ${pct(b.nrr).padStart(7)}   logos ${pct(b.logoRetention).padStart(7)}`,
-      );
+    printTable(last.byBand, [
+      { header: 'band', value: (b) => b.band },
+      { header: 'customers', value: (b) => b.customers, align: 'right' },
+      { header: 'GRR', value: (b) => pct(b.grr), align: 'right' },
+      { header: 'NRR', value: (b) => pct(b.nrr), align: 'right' },
+      { header: 'logos', value: (b) => pct(b.logoRetention), align: 'right' },
+    ]);
   }
   const withReasons = r.periods.filter((p) => p.churnReasons.length > 0);
   if (withReasons.length > 0) {
@@ -243,6 +291,6 @@ function printReport(r: MetricsReport) {
       `compound: at ${(a!.annualRetention * 100).toFixed(1)}% a year you keep ${(a!.retainedByYear[3]! * 100).toFixed(1)}% after 3 years; at ${(b!.annualRetention * 100).toFixed(0)}%, ${(b!.retainedByYear[3]! * 100).toFixed(1)}% (${r.projection.gapPoints} points, ${(r.projection.relativeGap * 100).toFixed(0)}% more revenue)`,
     );
   }
-  out(`\nconventions: ${JSON.stringify(r.conventions)}`);
+  out(`\nconventions: ${describeConventions(r.conventions)}`);
   out(`n/d = not defined (no paying customers at the start of the period)`);
 }

@@ -8,6 +8,7 @@ import { approveModel } from '../../engine/learning/approve-model.ts';
 import { createModel } from '../../engine/learning/create-model.ts';
 import { diffModels, type ModelDiff } from '../../engine/learning/diff-models.ts';
 import { listModels } from '../../engine/learning/list-models.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const version = z.coerce.number().int().positive();
@@ -84,17 +85,25 @@ export function register(program: Command) {
       await withContext(cmd, async (ctx) => {
         const rows = await listModels(ctx);
         if (opts.json) return printJson(rows);
-        out(
-          `${'VERSION'.padEnd(8)} ${'STATUS'.padEnd(9)} ${'NAME'.padEnd(28)} ${'CREATED'.padEnd(20)} ${'APPROVED BY'.padEnd(14)} BACKTEST`,
-        );
-        for (const m of rows) {
-          const bt = m.backtest
-            ? `AUC ${m.backtest.auc?.toFixed(3) ?? '-'}, median lead ${m.backtest.medianLeadDays ?? '-'} d (${m.backtest.horizonDays ?? '-'} d horizon)`
-            : '-';
-          out(
-            `${String(m.version).padEnd(8)} ${m.status.padEnd(9)} ${m.name.slice(0, 28).padEnd(28)} ${m.createdAt.slice(0, 19).padEnd(20)} ${(m.approvedBy ?? '-').padEnd(14)} ${bt}`,
-          );
-        }
+        if (rows.length > 0)
+          printTable(rows, [
+            { header: 'VERSION', value: (m) => `v${m.version}` },
+            { header: 'STATUS', value: (m) => m.status },
+            { header: 'NAME', value: (m) => m.name.slice(0, 32) },
+            { header: 'CREATED', value: (m) => m.createdAt.slice(0, 10) },
+            { header: 'APPROVED BY', value: (m) => m.approvedBy },
+            { header: 'AUC', value: (m) => m.backtest?.auc?.toFixed(3), align: 'right' },
+            {
+              header: 'MEDIAN LEAD',
+              value: (m) => (m.backtest?.medianLeadDays == null ? null : `${m.backtest.medianLeadDays} d`),
+              align: 'right',
+            },
+            {
+              header: 'HORIZON',
+              value: (m) => (m.backtest?.horizonDays == null ? null : `${m.backtest.horizonDays} d`),
+              align: 'right',
+            },
+          ]);
         if (rows.length === 0) out('no model versions yet');
       });
     });

@@ -9,6 +9,7 @@ import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
 import { evaluateAllPlaybooks, type RunPlaybooksReport } from '../../engine/playbooks/run-playbooks.ts';
+import { formatPercent, printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const readDocument = (file: string) => {
@@ -18,8 +19,6 @@ const readDocument = (file: string) => {
     throw new AppError('BAD_INPUT', `cannot read ${file}: ${(e as Error).message}`);
   }
 };
-
-const pct = (n: number | null) => (n === null ? '  -  ' : `${(n * 100).toFixed(0).padStart(3)}%`);
 
 function printRun(r: RunPlaybooksReport) {
   const sup = Object.entries(r.suppressed)
@@ -47,18 +46,26 @@ export function register(program: Command) {
         const [playbooks, stats] = await Promise.all([loadPlaybooks(ctx), getPlaybookStats(ctx)]);
         if (o.json) return printJson({ items: playbooks, stats });
         const byId = new Map(stats.map((s) => [s.playbookId, s]));
-        for (const p of playbooks) {
-          const s = byId.get(p.playbook.id);
-          const t = p.playbook.trigger;
-          const trig = Object.entries(t)
-            .filter(([k]) => k !== 'type')
-            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
-            .join(' ');
-          const sup = s ? Object.values(s.suppressed).reduce((a, b) => a + b, 0) : 0;
-          process.stdout.write(
-            `${p.enabled ? ' ' : '-'} ${p.playbook.id.padEnd(34)} v${p.version} ${`${t.type} ${trig}`.padEnd(44)} 30d: ${s?.fired ?? 0} fired, ${sup} suppressed, ${s?.openTasks ?? 0} open\n`,
-          );
-        }
+        const trigger = (t: Record<string, unknown>) =>
+          [
+            t.type,
+            ...Object.entries(t)
+              .filter(([k]) => k !== 'type')
+              .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`),
+          ].join(' ');
+        printTable(playbooks, [
+          { header: 'ON', value: (p) => (p.enabled ? 'yes' : 'no') },
+          { header: 'PLAYBOOK', value: (p) => p.playbook.id },
+          { header: 'VERSION', value: (p) => `v${p.version}` },
+          { header: 'TRIGGER', value: (p) => trigger(p.playbook.trigger as Record<string, unknown>) },
+          { header: 'FIRED 30D', value: (p) => byId.get(p.playbook.id)?.fired ?? 0, align: 'right' },
+          {
+            header: 'SUPPRESSED 30D',
+            value: (p) => Object.values(byId.get(p.playbook.id)?.suppressed ?? {}).reduce((a, b) => a + b, 0),
+            align: 'right',
+          },
+          { header: 'OPEN TASKS', value: (p) => byId.get(p.playbook.id)?.openTasks ?? 0, align: 'right' },
+        ]);
       });
     });
 
@@ -149,13 +156,22 @@ export function register(program: Command) {
       await withContext(cmd, async (ctx) => {
         const r = await evaluatePlayOutcomes(ctx, { windowDays: o.window });
         if (o.json) return printJson(r);
-        process.stdout.write(
-          `${'playbook'.padEnd(34)} ${'touched'.padStart(7)} recov renew churn | ${'holdout'.padStart(7)} recov renew churn | lift\n`,
-        );
-        for (const p of r.plays)
-          process.stdout.write(
-            `${p.playbookId.padEnd(34)} ${String(p.touched.matured).padStart(7)} ${pct(p.touched.recoveryRate)} ${pct(p.touched.renewalRate)} ${pct(p.touched.churnRate)} | ${String(p.holdout.matured).padStart(7)} ${pct(p.holdout.recoveryRate)} ${pct(p.holdout.renewalRate)} ${pct(p.holdout.churnRate)} | ${p.recoveryLift === null ? '-' : `${(p.recoveryLift * 100).toFixed(0)} pts`}\n`,
-          );
+        printTable(r.plays, [
+          { header: 'PLAYBOOK', value: (p) => p.playbookId },
+          { header: 'TOUCHED', value: (p) => p.touched.matured, align: 'right' },
+          { header: 'RECOVERED', value: (p) => formatPercent(p.touched.recoveryRate), align: 'right' },
+          { header: 'RENEWED', value: (p) => formatPercent(p.touched.renewalRate), align: 'right' },
+          { header: 'CHURNED', value: (p) => formatPercent(p.touched.churnRate), align: 'right' },
+          { header: 'HOLDOUT', value: (p) => p.holdout.matured, align: 'right' },
+          { header: 'RECOVERED', value: (p) => formatPercent(p.holdout.recoveryRate), align: 'right' },
+          { header: 'RENEWED', value: (p) => formatPercent(p.holdout.renewalRate), align: 'right' },
+          { header: 'CHURNED', value: (p) => formatPercent(p.holdout.churnRate), align: 'right' },
+          {
+            header: 'LIFT',
+            value: (p) => (p.recoveryLift === null ? null : `${(p.recoveryLift * 100).toFixed(1)} pts`),
+            align: 'right',
+          },
+        ]);
         if (r.plays.every((p) => p.holdout.decisions === 0))
           process.stdout.write(
             'no holdout recorded yet: set VIGIL_PLAYBOOK_HOLDOUT_PERCENT (e.g. 10) to measure plays\n',

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { listRejects } from '../../engine/accounts/imports-view.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const listSchema = z.object({
@@ -31,10 +32,12 @@ export function register(program: Command) {
         });
         if (opts.out) writeFileSync(opts.out, rows.map((r) => `${r.raw}\n`).join(''));
         if (opts.json) return printJson(rows);
-        for (const r of rows.slice(0, opts.limit))
-          process.stdout.write(
-            `#${r.importId ?? '-'} ${r.source}:${r.line ?? '?'} ${r.field ?? '(row)'}: ${r.reason}\n`,
-          );
+        printTable(rows.slice(0, opts.limit), [
+          { header: 'IMPORT', value: (r) => (r.importId === null ? null : `#${r.importId}`) },
+          { header: 'WHERE', value: (r) => `${r.source}:${r.line ?? '?'}` },
+          { header: 'FIELD', value: (r) => r.field ?? '(row)' },
+          { header: 'REASON', value: (r) => r.reason },
+        ]);
         process.stdout.write(`${rows.length} rejected row(s)${opts.out ? `, written to ${opts.out}` : ''}\n`);
       });
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { listSources, type SourcesReport } from '../../engine/scoring/list-sources.ts';
+import { printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
@@ -30,26 +31,21 @@ export function register(program: Command) {
 }
 
 function printSources(r: SourcesReport) {
-  const rows = r.sources.map((s) => [
-    s.label,
-    s.status + (s.declared === null ? '' : ' (declared)'),
-    s.firstEvent ?? '-',
-    s.lastEvent ?? '-',
-    String(s.accountsCovered),
-    s.rowsPerDay === null ? '-' : String(s.rowsPerDay),
-    s.daysSinceLast === null ? '-' : `${s.daysSinceLast} d`,
-    s.signals.map((x) => x.id).join(', ') || '-',
-  ]);
-  const head = ['source', 'status', 'first', 'last', 'accounts', 'rows/day', 'last seen', 'signals fed'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
   process.stdout.write(`Data sources as of ${r.asOf} (model ${r.modelVersion}, ${r.accounts} accounts)\n`);
-  process.stdout.write(`${line(head)}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  printTable(r.sources, [
+    { header: 'source', value: (s) => s.label },
+    { header: 'status', value: (s) => s.status + (s.declared === null ? '' : ' (declared)') },
+    { header: 'first', value: (s) => s.firstEvent },
+    { header: 'last', value: (s) => s.lastEvent },
+    { header: 'accounts', value: (s) => s.accountsCovered, align: 'right' },
+    { header: 'rows/day', value: (s) => s.rowsPerDay, align: 'right' },
+    {
+      header: 'last seen',
+      value: (s) => (s.daysSinceLast === null ? null : `${s.daysSinceLast} d`),
+      align: 'right',
+    },
+    { header: 'signals fed', value: (s) => s.signals.map((x) => x.id).join(', ') || null },
+  ]);
   if (r.warnings.length > 0) {
     process.stdout.write('\nData health:\n');
     for (const w of r.warnings) process.stdout.write(`  ! ${w}\n`);

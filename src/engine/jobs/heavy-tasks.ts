@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.ts';
 import type { backtestModel } from '../learning/backtest-model.ts';
+import type { previewBandMigration } from '../learning/preview-band-migration.ts';
 import type { trainModel } from '../learning/train-model.ts';
 import type { computeCohortReport, computeMetricsReport } from '../metrics/metrics-report.ts';
 import type { listExpansionOpportunities } from '../playbooks/list-expansion-opportunities.ts';
@@ -17,6 +18,7 @@ export type HeavyTasks = {
   computeCohortReport: typeof computeCohortReport;
   computeMetricsReport: typeof computeMetricsReport;
   listExpansionOpportunities: typeof listExpansionOpportunities;
+  previewBandMigration: typeof previewBandMigration;
 };
 export type HeavyTaskName = keyof HeavyTasks;
 export type HeavyOptions<K extends HeavyTaskName> = Parameters<HeavyTasks[K]>[1];
@@ -35,6 +37,8 @@ export const HEAVY_TASKS: Record<HeavyTaskName, () => Promise<AnyTask>> = {
     (await import('../metrics/metrics-report.ts')).computeMetricsReport as AnyTask,
   listExpansionOpportunities: async () =>
     (await import('../playbooks/list-expansion-opportunities.ts')).listExpansionOpportunities as AnyTask,
+  previewBandMigration: async () =>
+    (await import('../learning/preview-band-migration.ts')).previewBandMigration as AnyTask,
 };
 
 export const isHeavyTaskName = (s: string): s is HeavyTaskName => Object.hasOwn(HEAVY_TASKS, s);

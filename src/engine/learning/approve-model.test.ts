@@ -67,7 +67,12 @@ describe.each(TEST_STORE_KINDS)('model lifecycle (%s)', (kind) => {
       [2, 'proposed'],
       [1, 'active'],
     ]);
-    expect(list[0]?.backtest).toEqual({ auc: 0.87, medianLeadDays: 120, horizonDays: 180 });
+    expect(list[0]?.backtest).toEqual({
+      auc: 0.87,
+      medianLeadDays: 120,
+      horizonDays: 180,
+      source: 'training',
+    });
     expect(list[1]?.backtest).toBeNull();
   });
 
