@@ -150,7 +150,6 @@ const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
   'api/routes/metrics.ts', // metrics (issue 16)
   'engine/demo/load-demo.ts', // learning (demo)
   'engine/import/import-files.ts', // imports (issue 15)
-  'engine/ingest/ingest-events.ts', // reliability (issue 20)
   'engine/learning/approve-model.ts', // learning (issue 17)
   'engine/learning/get-model.ts', // learning
   'engine/playbooks/deliver-outbox.ts', // reliability (incl. its dialect branch)

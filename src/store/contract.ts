@@ -12,6 +12,7 @@ import type { ApiKeysResource, SessionsResource, UsersResource } from './resourc
 import type { ClaimsResource, DirtyResource } from './resources/claims.ts';
 import type { EventsResource } from './resources/events.ts';
 import type { ImportsResource } from './resources/imports.ts';
+import type { IngestResource } from './resources/ingest.ts';
 import type { ModelsResource } from './resources/models.ts';
 import type { OverridesResource } from './resources/overrides.ts';
 import type { ScoresResource } from './resources/scores.ts';
@@ -37,6 +38,8 @@ export type StoreResources = {
   /** Accounts waiting to be rescored: marks (ingest, people) and the one claim mechanism (workers). */
   readonly dirty: DirtyResource;
   readonly claims: ClaimsResource;
+  /** Event ingestion's writes (group commit of validated batches). */
+  readonly ingest: IngestResource;
   readonly capabilities: StoreCapabilities;
   /** A cheap round trip (health checks). */
   ping(): Promise<void>;

@@ -14,6 +14,7 @@ import { apiKeysResource, sessionsResource, usersResource } from './resources/au
 import { claimsResource, dirtyResource } from './resources/claims.ts';
 import { eventsResource } from './resources/events.ts';
 import { importsResource } from './resources/imports.ts';
+import { ingestResource } from './resources/ingest.ts';
 import { modelsResource } from './resources/models.ts';
 import { overridesResource } from './resources/overrides.ts';
 import { scoresResource } from './resources/scores.ts';
@@ -68,6 +69,7 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     imports: importsResource(store, db),
     dirty: dirtyResource(store),
     claims: claimsResource(store),
+    ingest: ingestResource(store),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },
