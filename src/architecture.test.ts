@@ -152,7 +152,6 @@ const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
   'engine/import/import-files.ts', // imports (issue 15)
   'engine/learning/approve-model.ts', // learning (issue 17)
   'engine/learning/get-model.ts', // learning
-  'engine/playbooks/deliver-outbox.ts', // reliability (incl. its dialect branch)
   'engine/playbooks/evaluate-play-outcomes.ts', // playbooks (unowned)
   'engine/playbooks/get-playbook-stats.ts',
   'engine/playbooks/import-playbooks.ts',

@@ -14,6 +14,7 @@ import type { EventsResource } from './resources/events.ts';
 import type { ImportsResource } from './resources/imports.ts';
 import type { IngestResource } from './resources/ingest.ts';
 import type { ModelsResource } from './resources/models.ts';
+import type { OutboxResource } from './resources/outbox.ts';
 import type { OverridesResource } from './resources/overrides.ts';
 import type { ScoresResource } from './resources/scores.ts';
 import type { TasksResource } from './resources/tasks.ts';
@@ -40,6 +41,8 @@ export type StoreResources = {
   readonly claims: ClaimsResource;
   /** Event ingestion's writes (group commit of validated batches). */
   readonly ingest: IngestResource;
+  /** Notifications waiting for delivery (claimed with a lease, results recorded under it). */
+  readonly outbox: OutboxResource;
   readonly capabilities: StoreCapabilities;
   /** A cheap round trip (health checks). */
   ping(): Promise<void>;

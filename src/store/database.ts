@@ -16,6 +16,7 @@ import { eventsResource } from './resources/events.ts';
 import { importsResource } from './resources/imports.ts';
 import { ingestResource } from './resources/ingest.ts';
 import { modelsResource } from './resources/models.ts';
+import { outboxResource } from './resources/outbox.ts';
 import { overridesResource } from './resources/overrides.ts';
 import { scoresResource } from './resources/scores.ts';
 import { tasksResource } from './resources/tasks.ts';
@@ -70,6 +71,7 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     dirty: dirtyResource(store),
     claims: claimsResource(store),
     ingest: ingestResource(store),
+    outbox: outboxResource(store),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },
