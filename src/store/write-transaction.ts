@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors.ts';
 import type { Store } from './database.ts';
-import { isRetryableWriteError, retryDelayMs, withShortBusyWait } from './write-errors.ts';
+import { isRetryableWriteError, isSqliteBusy, retryDelayMs, withShortBusyWait } from './write-errors.ts';
 
 export type WriteTransactionOptions = {
   /** Give up after this long (default 5 s): UNAVAILABLE (HTTP 503 with Retry-After), nothing stored. */
@@ -47,3 +47,38 @@ export async function writeTransaction<T>(
     }
   }
 }
+
+/**
+ * SQLite: waits, without blocking the event loop, until no other process holds the write lock
+ * (probing with a BEGIN IMMEDIATE that gives up at once, with backoff between probes); UNAVAILABLE
+ * (503 + Retry-After) after `budgetMs`. A no-op on PostgreSQL (row locks; no database-wide lock),
+ * and while this connection is itself in a transaction (this process's writes are serialised).
+ */
+export async function waitForWriteLock(store: Store, budgetMs = 5000): Promise<void> {
+  const sqlite = store.sqlite;
+  if (!sqlite) return;
+  const deadline = performance.now() + budgetMs;
+  for (let attempt = 1; ; attempt++) {
+    if (!sqlite.open || sqlite.inTransaction) return;
+    try {
+      await withShortBusyWait(store, 0, async () => {
+        sqlite.exec('BEGIN IMMEDIATE');
+        sqlite.exec('ROLLBACK');
+      });
+      return;
+    } catch (e) {
+      if (!isSqliteBusy(e)) throw e;
+      WRITE_RETRIES.SQLITE_BUSY_PROBE = (WRITE_RETRIES.SQLITE_BUSY_PROBE ?? 0) + 1;
+    }
+    if (performance.now() >= deadline)
+      throw new AppError(
+        'UNAVAILABLE',
+        'the database is busy (another process, such as an import, holds the write lock); nothing was changed; try again',
+        { retryAfterSeconds: 2 },
+      );
+    await new Promise((r) => setTimeout(r, Math.min(250, retryDelayMs(attempt))));
+  }
+}
+
+/** Is this error a lock conflict that a retry may get past (answered 503, not 500)? */
+export const isLockConflict = isRetryableWriteError;
