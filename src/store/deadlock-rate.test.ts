@@ -102,7 +102,7 @@ describe.skipIf(!TEST_PG_URL)('deadlock rate on PostgreSQL (ingest batches × wo
     await Promise.all(workers);
     const s = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(
-      `deadlock rate: ${BATCHES} batches × ${INGESTERS} ingesters, ${rounds} worker rounds × ${WORKERS} workers in ${s} s: ` +
+      `deadlock rate: ${BATCHES} batches by ${INGESTERS} ingesters, ${rounds} worker rounds by ${WORKERS} workers in ${s} s: ` +
         `${failures.length} failed batches, ${roundFailures.length} failed rounds, store retries ${JSON.stringify(WRITE_RETRIES)}`,
     );
     expect(failures.slice(0, 5)).toEqual([]);
