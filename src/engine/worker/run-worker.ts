@@ -140,6 +140,9 @@ export async function runWorkerRound(
 
 export type WorkerHandle = { stop(): Promise<void>; readonly rounds: number };
 
+/** After the drain, how long stop() still waits for deliveries that cannot be aborted. */
+const STOP_GRACE_MS = 2000;
+
 /**
  * The background loops (in `vigil serve` and `vigil worker`). Rescoring: rounds back to back while
  * there is work, then sleeps `intervalMs` or until new data lands on this process's bus. Delivery:
@@ -227,10 +230,17 @@ export function startWorker(ctx: EngineContext, options: WorkerOptions = {}): Wo
       wakers.round?.();
       wakers.delivery?.();
       const timer = setTimeout(() => abort.abort(new Error('worker stopping')), drainMs);
+      // e-mail and Slack-app sends do not take the abort signal: after the drain and a grace period
+      // stop waiting for them; their rows stay leased and are retaken when the lease expires
+      let cap: NodeJS.Timeout | undefined;
+      const capped = new Promise<void>((res) => {
+        cap = setTimeout(res, drainMs + STOP_GRACE_MS);
+      });
       try {
-        await Promise.all([loop, delivery]);
+        await Promise.all([loop, Promise.race([delivery, capped])]);
       } finally {
         clearTimeout(timer);
+        clearTimeout(cap);
       }
     },
   };

@@ -185,3 +185,57 @@ describe.each(TEST_STORE_KINDS)('delivery apart from rescoring on %s', (kind) =>
     expect(rows.every((r) => Number(r.attempts) <= 2)).toBe(true);
   }, 60_000);
 });
+
+describe('stop is bounded even when an e-mail send cannot be aborted', () => {
+  it('returns within drain + grace while an SMTP server hangs; the row stays for the next start', async () => {
+    const { createServer: createTcpServer } = await import('node:net');
+    let connections = 0;
+    const sockets: import('node:net').Socket[] = [];
+    // accepts the connection and never says a word (no SMTP greeting)
+    const smtp = createTcpServer((s) => {
+      connections++;
+      sockets.push(s);
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    const port = (smtp.address() as AddressInfo).port;
+    const before = process.env.VIGIL_SMTP_URL;
+    process.env.VIGIL_SMTP_URL = `smtp://127.0.0.1:${port}`;
+    const store = await openTestStore('sqlite');
+    try {
+      const ctx = contextForStore(store);
+      const at = new Date().toISOString();
+      await store.db
+        .insertInto('outbox')
+        .values({
+          kind: 'email',
+          target: 'csm@example.com',
+          payload: JSON.stringify({ to: 'csm@example.com', subject: 'x', text: 'x' }),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: at,
+          locked_by: null,
+          locked_until: null,
+          delivered_at: null,
+          last_error: null,
+          created_at: at,
+          task_id: null,
+        })
+        .execute();
+      const worker = startWorker(ctx, { workerId: 'w-mail', intervalMs: 100, drainMs: 500 });
+      expect(await until(async () => connections > 0, 5000)).toBe(true);
+      const s0 = performance.now();
+      await worker.stop();
+      const ms = performance.now() - s0;
+      console.log(`stop with a hung SMTP send took ${ms.toFixed(0)} ms (drain 500 ms + grace 2 s)`);
+      expect(ms).toBeLessThan(500 + 2000 + 1000);
+      const row = await store.db.selectFrom('outbox').select(['status']).executeTakeFirstOrThrow();
+      expect(row.status).toBe('pending');
+    } finally {
+      if (before === undefined) delete process.env.VIGIL_SMTP_URL;
+      else process.env.VIGIL_SMTP_URL = before;
+      for (const s of sockets) s.destroy();
+      smtp.close();
+      await store.close();
+    }
+  }, 30_000);
+});
