@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/database.ts';
+import { TEST_PG_URL, TEST_STORE_KINDS, type TestStoreKind } from '../../store/test-stores.ts';
 
 // Issue 20 item 9: `vigil worker` and `vigil serve` stop within the drain bound on SIGTERM while a
 // receiver hangs on a delivery backlog, and leave what was not delivered for the next start.
@@ -30,8 +33,24 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-async function dbWithBacklog(): Promise<string> {
-  const file = join(mkdtempSync(join(tmpdir(), 'vigil-drain-')), 'vigil.db');
+/** A fresh database (a SQLite file, or a new PostgreSQL database) holding a backlog of notifications. */
+async function dbWithBacklog(kind: TestStoreKind): Promise<{ url: string; drop(): Promise<void> }> {
+  let file = join(mkdtempSync(join(tmpdir(), 'vigil-drain-')), 'vigil.db');
+  let drop = async () => {};
+  if (kind === 'postgres') {
+    const name = `vigil_drain_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_PG_URL ?? '' });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    file = (TEST_PG_URL ?? '').replace(/\/[^/]*$/, `/${name}`);
+    drop = async () => {
+      const a = new pg.Client({ connectionString: TEST_PG_URL ?? '' });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
+      await a.end();
+    };
+  }
   const store = await openStore({ url: file });
   const at = new Date().toISOString();
   await store.db
@@ -54,7 +73,7 @@ async function dbWithBacklog(): Promise<string> {
     )
     .execute();
   await store.close();
-  return file;
+  return { url: file, drop };
 }
 
 const exited = (p: ChildProcess) =>
@@ -62,12 +81,14 @@ const exited = (p: ChildProcess) =>
     ? Promise.resolve(p.exitCode)
     : new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
 
-describe.each([
-  ['worker', ['worker', '--interval', '100']],
-  ['serve', ['serve', '--port', '0']],
-])('vigil %s under SIGTERM with a hung delivery backlog', (name, args) => {
+const CASES = TEST_STORE_KINDS.flatMap((kind) => [
+  ['worker', kind, ['worker', '--interval', '100']] as const,
+  ['serve', kind, ['serve', '--port', '0']] as const,
+]);
+
+describe.each(CASES)('vigil %s on %s under SIGTERM with a hung delivery backlog', (name, kind, args) => {
   it(`exits within the drain bound (${DRAIN_SECONDS} s + start-up slack), nothing lost or left locked`, async () => {
-    const db = await dbWithBacklog();
+    const { url: db, drop } = await dbWithBacklog(kind);
     const before = hung;
     const child = spawn(process.execPath, [join(root, 'bin/vigil.js'), '--db', db, ...args], {
       cwd: root,
@@ -94,7 +115,7 @@ describe.each([
       ]);
       const ms = performance.now() - t0;
       console.log(
-        `vigil ${name}: SIGTERM → exit ${String(code)} in ${ms.toFixed(0)} ms (drain ${DRAIN_SECONDS} s)`,
+        `vigil ${name} (${kind}): SIGTERM → exit ${String(code)} in ${ms.toFixed(0)} ms (drain ${DRAIN_SECONDS} s)`,
       );
       expect(code).toBe(0);
       expect(ms).toBeLessThan(DRAIN_SECONDS * 1000 + 3000);
@@ -111,6 +132,7 @@ describe.each([
       ).toBe(true);
     } finally {
       await store.close();
+      await drop();
     }
-  }, 40_000);
+  }, 90_000);
 });
