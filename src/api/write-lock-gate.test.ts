@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playbookSchema } from '../core/playbooks/playbook-schema.ts';
 import { makeScoreResult } from '../core/playbooks/playbook-test-fixtures.ts';
@@ -13,6 +14,9 @@ import { importFiles } from '../engine/import/import-files.ts';
 import { runPlaybooks } from '../engine/playbooks/run-playbooks.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { createApp } from './app.ts';
+import type { AppEnv } from './app-env.ts';
+import { errorResponse } from './errors.ts';
+import { writeLockGate } from './write-lock-gate.ts';
 
 // Issue 20 item 4 (and 8 for every write): notes, overrides, task updates and checklist ticks
 // while another process holds SQLite's write lock answer 503 with Retry-After, never a 500, and
@@ -181,4 +185,25 @@ describe('writes while another process holds the SQLite write lock', () => {
     expect(rounds).toBeGreaterThan(1);
     expect(maxLag).toBeLessThan(1000);
   }, 300_000);
+
+  it('a lock conflict raised inside a handler (deadlock, busy) is a 503 with Retry-After, other errors are not', async () => {
+    const gated = new Hono<AppEnv>();
+    gated.onError((e, c) => errorResponse(c, e));
+    gated.use('/v1/*', writeLockGate(ctx));
+    gated.post('/v1/deadlock', () => {
+      throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    });
+    gated.post('/v1/busy', () => {
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    });
+    gated.post('/v1/other', () => {
+      throw new Error('something else');
+    });
+    for (const path of ['/v1/deadlock', '/v1/busy']) {
+      const r = await gated.request(path, { method: 'POST' });
+      expect(r.status, path).toBe(503);
+      expect(r.headers.get('retry-after'), path).toBe('2');
+    }
+    expect((await gated.request('/v1/other', { method: 'POST' })).status).toBe(500);
+  });
 });
