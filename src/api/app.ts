@@ -29,6 +29,7 @@ import { streamRoutes } from './routes/stream.ts';
 import { stripeHookRoutes } from './routes/stripe-hooks.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { viewRoutes } from './routes/views.ts';
+import { writeLockGate } from './write-lock-gate.ts';
 
 export type AppOptions = {
   /** The built dashboard (web/dist). */
@@ -101,6 +102,8 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   app.use('/v1/*', (c, next) =>
     limitBody(c.req.path === '/v1/events' ? limits.maxIngestBodyBytes : limits.maxBodyBytes)(c, next),
   );
+  // writes wait for SQLite's write lock without blocking the event loop; 503 + Retry-After, never a 500
+  app.use('/v1/*', writeLockGate(ctx));
   app.use('/v1/*', (c, next) => {
     if (c.req.path === '/v1/stream') return next();
     const slow =

@@ -15,6 +15,10 @@ export type VigilConfig = Readonly<{
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** How long a worker's claim on dirty accounts lasts; a dead worker's claims are retaken after it. */
   workerLeaseSeconds: number;
+  /** On SIGTERM, in-flight notification deliveries get this long before they are given back unsent. */
+  shutdownDrainSeconds: number;
+  /** Notification deliveries in flight at once per worker (apart from rescoring). */
+  deliveryConcurrency: number;
   /** SQLite page cache per connection, in MiB (memory for speed on large databases). */
   sqliteCacheMb: number;
   /**
@@ -65,6 +69,8 @@ export function loadConfig(
     sessionSecret: overrides.sessionSecret ?? env.VIGIL_SESSION_SECRET ?? null,
     logLevel: overrides.logLevel ?? ((env.VIGIL_LOG_LEVEL as VigilConfig['logLevel']) || 'info'),
     workerLeaseSeconds: overrides.workerLeaseSeconds ?? positive(env, 'VIGIL_WORKER_LEASE_SECONDS', 60),
+    shutdownDrainSeconds: overrides.shutdownDrainSeconds ?? positive(env, 'VIGIL_SHUTDOWN_DRAIN_SECONDS', 10),
+    deliveryConcurrency: overrides.deliveryConcurrency ?? positive(env, 'VIGIL_DELIVERY_CONCURRENCY', 4),
     sqliteCacheMb: overrides.sqliteCacheMb ?? positive(env, 'VIGIL_SQLITE_CACHE_MB', 256),
     timeZone: overrides.timeZone ?? timeZone(env.VIGIL_TIME_ZONE),
     natsUrl: overrides.natsUrl !== undefined ? overrides.natsUrl : env.VIGIL_NATS_URL || null,

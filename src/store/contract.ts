@@ -13,7 +13,9 @@ import type { ClaimsResource, DirtyResource } from './resources/claims.ts';
 import type { EventsResource } from './resources/events.ts';
 import type { ImportsResource } from './resources/imports.ts';
 import type { MetaResource } from './resources/meta.ts';
+import type { IngestResource } from './resources/ingest.ts';
 import type { ModelsResource } from './resources/models.ts';
+import type { OutboxResource } from './resources/outbox.ts';
 import type { OverridesResource } from './resources/overrides.ts';
 import type { PlaybooksResource } from './resources/playbooks.ts';
 import type { ScoresResource } from './resources/scores.ts';
@@ -42,6 +44,10 @@ export type StoreResources = {
   readonly claims: ClaimsResource;
   /** Saved portfolio views, per user. */
   readonly views: ViewsResource;
+  /** Event ingestion's writes (group commit of validated batches). */
+  readonly ingest: IngestResource;
+  /** Notifications waiting for delivery (claimed with a lease, results recorded under it). */
+  readonly outbox: OutboxResource;
   readonly capabilities: StoreCapabilities;
   /** Playbooks, their runs and decisions (tasks themselves: `tasks`). */
   readonly playbooks: PlaybooksResource;

@@ -15,7 +15,9 @@ import { claimsResource, dirtyResource } from './resources/claims.ts';
 import { eventsResource } from './resources/events.ts';
 import { importsResource } from './resources/imports.ts';
 import { metaResource } from './resources/meta.ts';
+import { ingestResource } from './resources/ingest.ts';
 import { modelsResource } from './resources/models.ts';
+import { outboxResource } from './resources/outbox.ts';
 import { overridesResource } from './resources/overrides.ts';
 import { playbooksResource } from './resources/playbooks.ts';
 import { scoresResource } from './resources/scores.ts';
@@ -74,6 +76,8 @@ export function withResources(handles: StoreHandles, capabilities: StoreCapabili
     playbooks: playbooksResource(db),
     meta: metaResource(db),
     views: viewsResource(db),
+    ingest: ingestResource(store),
+    outbox: outboxResource(store),
     async ping() {
       await db.selectFrom('meta').select('key').limit(1).execute();
     },

@@ -24,20 +24,38 @@ export function retryDelayMs(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
+/** Short busy waits in progress per SQLite connection (they may overlap: requests, worker, ingest). */
+const SHORT_WAITS = new WeakMap<object, { depth: number; before: number; ms: number[] }>();
+
 /**
  * Runs `fn` (one write transaction) with SQLite's busy wait cut to `ms`: the
  * busy wait blocks the only thread, so a caller that must stay responsive
  * waits for the lock in short steps and retries asynchronously instead. On
  * this store's single connection transactions are serialised, so no other
- * write of this process runs meanwhile. A no-op on PostgreSQL.
+ * write of this process runs meanwhile. Overlapping calls (interleaved at
+ * awaits) share the shortest wait and the last one out restores the
+ * connection's own. A no-op on PostgreSQL.
  */
 export async function withShortBusyWait<T>(store: Store, ms: number, fn: () => Promise<T>): Promise<T> {
-  if (!store.sqlite) return fn();
-  const before = store.sqlite.pragma('busy_timeout', { simple: true }) as number;
-  store.sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
+  const sqlite = store.sqlite;
+  if (!sqlite) return fn();
+  const wait = Math.max(0, Math.round(ms));
+  let state = SHORT_WAITS.get(sqlite);
+  if (!state) {
+    state = { depth: 0, before: sqlite.pragma('busy_timeout', { simple: true }) as number, ms: [] };
+    SHORT_WAITS.set(sqlite, state);
+  }
+  state.depth++;
+  state.ms.push(wait);
+  sqlite.pragma(`busy_timeout = ${Math.min(...state.ms)}`);
   try {
     return await fn();
   } finally {
-    store.sqlite.pragma(`busy_timeout = ${before}`);
+    state.depth--;
+    state.ms.splice(state.ms.indexOf(wait), 1);
+    if (state.depth === 0) {
+      SHORT_WAITS.delete(sqlite);
+      if (sqlite.open) sqlite.pragma(`busy_timeout = ${state.before}`);
+    } else if (sqlite.open) sqlite.pragma(`busy_timeout = ${Math.min(...state.ms)}`);
   }
 }

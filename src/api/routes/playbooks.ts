@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
+import { maskTargets, unmaskTargets } from '../../core/playbooks/mask-targets.ts';
 import { visibleAccountIds } from '../../engine/accounts/account-access.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { runHeavy } from '../../engine/jobs/worker-pool.ts';
@@ -7,6 +8,7 @@ import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
+import { targetAudienceOf } from '../auth/target-audience.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, ok } from './common.schemas.ts';
 import { expansionOpportunitySchema, playbookStatsSchema, storedPlaybookSchema } from './response.schemas.ts';
@@ -28,7 +30,13 @@ export function playbookRoutes(ctx: EngineContext) {
       responses: { ...ok(z.object({ items: z.array(storedPlaybookSchema) })), ...errorResponses() },
     }),
     async (c) => {
-      return c.json({ items: await loadPlaybooks(ctx) }, 200);
+      // notification targets (Slack webhook URLs, tokens, e-mail addresses) never leave whole
+      const audience = targetAudienceOf(principalOf(c));
+      const items = (await loadPlaybooks(ctx)).map((i) => ({
+        ...i,
+        playbook: maskTargets(i.playbook, audience),
+      }));
+      return c.json({ items }, 200);
     },
   );
   app.openapi(
@@ -80,11 +88,14 @@ export function playbookRoutes(ctx: EngineContext) {
     }),
     async (c) => {
       const p = principalOf(c);
-      const text = await c.req.text();
+      const { id } = c.req.valid('param');
+      // an admin who read the targets masked sends them back masked: put the stored ones back
+      const stored = (await loadPlaybooks(ctx)).filter((s) => s.playbook.id === id).map((s) => s.playbook);
+      const text = unmaskTargets(await c.req.text(), stored);
       if (!text.trim())
         throw new AppError('BAD_INPUT', 'the body must be a playbook document (YAML or JSON)');
       const r = await importPlaybooks(ctx, text, {
-        id: c.req.valid('param').id,
+        id,
         actor: actorOf(p),
         source: 'request',
       });

@@ -42,6 +42,8 @@ export function register(program: Command) {
         ...(o.lease ? { leaseSeconds: o.lease } : {}),
         onClaim: o.logClaims ? (ids) => process.stdout.write(`claimed ${ids.join(' ')}\n`) : undefined,
         onRound: o.json ? (r) => process.stdout.write(`${JSON.stringify(r)}\n`) : undefined,
+        // deliveries run on their own loop (a slow receiver never delays rescoring): one line per pass
+        onDelivery: o.json ? (d) => process.stdout.write(`${JSON.stringify({ delivery: d })}\n`) : undefined,
       });
       process.stdout.write(`worker ${workerId} started\n`);
       await new Promise<void>((resolve) => {

@@ -1,17 +1,9 @@
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import { AppError } from '../../core/errors.ts';
 import { mapRow, type UsageRow } from '../../core/import/map-row.ts';
-import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../../store/database.ts';
-import {
-  addUsageDeltas,
-  insertEvents,
-  insertRejects,
-  type RejectRow,
-} from '../../store/queries/import-writes.ts';
-import { DIRTY_PRIORITY, markDirty } from '../../store/queries/mark-dirty.ts';
-import { claimUsage } from '../../store/queries/usage-ledger.ts';
-import { isRetryableWriteError, retryDelayMs, withShortBusyWait } from '../../store/write-errors.ts';
+import type { RejectRow } from '../../store/queries/import-writes.ts';
+import { writeTransaction } from '../../store/write-transaction.ts';
 import type { EngineContext } from '../context.ts';
 import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from './nul-check.ts';
 
@@ -77,14 +69,7 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
       }),
     ),
   ];
-  const known = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500)
-    for (const r of await ctx.store.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute())
-      known.add(r.id);
+  const known = await ctx.store.ingest.knownAccounts(ids);
   for (const [index, raw] of input.entries()) {
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : null;
     const fail = (field: string | null, reason: string) => {
@@ -222,97 +207,35 @@ export const WRITE_BUDGET_MS = 5000;
 const BUSY_STEP_MS = 25;
 
 /**
- * Writes a group, retrying lock conflicts: SQLite's write lock held by another
- * process (an import) is waited for in short blocking steps with asynchronous
- * backoff between them, so other requests are served meanwhile; PostgreSQL
- * deadlocks and serialisation failures are retried whole. After the budget,
- * the batch is refused with UNAVAILABLE (HTTP 503 with Retry-After) and
- * nothing of it was stored.
+ * Writes a group, retrying lock conflicts (the store's `writeTransaction`):
+ * SQLite's write lock held by another process (an import) is waited for in
+ * short blocking steps with asynchronous backoff between them, so other
+ * requests are served meanwhile; PostgreSQL deadlocks and serialisation
+ * failures are retried whole. After the budget, the batch is refused with
+ * UNAVAILABLE (HTTP 503 with Retry-After) and nothing of it was stored.
  */
 async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<void> {
-  const deadline = performance.now() + WRITE_BUDGET_MS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await withShortBusyWait(ctx.store, BUSY_STEP_MS, () => writeGroup(ctx, batches));
-      return;
-    } catch (e) {
-      if (!isRetryableWriteError(e)) throw e;
-      for (const b of batches) resetReport(b.report);
-      if (performance.now() >= deadline)
-        throw new AppError(
-          'UNAVAILABLE',
-          'the database is busy (another writer holds the lock); nothing of this batch was stored; send it again',
-          { retryAfterSeconds: 2 },
-        );
-      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
-    }
-  }
+  for (const b of batches) resetReport(b.report);
+  const now = ctx.clock.now().toISOString();
+  const results = await writeTransaction(
+    ctx.store,
+    () =>
+      ctx.store.ingest.writeGroup(
+        batches.map((b) => ({ events: b.events, usage: b.usage, rejects: b.rejects })),
+        now,
+      ),
+    { budgetMs: WRITE_BUDGET_MS, busyStepMs: BUSY_STEP_MS },
+  );
+  batches.forEach((b, i) => {
+    const r = results[i]!;
+    b.report.accepted = r.accepted;
+    b.report.duplicates = r.duplicates;
+    b.report.accountIds = r.accountIds;
+  });
 }
 
 function resetReport(r: IngestReport) {
   r.accepted = 0;
   r.duplicates = 0;
   r.accountIds = [];
-}
-
-/**
- * Writes validated batches in one transaction. An id seen twice (in the store
- * already, or earlier in the group) is a duplicate; the first batch to carry
- * an id gets the credit.
- */
-async function writeGroup(ctx: EngineContext, batches: Prepared[]): Promise<void> {
-  const now = ctx.clock.now().toISOString();
-  const touchedBy = batches.map(() => new Set<string>());
-  // accounts with a new timeline event (a note, a ticket, a meeting...) are rescored first
-  const byPeople = new Set<string>();
-  await ctx.store.db.transaction().execute(async (trx) => {
-    const events = batches.flatMap((b) => b.events);
-    if (events.length > 0) {
-      const inserted = new Set((await insertEvents(trx, events, now)).ids);
-      batches.forEach((b, i) => {
-        for (const e of b.events) {
-          if (inserted.delete(e.id)) {
-            b.report.accepted++;
-            touchedBy[i]!.add(e.accountId);
-            byPeople.add(e.accountId);
-          } else b.report.duplicates++;
-        }
-      });
-    }
-    const usage = batches.flatMap((b) => b.usage);
-    if (usage.length > 0) {
-      const fresh = await claimUsage(
-        trx,
-        usage.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
-        ctx.store.sqlite,
-      );
-      const rollup = new UsageRollup();
-      let k = 0;
-      batches.forEach((b, i) => {
-        for (const u of b.usage) {
-          // a second row with the same id in the group is a duplicate too
-          if (fresh[k++]) {
-            rollup.add(u);
-            b.report.accepted++;
-            touchedBy[i]!.add(u.accountId);
-          } else b.report.duplicates++;
-        }
-      });
-      await addUsageDeltas({ ...ctx.store, db: trx }, trx, rollup.drain());
-    }
-    const rejects = batches.flatMap((b) => b.rejects);
-    if (rejects.length > 0) await insertRejects(trx, null, rejects, now);
-    const touched = new Set(touchedBy.flatMap((t) => [...t]));
-    const store = { ...ctx.store, db: trx };
-    await markDirty(
-      store,
-      [...touched].filter((a) => !byPeople.has(a)),
-      now,
-      DIRTY_PRIORITY.usage,
-    );
-    await markDirty(store, byPeople, now, DIRTY_PRIORITY.person);
-  });
-  batches.forEach((b, i) => {
-    b.report.accountIds = [...touchedBy[i]!];
-  });
 }

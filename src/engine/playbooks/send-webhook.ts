@@ -12,7 +12,15 @@ export type SendResult = { ok: boolean; statusCode: number | null; error: string
 export async function sendWebhook(
   url: string,
   payload: unknown,
-  options: { secret: string; deliveryId: string; now: Date; timeoutMs?: number; allow?: readonly string[] },
+  options: {
+    secret: string;
+    deliveryId: string;
+    now: Date;
+    timeoutMs?: number;
+    allow?: readonly string[];
+    /** Aborts the request (a stopping worker). */
+    signal?: AbortSignal;
+  },
 ): Promise<SendResult> {
   // no requests to private, loopback or link-local addresses unless allow-listed (SSRF)
   const problem = await webhookTargetProblem(url, options.allow ?? []);
@@ -31,7 +39,9 @@ export async function sendWebhook(
       body,
       // a redirect is never followed: it could point anywhere, including inside the network
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal: options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 10_000)])
+        : AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
     await res.arrayBuffer().catch(() => undefined);
     if (res.status >= 300 && res.status < 400)

@@ -3,7 +3,7 @@ import type { ScoreChange } from '../../core/playbooks/score-change.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
 import type { EngineContext } from '../context.ts';
 import { runDueSyncs } from '../integrations/run-due-syncs.ts';
-import { deliverOutbox } from '../playbooks/deliver-outbox.ts';
+import { type DeliverOutboxReport, deliverOutbox } from '../playbooks/deliver-outbox.ts';
 import { runPlaybooks } from '../playbooks/run-playbooks.ts';
 import { recomputeScores } from '../scoring/recompute-scores.ts';
 
@@ -20,8 +20,22 @@ export type WorkerOptions = {
   batchSize?: number;
   /** Run the playbooks on the score changes (default true). */
   playbooks?: boolean;
-  /** Deliver due notifications each round (default true). */
+  /**
+   * Deliver due notifications (default true). `runWorkerRound` delivers after rescoring; `startWorker`
+   * delivers on its own loop beside the rounds, so a slow receiver never delays rescoring.
+   */
   deliver?: boolean;
+  /** Notification requests in flight at once on the delivery loop (default config.deliveryConcurrency, 4). */
+  deliveryConcurrency?: number;
+  /** Per-request timeout of webhook deliveries (default 10 s). */
+  deliveryTimeoutMs?: number;
+  /**
+   * On stop, how long in-flight deliveries may finish before they are aborted and given back unsent
+   * for the next start (default config.shutdownDrainSeconds × 1000, 10 s).
+   */
+  drainMs?: number;
+  /** Called after each delivery pass that claimed rows (tests and logs). */
+  onDelivery?: (r: DeliverOutboxReport) => void;
   onRound?: (r: WorkerRoundReport) => void;
   /** Called with each claim as `account@version@markedAt` (tests and debugging). */
   onClaim?: (claims: string[]) => void;
@@ -126,26 +140,44 @@ export async function runWorkerRound(
 
 export type WorkerHandle = { stop(): Promise<void>; readonly rounds: number };
 
+/** After the drain, how long stop() still waits for deliveries that cannot be aborted. */
+const STOP_GRACE_MS = 2000;
+
 /**
- * The background loop (in `vigil serve` and `vigil worker`): rounds back to back while there is
- * work, then sleeps `intervalMs` or until new data lands on this process's bus. Several workers
- * may share one PostgreSQL database; claims keep them apart.
+ * The background loops (in `vigil serve` and `vigil worker`). Rescoring: rounds back to back while
+ * there is work, then sleeps `intervalMs` or until new data lands on this process's bus. Delivery:
+ * its own loop beside it (notifications and due CRM syncs, `deliveryConcurrency` requests at a
+ * time, each with a timeout), so a slow receiver with a backlog never delays rescoring. Several
+ * workers may share one PostgreSQL database; claims keep them apart.
+ *
+ * `stop()` is bounded: no new round or delivery starts, the current round finishes (bounded by
+ * `batchSize`), in-flight deliveries get `drainMs` and are then aborted; rows not delivered stay in
+ * the outbox for the next start (given back unsent, or retaken when their lease expires).
  */
 export function startWorker(ctx: EngineContext, options: WorkerOptions = {}): WorkerHandle {
   let stopped = false;
   let rounds = 0;
-  let wake: (() => void) | null = null;
+  const wakers: { round?: (() => void) | null; delivery?: (() => void) | null } = {};
   const interval = options.intervalMs ?? 1000;
-  const onDirty = () => wake?.();
+  const drainMs = options.drainMs ?? ctx.config.shutdownDrainSeconds * 1000;
+  const abort = new AbortController();
+  const onDirty = () => wakers.round?.();
   ctx.bus.on('accounts-dirty', onDirty);
+  const sleep = (ms: number, set: (w: (() => void) | null) => void) =>
+    new Promise<void>((res) => {
+      set(res);
+      setTimeout(res, ms).unref();
+    }).then(() => set(null));
   const loop = (async () => {
     while (!stopped) {
       let busy = false;
       try {
-        const r = await runWorkerRound(ctx, options);
+        const r = await runWorkerRound(ctx, { ...options, deliver: false });
         rounds++;
         busy = r.claimed > 0;
-        if (r.claimed > 0 || r.delivered > 0) options.onRound?.(r);
+        if (r.claimed > 0) options.onRound?.(r);
+        // new tasks may have queued notifications: the delivery loop looks at once
+        if (r.changes > 0) wakers.delivery?.();
       } catch (e) {
         ctx.logger.error('worker round failed', { error: (e as Error).message });
       }
@@ -154,11 +186,38 @@ export function startWorker(ctx: EngineContext, options: WorkerOptions = {}): Wo
         await new Promise<void>((res) => setImmediate(res));
         continue;
       }
-      await new Promise<void>((res) => {
-        wake = res;
-        setTimeout(res, interval).unref();
+      await sleep(interval, (w) => {
+        wakers.round = w;
       });
-      wake = null;
+    }
+  })();
+  const workerId = options.workerId ?? defaultWorkerId();
+  const concurrency = Math.max(1, options.deliveryConcurrency ?? ctx.config.deliveryConcurrency);
+  const delivery = (async () => {
+    if (options.deliver === false) return;
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        const d = await deliverOutbox(ctx, {
+          workerId,
+          // a few rows per slot: the lease (120 s) outlasts a pass even at the request timeout
+          limit: concurrency * 2,
+          concurrency,
+          signal: abort.signal,
+          ...(options.deliveryTimeoutMs ? { timeoutMs: options.deliveryTimeoutMs } : {}),
+        });
+        claimed = d.claimed;
+        if (d.claimed > 0) options.onDelivery?.(d);
+        // CRM write-back whose delay has passed (a cheap no-op without CRM connections)
+        if (!stopped) await runDueSyncs(ctx);
+      } catch (e) {
+        ctx.logger.error('delivery pass failed', { error: (e as Error).message });
+      }
+      if (stopped) break;
+      if (claimed > 0) continue;
+      await sleep(interval, (w) => {
+        wakers.delivery = w;
+      });
     }
   })();
   return {
@@ -168,8 +227,21 @@ export function startWorker(ctx: EngineContext, options: WorkerOptions = {}): Wo
     async stop() {
       stopped = true;
       ctx.bus.off('accounts-dirty', onDirty);
-      wake?.();
-      await loop;
+      wakers.round?.();
+      wakers.delivery?.();
+      const timer = setTimeout(() => abort.abort(new Error('worker stopping')), drainMs);
+      // e-mail and Slack-app sends do not take the abort signal: after the drain and a grace period
+      // stop waiting for them; their rows stay leased and are retaken when the lease expires
+      let cap: NodeJS.Timeout | undefined;
+      const capped = new Promise<void>((res) => {
+        cap = setTimeout(res, drainMs + STOP_GRACE_MS);
+      });
+      try {
+        await Promise.all([loop, Promise.race([delivery, capped])]);
+      } finally {
+        clearTimeout(timer);
+        clearTimeout(cap);
+      }
     },
   };
 }

@@ -386,13 +386,25 @@ export async function addUsageDeltas(store: Store, db: Db, deltas: UsageDeltas):
       }
       continue;
     }
-    for (const chunk of chunks(rows as unknown as (string | number)[][], 1000)) {
+    // rows in key order, so concurrent writers (ingest, imports) lock rollup rows alike: no deadlock
+    const sorted = [...(rows as unknown as (string | number)[][])].sort(compareKeys);
+    for (const chunk of chunks(sorted, 1000)) {
       // the same statement text with $n parameters, through Kysely's raw SQL
       const values = sql.join(chunk.map((r) => sql`(${sql.join(r)})`));
       const [head, tail] = spec.sql('\u0000').split('\u0000') as [string, string];
       await sql`${sql.raw(head)}${values}${sql.raw(tail)}`.execute(db);
     }
   }
+}
+
+/** Orders rollup rows by their key columns (account, then day / feature / contact, then month). */
+function compareKeys(a: (string | number)[], b: (string | number)[]): number {
+  for (let i = 0; i < 3; i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 export type RejectRow = {

@@ -8,15 +8,19 @@ export const DIRTY_PRIORITY = { usage: 0, person: 1 } as const;
  * Marks accounts as needing a rescore. Bumps `version` so a worker that is
  * scoring the account right now leaves the row in place (it clears the row
  * only when the version it claimed is unchanged): no change is ever lost.
- * The priority only ever rises until the account is rescored.
+ * The priority only ever rises until the account is rescored. `priority` may
+ * differ per account. Rows are written in account-id order, so concurrent
+ * writers (ingest, imports, worker releases) lock them in the same order and
+ * cannot deadlock on each other (PostgreSQL).
  */
 export async function markDirty(
   store: Store,
   accountIds: Iterable<string>,
   at: string,
-  priority: number = DIRTY_PRIORITY.usage,
+  priority: number | ((accountId: string) => number) = DIRTY_PRIORITY.usage,
 ): Promise<number> {
-  const ids = [...new Set(accountIds)];
+  const ids = [...new Set(accountIds)].sort();
+  const priorityOf = typeof priority === 'number' ? () => priority : priority;
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     await store.db
@@ -28,7 +32,7 @@ export async function markDirty(
           version: 1,
           locked_by: null,
           locked_until: null,
-          priority,
+          priority: priorityOf(id),
         })),
       )
       .onConflict((oc) =>

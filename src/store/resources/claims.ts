@@ -6,6 +6,7 @@ import {
   type ReleaseReport,
   releaseChanges,
 } from '../queries/worker/claim-changes.ts';
+import { writeTransaction } from '../write-transaction.ts';
 
 export type DirtyResource = {
   /** Marks accounts for a rescore (bumps their version; priority only rises). Returns rows written. */
@@ -48,8 +49,10 @@ export function dirtyResource(store: Store): DirtyResource {
 
 export function claimsResource(store: Store): ClaimsResource {
   return {
-    claim: (options) => claimChanges(store, options),
-    release: (claims, options) => releaseChanges(store, claims, options),
+    // lock conflicts (PostgreSQL deadlocks, serialisation failures; SQLite busy) are retried whole
+    claim: (options) => writeTransaction(store, () => claimChanges(store, options), { budgetMs: 30_000 }),
+    release: (claims, options) =>
+      writeTransaction(store, () => releaseChanges(store, claims, options), { budgetMs: 30_000 }),
     async baselines(accountIds) {
       if (accountIds.length === 0) return [];
       return store.db

@@ -69,6 +69,20 @@ export async function releaseChanges(
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < claims.length; i += 500) {
       const chunk = claims.slice(i, i + 500);
+      // PostgreSQL: lock the marks in account-id order first (as ingest's markDirty writes them), so
+      // a release and a concurrent ingest never wait on each other crosswise (deadlock)
+      if (store.dialect === 'postgres')
+        await trx
+          .selectFrom('dirty_accounts')
+          .select('account_id')
+          .where(
+            'account_id',
+            'in',
+            chunk.map((c) => c.accountId),
+          )
+          .orderBy('account_id')
+          .forUpdate()
+          .execute();
       const done = await trx
         .deleteFrom('dirty_accounts')
         .where('locked_by', '=', options.workerId)
