@@ -161,17 +161,18 @@ async function buildDemo(spec: DemoSpec, today: string, file: string) {
 export async function copyDemoDatabase(spec: DemoSpec, outDir: string): Promise<string> {
   const today = new Date().toISOString().slice(0, 10);
   mkdirSync(CACHE, { recursive: true });
-  const key = createHash('sha256')
-    .update(JSON.stringify({ spec, today, src: sourceDigest() }))
-    .digest('hex')
-    .slice(0, 24);
-  const file = join(CACHE, `${key}.db`);
+  // <sources>-<day>-<spec>.db: a change to the sources or the day makes the old files unused
+  const prefix = `${sourceDigest().slice(0, 16)}-${today}-`;
+  const file = join(
+    CACHE,
+    `${prefix}${createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16)}.db`,
+  );
   await withLock(`${file}.lock`, async () => {
     if (!existsSync(file)) await buildDemo(spec, today, file);
   });
-  // drop databases of earlier days or sources
+  // drop the databases of other sources or days (~15 MB each) once no run can still be copying them
   for (const f of readdirSync(CACHE))
-    if (f.endsWith('.db') && Date.now() - statSync(join(CACHE, f)).mtimeMs > 2 * DAY)
+    if (f.endsWith('.db') && !f.startsWith(prefix) && Date.now() - statSync(join(CACHE, f)).mtimeMs > 600_000)
       rmSync(join(CACHE, f), { force: true });
   const out = join(outDir, 'vigil.db');
   copyFileSync(file, out);
