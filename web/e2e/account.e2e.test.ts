@@ -7,12 +7,9 @@ import type { AccountDetail, AccountSummary, TimelineItem } from '../../src/api/
 import { type RunningServer, startServer } from '../../src/api/start-server.ts';
 import { addUser } from '../../src/engine/auth/users.ts';
 import { contextForStore } from '../../src/engine/context.ts';
-import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
-import { importFiles } from '../../src/engine/import/import-files.ts';
 import { evaluateAllPlaybooks } from '../../src/engine/playbooks/run-playbooks.ts';
-import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { buildWeb, ROOT } from './e2e-helpers.ts';
+import { buildWeb, copyDemoDatabase, ROOT } from './e2e-helpers.ts';
 
 /**
  * The account page in Chromium (issue 19): the first screen's facts equal the API's, the next
@@ -59,15 +56,13 @@ let detail: AccountDetail;
 let list: AccountSummary[];
 
 beforeAll(async () => {
-  buildWeb(webRoot);
+  await buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-account-'));
-  const today = new Date().toISOString().slice(0, 10);
-  await generateDemo({ outDir: dir, accounts: 60, months: 14, seed: 11, endDate: today });
-  store = await openStore({ url: join(dir, 'vigil.db') });
+  // the demo ending today, imported and scored (built once and copied: e2e-helpers.ts)
+  const db = await copyDemoDatabase({ accounts: 60, months: 14, seed: 11 }, dir);
+  store = await openStore({ url: db });
   const ctx = contextForStore(store);
-  await importFiles(ctx, { paths: [dir] });
   await addUser(ctx, { id: 'admin', role: 'admin', password: PASSWORD, actor: 'e2e' });
-  await recomputeScores(ctx, { all: true });
   await store.db.deleteFrom('dirty_accounts').execute();
   await evaluateAllPlaybooks(ctx);
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });

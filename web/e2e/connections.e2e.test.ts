@@ -40,7 +40,7 @@ async function signIn(username: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  buildWeb(webRoot);
+  await buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-conn-'));
   store = await openStore({ url: join(dir, 'vigil.db') });
   const ctx = contextForStore(store);

@@ -6,14 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/start-server.ts';
 import { addUser } from '../../src/engine/auth/users.ts';
 import { contextForStore } from '../../src/engine/context.ts';
-import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
-import { importFiles } from '../../src/engine/import/import-files.ts';
 import { evaluateAllPlaybooks } from '../../src/engine/playbooks/run-playbooks.ts';
-import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
-import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { startWorker, type WorkerHandle } from '../../src/engine/worker/run-worker.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { buildWeb, ROOT } from './e2e-helpers.ts';
+import { buildWeb, copyDemoDatabase, ROOT } from './e2e-helpers.ts';
 
 const root = ROOT;
 const webRoot = join(root, 'web', 'dist');
@@ -57,14 +53,13 @@ async function signIn(
 }
 
 beforeAll(async () => {
-  buildWeb(webRoot);
+  await buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const today = new Date().toISOString().slice(0, 10);
-  const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);
-  await generateDemo({ outDir: dir, accounts: 80, months: 14, seed: 11, endDate: today });
-  store = await openStore({ url: join(dir, 'vigil.db') });
+  // the demo ending today, imported, with score snapshots every 30 days of the last 330 and scored
+  // (built once and copied: web/e2e/e2e-helpers.ts)
+  const db = await copyDemoDatabase({ accounts: 80, months: 14, seed: 11, backfillDays: 330 }, dir);
+  store = await openStore({ url: db });
   const ctx = contextForStore(store);
-  await importFiles(ctx, { paths: [dir] });
   // the demo's users (admin, mgr-N, csm-N) get passwords so they can sign in
   for (const id of ['admin', 'mgr-1', 'csm-1']) {
     const u = await store.db
@@ -74,8 +69,6 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow();
     await addUser(ctx, { id, role: u.role, password: PASSWORD, actor: 'e2e' });
   }
-  await backfillScores(ctx, { from: yearAgo, to: today, stepDays: 30 });
-  await recomputeScores(ctx, { all: true });
   await store.db.deleteFrom('dirty_accounts').execute();
   await evaluateAllPlaybooks(ctx);
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });

@@ -6,12 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/start-server.ts';
 import { addUser } from '../../src/engine/auth/users.ts';
 import { contextForStore } from '../../src/engine/context.ts';
-import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
-import { importFiles } from '../../src/engine/import/import-files.ts';
-import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
-import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { buildWeb, ROOT } from './e2e-helpers.ts';
+import { buildWeb, copyDemoDatabase, ROOT } from './e2e-helpers.ts';
 
 /**
  * The model page end to end: backtest charts with data, training a proposal, the side-by-side
@@ -67,15 +63,13 @@ const apiGet = <T>(page: Page, path: string) =>
   }, path) as Promise<T>;
 
 beforeAll(async () => {
-  buildWeb(webRoot);
+  await buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-model-'));
-  const today = new Date().toISOString().slice(0, 10);
-  const yearAgo = new Date(Date.now() - 330 * 86_400_000).toISOString().slice(0, 10);
-  // two years of history: enough to learn from before a 9-month held-out period
-  await generateDemo({ outDir: dir, accounts: 80, months: 24, seed: 7, endDate: today });
-  store = await openStore({ url: join(dir, 'vigil.db') });
+  // two years of history ending today: enough to learn from before a 9-month held-out period;
+  // score snapshots every 30 days of the last 330, then scored (built once: e2e-helpers.ts)
+  const db = await copyDemoDatabase({ accounts: 80, months: 24, seed: 7, backfillDays: 330 }, dir);
+  store = await openStore({ url: db });
   const ctx = contextForStore(store);
-  await importFiles(ctx, { paths: [dir] });
   for (const id of ['admin', 'csm-1']) {
     const u = await store.db
       .selectFrom('users')
@@ -84,8 +78,6 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow();
     await addUser(ctx, { id, role: u.role, password: PASSWORD, actor: 'e2e' });
   }
-  await backfillScores(ctx, { from: yearAgo, to: today, stepDays: 30 });
-  await recomputeScores(ctx, { all: true });
   await store.db.deleteFrom('dirty_accounts').execute();
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });

@@ -6,12 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/start-server.ts';
 import { addUser } from '../../src/engine/auth/users.ts';
 import { contextForStore } from '../../src/engine/context.ts';
-import { generateDemo } from '../../src/engine/demo/generate-demo.ts';
-import { importFiles } from '../../src/engine/import/import-files.ts';
-import { backfillScores } from '../../src/engine/scoring/backfill-scores.ts';
-import { recomputeScores } from '../../src/engine/scoring/recompute-scores.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { buildWeb, ROOT } from './e2e-helpers.ts';
+import { buildWeb, copyDemoDatabase, ROOT } from './e2e-helpers.ts';
 
 /** The Retention page end to end: TTM tiles, the bridge table, churn reasons, the forecast, empty charts. */
 const webRoot = join(ROOT, 'test-artifacts', 'web-dist-retention');
@@ -32,17 +28,13 @@ const apiGet = <T>(p: Page, path: string) =>
   }, path) as Promise<T>;
 
 beforeAll(async () => {
-  buildWeb(webRoot);
+  await buildWeb(webRoot);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-retention-'));
-  const today = new Date().toISOString().slice(0, 10);
-  const from = new Date(Date.now() - 400 * 86_400_000).toISOString().slice(0, 10);
-  await generateDemo({ outDir: dir, accounts: 60, months: 26, seed: 5, endDate: today });
-  store = await openStore({ url: join(dir, 'vigil.db') });
+  // the demo ending today, imported, snapshots every 30 days of the last 400, scored (e2e-helpers.ts)
+  const db = await copyDemoDatabase({ accounts: 60, months: 26, seed: 5, backfillDays: 400 }, dir);
+  store = await openStore({ url: db });
   const ctx = contextForStore(store);
-  await importFiles(ctx, { paths: [dir] });
   await addUser(ctx, { id: 'admin', role: 'admin', password: PASSWORD, actor: 'e2e' });
-  await backfillScores(ctx, { from, to: today, stepDays: 30 });
-  await recomputeScores(ctx, { all: true });
   server = await startServer(ctx, { port: 0, host: '127.0.0.1', webRoot });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   mkdirSync(shots, { recursive: true });

@@ -20,7 +20,9 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-past-history-'));
 let files: string[] = [];
 
 beforeAll(async () => {
-  await generateDemo({ outDir: dir, accounts: 80, months: 24, seed: 7, endDate: END });
+  // 60 accounts (was 80: issue 21 item 9, test time): the fit still has 16 churned snapshots (the
+  // test asks for at least 10) and the 9 held-out months 10 churned, on both dialects
+  await generateDemo({ outDir: dir, accounts: 60, months: 24, seed: 7, endDate: END });
   files = readdirSync(dir)
     .filter((f) => /\.(csv|ndjson)$/.test(f))
     .map((f) => join(dir, f));
