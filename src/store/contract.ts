@@ -12,8 +12,8 @@ import type { ApiKeysResource, SessionsResource, UsersResource } from './resourc
 import type { ClaimsResource, DirtyResource } from './resources/claims.ts';
 import type { EventsResource } from './resources/events.ts';
 import type { ImportsResource } from './resources/imports.ts';
-import type { MetaResource } from './resources/meta.ts';
 import type { IngestResource } from './resources/ingest.ts';
+import type { MetaResource } from './resources/meta.ts';
 import type { ModelsResource } from './resources/models.ts';
 import type { OutboxResource } from './resources/outbox.ts';
 import type { OverridesResource } from './resources/overrides.ts';

@@ -14,8 +14,8 @@ import { apiKeysResource, sessionsResource, usersResource } from './resources/au
 import { claimsResource, dirtyResource } from './resources/claims.ts';
 import { eventsResource } from './resources/events.ts';
 import { importsResource } from './resources/imports.ts';
-import { metaResource } from './resources/meta.ts';
 import { ingestResource } from './resources/ingest.ts';
+import { metaResource } from './resources/meta.ts';
 import { modelsResource } from './resources/models.ts';
 import { outboxResource } from './resources/outbox.ts';
 import { overridesResource } from './resources/overrides.ts';
