@@ -325,7 +325,7 @@ describe('vigil playbooks run', () => {
   it('totals, one row per playbook, the plays a dry run would fire', () => {
     const text = formatRun(r);
     expect(text.split('\n')[0]).toBe(
-      '[dry run] 1,200 account(s): 3 play(s) fired, 1 held out, 2 suppressed (cooldown 2); 2 task(s) would be created, 0 notification(s) queued in 1.2 s',
+      '[dry run] 1,200 account(s): 3 play(s) fired, 1 held out, 2 suppressed (cooldown 2); up to 2 task(s) would be created, 0 notification(s) queued in 1.2 s',
     );
     const t = tableAt(text, /^PLAYBOOK\s+FIRED\s+HELD OUT\s+SUPPRESSED\s+WITH TASK$/, 2);
     expect(leftCells(t, 'PLAYBOOK')).toEqual(['Renewal at risk', 'Competitor mentioned']);
@@ -507,7 +507,7 @@ describe('vigil train', () => {
           signalId: 'champion-status',
           current: 0.05,
           proposed: 0,
-          standardizedCoefficient: 0,
+          standardizedCoefficient: -0.0012, // rounds to 0.00, not "-0.00"
           coverage: 0.5,
         },
       ],

@@ -31,7 +31,7 @@ export function formatRun(r: RunPlaybooksReport): string {
     .map(([k, c]) => `${k} ${n(c)}`)
     .join(', ');
   const lines = [
-    `${r.dryRun ? '[dry run] ' : ''}${n(r.subjects)} account(s): ${n(r.fired)} play(s) fired, ${n(r.heldOut)} held out, ${n(r.suppressedTotal)} suppressed${sup ? ` (${sup})` : ''}; ${n(r.tasksCreated)} task(s) ${r.dryRun ? 'would be created' : 'created'}, ${n(r.notificationsQueued)} notification(s) queued in ${(r.ms / 1000).toFixed(1)} s`,
+    `${r.dryRun ? '[dry run] ' : ''}${n(r.subjects)} account(s): ${n(r.fired)} play(s) fired, ${n(r.heldOut)} held out, ${n(r.suppressedTotal)} suppressed${sup ? ` (${sup})` : ''}; ${r.dryRun ? `up to ${n(r.decisions.filter((d) => d.outcome === 'fired' && d.task).length)} task(s) would be created` : `${n(r.tasksCreated)} task(s) created`}, ${n(r.notificationsQueued)} notification(s) queued in ${r.ms < 1000 ? `${Math.round(r.ms)} ms` : `${(r.ms / 1000).toFixed(1)} s`}`,
   ];
   type Row = { name: string; fired: number; heldOut: number; suppressed: number; tasks: number };
   const by = new Map<string, Row>();

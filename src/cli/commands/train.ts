@@ -103,7 +103,11 @@ export function formatTrainReport(r: TrainReport): string {
       { header: 'SIGNAL', value: (w) => w.signalId },
       { header: 'CURRENT', value: (w) => pct(w.current), align: 'right' },
       { header: 'PROPOSED', value: (w) => pct(w.proposed), align: 'right' },
-      { header: 'EFFECT/SD', value: (w) => num(w.standardizedCoefficient, 2), align: 'right' },
+      {
+        header: 'EFFECT/SD',
+        value: (w) => num(w.standardizedCoefficient, 2).replace(/^-(0\.0+)$/, '$1'),
+        align: 'right',
+      },
       { header: 'COVERAGE', value: (w) => pct(w.coverage), align: 'right' },
     ]),
   );
