@@ -279,6 +279,16 @@ describe('vigil explain', () => {
     expect(rightAligned(lift, 'POINTS')).toEqual(['+6.6']);
     noFloatNoise(text);
   });
+
+  it('says so when no lever would add points (no empty table)', () => {
+    const text = formatExplanation('Acme', {
+      ...r,
+      drivers: { ...r.drivers, lift: { targetBand: 'at-risk', pointsNeeded: 2.7, suggestions: [] } },
+    });
+    expect(
+      text.endsWith('To reach at-risk it needs 2.7 points; no lever in the data would add points.\n'),
+    ).toBe(true);
+  });
 });
 
 describe('vigil playbooks run', () => {

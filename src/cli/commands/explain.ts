@@ -114,12 +114,14 @@ export function formatExplanation(name: string, r: ScoreResult): string {
     out('Pulling it down:');
     table(drivers(r.drivers.down.map((d) => ({ ...d, points: -Math.abs(d.points) }))));
   }
-  if (r.drivers.lift) {
+  const lift = r.drivers.lift;
+  if (lift) {
     out();
+    const levers = lift.suggestions;
     out(
-      `To reach ${r.drivers.lift.targetBand} it needs ${r.drivers.lift.pointsNeeded.toFixed(1)} points; biggest levers:`,
+      `To reach ${lift.targetBand} it needs ${lift.pointsNeeded.toFixed(1)} points${levers.length ? '; biggest levers:' : '; no lever in the data would add points.'}`,
     );
-    table(drivers(r.drivers.lift.suggestions.map((d) => ({ ...d, points: Math.abs(d.points) }))));
+    if (levers.length) table(drivers(levers.map((d) => ({ ...d, points: Math.abs(d.points) }))));
   }
   return `${lines.join('\n')}\n`;
 }
