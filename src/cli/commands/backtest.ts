@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { backtestModel } from '../../engine/learning/backtest-model.ts';
-import { labelText, num, out, printExcluded, printMetrics, toSourceText } from '../learning/print-metrics.ts';
+import { type BacktestReport, backtestModel } from '../../engine/learning/backtest-model.ts';
+import { formatExcluded, formatMetrics, labelText, num, toSourceText } from '../learning/print-metrics.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
@@ -61,25 +61,25 @@ export function register(program: Command) {
           scores: opts.scores,
         });
         if (opts.json) return printJson(r);
-        out(`Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), ${labelText(r)}`);
-        out(
-          `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${toSourceText[r.period.toSource]}; ${r.period.dates} dates)`,
-        );
-        out(
-          r.scoreSource === 'stored'
-            ? `  scores: the model's stored (backfilled) scores${r.missingScores ? `; ${r.missingScores} snapshots had none and are left out` : ''}`
-            : '  scores: recomputed from the data as it stood on each date',
-        );
-        printExcluded(r.excluded);
-        printMetrics(r.metrics, r.horizonDays, r.label === 'lapse' ? 'lapsed' : 'churned');
-        if (r.calibrationSource === 'fitted-on-earlier-half')
-          out(
-            '  (no stored calibration: probabilities fitted on the earlier half of the snapshots, judged on the later half)',
-          );
-        out();
-        out(
-          `  time: snapshots ${num(r.timings.scoreMs / 1000, 1)} s, metrics ${num(r.timings.metricsMs / 1000, 2)} s, total ${num(r.timings.totalMs / 1000, 1)} s`,
-        );
+        process.stdout.write(formatBacktest(r));
       });
     });
+}
+
+/** The backtest report for people (the figures as tables); `--json` prints the report itself. */
+export function formatBacktest(r: BacktestReport): string {
+  const lines = [
+    `Backtest of model ${r.model.version} (${r.model.name}, ${r.model.status}), ${labelText(r)}`,
+    `  monthly snapshots from ${r.period.from}, outcomes known to ${r.period.to} (${toSourceText[r.period.toSource]}; ${r.period.dates.toLocaleString('en-US')} dates)`,
+    r.scoreSource === 'stored'
+      ? `  scores: the model's stored (backfilled) scores${r.missingScores ? `; ${r.missingScores.toLocaleString('en-US')} snapshots had none and are left out` : ''}`
+      : '  scores: recomputed from the data as it stood on each date',
+    formatExcluded(r.excluded),
+  ];
+  let text = `${lines.join('\n')}\n${formatMetrics(r.metrics, r.horizonDays, r.label === 'lapse' ? 'lapsed' : 'churned')}`;
+  if (r.calibrationSource === 'fitted-on-earlier-half')
+    text +=
+      '  (no stored calibration: probabilities fitted on the earlier half of the snapshots, judged on the later half)\n';
+  text += `\n  time: snapshots ${num(r.timings.scoreMs / 1000, 1)} s, metrics ${num(r.timings.metricsMs / 1000, 2)} s, total ${num(r.timings.totalMs / 1000, 1)} s\n`;
+  return text;
 }

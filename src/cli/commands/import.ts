@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { parseMapping } from '../../core/import/mapping.ts';
-import { type ImportReport, importFiles } from '../../engine/import/import-files.ts';
+import { type FileImportReport, type ImportReport, importFiles } from '../../engine/import/import-files.ts';
 import { listPresets, loadPreset } from '../../engine/import/presets.ts';
 import { EXIT_BAD_INPUT } from '../handle-error.ts';
+import { formatTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const optionsSchema = z.object({
@@ -83,29 +84,47 @@ function readMapping(path: string): string {
 }
 
 export function printImportReport(r: ImportReport) {
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  process.stdout.write(formatImportReport(r));
+}
+
+/**
+ * The import report for people: one row per file (kind, counts with thousands separators, a note
+ * for skipped or unchanged files), then each rejected row as `file:line field: reason`, warnings
+ * and the totals. `--json` prints the report itself.
+ */
+export function formatImportReport(r: ImportReport, cwd = process.cwd()): string {
+  const name = (f: FileImportReport) => {
+    const n = relative(cwd, f.path) || f.path;
+    return f.entry ? `${n} [${f.entry}]` : n;
+  };
+  const counted = (f: FileImportReport, n: number) => (f.status === 'imported' ? n : null);
+  const lines = [
+    formatTable(r.files, [
+      { header: 'KIND', value: (f) => (f.status === 'imported' ? (f.kind ?? '–') : f.status) },
+      { header: 'FILE', value: name },
+      { header: 'ROWS', value: (f) => counted(f, f.rows), align: 'right' },
+      { header: 'ACCEPTED', value: (f) => counted(f, f.accepted), align: 'right' },
+      { header: 'UPDATED', value: (f) => counted(f, f.updated), align: 'right' },
+      { header: 'DUPLICATES', value: (f) => counted(f, f.duplicates), align: 'right' },
+      { header: 'REJECTED', value: (f) => counted(f, f.rejected), align: 'right' },
+      { header: 'IGNORED', value: (f) => counted(f, f.ignored), align: 'right' },
+      { header: 'NOTE', value: (f) => f.note ?? '' },
+    ]).trimEnd(),
+  ];
   for (const f of r.files) {
-    let name = relative(process.cwd(), f.path) || f.path;
-    if (f.status === 'skipped') {
-      out(`  skipped   ${name}: ${f.note}`);
-      continue;
-    }
-    if (f.status === 'unchanged') {
-      out(`  unchanged ${name}: ${f.note}`);
-      continue;
-    }
-    if (f.entry) name = `${name} [${f.entry}]`;
-    out(
-      `  ${f.kind?.padEnd(9)} ${name}: ${f.rows.toLocaleString('en-US')} rows, ${f.accepted.toLocaleString('en-US')} accepted, ${f.updated} updated, ${f.duplicates.toLocaleString('en-US')} duplicates, ${f.rejected} rejected${f.ignored ? `, ${f.ignored} ignored` : ''}`,
-    );
-    for (const rej of f.rejects) out(`    ${name}:${rej.line ?? '?'} ${rej.field ?? '(row)'}: ${rej.reason}`);
+    if (f.status !== 'imported') continue;
+    for (const rej of f.rejects)
+      lines.push(`  ${name(f)}:${rej.line ?? '?'} ${rej.field ?? '(row)'}: ${rej.reason}`);
     if (f.rejected > f.rejects.length)
-      out(`    ... and ${f.rejected - f.rejects.length} more: vigil rejects list --import ${f.importId}`);
+      lines.push(
+        `  ... and ${f.rejected - f.rejects.length} more: vigil rejects list --import ${f.importId}`,
+      );
   }
-  for (const w of r.warnings) out(`  warning: ${w}`);
-  const secs = r.ms / 1000;
-  out(
-    `Imported ${r.files.filter((f) => f.status === 'imported').length} file(s): ${r.rows.toLocaleString('en-US')} rows, ${r.accepted.toLocaleString('en-US')} accepted, ${r.updated} updated, ${r.duplicates.toLocaleString('en-US')} duplicates, ${r.rejected} rejected, ${r.ignored} ignored in ${secs.toFixed(1)} s (${r.rowsPerSecond.toLocaleString('en-US')} rows/s, ${r.mbPerSecond.toFixed(1)} MB/s)`,
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  lines.push(
+    `Imported ${r.files.filter((f) => f.status === 'imported').length} file(s): ${n(r.rows)} rows, ${n(r.accepted)} accepted, ${n(r.updated)} updated, ${n(r.duplicates)} duplicates, ${n(r.rejected)} rejected, ${n(r.ignored)} ignored in ${(r.ms / 1000).toFixed(1)} s (${n(r.rowsPerSecond)} rows/s, ${r.mbPerSecond.toFixed(1)} MB/s)`,
   );
-  if (r.rejected > 0) out('Rejected rows are kept for review: vigil rejects list');
+  if (r.rejected > 0) lines.push('Rejected rows are kept for review: vigil rejects list');
+  return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import {
   readCsvTable,
   readTabularModel,
 } from '../../engine/learning/learn-from-table.ts';
+import { formatTable } from '../print-table.ts';
 import { printJson } from '../with-context.ts';
 
 const optionsSchema = z.object({
@@ -20,7 +21,6 @@ const optionsSchema = z.object({
   json: z.boolean().default(false),
 });
 
-const out = (s: string) => process.stdout.write(`${s}\n`);
 const pct = (v: number | null | undefined) =>
   v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`;
 const num = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? '-' : v.toFixed(d));
@@ -71,47 +71,81 @@ export function register(program: Command) {
 }
 
 function printReport(r: LearnFromTableReport, top: number) {
-  const e = r.evaluation;
-  out(
-    `Learned from ${r.table}: ${r.rows.used} rows (${r.rows.rejected.length} rejected), churn rate ${pct(r.baseRate)}`,
-  );
-  out(
-    `  ${r.featureCount} features; fitted on ${r.rows.train} rows, evaluated on ${r.rows.test} held-out rows`,
-  );
-  out('');
-  out(`Held-out quality`);
-  out(`  ROC AUC            ${num(e.auc)}  (95% CI ${num(e.aucCi.lower)}–${num(e.aucCi.upper)})`);
-  out(`  PR AUC             ${num(e.averagePrecision)}`);
-  out(`  Brier score        ${num(e.brier, 4)}`);
-  out(
-    `  Riskiest 10%       precision ${pct(e.topDecile.precision)}, recall ${pct(e.topDecile.recall)}, lift ${num(e.topDecile.lift, 2)}×`,
-  );
-  out('');
-  out('Traits by importance (held-out AUC lost when the trait is shuffled)');
-  for (const t of r.importance) {
-    const strongest = [...t.features].sort(
-      (a, b) => Math.abs(b.standardizedCoefficient) - Math.abs(a.standardizedCoefficient),
-    )[0];
-    const effect = strongest
-      ? `${strongest.feature} ${strongest.standardizedCoefficient > 0 ? 'raises' : 'lowers'} churn (${strongest.standardizedCoefficient.toFixed(2)}/sd)`
-      : '';
-    out(`  ${t.trait.padEnd(22)} ${t.permutationImportance.toFixed(4).padStart(8)}  ${effect}`);
-  }
-  for (const rej of r.rows.rejected.slice(0, 5)) out(`  rejected row ${rej.row}: ${rej.reason}`);
-  if (r.savedTo) out(`\nModel saved to ${r.savedTo}`);
-  if (r.scored) {
-    out('');
-    printScored(
-      [...r.scored].sort((a, b) => b.churnProbability - a.churnProbability),
-      top,
-    );
-  }
+  process.stdout.write(formatLearnReport(r, top));
 }
 
-function printScored(rows: LearnFromTableReport['scored'] & object, top: number) {
-  out(`Scored ${rows.length} row(s), riskiest first`);
-  for (const s of rows.slice(0, top))
-    out(
-      `  ${s.id.padEnd(20)} ${pct(s.churnProbability).padStart(6)}  ${s.drivers.map((d) => d.trait).join(', ')}`,
-    );
+function printScored(rows: Scored, top: number) {
+  process.stdout.write(formatScored(rows, top));
+}
+
+type Scored = NonNullable<LearnFromTableReport['scored']>;
+
+/**
+ * What `learn-table` learned, for people: the data, the held-out quality, the traits by importance
+ * as a table (importance and effect per sd rounded), rejected rows, then the scored rows if any.
+ */
+export function formatLearnReport(r: LearnFromTableReport, top: number): string {
+  const e = r.evaluation;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = [
+    `Learned from ${r.table}: ${n(r.rows.used)} rows (${n(r.rows.rejected.length)} rejected), churn rate ${pct(r.baseRate)}`,
+    `  ${r.featureCount} features; fitted on ${n(r.rows.train)} rows, evaluated on ${n(r.rows.test)} held-out rows`,
+    '',
+    'Held-out quality',
+    formatTable(
+      [
+        ['ROC AUC', num(e.auc), `95% CI ${num(e.aucCi.lower)}–${num(e.aucCi.upper)}`],
+        ['PR AUC', num(e.averagePrecision), ''],
+        ['Brier score', num(e.brier, 4), ''],
+        [
+          'Lift, riskiest 10%',
+          `${num(e.topDecile.lift, 2)}×`,
+          `precision ${pct(e.topDecile.precision)}, recall ${pct(e.topDecile.recall)}`,
+        ],
+      ],
+      [
+        { header: 'METRIC', value: (x) => x[0] },
+        { header: 'VALUE', value: (x) => x[1], align: 'right' },
+        { header: 'NOTE', value: (x) => x[2] },
+      ],
+    ).trimEnd(),
+    '',
+    'Traits by importance (held-out AUC lost when the trait is shuffled)',
+    formatTable(r.importance, [
+      { header: 'TRAIT', value: (t) => t.trait },
+      { header: 'IMPORTANCE', value: (t) => t.permutationImportance.toFixed(4), align: 'right' },
+      {
+        header: 'STRONGEST EFFECT',
+        value: (t) => {
+          const strongest = [...t.features].sort(
+            (a, b) => Math.abs(b.standardizedCoefficient) - Math.abs(a.standardizedCoefficient),
+          )[0];
+          return strongest
+            ? `${strongest.feature} ${strongest.standardizedCoefficient > 0 ? 'raises' : 'lowers'} churn (${strongest.standardizedCoefficient.toFixed(2)}/sd)`
+            : '';
+        },
+      },
+    ]).trimEnd(),
+  ];
+  for (const rej of r.rows.rejected.slice(0, 5)) lines.push(`  rejected row ${rej.row}: ${rej.reason}`);
+  if (r.savedTo) lines.push('', `Model saved to ${r.savedTo}`);
+  let text = `${lines.join('\n')}\n`;
+  if (r.scored)
+    text += `\n${formatScored(
+      [...r.scored].sort((a, b) => b.churnProbability - a.churnProbability),
+      top,
+    )}`;
+  return text;
+}
+
+/** Scored rows, riskiest first: id, churn probability (one decimal), the traits driving it. */
+export function formatScored(rows: Scored, top: number): string {
+  return `Scored ${rows.length.toLocaleString('en-US')} row(s), riskiest first${rows.length > top ? ` (top ${top})` : ''}\n${formatTable(
+    rows.slice(0, top),
+    [
+      { header: 'ID', value: (s) => s.id },
+      { header: 'CHURN', value: (s) => pct(s.churnProbability), align: 'right' },
+      { header: 'DRIVERS', value: (s) => s.drivers.map((d) => d.trait).join(', ') },
+    ],
+  )}`;
 }

@@ -9,7 +9,7 @@ import { getPlaybookStats } from '../../engine/playbooks/get-playbook-stats.ts';
 import { importPlaybooks } from '../../engine/playbooks/import-playbooks.ts';
 import { loadPlaybooks } from '../../engine/playbooks/load-playbooks.ts';
 import { evaluateAllPlaybooks, type RunPlaybooksReport } from '../../engine/playbooks/run-playbooks.ts';
-import { formatPercent, printTable } from '../print-table.ts';
+import { formatPercent, formatTable, printTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const readDocument = (file: string) => {
@@ -20,18 +20,77 @@ const readDocument = (file: string) => {
   }
 };
 
-function printRun(r: RunPlaybooksReport) {
+/**
+ * A playbook run for people: the totals, then one row per playbook (fired, held out, suppressed,
+ * tasks), on a dry run the fired plays (first 30), and notifications that were skipped.
+ */
+export function formatRun(r: RunPlaybooksReport): string {
+  const n = (x: number) => x.toLocaleString('en-US');
   const sup = Object.entries(r.suppressed)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${k} ${n}`)
+    .filter(([, k]) => k > 0)
+    .map(([k, c]) => `${k} ${n(c)}`)
     .join(', ');
-  process.stdout.write(
-    `${r.dryRun ? '[dry run] ' : ''}${r.subjects} account(s): ${r.fired} play(s) fired, ${r.heldOut} held out, ${r.suppressedTotal} suppressed${sup ? ` (${sup})` : ''}; ${r.tasksCreated} task(s) created, ${r.notificationsQueued} notification(s) queued in ${(r.ms / 1000).toFixed(2)} s\n`,
-  );
-  for (const s of r.notificationsSkipped.slice(0, 5))
-    process.stdout.write(`  skipped ${s.channel} for ${s.playbookId}/${s.accountId}: ${s.reason}\n`);
-  if (r.notificationsSkipped.length > 5)
-    process.stdout.write(`  ... ${r.notificationsSkipped.length - 5} more skipped\n`);
+  const lines = [
+    `${r.dryRun ? '[dry run] ' : ''}${n(r.subjects)} account(s): ${n(r.fired)} play(s) fired, ${n(r.heldOut)} held out, ${n(r.suppressedTotal)} suppressed${sup ? ` (${sup})` : ''}; ${r.dryRun ? `up to ${n(r.decisions.filter((d) => d.outcome === 'fired' && d.task).length)} task(s) would be created` : `${n(r.tasksCreated)} task(s) created`}, ${n(r.notificationsQueued)} notification(s) queued in ${r.ms < 1000 ? `${Math.round(r.ms)} ms` : `${(r.ms / 1000).toFixed(1)} s`}`,
+  ];
+  type Row = { name: string; fired: number; heldOut: number; suppressed: number; tasks: number };
+  const by = new Map<string, Row>();
+  for (const d of r.decisions) {
+    const row = by.get(d.playbookId) ?? {
+      name: d.playbookName,
+      fired: 0,
+      heldOut: 0,
+      suppressed: 0,
+      tasks: 0,
+    };
+    if (d.outcome === 'fired') {
+      row.fired++;
+      if (d.task) row.tasks++;
+    } else if (d.outcome === 'held-out') row.heldOut++;
+    else row.suppressed++;
+    by.set(d.playbookId, row);
+  }
+  const rows = [...by.values()].sort((a, b) => b.fired - a.fired || a.name.localeCompare(b.name));
+  if (rows.length > 0) {
+    lines.push('');
+    lines.push(
+      formatTable(rows, [
+        { header: 'PLAYBOOK', value: (x) => x.name },
+        { header: 'FIRED', value: (x) => x.fired, align: 'right' },
+        { header: 'HELD OUT', value: (x) => x.heldOut, align: 'right' },
+        { header: 'SUPPRESSED', value: (x) => x.suppressed, align: 'right' },
+        { header: 'WITH TASK', value: (x) => x.tasks, align: 'right' },
+      ]).trimEnd(),
+    );
+  }
+  const fired = r.decisions.filter((d) => d.outcome === 'fired');
+  if (r.dryRun && fired.length > 0) {
+    lines.push('');
+    lines.push(`Would fire${fired.length > 30 ? ` (first 30 of ${n(fired.length)})` : ''}:`);
+    lines.push(
+      formatTable(fired.slice(0, 30), [
+        { header: 'PLAYBOOK', value: (d) => d.playbookId },
+        { header: 'ACCOUNT', value: (d) => d.accountId },
+        { header: 'TASK', value: (d) => d.task?.title ?? '(no task)' },
+        { header: 'BECAUSE', value: (d) => d.because },
+      ]).trimEnd(),
+    );
+  }
+  if (r.notificationsSkipped.length > 0) {
+    lines.push('');
+    lines.push(
+      `Skipped notifications${r.notificationsSkipped.length > 5 ? ` (first 5 of ${n(r.notificationsSkipped.length)})` : ''}:`,
+    );
+    lines.push(
+      formatTable(r.notificationsSkipped.slice(0, 5), [
+        { header: 'CHANNEL', value: (x) => x.channel },
+        { header: 'PLAYBOOK', value: (x) => x.playbookId },
+        { header: 'ACCOUNT', value: (x) => x.accountId },
+        { header: 'REASON', value: (x) => x.reason },
+      ]).trimEnd(),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function register(program: Command) {
@@ -115,12 +174,7 @@ export function register(program: Command) {
           delivery = await deliverOutbox(ctx, { workerId: `cli-${process.pid}`, limit: 500 });
         if (o.json)
           return printJson({ ...r, decisions: o.dryRun ? r.decisions : r.decisions.length, delivery });
-        printRun(r);
-        if (o.dryRun)
-          for (const d of r.decisions.filter((x) => x.outcome === 'fired').slice(0, 30))
-            process.stdout.write(
-              `  ${d.playbookId} → ${d.accountId}: ${d.task?.title ?? '(no task)'} [${d.because}]\n`,
-            );
+        process.stdout.write(formatRun(r));
         if (delivery)
           process.stdout.write(
             `delivered ${delivery.delivered}, retrying ${delivery.retried}, dead ${delivery.dead}\n`,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { scorePortfolio } from '../../engine/accounts/score-portfolio.ts';
+import { type ScorePortfolioResult, scorePortfolio } from '../../engine/accounts/score-portfolio.ts';
+import { formatTable } from '../print-table.ts';
 import { printJson, withContext } from '../with-context.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -38,21 +39,34 @@ export function register(program: Command) {
           stepDays: o.step,
         });
         if (o.json) return printJson({ ...r, changes: r.changes.length, backfill });
-        if (backfill)
-          process.stdout.write(
-            `history: ${backfill.rows.toLocaleString('en-US')} scores at ${backfill.dates.length} dates in ${(backfill.ms / 1000).toFixed(1)} s\n`,
-          );
-        process.stdout.write(
-          `scored ${r.scored} account(s) as of ${r.asOf} with model v${r.modelVersion} in ${(r.ms / 1000).toFixed(1)} s (${Math.round(r.scored / Math.max(0.001, r.ms / 1000))} accounts/s); ${r.changes.length} changed\n`,
-        );
-        // the portfolio after this run, by band, and what moved
-        process.stdout.write(
-          `\n${'band'.padEnd(10)} ${'accounts'.padStart(8)} ${'avg score'.padStart(10)} ${'moved in'.padStart(9)}\n`,
-        );
-        for (const b of bands)
-          process.stdout.write(
-            `${b.band.padEnd(10)} ${String(b.accounts).padStart(8)} ${(b.avgScore === null ? '-' : b.avgScore.toFixed(1)).padStart(10)} ${String(b.movedIn).padStart(9)}\n`,
-          );
+        process.stdout.write(formatScoreReport({ backfill, run: r, bands }));
       });
     });
+}
+
+/** What a score run did, then the portfolio by band as a table (average score to one decimal). */
+export function formatScoreReport({ backfill, run: r, bands }: ScorePortfolioResult): string {
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const lines: string[] = [];
+  if (backfill)
+    lines.push(
+      `history: ${n(backfill.rows)} scores at ${n(backfill.dates.length)} dates in ${(backfill.ms / 1000).toFixed(1)} s`,
+    );
+  lines.push(
+    `scored ${n(r.scored)} account(s) as of ${r.asOf} with model v${r.modelVersion} in ${(r.ms / 1000).toFixed(1)} s (${n(r.scored / Math.max(0.001, r.ms / 1000))} accounts/s); ${n(r.changes.length)} changed`,
+  );
+  lines.push('');
+  lines.push(
+    formatTable(bands, [
+      { header: 'BAND', value: (b) => b.band },
+      { header: 'ACCOUNTS', value: (b) => b.accounts, align: 'right' },
+      {
+        header: 'AVG SCORE',
+        value: (b) => (b.avgScore === null ? null : b.avgScore.toFixed(1)),
+        align: 'right',
+      },
+      { header: 'MOVED IN', value: (b) => b.movedIn, align: 'right' },
+    ]).trimEnd(),
+  );
+  return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,6 @@
-export const SENTIMENT_WORDS = ['very negative', 'negative', 'neutral', 'positive', 'very positive'] as const;
-export type SentimentWord = (typeof SENTIMENT_WORDS)[number];
-
-/** A −1..+1 sentiment in words: ≤ −0.6 very negative, ≤ −0.2 negative, < 0.2 neutral, < 0.6 positive. */
-export function sentimentWord(x: number): SentimentWord {
-  if (x <= -0.6) return 'very negative';
-  if (x <= -0.2) return 'negative';
-  if (x < 0.2) return 'neutral';
-  if (x < 0.6) return 'positive';
-  return 'very positive';
-}
+// The rule lives in src/core/sentiment/sentiment-in-words.ts (shared with the sentiment signals).
+export {
+  SENTIMENT_WORDS,
+  type SentimentWord,
+  sentimentInWords as sentimentWord,
+} from '../sentiment/sentiment-in-words.ts';

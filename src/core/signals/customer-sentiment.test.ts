@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountData } from '../data-model/account-data.ts';
 import { customerSentiment } from './customer-sentiment.ts';
 import { toDay } from './signal-helpers.ts';
+import { ticketSentiment } from './ticket-sentiment.ts';
 
 const asOf = '2026-03-31';
 const ev = (type: string, day: string, properties: Record<string, unknown>) => ({
@@ -35,13 +36,32 @@ describe('customer-sentiment signal', () => {
     // (−1 + 0.5 − 1 + 0.5) / 4 = −0.25
     expect(r?.numeric).toBeCloseTo(-0.25, 10);
     expect(r?.detail).toContain('across 4 texts');
-    expect(r?.detail).toContain('tickets -1 (1)');
-    expect(r?.detail).toContain('NPS comments 0.5 (1)');
-    expect(r?.detail).toContain('churn feedback -1 (1)');
-    expect(r?.detail).toContain('email replies 0.5 (1)');
+    // sentiment in words (issue 19), never a raw number: −0.25 negative, −1 very negative, 0.5 positive
+    expect(r?.detail).toContain('tone negative across 4 texts');
+    expect(r?.detail).toContain('tickets very negative (1)');
+    expect(r?.detail).toContain('NPS comments positive (1)');
+    expect(r?.detail).toContain('churn feedback very negative (1)');
+    expect(r?.detail).toContain('email replies positive (1)');
+    expect(r?.detail).not.toMatch(/-?\d\.\d/);
   });
 
   it('is not available without text', () => {
     expect(customerSentiment.compute(data([ev('nps_response', '2026-03-01', { score: 3 })]), ctx)).toBeNull();
+  });
+});
+
+describe('ticket-sentiment signal', () => {
+  it('describes the tone in words, not as a raw mean', () => {
+    const r = ticketSentiment.compute(
+      data([
+        ev('ticket_opened', '2026-03-01', { ticketId: 't1', subject: 'bad export' }),
+        ev('ticket_updated', '2026-03-02', { ticketId: 't1', text: 'bad again' }),
+        ev('ticket_opened', '2026-03-10', { ticketId: 't2', text: 'ok now' }),
+      ]),
+      ctx,
+    );
+    // (−1 − 1 + 0.5) / 3 = −0.5 → negative
+    expect(r?.numeric).toBeCloseTo(-0.5, 10);
+    expect(r?.detail).toBe('ticket tone negative (3 texts)');
   });
 });

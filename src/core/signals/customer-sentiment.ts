@@ -1,4 +1,5 @@
 import { customerTexts } from '../sentiment/customer-texts.ts';
+import { sentimentInWords } from '../sentiment/sentiment-in-words.ts';
 import type { SignalDefinition } from './signal-definition.ts';
 import { round1, toDay } from './signal-helpers.ts';
 
@@ -50,12 +51,12 @@ export const customerSentiment: SignalDefinition = {
       .sort((a, b) => b[1].length - a[1].length)
       .map(
         ([src, xs]) =>
-          `${SOURCE_LABEL[src as keyof typeof SOURCE_LABEL]} ${round1((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10} (${xs.length})`,
+          `${SOURCE_LABEL[src as keyof typeof SOURCE_LABEL]} ${sentimentInWords(xs.reduce((a, b) => a + b, 0) / xs.length)} (${xs.length})`,
       );
     return {
       value: round1(mean * 10) / 10,
       numeric: mean,
-      detail: `tone ${mean < -0.2 ? 'negative' : mean > 0.2 ? 'positive' : 'neutral'} across ${texts.length} texts: ${parts.join(', ')}`,
+      detail: `tone ${sentimentInWords(mean)} across ${texts.length} texts: ${parts.join(', ')}`,
     };
   },
 };

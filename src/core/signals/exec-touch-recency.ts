@@ -1,7 +1,12 @@
+import { findLastExecutiveTouch } from '../accounts/last-executive-touch.ts';
 import type { SignalDefinition } from './signal-definition.ts';
-import { daysAgo, tenureDays } from './signal-helpers.ts';
+import { tenureDays } from './signal-helpers.ts';
 
-/** Days since the last executive touch (an executive_touch event or a meeting with an executive present). Unit: days; lower is better. */
+/**
+ * Days since the last executive touch (an executive_touch event or a held meeting with an executive
+ * present). The rule is `findLastExecutiveTouch` in src/core/accounts/ (the account page's "last
+ * executive touch" uses it too). Unit: days; lower is better.
+ */
 export const execTouchRecency: SignalDefinition = {
   id: 'exec-touch-recency',
   label: 'Executive touch recency',
@@ -17,15 +22,7 @@ export const execTouchRecency: SignalDefinition = {
     [365, 0],
   ],
   compute(data, ctx) {
-    let best: number | null = null;
-    for (const e of data.events) {
-      const exec =
-        e.type === 'executive_touch' ||
-        (e.type === 'meeting' && e.properties.status === 'held' && e.properties.executivePresent);
-      if (!exec) continue;
-      const ago = daysAgo(e.time, ctx.asOfDay);
-      if (ago >= 0 && (best === null || ago < best)) best = ago;
-    }
+    const best = findLastExecutiveTouch(data.events, ctx.asOf)?.daysAgo ?? null;
     if (best === null) {
       const t = tenureDays(data, ctx.asOfDay);
       return t !== null && t >= 60 ? { value: t, detail: 'no executive touch on record' } : null;

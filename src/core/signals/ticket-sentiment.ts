@@ -1,3 +1,4 @@
+import { sentimentInWords } from '../sentiment/sentiment-in-words.ts';
 import type { SignalDefinition } from './signal-definition.ts';
 import { eventsIn, round1 } from './signal-helpers.ts';
 
@@ -25,7 +26,7 @@ export const ticketSentiment: SignalDefinition = {
     return {
       value: round1(mean * 10) / 10,
       numeric: mean,
-      detail: `ticket tone ${mean < -0.2 ? 'negative' : mean > 0.2 ? 'positive' : 'neutral'} (${texts.length} texts, ${round1(mean * 100) / 100})`,
+      detail: `ticket tone ${sentimentInWords(mean)} (${texts.length} ${texts.length === 1 ? 'text' : 'texts'})`,
     };
   },
 };
