@@ -519,32 +519,13 @@ async function importFileOnce(
         for (let i = 0; i < batch.rows.length; i++) {
           const line = batch.lines[i]!;
           report.rows++;
-          let record: Record<string, unknown>;
-          let raw: string;
+          let decoded: DecodedLine | LineReject;
           if (batch.format === 'csv') {
             const cells = batch.rows[i]!;
             const h = batch.header;
-            if (cells.length !== h.length) {
-              reject(line, null, `expected ${h.length} columns, found ${cells.length}`, cells.join(','));
-              continue;
-            }
-            if (checkUtf8 && hasReplacementChar(cells)) {
-              reject(
-                line,
-                h[cells.findIndex((c) => c.includes('\uFFFD'))] ?? null,
-                'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
-                cells.join(','),
-              );
-              continue;
-            }
-            const nulCell = nulColumn(cells);
-            if (nulCell >= 0) {
-              reject(
-                line,
-                h[nulCell] ?? null,
-                NUL_REASON,
-                JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
-              );
+            const bad = checkCsvCells(cells, h, checkUtf8);
+            if (bad) {
+              reject(line, bad.field, bad.reason, bad.raw);
               continue;
             }
             if (fast) {
@@ -553,56 +534,16 @@ async function importFileOnce(
                 pendingUsage.push(res.row);
                 if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
               } else if (res.ignored) report.ignored++;
-              else
-                reject(
-                  line,
-                  res.field,
-                  res.reason,
-                  JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
-                );
+              else reject(line, res.field, res.reason, cellsJson(cells, h));
               continue;
             }
-            record = {};
-            for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
-            raw = JSON.stringify(record);
-            const padded = paddedIdField(record, f.mapping?.columns);
-            if (padded) {
-              reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
-              continue;
-            }
-          } else {
-            raw = batch.rows[i]!;
-            if (checkUtf8 && raw.includes('\uFFFD')) {
-              reject(
-                line,
-                null,
-                'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
-                raw,
-              );
-              continue;
-            }
-            try {
-              const parsed = JSON.parse(raw) as unknown;
-              if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-                reject(line, null, 'expected a JSON object', raw);
-                continue;
-              }
-              record = parsed as Record<string, unknown>;
-              const nulAt = findNul(record);
-              if (nulAt) {
-                reject(line, escapeNul(nulAt), NUL_REASON, raw);
-                continue;
-              }
-              const padded = paddedIdField(record, f.mapping?.columns);
-              if (padded) {
-                reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
-                continue;
-              }
-            } catch (e) {
-              reject(line, null, `invalid JSON: ${(e as Error).message}`, raw);
-              continue;
-            }
+            decoded = csvRecord(cells, h, f.mapping?.columns);
+          } else decoded = ndjsonRecord(batch.rows[i]!, checkUtf8, f.mapping?.columns);
+          if (!decoded.ok) {
+            reject(line, decoded.field, decoded.reason, decoded.raw);
+            continue;
           }
+          const { record, raw } = decoded;
           if (filtered && !passesWhere(record, f.mapping)) {
             report.ignored++;
             continue;
@@ -690,6 +631,79 @@ async function importFileOnce(
   report.ms = performance.now() - t0;
   progress(f.bytes, report.rows);
   return { file: report, usageEvents };
+}
+
+/** A line refused before mapping: the column (when one is to blame), why, and the line as kept for review. */
+type LineReject = { ok: false; field: string | null; reason: string; raw: string };
+/** A line read into a record (header → cell, or the JSON object), with the text kept should it be rejected later. */
+type DecodedLine = { ok: true; record: Record<string, unknown>; raw: string };
+
+const UTF8_REASON = 'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)';
+
+/** A CSV row as the JSON object a reject keeps (header → cell). */
+const cellsJson = (cells: string[], h: string[]) =>
+  JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]])));
+
+/**
+ * First step for every CSV row, on both paths: the row has as many cells as the header, no
+ * invalid UTF-8 (unless the mapping reads Latin-1) and no NUL character. Null when it is fine.
+ */
+function checkCsvCells(cells: string[], h: string[], checkUtf8: boolean): LineReject | null {
+  if (cells.length !== h.length)
+    return {
+      ok: false,
+      field: null,
+      reason: `expected ${h.length} columns, found ${cells.length}`,
+      raw: cells.join(','),
+    };
+  if (checkUtf8 && hasReplacementChar(cells))
+    return {
+      ok: false,
+      field: h[cells.findIndex((c) => c.includes('\uFFFD'))] ?? null,
+      reason: UTF8_REASON,
+      raw: cells.join(','),
+    };
+  const nulCell = nulColumn(cells);
+  if (nulCell >= 0)
+    return { ok: false, field: h[nulCell] ?? null, reason: NUL_REASON, raw: cellsJson(cells, h) };
+  return null;
+}
+
+/** The validated path's record of a checked CSV row; an id with spaces around it is a reject. */
+function csvRecord(
+  cells: string[],
+  h: string[],
+  columns: FileMapping['columns'] | undefined,
+): DecodedLine | LineReject {
+  const record: Record<string, unknown> = {};
+  for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
+  const raw = JSON.stringify(record);
+  const padded = paddedIdField(record, columns);
+  if (padded) return { ok: false, field: padded, reason: PADDED_ID_REASON(record[padded]), raw };
+  return { ok: true, record, raw };
+}
+
+/** An NDJSON line's record: valid UTF-8, a JSON object, no NUL, no id with spaces around it. */
+function ndjsonRecord(
+  raw: string,
+  checkUtf8: boolean,
+  columns: FileMapping['columns'] | undefined,
+): DecodedLine | LineReject {
+  if (checkUtf8 && raw.includes('\uFFFD')) return { ok: false, field: null, reason: UTF8_REASON, raw };
+  // everything after the parse stays inside the try, as the parse's own errors: a reject, never a throw
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { ok: false, field: null, reason: 'expected a JSON object', raw };
+    const record = parsed as Record<string, unknown>;
+    const nulAt = findNul(record);
+    if (nulAt) return { ok: false, field: escapeNul(nulAt), reason: NUL_REASON, raw };
+    const padded = paddedIdField(record, columns);
+    if (padded) return { ok: false, field: padded, reason: PADDED_ID_REASON(record[padded]), raw };
+    return { ok: true, record, raw };
+  } catch (e) {
+    return { ok: false, field: null, reason: `invalid JSON: ${(e as Error).message}`, raw };
+  }
 }
 
 /** Has spaces around it (cheap: looks at the first and last character only). */

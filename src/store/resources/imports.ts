@@ -18,6 +18,7 @@ import {
   upsertUsers,
 } from '../queries/import-writes.ts';
 import { listRejects, type RejectRecord } from '../queries/list-rejects.ts';
+import { type LookupTable, loadLookupColumn } from '../queries/lookup-rows.ts';
 import { markDirty } from '../queries/mark-dirty.ts';
 import {
   claimUsage,
@@ -48,6 +49,11 @@ export type ImportsResource = {
   rejects: (options: Parameters<typeof listRejects>[1]) => Promise<RejectRecord[]>;
   /** Every account id (the import checks rows against it before writing). */
   accountIds(): Promise<Set<string>>;
+  /**
+   * One field of every row of a table keyed by another, for a mapping's `lookup: db:TABLE`
+   * (null when the table has no such field).
+   */
+  lookupColumn(table: LookupTable, on: string, field: string): Promise<Map<string, unknown> | null>;
   /**
    * Imports one file in one transaction: records the run, claims its content (a concurrent
    * import of the same content waits, then sees the first one's), and either finds that content
@@ -162,6 +168,7 @@ export function importsResource(store: Store, db: Kysely<Database>): ImportsReso
     async accountIds() {
       return new Set((await db.selectFrom('accounts').select('id').execute()).map((r) => r.id));
     },
+    lookupColumn: (table, on, field) => loadLookupColumn(db, table, on, field),
     async importFile(start, write) {
       try {
         return await db.transaction().execute(async (trx) => {
