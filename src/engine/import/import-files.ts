@@ -417,7 +417,7 @@ async function importFileOnce(
         await w.addUsageDeltas(deltas);
       };
 
-      let entities: { line: number; value: Record<string, unknown>; raw: string }[] = [];
+      let entities: EntityRow[] = [];
       let events: VigilEvent[] = [];
       let streamedUsage: UsageRow[] = [];
 
@@ -425,49 +425,7 @@ async function importFileOnce(
         if (entities.length === 0) return;
         const batch = entities;
         entities = [];
-        const at = now();
-        let res: { inserted: number; updated: number; unchanged: number; accountIds?: string[] };
-        switch (f.kind) {
-          case 'accounts': {
-            const r = await w.upsertAccounts(
-              batch.map((b) => b.value as Account),
-              at,
-            );
-            for (const b of batch) knownAccounts.add(b.value.id as string);
-            res = { ...r, accountIds: r.changedIds };
-            break;
-          }
-          case 'contracts':
-          case 'contacts': {
-            const ok = batch.filter((b) => {
-              const acc = b.value.accountId as string;
-              if (knownAccounts.has(acc)) return true;
-              reject(
-                b.line,
-                'account_id',
-                `unknown account "${acc}" (not among the accounts imported so far)`,
-                b.raw,
-              );
-              return false;
-            });
-            res =
-              f.kind === 'contracts'
-                ? await w.upsertContracts(
-                    ok.map((b) => b.value as Contract),
-                    at,
-                  )
-                : await w.upsertContacts(ok.map((b) => b.value as Contact));
-            break;
-          }
-          case 'users':
-            res = await w.upsertUsers(
-              batch.map((b) => b.value as User),
-              at,
-            );
-            break;
-          default:
-            res = await w.upsertCatalog(batch.map((b) => b.value as CatalogFeature));
-        }
+        const res = await writeEntityBatch(w, f.kind, batch, knownAccounts, now(), reject);
         report.accepted += res.inserted;
         report.updated += res.updated;
         report.duplicates += res.unchanged;
@@ -631,6 +589,61 @@ async function importFileOnce(
   report.ms = performance.now() - t0;
   progress(f.bytes, report.rows);
   return { file: report, usageEvents };
+}
+
+/** Mapped entity rows waiting to be written, each with its line and text (for a late reject). */
+type EntityRow = { line: number; value: Record<string, unknown>; raw: string };
+type EntityBatchResult = { inserted: number; updated: number; unchanged: number; accountIds?: string[] };
+
+/**
+ * Writes one batch of entity rows of a file's kind. Accounts join `knownAccounts`; a contract or
+ * contact of an account not known so far is rejected (through `reject`) and not written.
+ */
+async function writeEntityBatch(
+  w: ImportFileWriter,
+  kind: ImportKind,
+  batch: EntityRow[],
+  knownAccounts: Set<string>,
+  at: string,
+  reject: (line: number, field: string | null, reason: string, raw: string) => void,
+): Promise<EntityBatchResult> {
+  switch (kind) {
+    case 'accounts': {
+      const r = await w.upsertAccounts(
+        batch.map((b) => b.value as Account),
+        at,
+      );
+      for (const b of batch) knownAccounts.add(b.value.id as string);
+      return { ...r, accountIds: r.changedIds };
+    }
+    case 'contracts':
+    case 'contacts': {
+      const ok = batch.filter((b) => {
+        const acc = b.value.accountId as string;
+        if (knownAccounts.has(acc)) return true;
+        reject(
+          b.line,
+          'account_id',
+          `unknown account "${acc}" (not among the accounts imported so far)`,
+          b.raw,
+        );
+        return false;
+      });
+      return kind === 'contracts'
+        ? await w.upsertContracts(
+            ok.map((b) => b.value as Contract),
+            at,
+          )
+        : await w.upsertContacts(ok.map((b) => b.value as Contact));
+    }
+    case 'users':
+      return w.upsertUsers(
+        batch.map((b) => b.value as User),
+        at,
+      );
+    default:
+      return w.upsertCatalog(batch.map((b) => b.value as CatalogFeature));
+  }
 }
 
 /** A line refused before mapping: the column (when one is to blame), why, and the line as kept for review. */
