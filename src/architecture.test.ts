@@ -145,7 +145,6 @@ describe('npm run check enforces the layer imports', () => {
  */
 const SQL_OUTSIDE_STORE_ALLOWLIST = new Set([
   'api/api-test-fixture.ts', // test fixture: arranges rows directly
-  'engine/import/import-files.ts', // imports (issue 15)
 ]);
 const SQL_OR_DIALECT =
   /\.(selectFrom|insertInto|updateTable|deleteFrom|transaction)\(|sql`|\.dialect\s*[!=]==|\.(sqlite|pool)\b/;

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Transaction } from 'kysely';
 import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import { isUsageEventType } from '../../core/data-model/events.ts';
@@ -26,26 +25,7 @@ import {
 } from '../../core/import/mapping.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import { didYouMean } from '../../core/import/values.ts';
-import {
-  addUsageDeltas,
-  insertEvents,
-  insertRejects,
-  type RejectRow,
-  rollUpNewUsage,
-  upsertAccounts,
-  upsertCatalog,
-  upsertContacts,
-  upsertContracts,
-  upsertUsers,
-} from '../../store/queries/import-writes.ts';
-import { markDirty } from '../../store/queries/mark-dirty.ts';
-import {
-  claimUsage,
-  findCompleteImport,
-  lockImportContent,
-  supersedeRejects,
-} from '../../store/queries/usage-ledger.ts';
-import type { Database } from '../../store/schema.ts';
+import type { ImportFileWriter, RejectRow } from '../../store/resources/imports.ts';
 import { isRetryableWriteError, retryDelayMs } from '../../store/write-errors.ts';
 import type { EngineContext } from '../context.ts';
 import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from '../ingest/nul-check.ts';
@@ -229,9 +209,7 @@ export async function importFiles(ctx: EngineContext, options: ImportFilesOption
     : null;
   const bytesTotal = plan.reduce((s, f) => s + f.bytes, 0);
   let bytesBefore = 0;
-  const knownAccounts = new Set(
-    (await ctx.store.db.selectFrom('accounts').select('id').execute()).map((r) => r.id),
-  );
+  const knownAccounts = await ctx.store.imports.accountIds();
   const files: FileImportReport[] = [];
   const failures: AppError[] = [];
   let usageEvents = 0;
@@ -329,8 +307,6 @@ function emptyReport(f: PlannedFile, status: FileImportReport['status'], note?: 
   };
 }
 
-type Trx = Transaction<Database>;
-
 async function importOneFile(
   ctx: EngineContext,
   f: PlannedFile & { kind: ImportKind },
@@ -354,27 +330,9 @@ async function importOneFile(
     try {
       return await importFileOnce(ctx, f, sha, knownAccounts, progress, options, t0, env);
     } catch (e) {
-      if (e instanceof AlreadyImported) {
-        const r = emptyReport(f, 'unchanged', `identical content was imported before (import #${e.id})`);
-        r.rows = e.lines;
-        r.duplicates = e.lines;
-        r.ms = performance.now() - t0;
-        progress(f.bytes, 0);
-        return { file: r, usageEvents: 0 };
-      }
       if (!isRetryableWriteError(e) || attempt >= 8) throw e;
       await new Promise((res) => setTimeout(res, retryDelayMs(attempt)));
     }
-  }
-}
-
-/** Thrown inside a file's transaction (rolling it back) when the same content was fully imported before. */
-class AlreadyImported extends Error {
-  constructor(
-    readonly id: number,
-    readonly lines: number,
-  ) {
-    super('already imported');
   }
 }
 
@@ -414,347 +372,351 @@ async function importFileOnce(
   const dirty = new Set<string>();
   let pendingRejects: RejectRow[] = [];
 
-  await store.db.transaction().execute(async (trx: Trx) => {
-    const inserted = await trx
-      .insertInto('imports')
-      .values({
-        path: f.path,
-        sha256: sha,
-        kind: f.kind,
-        status: 'running',
-        started_at: now(),
-        finished_at: null,
-        error: null,
-        lines_done: 0,
-        accepted: 0,
-        duplicates: 0,
-        rejected: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const importId = Number(inserted.id);
-    report.importId = importId;
-    // The content claim, inside the transaction: a concurrent import of the
-    // same file waits here (PostgreSQL advisory lock; SQLite's write lock is
-    // already held) and then finds the first one's finished import.
-    await lockImportContent(store, trx, sha, f.kind);
-    const previous = await findCompleteImport(trx, sha, f.kind);
-    if (previous) throw new AlreadyImported(previous.id, previous.lines_done);
-    await supersedeRejects(trx, sha, f.kind, importId, now());
+  const outcome = await store.imports.importFile(
+    { path: f.path, sha256: sha, kind: f.kind, startedAt: now() },
+    async (w: ImportFileWriter) => {
+      const importId = w.importId;
+      report.importId = importId;
 
-    const reject = (line: number, field: string | null, reason: string, raw: string) => {
-      report.rejected++;
-      const r: RejectRow = { source: f.path, line, field, reason, raw };
-      pendingRejects.push(r);
-      if (report.rejects.length < sampleLimit) report.rejects.push(r);
-    };
-    const flushRejects = async () => {
-      if (pendingRejects.length === 0) return;
-      await insertRejects(trx, importId, pendingRejects, now());
-      pendingRejects = [];
-    };
-    let pendingUsage: PendingUsage[] = [];
-    // usage rows are rolled up only once their ids are claimed in the ledger:
-    // a row imported before (an earlier or concurrent import, an edited
-    // export's old lines, a repeated id) is a duplicate
-    const flushUsage = async () => {
-      if (pendingUsage.length === 0) return;
-      const batch = pendingUsage;
-      pendingUsage = [];
-      const fresh = await claimUsage(trx, batch, store.sqlite);
-      for (let i = 0; i < batch.length; i++) {
-        if (!fresh[i]) {
-          report.duplicates++;
-          continue;
+      const reject = (line: number, field: string | null, reason: string, raw: string) => {
+        report.rejected++;
+        const r: RejectRow = { source: f.path, line, field, reason, raw };
+        pendingRejects.push(r);
+        if (report.rejects.length < sampleLimit) report.rejects.push(r);
+      };
+      const flushRejects = async () => {
+        if (pendingRejects.length === 0) return;
+        await w.insertRejects(pendingRejects, now());
+        pendingRejects = [];
+      };
+      let pendingUsage: PendingUsage[] = [];
+      // usage rows are rolled up only once their ids are claimed in the ledger:
+      // a row imported before (an earlier or concurrent import, an edited
+      // export's old lines, a repeated id) is a duplicate
+      const flushUsage = async () => {
+        if (pendingUsage.length === 0) return;
+        const batch = pendingUsage;
+        pendingUsage = [];
+        const fresh = await w.claimUsage(batch);
+        for (let i = 0; i < batch.length; i++) {
+          if (!fresh[i]) {
+            report.duplicates++;
+            continue;
+          }
+          const u = batch[i]!;
+          rollup.addAt(u.acc, u.contactId, u.type, u.time, u.key, u.units);
+          usageEvents++;
+          report.accepted++;
         }
-        const u = batch[i]!;
-        rollup.addAt(u.acc, u.contactId, u.type, u.time, u.key, u.units);
-        usageEvents++;
-        report.accepted++;
-      }
-      if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
-    };
-    const flushRollup = async () => {
-      if (rollup.pendingRows === 0) return;
-      const deltas = rollup.drain();
-      for (const id of deltas.accounts) dirty.add(id);
-      await addUsageDeltas(store, trx, deltas);
-    };
-
-    let entities: { line: number; value: Record<string, unknown>; raw: string }[] = [];
-    let events: VigilEvent[] = [];
-    let streamedUsage: UsageRow[] = [];
-
-    const writeEntities = async () => {
-      if (entities.length === 0) return;
-      const batch = entities;
-      entities = [];
-      const at = now();
-      let res: { inserted: number; updated: number; unchanged: number; accountIds?: string[] };
-      switch (f.kind) {
-        case 'accounts': {
-          const r = await upsertAccounts(
-            trx,
-            batch.map((b) => b.value as Account),
-            at,
-          );
-          for (const b of batch) knownAccounts.add(b.value.id as string);
-          res = { ...r, accountIds: r.changedIds };
-          break;
-        }
-        case 'contracts':
-        case 'contacts': {
-          const ok = batch.filter((b) => {
-            const acc = b.value.accountId as string;
-            if (knownAccounts.has(acc)) return true;
-            reject(
-              b.line,
-              'account_id',
-              `unknown account "${acc}" (not among the accounts imported so far)`,
-              b.raw,
-            );
-            return false;
-          });
-          res =
-            f.kind === 'contracts'
-              ? await upsertContracts(
-                  trx,
-                  ok.map((b) => b.value as Contract),
-                  at,
-                )
-              : await upsertContacts(
-                  trx,
-                  ok.map((b) => b.value as Contact),
-                );
-          break;
-        }
-        case 'users':
-          res = await upsertUsers(
-            trx,
-            batch.map((b) => b.value as User),
-            at,
-          );
-          break;
-        default:
-          res = await upsertCatalog(
-            trx,
-            batch.map((b) => b.value as CatalogFeature),
-          );
-      }
-      report.accepted += res.inserted;
-      report.updated += res.updated;
-      report.duplicates += res.unchanged;
-      for (const id of res.accountIds ?? []) dirty.add(id);
-    };
-    const writeEvents = async () => {
-      if (events.length > 0) {
-        const res = await insertEvents(trx, events, now());
-        report.accepted += res.inserted;
-        report.duplicates += res.duplicates;
-        for (const id of res.accountIds) dirty.add(id);
-        events = [];
-      }
-      if (streamedUsage.length > 0) {
-        // usage inside event streams is deduplicated per id, like the API
-        const r = await rollUpNewUsage(trx, streamedUsage, rollup);
-        usageEvents += r.added.length;
-        report.accepted += r.added.length;
-        report.duplicates += r.duplicates;
-        streamedUsage = [];
-      }
-    };
-
-    const latest = new Date(ctx.clock.now().getTime() + 86_400_000).toISOString();
-    const timeProblem = (time: string) =>
-      time < EARLIEST_TIME
-        ? `${time} is before 1970-01-01`
-        : time > latest
-          ? `${time} is in the future (after ${latest.slice(0, 10)})`
-          : null;
-    const fast =
-      f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem, env.timeZone ?? 'UTC') : null;
-    const checkUtf8 = f.mapping?.encoding !== 'latin1';
-    const filtered = f.mapping !== null && Object.keys(f.mapping.where).length > 0;
-    let header: string[] | null = null;
-    let headerChecked = false;
-
-    const onBatch = async (batch: RecordBatch) => {
-      if (batch.format === 'csv' && !headerChecked) {
-        headerChecked = true;
-        header = batch.header;
-        checkHeader(f, header);
-      }
-      if (batch.format === 'csv')
-        for (const b of batch.broken ?? []) {
-          report.rows++;
-          reject(b.line, null, b.reason, b.raw);
-        }
-      for (let i = 0; i < batch.rows.length; i++) {
-        const line = batch.lines[i]!;
-        report.rows++;
-        let record: Record<string, unknown>;
-        let raw: string;
-        if (batch.format === 'csv') {
-          const cells = batch.rows[i]!;
-          const h = batch.header;
-          if (cells.length !== h.length) {
-            reject(line, null, `expected ${h.length} columns, found ${cells.length}`, cells.join(','));
-            continue;
-          }
-          if (checkUtf8 && hasReplacementChar(cells)) {
-            reject(
-              line,
-              h[cells.findIndex((c) => c.includes('\uFFFD'))] ?? null,
-              'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
-              cells.join(','),
-            );
-            continue;
-          }
-          const nulCell = nulColumn(cells);
-          if (nulCell >= 0) {
-            reject(
-              line,
-              h[nulCell] ?? null,
-              NUL_REASON,
-              JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
-            );
-            continue;
-          }
-          if (fast) {
-            const res = fast(cells, h, rollup);
-            if (res.ok) {
-              pendingUsage.push(res.row);
-              if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
-            } else if (res.ignored) report.ignored++;
-            else
-              reject(
-                line,
-                res.field,
-                res.reason,
-                JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]]))),
-              );
-            continue;
-          }
-          record = {};
-          for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
-          raw = JSON.stringify(record);
-          const padded = paddedIdField(record, f.mapping?.columns);
-          if (padded) {
-            reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
-            continue;
-          }
-        } else {
-          raw = batch.rows[i]!;
-          if (checkUtf8 && raw.includes('\uFFFD')) {
-            reject(
-              line,
-              null,
-              'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)',
-              raw,
-            );
-            continue;
-          }
-          try {
-            const parsed = JSON.parse(raw) as unknown;
-            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-              reject(line, null, 'expected a JSON object', raw);
-              continue;
-            }
-            record = parsed as Record<string, unknown>;
-            const nulAt = findNul(record);
-            if (nulAt) {
-              reject(line, escapeNul(nulAt), NUL_REASON, raw);
-              continue;
-            }
-            const padded = paddedIdField(record, f.mapping?.columns);
-            if (padded) {
-              reject(line, padded, PADDED_ID_REASON(record[padded]), raw);
-              continue;
-            }
-          } catch (e) {
-            reject(line, null, `invalid JSON: ${(e as Error).message}`, raw);
-            continue;
-          }
-        }
-        if (filtered && !passesWhere(record, f.mapping)) {
-          report.ignored++;
-          continue;
-        }
-        const mapped = mapRow(record, f.kind, f.mapping, env);
-        if (!mapped.ok) {
-          if (mapped.ignored) report.ignored++;
-          else reject(line, mapped.field, mapped.reason, raw);
-          continue;
-        }
-        if (mapped.kind === 'entity') entities.push({ line, value: mapped.value, raw });
-        else {
-          const problem = timeProblem(mapped.value.time);
-          if (problem) {
-            reject(line, 'time', problem, raw);
-            continue;
-          }
-          const acc = mapped.value.accountId;
-          if (!knownAccounts.has(acc)) {
-            reject(line, 'account_id', `unknown account "${acc}"`, raw);
-            continue;
-          }
-          if (mapped.kind === 'event') events.push(mapped.value);
-          else if (batch.format === 'csv') {
-            const u = mapped.value;
-            if (rollup.accountSlot(u.accountId) < 0) rollup.knowAccounts([u.accountId]);
-            pendingUsage.push({
-              id: u.id,
-              accountId: u.accountId,
-              acc: rollup.accountSlot(u.accountId),
-              contactId: u.contactId,
-              type: u.type,
-              time: u.time,
-              key: u.key,
-              units: u.count,
-            });
-            if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
-          } else streamedUsage.push(mapped.value);
-        }
-        if (entities.length >= ENTITY_BATCH) await writeEntities();
-        if (events.length + streamedUsage.length >= ENTITY_BATCH) await writeEvents();
         if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
-      }
-      await flushRejects();
-      progress(bytesDone, report.rows);
-    };
+      };
+      const flushRollup = async () => {
+        if (rollup.pendingRows === 0) return;
+        const deltas = rollup.drain();
+        for (const id of deltas.accounts) dirty.add(id);
+        await w.addUsageDeltas(deltas);
+      };
 
-    await readRecordBatches(f.path, onBatch, {
-      delimiter: f.mapping?.delimiter,
-      encoding: f.mapping?.encoding,
-      onBytes: (n) => {
-        bytesDone += n;
-      },
-    });
-    await writeEntities();
-    await writeEvents();
-    await flushUsage();
-    await flushRollup();
-    await flushRejects();
-    await markDirty({ ...store, db: trx }, dirty, now());
-    await trx
-      .updateTable('imports')
-      .set({
-        status: 'done',
-        finished_at: now(),
-        lines_done: report.rows,
+      let entities: EntityRow[] = [];
+      let events: VigilEvent[] = [];
+      let streamedUsage: UsageRow[] = [];
+
+      const writeEntities = async () => {
+        if (entities.length === 0) return;
+        const batch = entities;
+        entities = [];
+        const res = await writeEntityBatch(w, f.kind, batch, knownAccounts, now(), reject);
+        report.accepted += res.inserted;
+        report.updated += res.updated;
+        report.duplicates += res.unchanged;
+        for (const id of res.accountIds ?? []) dirty.add(id);
+      };
+      const writeEvents = async () => {
+        if (events.length > 0) {
+          const res = await w.insertEvents(events, now());
+          report.accepted += res.inserted;
+          report.duplicates += res.duplicates;
+          for (const id of res.accountIds) dirty.add(id);
+          events = [];
+        }
+        if (streamedUsage.length > 0) {
+          // usage inside event streams is deduplicated per id, like the API
+          const r = await w.rollUpNewUsage(streamedUsage, rollup);
+          usageEvents += r.added.length;
+          report.accepted += r.added.length;
+          report.duplicates += r.duplicates;
+          streamedUsage = [];
+        }
+      };
+
+      const latest = new Date(ctx.clock.now().getTime() + 86_400_000).toISOString();
+      const timeProblem = (time: string) =>
+        time < EARLIEST_TIME
+          ? `${time} is before 1970-01-01`
+          : time > latest
+            ? `${time} is in the future (after ${latest.slice(0, 10)})`
+            : null;
+      const fast =
+        f.kind === 'usage' ? compileUsageFastPath(f.mapping, timeProblem, env.timeZone ?? 'UTC') : null;
+      const checkUtf8 = f.mapping?.encoding !== 'latin1';
+      const filtered = f.mapping !== null && Object.keys(f.mapping.where).length > 0;
+      let header: string[] | null = null;
+      let headerChecked = false;
+
+      const onBatch = async (batch: RecordBatch) => {
+        if (batch.format === 'csv' && !headerChecked) {
+          headerChecked = true;
+          header = batch.header;
+          checkHeader(f, header);
+        }
+        if (batch.format === 'csv')
+          for (const b of batch.broken ?? []) {
+            report.rows++;
+            reject(b.line, null, b.reason, b.raw);
+          }
+        for (let i = 0; i < batch.rows.length; i++) {
+          const line = batch.lines[i]!;
+          report.rows++;
+          let decoded: DecodedLine | LineReject;
+          if (batch.format === 'csv') {
+            const cells = batch.rows[i]!;
+            const h = batch.header;
+            const bad = checkCsvCells(cells, h, checkUtf8);
+            if (bad) {
+              reject(line, bad.field, bad.reason, bad.raw);
+              continue;
+            }
+            if (fast) {
+              const res = fast(cells, h, rollup);
+              if (res.ok) {
+                pendingUsage.push(res.row);
+                if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
+              } else if (res.ignored) report.ignored++;
+              else reject(line, res.field, res.reason, cellsJson(cells, h));
+              continue;
+            }
+            decoded = csvRecord(cells, h, f.mapping?.columns);
+          } else decoded = ndjsonRecord(batch.rows[i]!, checkUtf8, f.mapping?.columns);
+          if (!decoded.ok) {
+            reject(line, decoded.field, decoded.reason, decoded.raw);
+            continue;
+          }
+          const { record, raw } = decoded;
+          if (filtered && !passesWhere(record, f.mapping)) {
+            report.ignored++;
+            continue;
+          }
+          const mapped = mapRow(record, f.kind, f.mapping, env);
+          if (!mapped.ok) {
+            if (mapped.ignored) report.ignored++;
+            else reject(line, mapped.field, mapped.reason, raw);
+            continue;
+          }
+          if (mapped.kind === 'entity') entities.push({ line, value: mapped.value, raw });
+          else {
+            const problem = timeProblem(mapped.value.time);
+            if (problem) {
+              reject(line, 'time', problem, raw);
+              continue;
+            }
+            const acc = mapped.value.accountId;
+            if (!knownAccounts.has(acc)) {
+              reject(line, 'account_id', `unknown account "${acc}"`, raw);
+              continue;
+            }
+            if (mapped.kind === 'event') events.push(mapped.value);
+            else if (batch.format === 'csv') {
+              const u = mapped.value;
+              if (rollup.accountSlot(u.accountId) < 0) rollup.knowAccounts([u.accountId]);
+              pendingUsage.push({
+                id: u.id,
+                accountId: u.accountId,
+                acc: rollup.accountSlot(u.accountId),
+                contactId: u.contactId,
+                type: u.type,
+                time: u.time,
+                key: u.key,
+                units: u.count,
+              });
+              if (pendingUsage.length >= CLAIM_BATCH) await flushUsage();
+            } else streamedUsage.push(mapped.value);
+          }
+          if (entities.length >= ENTITY_BATCH) await writeEntities();
+          if (events.length + streamedUsage.length >= ENTITY_BATCH) await writeEvents();
+          if (rollup.pendingRows >= ROLLUP_FLUSH_ROWS) await flushRollup();
+        }
+        await flushRejects();
+        progress(bytesDone, report.rows);
+      };
+
+      await readRecordBatches(f.path, onBatch, {
+        delimiter: f.mapping?.delimiter,
+        encoding: f.mapping?.encoding,
+        onBytes: (n) => {
+          bytesDone += n;
+        },
+      });
+      await writeEntities();
+      await writeEvents();
+      await flushUsage();
+      await flushRollup();
+      await flushRejects();
+      await w.markDirty(dirty, now());
+      return {
+        finishedAt: now(),
+        lines: report.rows,
         accepted: report.accepted,
         updated: report.updated,
         duplicates: report.duplicates,
         rejected: report.rejected,
         ignored: report.ignored,
         bytes: f.bytes,
-      })
-      .where('id', '=', importId)
-      .execute();
-  });
+      };
+    },
+  );
+  if (outcome.status === 'unchanged') {
+    const r = emptyReport(
+      f,
+      'unchanged',
+      `identical content was imported before (import #${outcome.previousId})`,
+    );
+    r.rows = outcome.lines;
+    r.duplicates = outcome.lines;
+    r.ms = performance.now() - t0;
+    progress(f.bytes, 0);
+    return { file: r, usageEvents: 0 };
+  }
   report.ms = performance.now() - t0;
   progress(f.bytes, report.rows);
   return { file: report, usageEvents };
+}
+
+/** Mapped entity rows waiting to be written, each with its line and text (for a late reject). */
+type EntityRow = { line: number; value: Record<string, unknown>; raw: string };
+type EntityBatchResult = { inserted: number; updated: number; unchanged: number; accountIds?: string[] };
+
+/**
+ * Writes one batch of entity rows of a file's kind. Accounts join `knownAccounts`; a contract or
+ * contact of an account not known so far is rejected (through `reject`) and not written.
+ */
+async function writeEntityBatch(
+  w: ImportFileWriter,
+  kind: ImportKind,
+  batch: EntityRow[],
+  knownAccounts: Set<string>,
+  at: string,
+  reject: (line: number, field: string | null, reason: string, raw: string) => void,
+): Promise<EntityBatchResult> {
+  switch (kind) {
+    case 'accounts': {
+      const r = await w.upsertAccounts(
+        batch.map((b) => b.value as Account),
+        at,
+      );
+      for (const b of batch) knownAccounts.add(b.value.id as string);
+      return { ...r, accountIds: r.changedIds };
+    }
+    case 'contracts':
+    case 'contacts': {
+      const ok = batch.filter((b) => {
+        const acc = b.value.accountId as string;
+        if (knownAccounts.has(acc)) return true;
+        reject(
+          b.line,
+          'account_id',
+          `unknown account "${acc}" (not among the accounts imported so far)`,
+          b.raw,
+        );
+        return false;
+      });
+      return kind === 'contracts'
+        ? await w.upsertContracts(
+            ok.map((b) => b.value as Contract),
+            at,
+          )
+        : await w.upsertContacts(ok.map((b) => b.value as Contact));
+    }
+    case 'users':
+      return w.upsertUsers(
+        batch.map((b) => b.value as User),
+        at,
+      );
+    default:
+      return w.upsertCatalog(batch.map((b) => b.value as CatalogFeature));
+  }
+}
+
+/** A line refused before mapping: the column (when one is to blame), why, and the line as kept for review. */
+type LineReject = { ok: false; field: string | null; reason: string; raw: string };
+/** A line read into a record (header → cell, or the JSON object), with the text kept should it be rejected later. */
+type DecodedLine = { ok: true; record: Record<string, unknown>; raw: string };
+
+const UTF8_REASON = 'invalid UTF-8 bytes (declare encoding: latin1 in the mapping if the file is Latin-1)';
+
+/** A CSV row as the JSON object a reject keeps (header → cell). */
+const cellsJson = (cells: string[], h: string[]) =>
+  JSON.stringify(Object.fromEntries(h.map((c, j) => [c, cells[j]])));
+
+/**
+ * First step for every CSV row, on both paths: the row has as many cells as the header, no
+ * invalid UTF-8 (unless the mapping reads Latin-1) and no NUL character. Null when it is fine.
+ */
+function checkCsvCells(cells: string[], h: string[], checkUtf8: boolean): LineReject | null {
+  if (cells.length !== h.length)
+    return {
+      ok: false,
+      field: null,
+      reason: `expected ${h.length} columns, found ${cells.length}`,
+      raw: cells.join(','),
+    };
+  if (checkUtf8 && hasReplacementChar(cells))
+    return {
+      ok: false,
+      field: h[cells.findIndex((c) => c.includes('\uFFFD'))] ?? null,
+      reason: UTF8_REASON,
+      raw: cells.join(','),
+    };
+  const nulCell = nulColumn(cells);
+  if (nulCell >= 0)
+    return { ok: false, field: h[nulCell] ?? null, reason: NUL_REASON, raw: cellsJson(cells, h) };
+  return null;
+}
+
+/** The validated path's record of a checked CSV row; an id with spaces around it is a reject. */
+function csvRecord(
+  cells: string[],
+  h: string[],
+  columns: FileMapping['columns'] | undefined,
+): DecodedLine | LineReject {
+  const record: Record<string, unknown> = {};
+  for (let j = 0; j < h.length; j++) record[h[j]!] = cells[j];
+  const raw = JSON.stringify(record);
+  const padded = paddedIdField(record, columns);
+  if (padded) return { ok: false, field: padded, reason: PADDED_ID_REASON(record[padded]), raw };
+  return { ok: true, record, raw };
+}
+
+/** An NDJSON line's record: valid UTF-8, a JSON object, no NUL, no id with spaces around it. */
+function ndjsonRecord(
+  raw: string,
+  checkUtf8: boolean,
+  columns: FileMapping['columns'] | undefined,
+): DecodedLine | LineReject {
+  if (checkUtf8 && raw.includes('\uFFFD')) return { ok: false, field: null, reason: UTF8_REASON, raw };
+  // everything after the parse stays inside the try, as the parse's own errors: a reject, never a throw
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { ok: false, field: null, reason: 'expected a JSON object', raw };
+    const record = parsed as Record<string, unknown>;
+    const nulAt = findNul(record);
+    if (nulAt) return { ok: false, field: escapeNul(nulAt), reason: NUL_REASON, raw };
+    const padded = paddedIdField(record, columns);
+    if (padded) return { ok: false, field: padded, reason: PADDED_ID_REASON(record[padded]), raw };
+    return { ok: true, record, raw };
+  } catch (e) {
+    return { ok: false, field: null, reason: `invalid JSON: ${(e as Error).message}`, raw };
+  }
 }
 
 /** Has spaces around it (cheap: looks at the first and last character only). */

@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { mapRow, NOT_FOUND, passesWhere } from '../../core/import/map-row.ts';
 import { type FileMapping, type Mapping, matchesGlob } from '../../core/import/mapping.ts';
 import type { Store } from '../../store/database.ts';
-import { type LookupTable, loadLookupColumn } from '../../store/queries/lookup-rows.ts';
+import type { LookupTable } from '../../store/queries/lookup-rows.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -54,7 +54,7 @@ export class Lookups {
     const id = `${name}\u0001${on}\u0001${field}`;
     if (this.built.has(id)) return;
     if (name.startsWith('db:')) {
-      const table = await loadLookupColumn(this.store.db, name.slice(3) as LookupTable, on, field);
+      const table = await this.store.imports.lookupColumn(name.slice(3) as LookupTable, on, field);
       if (!table)
         throw new AppError('BAD_INPUT', `lookup ${name}: cannot look up field "${field}" by "${on}"`);
       this.built.set(id, table);
