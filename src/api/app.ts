@@ -104,6 +104,8 @@ export function createApp(ctx: EngineContext, options: AppOptions = {}) {
   );
   // writes wait for SQLite's write lock without blocking the event loop; 503 + Retry-After, never a 500
   app.use('/v1/*', writeLockGate(ctx));
+  // the inbound hooks write too (Stripe contracts, Segment events, Slack task updates): same wait, 503 not 500
+  app.use('/hooks/*', writeLockGate(ctx));
   app.use('/v1/*', (c, next) => {
     if (c.req.path === '/v1/stream') return next();
     const slow =

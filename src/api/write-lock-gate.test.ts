@@ -141,6 +141,17 @@ describe('writes while another process holds the SQLite write lock', () => {
         expect(r.headers.get('retry-after'), what).toBe('2');
         expect(((await r.json()) as { error: { code: string } }).error.code).toBe('UNAVAILABLE');
       }
+      // the inbound hooks write too: a Segment call waits the same way and gets a 503 (Segment retries it)
+      const hook = await app.request('/hooks/segment/v1/track', {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from('wk:').toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ type: 'track', event: 'Login', userId: 'u1', messageId: 'm-lock-1' }),
+      });
+      expect(hook.status).toBe(503);
+      expect(hook.headers.get('retry-after')).toBe('2');
       expect(maxLag).toBeLessThan(300);
       // a health check is answered at once meanwhile
       const h0 = performance.now();

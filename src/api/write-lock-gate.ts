@@ -12,7 +12,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * while another process holds SQLite's write lock waits for it without blocking the event loop and
  * answers 503 with Retry-After when it does not come in time; a lock conflict that still reaches
  * the handler (the lock taken again, a PostgreSQL deadlock past its retries) is a 503 too, never a
- * 500. `/v1/events` has its own wait and group commit; the live stream writes nothing.
+ * 500. `/v1/events` has its own wait and group commit; the live stream writes nothing. It guards
+ * `/v1/*` and the inbound `/hooks/*` (a vendor retries a 503 with Retry-After).
  */
 export const writeLockGate =
   (ctx: EngineContext): MiddlewareHandler<AppEnv> =>
