@@ -66,7 +66,6 @@ const UNTYPED_ALLOWLIST: Record<string, string> = {
   'Job.params': 'options of the job kind',
   'Job.result': 'the report of the job kind',
   // connector settings and sync details differ per connector (integrations area)
-  'Connection.settings (additionalProperties with no properties)': 'per-connector settings',
   'SyncLogEntry.details': 'per-connector sync details',
 };
 const allowKey = (finding: string) => finding.split('→').at(-1) ?? finding;

@@ -1,5 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CONNECTION_KINDS } from '../../core/integrations/connection-schema.ts';
+import {
+  CONNECTION_KINDS,
+  hubspotSettingsSchema,
+  salesforceSettingsSchema,
+  segmentSettingsSchema,
+  slackSettingsSchema,
+  stripeSettingsSchema,
+} from '../../core/integrations/connection-schema.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { deleteConnection, listConnections, saveConnection } from '../../engine/integrations/connections.ts';
 import { pushCrm } from '../../engine/integrations/push-crm.ts';
@@ -36,7 +43,14 @@ const connectionSchema = z
     name: z.string(),
     enabled: z.boolean(),
     source: z.string(),
-    settings: z.record(z.string(), z.unknown()),
+    // the kind's settings (src/core/integrations/connection-schema.ts), defaults filled in
+    settings: z.union([
+      hubspotSettingsSchema,
+      salesforceSettingsSchema,
+      slackSettingsSchema,
+      segmentSettingsSchema,
+      stripeSettingsSchema,
+    ]),
     secrets: z.record(z.string(), z.enum(['set', 'missing'])),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -50,7 +50,8 @@ export type ConnectionView = {
   name: string;
   enabled: boolean;
   source: string;
-  settings: Record<string, unknown>;
+  /** As stored: the kind's settings, validated (defaults filled in) when the connection was saved. */
+  settings: ConnectionInput['settings'];
   secrets: Record<string, 'set' | 'missing'>;
   createdAt: string;
   updatedAt: string;
@@ -109,7 +110,7 @@ export const toSyncLogView = (r: SyncLogRow): SyncLogView => ({
 function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionView {
   const kind = row.kind as ConnectionKind;
   const sealed = JSON.parse(row.secrets || '{}') as Record<string, string>;
-  const settings = JSON.parse(row.settings || '{}') as Record<string, unknown>;
+  const settings = JSON.parse(row.settings || '{}') as ConnectionInput['settings'];
   return {
     id: row.id,
     kind,
@@ -124,7 +125,7 @@ function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionVie
     budget: {
       day: row.budget_day,
       used: Number(row.budget_used),
-      limit: (settings.dailyCallBudget as number | null | undefined) ?? null,
+      limit: ('dailyCallBudget' in settings ? settings.dailyCallBudget : null) ?? null,
     },
     lastSync: last ? toSyncLogView(last) : null,
   };
