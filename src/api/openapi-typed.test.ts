@@ -62,9 +62,6 @@ const UNTYPED_ALLOWLIST: Record<string, string> = {
   // free-form by design: an event's properties are what the sender put in them (custom events too)
   'GET /v1/accounts/{id}/timeline 200.items[].properties (additionalProperties with no properties)':
     'event properties as sent',
-  // job params and results depend on the job kind (engine/jobs: perf area); JobView types them unknown
-  'Job.params': 'options of the job kind',
-  'Job.result': 'the report of the job kind',
   // connector settings and sync details differ per connector (integrations area)
   'SyncLogEntry.details': 'per-connector sync details',
 };
