@@ -17,6 +17,70 @@ import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 const tags = ['connections'];
 
+const crmObject = z.enum(['companies', 'contacts', 'deals']);
+const readCounts = z.object({
+  fetched: z.number(),
+  applied: z.number(),
+  skipped: z.number(),
+  pages: z.number(),
+});
+const readCursor = z.object({ at: z.string(), ids: z.array(z.string()) });
+
+/** What each operation keeps beyond its counts (src/engine/integrations/record-sync.ts); others keep `{}`. */
+const syncDetailsSchema = z
+  .union([
+    z.object({
+      failures: z.array(z.object({ accountId: z.string(), crmId: z.string(), error: z.string() })),
+      unmatched: z.array(z.object({ accountId: z.string(), reason: z.string() })),
+      createdFields: z.array(z.string()),
+    }),
+    z.object({
+      objects: z.object({ companies: readCounts, contacts: readCounts, deals: readCounts }),
+      unknownOwners: z.array(
+        z.object({
+          ownerId: z.string(),
+          email: z.string().nullable(),
+          name: z.string().nullable(),
+          records: z.array(z.string()),
+        }),
+      ),
+      unmatched: z.array(z.object({ object: crmObject, crmId: z.string(), reason: z.string() })),
+      cursors: z.object({
+        companies: readCursor.optional(),
+        contacts: readCursor.optional(),
+        deals: readCursor.optional(),
+      }),
+    }),
+    z.object({
+      rejected: z.array(
+        z.object({
+          index: z.number(),
+          messageId: z.string().nullable(),
+          field: z.string().nullable(),
+          reason: z.string(),
+        }),
+      ),
+    }),
+    z.object({
+      date: z.string().nullable(),
+      outcomes: z.array(
+        z.object({
+          userId: z.string(),
+          email: z.string(),
+          status: z.string(),
+          moved: z.number(),
+          due: z.number(),
+          error: z.string().optional(),
+        }),
+      ),
+    }),
+    z.object({}).strict(),
+  ])
+  .openapi({
+    description:
+      'push / dry-run: failures, unmatched; read: objects, cursors; inbound: rejected; digest: outcomes',
+  });
+
 const syncLogSchema = z
   .object({
     id: z.number(),
@@ -31,7 +95,7 @@ const syncLogSchema = z
     unmatched: z.number(),
     calls: z.number(),
     message: z.string(),
-    details: z.unknown(),
+    details: syncDetailsSchema,
   })
   .openapi('SyncLogEntry');
 

@@ -18,6 +18,7 @@ import { insertAudit } from '../../store/queries/integrations/insert-audit.ts';
 import { latestSyncLogPerConnection, type SyncLogRow } from '../../store/queries/integrations/sync-log.ts';
 import type { EngineContext } from '../context.ts';
 import { type IntegrationSettings, loadIntegrationSettings } from './integration-settings.ts';
+import type { SyncDetails } from './record-sync.ts';
 import { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.ts';
 
 /** A connection ready to use: settings validated, secrets decrypted (never leaves the engine). */
@@ -40,7 +41,7 @@ export type SyncLogView = {
   unmatched: number;
   calls: number;
   message: string;
-  details: unknown;
+  details: SyncDetails;
 };
 
 /** What the API, CLI and dashboard show: secrets only as set / missing. */
