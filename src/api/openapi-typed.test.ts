@@ -62,17 +62,7 @@ const UNTYPED_ALLOWLIST: Record<string, string> = {
   // free-form by design: an event's properties are what the sender put in them (custom events too)
   'GET /v1/accounts/{id}/timeline 200.items[].properties (additionalProperties with no properties)':
     'event properties as sent',
-  // the engine returns the stored JSON as `unknown` (engine/learning: scoring area)
-  'ModelDetail.document': 'the stored health-model document',
-  'ModelDetail.backtest': 'the backtest stored with a trained model',
-  'ModelDiff.backtests.a': 'the backtest stored with model a',
-  'ModelDiff.backtests.b': 'the backtest stored with model b',
-  // job params and results depend on the job kind (engine/jobs: perf area); JobView types them unknown
-  'Job.params': 'options of the job kind',
-  'Job.result': 'the report of the job kind',
   // connector settings and sync details differ per connector (integrations area)
-  'Connection.settings (additionalProperties with no properties)': 'per-connector settings',
-  'SyncLogEntry.details': 'per-connector sync details',
 };
 const allowKey = (finding: string) => finding.split('→').at(-1) ?? finding;
 

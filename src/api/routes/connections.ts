@@ -1,14 +1,95 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { CONNECTION_KINDS } from '../../core/integrations/connection-schema.ts';
+import {
+  CONNECTION_KINDS,
+  hubspotSettingsSchema,
+  salesforceSettingsSchema,
+  segmentSettingsSchema,
+  slackSettingsSchema,
+  stripeSettingsSchema,
+} from '../../core/integrations/connection-schema.ts';
 import type { EngineContext } from '../../engine/context.ts';
 import { deleteConnection, listConnections, saveConnection } from '../../engine/integrations/connections.ts';
 import { pushCrm } from '../../engine/integrations/push-crm.ts';
+import type { SyncDetails } from '../../engine/integrations/record-sync.ts';
 import { listSyncLogView } from '../../engine/integrations/sync-status.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
 import { createRouter } from '../create-router.ts';
 import { errorResponses, jsonBody, ok } from './common.schemas.ts';
 
 const tags = ['connections'];
+
+const crmObject = z.enum(['companies', 'contacts', 'deals']);
+const readCounts = z.object({
+  fetched: z.number(),
+  applied: z.number(),
+  skipped: z.number(),
+  pages: z.number(),
+});
+const readCursor = z.object({ at: z.string(), ids: z.array(z.string()) });
+
+/** What each operation keeps beyond its counts (src/engine/integrations/record-sync.ts); others keep `{}`. */
+const filledSyncDetails = z.union([
+  z.object({
+    failures: z.array(z.object({ accountId: z.string(), crmId: z.string(), error: z.string() })),
+    unmatched: z.array(z.object({ accountId: z.string(), reason: z.string() })),
+    createdFields: z.array(z.string()),
+  }),
+  z.object({
+    objects: z.object({ companies: readCounts, contacts: readCounts, deals: readCounts }),
+    unknownOwners: z.array(
+      z.object({
+        ownerId: z.string(),
+        email: z.string().nullable(),
+        name: z.string().nullable(),
+        records: z.array(z.string()),
+      }),
+    ),
+    unmatched: z.array(z.object({ object: crmObject, crmId: z.string(), reason: z.string() })),
+    cursors: z.object({
+      companies: readCursor.optional(),
+      contacts: readCursor.optional(),
+      deals: readCursor.optional(),
+    }),
+  }),
+  z.object({
+    rejected: z.array(
+      z.object({
+        index: z.number(),
+        messageId: z.string().nullable(),
+        field: z.string().nullable(),
+        reason: z.string(),
+      }),
+    ),
+  }),
+  z.object({
+    date: z.string().nullable(),
+    outcomes: z.array(
+      z.object({
+        userId: z.string(),
+        email: z.string(),
+        status: z.string(),
+        moved: z.number(),
+        due: z.number(),
+        error: z.string().optional(),
+      }),
+    ),
+  }),
+]);
+const syncDetailsSchema = z
+  .union([
+    filledSyncDetails,
+    z.strictObject({}).openapi({ description: 'an operation that records no details' }),
+  ])
+  .openapi({
+    description:
+      'push / dry-run: failures, unmatched; read: objects, cursors; inbound: rejected; digest: outcomes',
+  });
+
+// Hono's JSON typing lets the `{}` member accept any object, so tsc checks the others against the
+// engine's type here (a field the engine writes differently fails this line)
+void (true satisfies Exclude<SyncDetails, Record<string, never>> extends z.output<typeof filledSyncDetails>
+  ? true
+  : false);
 
 const syncLogSchema = z
   .object({
@@ -24,7 +105,7 @@ const syncLogSchema = z
     unmatched: z.number(),
     calls: z.number(),
     message: z.string(),
-    details: z.unknown(),
+    details: syncDetailsSchema,
   })
   .openapi('SyncLogEntry');
 
@@ -36,7 +117,14 @@ const connectionSchema = z
     name: z.string(),
     enabled: z.boolean(),
     source: z.string(),
-    settings: z.record(z.string(), z.unknown()),
+    // the kind's settings (src/core/integrations/connection-schema.ts), defaults filled in
+    settings: z.union([
+      hubspotSettingsSchema,
+      salesforceSettingsSchema,
+      slackSettingsSchema,
+      segmentSettingsSchema,
+      stripeSettingsSchema,
+    ]),
     secrets: z.record(z.string(), z.enum(['set', 'missing'])),
     createdAt: z.string(),
     updatedAt: z.string(),

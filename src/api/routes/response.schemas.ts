@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { healthModelSchema } from '../../core/scoring/health-model.ts';
 
 /**
  * Response schemas of the routes that used to answer `z.record(unknown)`. They describe what the
@@ -153,90 +154,6 @@ export const playbookStatsSchema = z
   })
   .openapi('PlaybookStats');
 
-const modelRef = z.object({ version: z.number(), name: z.string(), status: z.string() });
-
-export const modelListItemSchema = z
-  .object({
-    version: z.number(),
-    name: z.string(),
-    status: z.string(),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    approvedAt: z.string().nullable(),
-    approvedBy: z.string().nullable(),
-    notes: z.string().nullable(),
-    backtest: z
-      .object({
-        auc: z.number().nullable(),
-        medianLeadDays: z.number().nullable(),
-        horizonDays: z.number().nullable(),
-        source: z.enum(['backtest', 'training']).openapi({
-          description:
-            '`backtest`: the latest recorded backtest on all history (the model page panel); `training`: held-out months at training',
-        }),
-      })
-      .nullable(),
-  })
-  .openapi('ModelListItem');
-
-export const modelDetailSchema = z
-  .object({
-    version: z.number(),
-    name: z.string(),
-    status: z.string(),
-    document: z.unknown().openapi({ description: 'The health model document' }),
-    createdAt: z.string(),
-    createdBy: z.string().nullable(),
-    approvedAt: z.string().nullable(),
-    approvedBy: z.string().nullable(),
-    notes: z.string().nullable(),
-    backtest: z.unknown(),
-    calibrations: z.array(
-      z.object({
-        horizonDays: z.number(),
-        slope: z.number(),
-        intercept: z.number(),
-        rows: z.number(),
-        fittedFrom: z.string(),
-        fittedTo: z.string(),
-      }),
-    ),
-    weightsByCategory: z.array(
-      z.object({
-        category: z.string(),
-        weight: z.number(),
-        share: z.number(),
-        signals: z.array(
-          z.object({ signalId: z.string(), label: z.string(), weight: z.number(), share: z.number() }),
-        ),
-      }),
-    ),
-  })
-  .openapi('ModelDetail');
-
-export const modelDiffSchema = z
-  .object({
-    a: modelRef,
-    b: modelRef,
-    effectiveWeights: z.array(
-      z.object({
-        signalId: z.string(),
-        category: z.string(),
-        label: z.string(),
-        a: z.number(),
-        b: z.number(),
-        delta: z.number(),
-      }),
-    ),
-    changes: z.array(
-      z
-        .looseObject({ path: z.string(), delta: z.number().nullable() })
-        .openapi({ description: 'One changed leaf of the model document: `a` and `b` are its values' }),
-    ),
-    backtests: z.object({ a: z.unknown(), b: z.unknown() }),
-  })
-  .openapi('ModelDiff');
-
 /** Backtest metrics (src/core/learning/evaluate-backtest.ts); nested parts name their main fields. */
 const backtestMetricsSchema = z
   .looseObject({
@@ -284,6 +201,123 @@ const backtestMetricsSchema = z
     leadTime: z.looseObject({ churnedAccounts: z.number() }),
   })
   .openapi('BacktestMetrics');
+
+/**
+ * The backtest stored with a trained model (src/engine/learning/train-model.ts): fit and held-out
+ * periods, weights, proposed vs current metrics (per-account lead times stripped).
+ */
+const trainedBacktestSchema = z
+  .looseObject({
+    horizonDays: z.number(),
+    label: z.enum(['horizon', 'renewal', 'lapse']).optional(),
+    lapseDays: z.number().nullable().optional(),
+    currentVersion: z.number(),
+    fit: z.looseObject({
+      from: z.string(),
+      to: z.string().nullable(),
+      snapshots: z.number(),
+      churned: z.number(),
+    }),
+    heldOut: z.looseObject({ from: z.string(), to: z.string(), snapshots: z.number(), churned: z.number() }),
+    weights: z.array(
+      z.looseObject({
+        signalId: z.string(),
+        current: z.number(),
+        proposed: z.number(),
+        coefficient: z.number().nullable(),
+        standardizedCoefficient: z.number().nullable(),
+        coverage: z.number().nullable(),
+      }),
+    ),
+    logisticAuc: z.number().nullable(),
+    proposed: backtestMetricsSchema,
+    current: backtestMetricsSchema,
+  })
+  .openapi('TrainedModelBacktest');
+
+const modelRef = z.object({ version: z.number(), name: z.string(), status: z.string() });
+
+export const modelListItemSchema = z
+  .object({
+    version: z.number(),
+    name: z.string(),
+    status: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    notes: z.string().nullable(),
+    backtest: z
+      .object({
+        auc: z.number().nullable(),
+        medianLeadDays: z.number().nullable(),
+        horizonDays: z.number().nullable(),
+        source: z.enum(['backtest', 'training']).openapi({
+          description:
+            '`backtest`: the latest recorded backtest on all history (the model page panel); `training`: held-out months at training',
+        }),
+      })
+      .nullable(),
+  })
+  .openapi('ModelListItem');
+
+export const modelDetailSchema = z
+  .object({
+    version: z.number(),
+    name: z.string(),
+    status: z.string(),
+    document: healthModelSchema, // the health model document (plain zod: no .openapi() on it)
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    notes: z.string().nullable(),
+    backtest: trainedBacktestSchema.nullable(),
+    calibrations: z.array(
+      z.object({
+        horizonDays: z.number(),
+        slope: z.number(),
+        intercept: z.number(),
+        rows: z.number(),
+        fittedFrom: z.string(),
+        fittedTo: z.string(),
+      }),
+    ),
+    weightsByCategory: z.array(
+      z.object({
+        category: z.string(),
+        weight: z.number(),
+        share: z.number(),
+        signals: z.array(
+          z.object({ signalId: z.string(), label: z.string(), weight: z.number(), share: z.number() }),
+        ),
+      }),
+    ),
+  })
+  .openapi('ModelDetail');
+
+export const modelDiffSchema = z
+  .object({
+    a: modelRef,
+    b: modelRef,
+    effectiveWeights: z.array(
+      z.object({
+        signalId: z.string(),
+        category: z.string(),
+        label: z.string(),
+        a: z.number(),
+        b: z.number(),
+        delta: z.number(),
+      }),
+    ),
+    changes: z.array(
+      z
+        .looseObject({ path: z.string(), delta: z.number().nullable() })
+        .openapi({ description: 'One changed leaf of the model document: `a` and `b` are its values' }),
+    ),
+    backtests: z.object({ a: trainedBacktestSchema.nullable(), b: trainedBacktestSchema.nullable() }),
+  })
+  .openapi('ModelDiff');
 
 export const backtestReportSchema = z
   .looseObject({

@@ -18,6 +18,7 @@ import { insertAudit } from '../../store/queries/integrations/insert-audit.ts';
 import { latestSyncLogPerConnection, type SyncLogRow } from '../../store/queries/integrations/sync-log.ts';
 import type { EngineContext } from '../context.ts';
 import { type IntegrationSettings, loadIntegrationSettings } from './integration-settings.ts';
+import type { SyncDetails } from './record-sync.ts';
 import { createSecretBox, loadSecretKey, type SecretBox } from './secret-box.ts';
 
 /** A connection ready to use: settings validated, secrets decrypted (never leaves the engine). */
@@ -40,7 +41,7 @@ export type SyncLogView = {
   unmatched: number;
   calls: number;
   message: string;
-  details: unknown;
+  details: SyncDetails;
 };
 
 /** What the API, CLI and dashboard show: secrets only as set / missing. */
@@ -50,7 +51,8 @@ export type ConnectionView = {
   name: string;
   enabled: boolean;
   source: string;
-  settings: Record<string, unknown>;
+  /** As stored: the kind's settings, validated (defaults filled in) when the connection was saved. */
+  settings: ConnectionInput['settings'];
   secrets: Record<string, 'set' | 'missing'>;
   createdAt: string;
   updatedAt: string;
@@ -109,7 +111,7 @@ export const toSyncLogView = (r: SyncLogRow): SyncLogView => ({
 function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionView {
   const kind = row.kind as ConnectionKind;
   const sealed = JSON.parse(row.secrets || '{}') as Record<string, string>;
-  const settings = JSON.parse(row.settings || '{}') as Record<string, unknown>;
+  const settings = JSON.parse(row.settings || '{}') as ConnectionInput['settings'];
   return {
     id: row.id,
     kind,
@@ -124,7 +126,7 @@ function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionVie
     budget: {
       day: row.budget_day,
       used: Number(row.budget_used),
-      limit: (settings.dailyCallBudget as number | null | undefined) ?? null,
+      limit: ('dailyCallBudget' in settings ? settings.dailyCallBudget : null) ?? null,
     },
     lastSync: last ? toSyncLogView(last) : null,
   };

@@ -1,6 +1,36 @@
 import { insertSyncLog } from '../../store/queries/integrations/sync-log.ts';
 import type { EngineContext } from '../context.ts';
 
+type ReadObjectCounts = { fetched: number; applied: number; skipped: number; pages: number };
+type ReadCursorDetail = { at: string; ids: string[] };
+
+/** What each operation keeps in a sync log entry beyond its counts (lists capped); others keep `{}`. */
+export type SyncDetails =
+  | {
+      failures: { accountId: string; crmId: string; error: string }[];
+      unmatched: { accountId: string; reason: string }[];
+      createdFields: string[];
+    }
+  | {
+      objects: Record<'companies' | 'contacts' | 'deals', ReadObjectCounts>;
+      unknownOwners: { ownerId: string; email: string | null; name: string | null; records: string[] }[];
+      unmatched: { object: 'companies' | 'contacts' | 'deals'; crmId: string; reason: string }[];
+      cursors: Partial<Record<'companies' | 'contacts' | 'deals', ReadCursorDetail>>;
+    }
+  | { rejected: { index: number; messageId: string | null; field: string | null; reason: string }[] }
+  | {
+      date: string | null;
+      outcomes: {
+        userId: string;
+        email: string;
+        status: string;
+        moved: number;
+        due: number;
+        error?: string;
+      }[];
+    }
+  | Record<string, never>;
+
 export type SyncEntry = {
   connectionId: string;
   operation: 'push' | 'dry-run' | 'read' | 'inbound' | 'alert' | 'digest' | 'check';
@@ -12,7 +42,7 @@ export type SyncEntry = {
   unmatched?: number;
   calls?: number;
   message: string;
-  details?: Record<string, unknown>;
+  details?: SyncDetails;
 };
 
 /** Writes one sync log entry and logs it (failures as warnings), so every outcome is visible in both places. */

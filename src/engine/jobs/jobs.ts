@@ -9,7 +9,7 @@ import {
   updateJob,
 } from '../../store/queries/jobs.ts';
 import type { EngineContext } from '../context.ts';
-import type { HeavyOptions, HeavyTaskName } from './heavy-tasks.ts';
+import type { HeavyOptions, HeavyResult, HeavyTaskName } from './heavy-tasks.ts';
 import { type RunHeavyOptions, runHeavy } from './worker-pool.ts';
 
 /** What a client can start as a job, and the use-case each kind runs. */
@@ -22,14 +22,20 @@ export const JOB_KINDS = {
 } as const satisfies Record<string, HeavyTaskName>;
 export type JobKind = keyof typeof JOB_KINDS;
 
+/** The options a job of some kind was started with, as stored. */
+export type JobParams = { [K in JobKind]: NonNullable<HeavyOptions<(typeof JOB_KINDS)[K]>> }[JobKind];
+/** What a job of some kind returns once it succeeded (its use-case's report). */
+export type JobResult = { [K in JobKind]: HeavyResult<(typeof JOB_KINDS)[K]> }[JobKind];
+
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type JobView = {
   id: string;
   kind: string;
   status: JobStatus;
-  params: unknown;
+  params: JobParams;
   progress: { phase: string; done?: number; total?: number } | null;
-  result: unknown;
+  /** null until the job succeeded; left out of the list. */
+  result: JobResult | null | undefined;
   error: { code: string; message: string } | null;
   createdBy: string | null;
   createdAt: string;

@@ -4,6 +4,7 @@ import { findModelRow, type ModelRow } from '../../store/queries/learning/model-
 import type { EngineContext } from '../context.ts';
 import { SCORING } from './scoring-port.ts';
 import { effectiveSignalWeights, roundWeight, signalInfoOf } from './signal-weights.ts';
+import type { StoredTrainingBacktest } from './train-model.ts';
 
 export type ModelDiff = {
   a: { version: number; name: string; status: string };
@@ -19,7 +20,7 @@ export type ModelDiff = {
   }[];
   changes: DocumentChange[];
   /** Backtests stored with each model (a trained model stores proposed vs the model it challenged). */
-  backtests: { a: unknown; b: unknown };
+  backtests: { a: StoredTrainingBacktest | null; b: StoredTrainingBacktest | null };
 };
 
 /** Version 0 is the built-in default model, which a fresh install scores with before any version is stored. */

@@ -1,18 +1,21 @@
 import { AppError } from '../../core/errors.ts';
+import type { HealthModel } from '../../core/scoring/health-model.ts';
 import type { EngineContext } from '../context.ts';
+import type { StoredTrainingBacktest } from './train-model.ts';
 
 export type ModelDetail = {
   version: number;
   name: string;
   status: string;
-  document: unknown;
+  /** As stored: validated when the version was created or trained. */
+  document: HealthModel;
   createdAt: string;
   createdBy: string | null;
   approvedAt: string | null;
   approvedBy: string | null;
   notes: string | null;
   /** Stored with a trained model: fit and held-out periods, weights, proposed vs current metrics. */
-  backtest: unknown;
+  backtest: StoredTrainingBacktest | null;
   /** churn probability within horizonDays = σ(slope × score + intercept), per horizon. */
   calibrations: {
     horizonDays: number;

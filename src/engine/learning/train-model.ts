@@ -100,6 +100,23 @@ export type WeightComparison = {
   coverage: number | null;
 };
 
+/** The backtest stored with a trained model (models.backtest): the report without per-account detail. */
+export type StoredTrainingBacktest = Pick<
+  TrainReport,
+  | 'horizonDays'
+  | 'label'
+  | 'lapseDays'
+  | 'fit'
+  | 'heldOut'
+  | 'weights'
+  | 'dropped'
+  | 'bands'
+  | 'l2'
+  | 'logisticAuc'
+  | 'proposed'
+  | 'current'
+> & { currentVersion: number };
+
 export type TrainReport = {
   proposedVersion: number;
   currentVersion: number;
