@@ -10,6 +10,7 @@ import { createBus } from '../bus.ts';
 import { loadConfig } from '../config.ts';
 import type { Clock, EngineContext } from '../context.ts';
 import { createLogger } from '../logger.ts';
+import { lowerThisThreadsPriority } from './heavy-nice.ts';
 import { HEAVY_TASKS, isHeavyTaskName } from './heavy-tasks.ts';
 
 export type HeavyRequest = {
@@ -25,6 +26,8 @@ export type HeavyRequest = {
 export type HeavyResponse =
   | { ok: true; value: unknown }
   | { ok: false; error: { code: string; message: string; details?: unknown; stack?: string } };
+
+lowerThisThreadsPriority();
 
 const contexts = new Map<string, Promise<EngineContext>>();
 

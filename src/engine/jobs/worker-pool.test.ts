@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store/database.ts';
@@ -10,6 +10,7 @@ import { generateDemo } from '../demo/generate-demo.ts';
 import { importFiles } from '../import/import-files.ts';
 import { backtestModel } from '../learning/backtest-model.ts';
 import { computeCohortReport } from '../metrics/metrics-report.ts';
+import { heavyNice } from './heavy-nice.ts';
 import { getJob, startJob, waitForJob } from './jobs.ts';
 import { closeHeavyPools, defaultPoolSize, runHeavy } from './worker-pool.ts';
 
@@ -118,6 +119,32 @@ describe('heavy use-cases in worker threads', () => {
     await waitForJob(failed.id);
     expect(await getJob(ctx, failed.id)).toMatchObject({ status: 'failed', error: { code: 'NOT_FOUND' } });
   }, 120_000);
+
+  it.runIf(process.platform === 'linux')(
+    'runs heavy work at a lower priority than the request thread (nice 10 on its own thread only)',
+    async () => {
+      /** The nice value of every thread of this process (Linux keeps one per thread). */
+      const nices = () =>
+        readdirSync('/proc/self/task').map((t) => {
+          try {
+            return Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+          } catch {
+            return Number.NaN; // the thread ended meanwhile
+          }
+        });
+      await closeHeavyPools();
+      const before = nices().filter((n) => n === 10).length;
+      // the thread stays in the pool (idle timeout 30 s) after answering
+      const mine = await runHeavy(ctx, 'computeCohortReport', { by: 'quarter' }, { threads: 1 });
+      expect(mine).toBeTruthy();
+      expect(nices().filter((n) => n === 10).length).toBe(before + 1);
+      expect(getPriority()).toBe(0); // this (request) thread is untouched
+      expect(heavyNice({})).toBe(10);
+      expect(heavyNice({ VIGIL_HEAVY_NICE: '0' })).toBe(0);
+      expect(heavyNice({ VIGIL_HEAVY_NICE: 'low' })).toBe(10);
+    },
+    60_000,
+  );
 
   it('runs inline where no other thread can open the store, and sizes the pool to the machine', async () => {
     const mem = await openTestStore('sqlite');
