@@ -25,13 +25,14 @@ import {
 } from '../../store/queries/integrations/crm-push-state.ts';
 import { listScoreStates } from '../../store/queries/integrations/list-score-states.ts';
 import type { EngineContext } from '../context.ts';
-import { CallGuard, SyncStopped } from './call-guard.ts';
+import { type CallGuard, SyncStopped } from './call-guard.ts';
 import { type Connection, loadConnection } from './connections.ts';
+import { openCrmSession } from './crm-session.ts';
 import type { CrmRecordUpdate, CrmWriter } from './crm-writer.ts';
-import { createHubspotWriter, hubspotMessage, hubspotRetryAfter } from './hubspot-writer.ts';
+import { createHubspotWriter, hubspotMessage, } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
 import { openSalesforce } from './salesforce-connection.ts';
-import { createSalesforceWriter, salesforceMessage, salesforceRetryAfter } from './salesforce-writer.ts';
+import { createSalesforceWriter, salesforceMessage, } from './salesforce-writer.ts';
 
 export type PushCrmOptions = {
   dryRun?: boolean;
@@ -72,25 +73,12 @@ function writerFor(
   c: Connection,
   options: PushCrmOptions,
 ): { writer: CrmWriter; guard: CallGuard } {
-  if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
-    throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
-  const token = c.secrets.accessToken;
-  if (!token && c.kind === 'hubspot')
-    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
-  const s = c.settings as HubspotSettings | SalesforceSettings;
-  const guard = new CallGuard(ctx, {
-    connectionId: c.id,
-    vendor: c.kind === 'hubspot' ? 'HubSpot' : 'Salesforce',
-    dailyCallBudget: s.dailyCallBudget,
-    maxRetryAfterSeconds: s.maxRetryAfterSeconds,
-    rateLimitOf: c.kind === 'hubspot' ? hubspotRetryAfter : (e) => salesforceRetryAfter(e, ctx.clock.now()),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  });
+  const session = openCrmSession(ctx, c, options);
   const writer =
-    c.kind === 'hubspot'
-      ? createHubspotWriter(c.settings, token as string, guard)
-      : createSalesforceWriter(c.settings, openSalesforce(ctx, c), guard);
-  return { writer, guard };
+    session.kind === 'hubspot'
+      ? createHubspotWriter(session.settings, session.token, session.guard)
+      : createSalesforceWriter(session.settings, openSalesforce(ctx, c), session.guard);
+  return { writer, guard: session.guard };
 }
 
 /**

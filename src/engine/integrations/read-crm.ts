@@ -25,15 +25,16 @@ import {
   loadReadCursors,
 } from '../../store/resources/crm-read.ts';
 import type { EngineContext } from '../context.ts';
-import { CallGuard, SyncStopped } from './call-guard.ts';
+import { type CallGuard, SyncStopped } from './call-guard.ts';
 import { type Connection, loadConnection } from './connections.ts';
 import type { CrmReader, CrmReadObject } from './crm-reader.ts';
+import { openCrmSession } from './crm-session.ts';
 import { createHubspotReader } from './hubspot-reader.ts';
-import { hubspotMessage, hubspotRetryAfter } from './hubspot-writer.ts';
+import { hubspotMessage, } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
 import { openSalesforce } from './salesforce-connection.ts';
 import { createSalesforceReader } from './salesforce-reader.ts';
-import { salesforceMessage, salesforceRetryAfter } from './salesforce-writer.ts';
+import { salesforceMessage, } from './salesforce-writer.ts';
 
 export type ReadCrmOptions = {
   /** Read and map, write nothing, move no cursor. */
@@ -74,24 +75,11 @@ function readerFor(
   c: Connection,
   options: ReadCrmOptions,
 ): { reader: CrmReader; guard: CallGuard; settings: HubspotSettings | SalesforceSettings } {
-  if (c.kind !== 'hubspot' && c.kind !== 'salesforce')
-    throw new AppError('BAD_INPUT', `connection ${c.id} is a ${c.kind} connection, not a CRM`);
-  const token = c.secrets.accessToken;
-  if (!token && c.kind === 'hubspot')
-    throw new AppError('PRECONDITION_FAILED', `connection ${c.id} has no accessToken`);
-  const s = c.settings as HubspotSettings | SalesforceSettings;
-  const guard = new CallGuard(ctx, {
-    connectionId: c.id,
-    vendor: c.kind === 'hubspot' ? 'HubSpot' : 'Salesforce',
-    dailyCallBudget: s.dailyCallBudget,
-    maxRetryAfterSeconds: s.maxRetryAfterSeconds,
-    rateLimitOf: c.kind === 'hubspot' ? hubspotRetryAfter : (e) => salesforceRetryAfter(e, ctx.clock.now()),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  });
-  if (c.kind === 'hubspot')
-    return { reader: createHubspotReader(c.settings, token as string, guard), guard, settings: s };
-  const conn = openSalesforce(ctx, c);
-  return { reader: createSalesforceReader(c.settings, conn, guard), guard, settings: s };
+  const session = openCrmSession(ctx, c, options);
+  const { guard, settings } = session;
+  if (session.kind === 'hubspot')
+    return { reader: createHubspotReader(session.settings, session.token, guard), guard, settings };
+  return { reader: createSalesforceReader(session.settings, openSalesforce(ctx, c), guard), guard, settings };
 }
 
 /**
