@@ -22,6 +22,7 @@ import type {
   storedPlaybookSchema,
   taskSchema,
 } from './routes/response.schemas.ts';
+import type { sourcesSchema } from './routes/sources.ts';
 import type { taskQueueSchema } from './routes/tasks.ts';
 import type { savedViewSchema } from './routes/views.ts';
 
@@ -41,3 +42,5 @@ export type TaskQueue = z.infer<typeof taskQueueSchema>;
 export type TaskQueueGroup = TaskQueue['groups'][number];
 export type SavedView = z.infer<typeof savedViewSchema>;
 export type BandMigration = z.infer<typeof bandMigrationSchema>;
+export type DataSources = z.infer<typeof sourcesSchema>;
+export type DataSource = DataSources['sources'][number];

@@ -1,28 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
+import type { DataSource, DataSources } from '../../src/api/api-types.ts';
 import { getJson } from './api.ts';
 
-/** GET /v1/sources (see src/api/routes/sources.ts). */
-export type DataSource = {
-  id: string;
-  label: string;
-  status: 'live' | 'stale' | 'absent';
-  declared: boolean | null;
-  firstEvent: string | null;
-  lastEvent: string | null;
-  accountsCovered: number;
-  rows: number;
-  rowsPerDay: number | null;
-  daysSinceLast: number | null;
-  staleAfterDays: number | null;
-  signals: { id: string; weight: number }[];
-};
-export type DataSources = {
-  asOf: string;
-  modelVersion: number;
-  accounts: number;
-  sources: DataSource[];
-  warnings: string[];
-};
 
 export const useSourcesQuery = () =>
   useQuery({ queryKey: ['sources'], queryFn: () => getJson<DataSources>('/v1/sources'), staleTime: 60_000 });

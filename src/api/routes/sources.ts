@@ -22,7 +22,7 @@ const sourceSchema = z
     signals: z.array(z.object({ id: z.string(), weight: z.number() })),
   })
   .openapi('DataSource');
-const sourcesSchema = z
+export const sourcesSchema = z
   .object({
     asOf: z.string(),
     modelVersion: z.number(),
