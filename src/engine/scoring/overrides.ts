@@ -94,9 +94,8 @@ export async function revokeOverride(
 export async function activeOverrides(
   store: Store,
   accountIds: string[],
+  /** An override is on the displayed scale, banded by the display lines (80 / 50): no model needed. */
   now: string,
-  /** Unused: an override is on the displayed scale, banded by the display lines (80 / 50). */
-  _model?: unknown,
 ): Promise<Map<string, ScoreOverride>> {
   const out = new Map<string, ScoreOverride>();
   // oldest first, so the newest overwrites

@@ -152,7 +152,7 @@ export async function recomputeScores(
     const prevById = new Map(results.map((r) => [r.result.accountId, r.stored]));
     const now = ctx.clock.now().toISOString();
     // overrides in force now; an expired or revoked one is dropped here, so it never lingers
-    const overrides = await activeOverrides(store, ids, now, active.model);
+    const overrides = await activeOverrides(store, ids, now);
     const rows: ScoreResult[] = [];
     for (const { result, owner } of results) {
       const id = result.accountId;
