@@ -94,7 +94,7 @@ afterAll(async () => {
 });
 
 describe('login page first paint', () => {
-  it('shows the login form within 500 ms of navigation start (code-split bundle)', async () => {
+  it('shows the login form within 500 ms of navigation start (code-split bundle)', async (ctx) => {
     // navigation start → the login form's username box laid out, polled every animation frame
     const formVisible = async (page: Page) => {
       await page.goto(server.url, { waitUntil: 'commit' });
@@ -144,11 +144,14 @@ describe('login page first paint', () => {
     // ~1.5 runnable processes per core every step here (the server's file read, Chromium's parse)
     // waits its turn, and the run says so instead of judging. Best of three otherwise.
     const perCore = loadavg()[0]! / cpus().length;
-    if (perCore <= 1.5) expect(sorted[0]!).toBeLessThan(500);
-    else
+    if (perCore > 1.5) {
+      // reported as skipped, not passed: an unjudged budget must not read as a met one
       console.warn(
         `oversubscribed (${perCore.toFixed(1)} runnable per core): the 500 ms budget is not judged in this run`,
       );
+      ctx.skip();
+    }
+    expect(sorted[0]!).toBeLessThan(500);
   });
 });
 
