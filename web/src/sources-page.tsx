@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import type { DataSource, DataSources } from '../../src/api/api-types.ts';
 import { getJson } from './api.ts';
 
-
 export const useSourcesQuery = () =>
   useQuery({ queryKey: ['sources'], queryFn: () => getJson<DataSources>('/v1/sources'), staleTime: 60_000 });
 

@@ -29,10 +29,10 @@ import { type CallGuard, SyncStopped } from './call-guard.ts';
 import { type Connection, loadConnection } from './connections.ts';
 import { openCrmSession } from './crm-session.ts';
 import type { CrmRecordUpdate, CrmWriter } from './crm-writer.ts';
-import { createHubspotWriter, hubspotMessage, } from './hubspot-writer.ts';
+import { createHubspotWriter, hubspotMessage } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
 import { openSalesforce } from './salesforce-connection.ts';
-import { createSalesforceWriter, salesforceMessage, } from './salesforce-writer.ts';
+import { createSalesforceWriter, salesforceMessage } from './salesforce-writer.ts';
 
 export type PushCrmOptions = {
   dryRun?: boolean;

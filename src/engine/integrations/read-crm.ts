@@ -30,11 +30,11 @@ import { type Connection, loadConnection } from './connections.ts';
 import type { CrmReader, CrmReadObject } from './crm-reader.ts';
 import { openCrmSession } from './crm-session.ts';
 import { createHubspotReader } from './hubspot-reader.ts';
-import { hubspotMessage, } from './hubspot-writer.ts';
+import { hubspotMessage } from './hubspot-writer.ts';
 import { recordSync } from './record-sync.ts';
 import { openSalesforce } from './salesforce-connection.ts';
 import { createSalesforceReader } from './salesforce-reader.ts';
-import { salesforceMessage, } from './salesforce-writer.ts';
+import { salesforceMessage } from './salesforce-writer.ts';
 
 export type ReadCrmOptions = {
   /** Read and map, write nothing, move no cursor. */
