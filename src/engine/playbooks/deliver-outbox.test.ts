@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -299,6 +299,76 @@ describe('email delivery through a real SMTP server', () => {
       expect(up.delivered).toBe(1);
       expect(mails.length).toBe(before + 1);
       expect(mails.at(-1)?.to).toEqual(['csm1@example.test']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+// An SMTP server that accepts the connection and never says a word (no greeting): before the bound,
+// a delivery pass waited on it for nodemailer's two-minute default and a stopping worker hung with it.
+describe('a silent SMTP server costs one timeout, and shutdown does not wait for it', () => {
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createNetServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    port = (silent.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    closeEmailTransports();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  });
+
+  async function queuedEmail() {
+    const store = await openTestStore('sqlite');
+    const ctx = contextForStore(store, { clock: { now: () => new Date('2025-06-01T10:00:00.000Z') } });
+    const [id] = await seedPlaybookFixtures(store, { accounts: 1 });
+    await runPlaybooks(
+      ctx,
+      [{ accountId: id!, owner: 'csm-1', previous: null, current: makeScoreResult(id!, 30, 'critical') }],
+      {
+        playbooks: [notifyPlay('email', 'owner')],
+        settings: { dailyBudgetPerOwner: null, smtpUrl: 'smtp://x' },
+      },
+    );
+    return { store, ctx };
+  }
+
+  it('records a retry after the timeout instead of hanging', async () => {
+    const { store, ctx } = await queuedEmail();
+    try {
+      const t0 = Date.now();
+      const r = await deliverOutbox(ctx, {
+        workerId: 'w1',
+        timeoutMs: 300,
+        settings: { smtpUrl: `smtp://127.0.0.1:${port}` },
+      });
+      expect(r).toMatchObject({ claimed: 1, retried: 1, delivered: 0 });
+      expect(Date.now() - t0).toBeLessThan(60_000); // nodemailer's own default would wait 120 s
+      const [attempt] = await store.db.selectFrom('deliveries').selectAll().execute();
+      expect(attempt?.ok ? 'ok' : attempt?.error).toMatch(/SMTP: no answer in 300 ms|timeout/i);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a stopping worker gives the row back unsent, the attempt not counted', async () => {
+    const { store, ctx } = await queuedEmail();
+    try {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 200);
+      const r = await deliverOutbox(ctx, {
+        workerId: 'w1',
+        timeoutMs: 30_000,
+        signal: stop.signal,
+        settings: { smtpUrl: `smtp://127.0.0.1:${port}` },
+      });
+      expect(r).toMatchObject({ claimed: 1, released: 1, retried: 0, delivered: 0 });
     } finally {
       await store.close();
     }

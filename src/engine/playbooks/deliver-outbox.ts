@@ -2,6 +2,7 @@ import type { EmailPayload, NotificationPayload } from '../../core/playbooks/bui
 import type { OutboxClaim } from '../../store/resources/outbox.ts';
 import type { EngineContext } from '../context.ts';
 import { SLACK_USER_TARGET, sendSlackAlert } from '../integrations/send-slack-alert.ts';
+import { boundedSend } from './bounded-send.ts';
 import { loadPlaybookSettings, type PlaybookSettings } from './playbook-settings.ts';
 import { sendEmail } from './send-email.ts';
 import { type SendResult, sendWebhook } from './send-webhook.ts';
@@ -13,7 +14,7 @@ export type DeliverOutboxOptions = {
   limit?: number;
   /** Requests in flight at once (default 1: one after another). */
   concurrency?: number;
-  /** Per-request timeout of webhooks (default 10 s). */
+  /** Per-request timeout of webhooks, e-mails and Slack messages (default 10 s). */
   timeoutMs?: number;
   /**
    * A stopping worker: no further row is started, and an aborted request's row is given back unsent
@@ -98,16 +99,20 @@ async function deliverOne(
   const deliveryId = String(row.id);
   let result: SendResult;
   const payload = JSON.parse(row.payload) as unknown;
+  const timeoutMs = o.timeoutMs ?? 10_000;
   if (row.kind === 'email') {
-    result = settings.smtpUrl
-      ? await sendEmail(settings.smtpUrl, settings.mailFrom, payload as EmailPayload, { deliveryId })
+    const smtpUrl = settings.smtpUrl;
+    result = smtpUrl
+      ? await boundedSend(
+          () => sendEmail(smtpUrl, settings.mailFrom, payload as EmailPayload, { deliveryId, timeoutMs }),
+          { timeoutMs, signal: o.signal, what: 'SMTP' },
+        )
       : { ok: false, statusCode: null, error: 'no SMTP server configured (VIGIL_SMTP_URL)' };
   } else if (row.kind === 'slack' && row.target.startsWith(SLACK_USER_TARGET)) {
     // to a person through the Slack app (Block Kit with buttons), not an incoming webhook
-    result = await sendSlackAlert(
-      ctx,
-      row.target.slice(SLACK_USER_TARGET.length),
-      payload as NotificationPayload,
+    result = await boundedSend(
+      () => sendSlackAlert(ctx, row.target.slice(SLACK_USER_TARGET.length), payload as NotificationPayload),
+      { timeoutMs, signal: o.signal, what: 'Slack' },
     );
   } else {
     result = await sendWebhook(row.target, payload, {

@@ -9,12 +9,20 @@ export async function sendEmail(
   smtpUrl: string,
   from: string,
   mail: EmailPayload,
-  options: { deliveryId: string },
+  options: { deliveryId: string; timeoutMs?: number },
 ): Promise<SendResult> {
-  let t = transports.get(smtpUrl);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const key = `${timeoutMs} ${smtpUrl}`;
+  let t = transports.get(key);
   if (!t) {
-    t = nodemailer.createTransport(smtpUrl);
-    transports.set(smtpUrl, t);
+    // a server that accepts the connection and then stays silent costs one timeout, not a stuck worker
+    t = nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+    transports.set(key, t);
   }
   try {
     const info = await t.sendMail({
