@@ -60,4 +60,35 @@ describe('/v1/connections', () => {
     expect((await log.json()).items[0]).toMatchObject({ operation: 'dry-run', status: 'dry-run' });
     expect((await admin.get('/v1/connections/nope/sync-log')).status).toBe(404);
   });
+
+  it('reads the CRM on demand (admins only); a dry run writes nothing and the answer is typed', async () => {
+    const admin = await f.as('root');
+    // the connection saved by the test above; the test server has one company whose owner has no Vigil user
+    hs.owners.length = 0;
+    hs.owners.push({ id: '901', email: 'nobody@elsewhere.example', firstName: 'No', lastName: 'Body' });
+    hs.companies.clear();
+    hs.companies.set('9001', {
+      name: 'Stranger',
+      domain: 'stranger.example',
+      hubspot_owner_id: '901',
+      hs_lastmodifieddate: '2026-06-01T08:00:00.000Z',
+    });
+    for (const who of ['mgr-1', 'csm-a'] as const) {
+      const c = await f.as(who);
+      expect((await c.send('POST', '/v1/connections/hubspot/read', { dryRun: true })).status).toBe(403);
+    }
+    const dry = await admin.send('POST', '/v1/connections/hubspot/read', { dryRun: true });
+    expect(dry.status).toBe(200);
+    const r = await dry.json();
+    expect(r).toMatchObject({ connectionId: 'hubspot', kind: 'hubspot', status: 'dry-run', dryRun: true });
+    expect(r.objects.companies).toMatchObject({ fetched: 1, applied: 0 });
+    expect(r.unmatched).toEqual([expect.objectContaining({ object: 'companies', crmId: '9001' })]);
+    const real = await admin.send('POST', '/v1/connections/hubspot/read', {});
+    expect(real.status).toBe(200);
+    expect((await real.json()).status).toBe('ok');
+    const log = await admin.get('/v1/connections/hubspot/sync-log');
+    expect((await log.json()).items[0]).toMatchObject({ operation: 'read' });
+    expect((await admin.send('POST', '/v1/connections/nope/read', {})).status).toBe(404);
+    expect((await admin.send('POST', '/v1/connections/hubspot/read', { bogus: 1 })).status).toBe(400);
+  });
 });

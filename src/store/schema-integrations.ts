@@ -20,6 +20,8 @@ export type ConnectionsTable = {
   created_at: string;
   updated_at: string;
   last_push_at: string | null;
+  /** When the last scheduled CRM read was claimed (migration 029). */
+  last_read_at: string | null;
   /** UTC day (YYYY-MM-DD) of `budget_used`. */
   budget_day: string | null;
   budget_used: number;

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { contractSchema } from '../../core/data-model/entities.ts';
 import {
   CONNECTION_KINDS,
   hubspotSettingsSchema,
@@ -10,6 +11,7 @@ import {
 import type { EngineContext } from '../../engine/context.ts';
 import { deleteConnection, listConnections, saveConnection } from '../../engine/integrations/connections.ts';
 import { pushCrm } from '../../engine/integrations/push-crm.ts';
+import { readCrm } from '../../engine/integrations/read-crm.ts';
 import type { SyncDetails } from '../../engine/integrations/record-sync.ts';
 import { listSyncLogView } from '../../engine/integrations/sync-status.ts';
 import { access, actorOf, principalOf } from '../auth/access.ts';
@@ -129,6 +131,7 @@ const connectionSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     lastPushAt: z.string().nullable(),
+    lastReadAt: z.string().nullable(),
     budget: z.object({ day: z.string().nullable(), used: z.number(), limit: z.number().nullable() }),
     lastSync: syncLogSchema.nullable(),
   })
@@ -159,6 +162,41 @@ const pushReportSchema = z
     syncLogId: z.number().nullable(),
   })
   .openapi('CrmPushReport');
+
+const readReportSchema = z
+  .object({
+    connectionId: z.string(),
+    kind: z.enum(['hubspot', 'salesforce']),
+    dryRun: z.boolean(),
+    status: z.enum(['ok', 'failed', 'budget-spent', 'rate-limited', 'dry-run']),
+    message: z.string(),
+    objects: z.object({ companies: readCounts, contacts: readCounts, deals: readCounts }),
+    unknownOwners: z.array(
+      z.object({
+        ownerId: z.string(),
+        email: z.string().nullable(),
+        name: z.string().nullable(),
+        records: z.array(z.string()),
+      }),
+    ),
+    unmatched: z.array(z.object({ object: crmObject, crmId: z.string(), reason: z.string() })),
+    ownersChanged: z.number(),
+    contacts: z.number(),
+    contracts: z.number(),
+    planned: z.object({
+      owners: z.array(z.object({ accountId: z.string(), owner: z.string() })),
+      contracts: z.array(contractSchema),
+      contacts: z.number(),
+    }),
+    cursors: z.object({
+      companies: readCursor.optional(),
+      contacts: readCursor.optional(),
+      deals: readCursor.optional(),
+    }),
+    calls: z.number(),
+    syncLogId: z.number().nullable(),
+  })
+  .openapi('CrmReadReport');
 
 const idParam = z.object({
   id: z
@@ -271,6 +309,28 @@ export function connectionRoutes(ctx: EngineContext) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       return c.json(await pushCrm(ctx, id, body), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      middleware: [access('admin')] as const,
+      method: 'post',
+      path: '/{id}/read',
+      tags,
+      summary:
+        'Read owners, contacts and deals from the CRM now (incremental from the stored cursors; `full` reads everything again; a dry run writes nothing)',
+      request: {
+        params: idParam,
+        body: jsonBody(
+          z.object({ dryRun: z.boolean().default(false), full: z.boolean().default(false) }).strict(),
+        ),
+      },
+      responses: { ...ok(readReportSchema), ...errorResponses(404, 412) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      return c.json(await readCrm(ctx, id, body), 200);
     },
   );
   return app;

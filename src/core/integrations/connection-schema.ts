@@ -93,6 +93,11 @@ const readSchema = z.strictObject({
   roleField: fieldName.nullable().optional(),
   /** Records per page (HubSpot search: at most 100; Salesforce: the query batch size, 200–2000). */
   pageSize: z.number().int().min(1).max(2000).optional(),
+  /**
+   * Minutes between scheduled reads by the worker (incremental, from the stored cursors); null = read
+   * only on demand (`vigil sync crm --read`, `POST /v1/connections/{id}/read`).
+   */
+  intervalMinutes: z.number().int().min(5).max(10_080).nullable().default(null),
 });
 export type CrmReadSettings = z.infer<typeof readSchema>;
 

@@ -57,6 +57,8 @@ export type ConnectionView = {
   createdAt: string;
   updatedAt: string;
   lastPushAt: string | null;
+  /** When the worker last claimed a scheduled CRM read (`read.intervalMinutes`). */
+  lastReadAt: string | null;
   budget: { day: string | null; used: number; limit: number | null };
   lastSync: SyncLogView | null;
 };
@@ -123,6 +125,7 @@ function toView(row: ConnectionRow, last: SyncLogRow | undefined): ConnectionVie
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastPushAt: row.last_push_at,
+    lastReadAt: row.last_read_at ?? null,
     budget: {
       day: row.budget_day,
       used: Number(row.budget_used),

@@ -6,8 +6,9 @@ import { listSyncLog } from '../../store/queries/integrations/sync-log.ts';
 import { toContract } from '../../store/queries/load-account-data.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
-import { configureIntegrations, saveConnection } from './connections.ts';
+import { configureIntegrations, listConnections, saveConnection } from './connections.ts';
 import { readCrm } from './read-crm.ts';
+import { runDueSyncs } from './run-due-syncs.ts';
 import type { RecordedRequest } from './test-servers/http-test-server.ts';
 import { HubspotTestServer, hubspot429 } from './test-servers/hubspot-test-server.ts';
 
@@ -339,6 +340,40 @@ describe.each(TEST_STORE_KINDS)('HubSpot CRM read through @hubspot/api-client (%
         { source: 'api', actor: 'test' },
       ),
     ).rejects.toThrow(/score is a Vigil value: write or none/);
+  });
+
+  it('scheduled reads: the worker reads a connection once its read interval has passed, never when it is unset', async () => {
+    const at = (iso: string) => {
+      const c = contextForStore(store, { clock: fixedClock(iso) });
+      configureIntegrations(c, { secretKey: KEY });
+      return c;
+    };
+    const reads = () => hs.requests.filter(searchOf('companies')).length;
+    // no interval (the default): pushes may run, reads never do
+    await runDueSyncs(at(AT));
+    expect(reads()).toBe(0);
+    expect(await owners()).toMatchObject({ acme: 'bob' });
+    await saveConnection(
+      ctx,
+      {
+        id: 'hubspot',
+        kind: 'hubspot',
+        settings: { baseUrl: hs.url, read: { intervalMinutes: 60 } },
+        secrets: { accessToken: hs.token },
+      },
+      { source: 'api', actor: 'test' },
+    );
+    await runDueSyncs(at('2026-06-30T12:00:00.000Z'));
+    expect(reads()).toBe(1);
+    expect(await owners()).toMatchObject({ acme: 'alice' }); // the read ran and applied
+    await runDueSyncs(at('2026-06-30T12:59:59.000Z'));
+    expect(reads()).toBe(1); // not due yet
+    await runDueSyncs(at('2026-06-30T13:00:00.000Z'));
+    expect(reads()).toBe(2);
+    // the second read is incremental: it asks from the first read's cursor
+    expect(gteOf(hs.requests.filter(searchOf('companies')).at(-1) as RecordedRequest)).not.toBeNull();
+    const [conn] = (await listConnections(ctx)).filter((c) => c.id === 'hubspot');
+    expect(conn?.lastReadAt).toBe('2026-06-30T13:00:00.000Z');
   });
 
   it('a wrong token fails the read with HubSpot’s message and writes nothing', async () => {

@@ -101,3 +101,23 @@ export async function claimDuePush(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * Claims a connection's scheduled CRM read (one conditional update, so two workers never read the
+ * same connection at once): true when its last read was claimed at or before `dueBefore`, or never.
+ */
+export async function claimDueRead(
+  store: Store,
+  id: string,
+  now: string,
+  dueBefore: string,
+): Promise<boolean> {
+  const r = await store.db
+    .updateTable('connections')
+    .set({ last_read_at: now })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .where((eb) => eb.or([eb('last_read_at', 'is', null), eb('last_read_at', '<=', dueBefore)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
