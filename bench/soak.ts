@@ -13,7 +13,7 @@
  * This file is also the load process: run as `run-ts.js bench/soak.ts --soak-load SPEC`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiKey } from '../src/engine/auth/api-keys.ts';
@@ -234,6 +234,7 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
   );
   await store.close();
 
+  const memoryFile = join(dir, 'memory.ndjson');
   const port = 39_000 + Math.floor(Math.random() * 1000);
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(
@@ -241,7 +242,15 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
     [join(root, 'bin/vigil.js'), '--db', db, 'serve', '--port', String(port)],
     {
       cwd: root,
-      env: { ...process.env, VIGIL_ADMIN_PASSWORD: 'soak admin password', VIGIL_LOG_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        VIGIL_ADMIN_PASSWORD: 'soak admin password',
+        VIGIL_LOG_LEVEL: 'error',
+        // the server samples its own V8 heap (src/cli/memory-sampler.ts): RSS alone cannot tell a
+        // leak from SQLite's page cache filling
+        VIGIL_MEMORY_SAMPLE_FILE: memoryFile,
+        VIGIL_MEMORY_SAMPLE_SECONDS: '10',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
@@ -277,6 +286,15 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
       })
     ).text();
     await stop(server);
+    const heap = heapFigures(memoryFile, seconds);
+    if (existsSync(memoryFile)) {
+      const out = join(root, 'bench', 'out');
+      mkdirSync(out, { recursive: true });
+      copyFileSync(
+        memoryFile,
+        join(out, `soak-memory-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`),
+      );
+    }
 
     const bare = spawn(process.execPath, ['-e', BARE_SERVER], {
       env: { ...process.env, SOAK_BODY: listBody },
@@ -306,6 +324,7 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
               )} | ${f.errors}${f.errorSample ? ` (${f.errorSample})` : ''} |`,
           )
           .join('\n')}\n` +
+        `V8 heap used (s: MB): ${heap.samples.map((h) => `${h.s}: ${(h.heapUsed / 1e6).toFixed(0)}`).join(', ')}\n` +
         `RSS samples (s: MB): ${rss.map((r) => `${Math.round(r.at)}: ${mb(r.kb).toFixed(0)}`).join(', ')}\n` +
         `reference (bare node:http, static body, ${refSeconds} s): read p50 ${ref[0]?.readP50.toFixed(2)} ms, p99 ${ref[0]?.readP99.toFixed(2)} ms\n`,
     );
@@ -371,6 +390,25 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
         note: `max ${mb(Math.max(...rss.map((r) => r.kb))).toFixed(0)} MB over ${rss.length} samples`,
       },
     );
+    if (heap.samples.length > 0)
+      rows.push(
+        {
+          ...base,
+          metric: 'server V8 heap used after warm-up → end',
+          vigil: heap.endMb,
+          unit: 'MB',
+          lowerIsBetter: true,
+          note: `${heap.warmMb.toFixed(0)} MB at ${heap.warmAt} s (warm-up: the first ${Math.round(heap.warmAt / 60)} min), ${heap.endMb.toFixed(0)} MB at the end, max ${heap.maxMb.toFixed(0)} MB over ${heap.samples.length} samples`,
+        },
+        {
+          ...base,
+          metric: 'server V8 heap trend after warm-up',
+          vigil: heap.slopeMbPerHour,
+          unit: 'MB/hour',
+          lowerIsBetter: true,
+          note: 'least-squares slope of heap used over the samples after warm-up (a leak shows as a steady rise)',
+        },
+      );
     for (const f of figures)
       rows.push({
         ...base,
@@ -388,3 +426,40 @@ export default async function soak({ quick }: BenchOptions): Promise<BenchRow[]>
 }
 
 if (process.argv[2] === '--soak-load') await runLoad(JSON.parse(process.argv[3] ?? '{}') as LoadSpec);
+
+type MemorySample = { s: number; rss: number; heapUsed: number };
+
+/**
+ * The server's own heap samples: the value once warmed up (after a sixth of the run, at most 10
+ * minutes), at the end, the maximum, and the least-squares slope after warm-up in MB per hour.
+ */
+function heapFigures(file: string, seconds: number) {
+  const samples: MemorySample[] = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as MemorySample)
+    : [];
+  const warmAt = Math.min(600, Math.round(seconds / 6));
+  // the last sample is taken at shutdown, after the load stopped: not part of the trend
+  const during = samples.length > 2 ? samples.slice(0, -1) : samples;
+  const after = during.filter((x) => x.s >= warmAt);
+  const mbOf = (b: number) => b / 1e6;
+  const n = after.length;
+  let slope = 0;
+  if (n >= 2) {
+    const mx = after.reduce((a, x) => a + x.s, 0) / n;
+    const my = after.reduce((a, x) => a + mbOf(x.heapUsed), 0) / n;
+    const sxy = after.reduce((a, x) => a + (x.s - mx) * (mbOf(x.heapUsed) - my), 0);
+    const sxx = after.reduce((a, x) => a + (x.s - mx) ** 2, 0);
+    slope = sxx > 0 ? (sxy / sxx) * 3600 : 0;
+  }
+  return {
+    samples,
+    warmAt: after[0]?.s ?? warmAt,
+    warmMb: mbOf(after[0]?.heapUsed ?? 0),
+    endMb: mbOf(during.at(-1)?.heapUsed ?? 0),
+    maxMb: mbOf(Math.max(0, ...during.map((x) => x.heapUsed))),
+    slopeMbPerHour: slope,
+  };
+}

@@ -11,6 +11,7 @@ import { interruptStaleJobs } from '../../engine/jobs/jobs.ts';
 import { closeHeavyPools } from '../../engine/jobs/worker-pool.ts';
 import { startBusBridge } from '../../engine/worker/bus-bridge.ts';
 import { startWorker } from '../../engine/worker/run-worker.ts';
+import { startMemorySampler } from '../memory-sampler.ts';
 
 /** web/dist of the package this file belongs to (from src/ or from the compiled dist/ bundle). */
 export const WEB_ROOT = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'web', 'dist');
@@ -37,6 +38,7 @@ export const serveOptionsSchema = z.object({
  */
 export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof serveOptionsSchema>) {
   await printFirstAdmin(ctx);
+  const stopSampler = startMemorySampler();
   // jobs a previous (stopped) server left running on a database it alone uses can never finish
   if (ctx.store.capabilities.singleProcess) await interruptStaleJobs(ctx);
   const server = await startServer(ctx, {
@@ -59,6 +61,7 @@ export async function serveUntilStopped(ctx: EngineContext, opts: z.infer<typeof
   await server.close();
   await closeHeavyPools();
   await closeEventQueue(ctx);
+  stopSampler();
 }
 
 /** Prints how to log in when this start created the first admin. */
