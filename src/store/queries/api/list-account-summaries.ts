@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { accountTermsOn, byAccount, type ContractTerm } from '../../../core/contracts/contract-terms.ts';
+import { type Compilable, sql } from 'kysely';
+import { accountTermsOn, type ContractTerm } from '../../../core/contracts/contract-terms.ts';
 import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
@@ -147,72 +147,110 @@ const MAX_DATES = 4;
 const MAX_VISIBLE_KEYS = 64;
 const caches = new WeakMap<object, BookCache>();
 
+/**
+ * A read's rows as arrays, in the select's column order. The book's rebuild reads ~50,000 rows at
+ * 10,000 accounts; as arrays they cost about half the time and garbage of one object per row.
+ */
+async function arrayRows(store: Store, query: Compilable): Promise<unknown[][]> {
+  const { sql: text, parameters } = query.compile();
+  if (store.sqlite)
+    return store.sqlite
+      .prepare(text)
+      .raw(true)
+      .all(...parameters) as unknown[][];
+  if (!store.pool) throw new Error('arrayRows: store has neither a SQLite handle nor a pool');
+  return (await store.pool.query({ text, values: [...parameters], rowMode: 'array' })).rows as unknown[][];
+}
+const str = (v: unknown) => v as string;
+const strOrNull = (v: unknown) => (v ?? null) as string | null;
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
 /** Every account's list columns, current score and contracts (three narrow reads, joined by id). */
 async function loadBookSource(store: Store): Promise<BookSource[]> {
   const { db } = store;
   const [accounts, scoreRows, contracts] = await Promise.all([
-    db
-      .selectFrom('accounts as a')
-      .leftJoin('users as u', 'u.id', 'a.owner')
-      .select(['u.name as owner_name', 'a.id', 'a.name', 'a.segment', 'a.industry', 'a.owner', 'a.tags'])
-      .execute(),
-    db
-      .selectFrom('current_scores as s')
-      .select([
-        's.account_id',
-        's.score',
-        's.band',
-        's.coverage',
-        's.trend_30',
-        's.previous_band',
-        's.model_version',
-        's.top_driver',
-        's.lifecycle_stage',
-        's.churned_on',
-      ])
-      // no WHERE and in key order, so that SQLite reads the covering index current_scores_list
-      // (migration 027) rather than the wide rows with each score's detail
-      .orderBy('s.account_id')
-      .execute(),
-    db
-      .selectFrom('contracts as c')
-      .select([
-        'c.account_id',
-        'c.start_date',
-        'c.end_date',
-        'c.billing_period',
-        'c.arr',
-        'c.seats',
-        'c.status',
-        'c.churned_at',
-      ])
-      .execute(),
+    arrayRows(
+      store,
+      db
+        .selectFrom('accounts as a')
+        .leftJoin('users as u', 'u.id', 'a.owner')
+        .select(['a.id', 'a.name', 'a.segment', 'a.industry', 'a.owner', 'u.name as owner_name', 'a.tags']),
+    ),
+    arrayRows(
+      store,
+      db
+        .selectFrom('current_scores as s')
+        .select([
+          's.account_id',
+          's.score',
+          's.band',
+          's.coverage',
+          's.trend_30',
+          's.previous_band',
+          's.model_version',
+          's.top_driver',
+          's.lifecycle_stage',
+          's.churned_on',
+        ])
+        // no WHERE and in key order, so that SQLite reads the covering index current_scores_list
+        // (migration 027) rather than the wide rows with each score's detail
+        .orderBy('s.account_id'),
+    ),
+    arrayRows(
+      store,
+      db
+        .selectFrom('contracts as c')
+        .select([
+          'c.account_id',
+          'c.start_date',
+          'c.end_date',
+          'c.billing_period',
+          'c.arr',
+          'c.seats',
+          'c.status',
+          'c.churned_at',
+        ]),
+    ),
   ]);
   const scores = new Map<string, ScoreColumns>();
-  for (const s of scoreRows) scores.set(s.account_id, s);
-  const terms = byAccount(
-    contracts.map((c) => ({
-      accountId: c.account_id,
-      start: c.start_date,
-      end: c.end_date,
-      billingPeriod: c.billing_period as 'month' | 'year' | null,
-      arr: Number(c.arr),
-      seats: c.seats === null ? null : Number(c.seats),
-      status: c.status,
-      churnedAt: c.churned_at,
-    })),
-  );
+  for (const r of scoreRows)
+    scores.set(str(r[0]), {
+      score: numOrNull(r[1]),
+      band: strOrNull(r[2]),
+      coverage: numOrNull(r[3]),
+      trend_30: numOrNull(r[4]),
+      previous_band: strOrNull(r[5]),
+      model_version: numOrNull(r[6]),
+      top_driver: strOrNull(r[7]),
+      lifecycle_stage: strOrNull(r[8]),
+      churned_on: strOrNull(r[9]),
+    });
+  const terms = new Map<string, ContractTerm[]>();
+  for (const c of contracts) {
+    const term: ContractTerm = {
+      start: str(c[1]),
+      end: strOrNull(c[2]),
+      billingPeriod: c[3] as 'month' | 'year' | null,
+      arr: Number(c[4]),
+      seats: numOrNull(c[5]),
+      status: str(c[6]),
+      churnedAt: strOrNull(c[7]),
+    };
+    const own = terms.get(str(c[0]));
+    if (own) own.push(term);
+    else terms.set(str(c[0]), [term]);
+  }
   return accounts.map((a) => {
-    const own = terms.get(a.id);
+    const own = terms.get(str(a[0]));
     return {
-      id: a.id,
-      name: a.name,
-      segment: a.segment,
-      industry: a.industry,
-      owner: a.owner,
-      ownerName: a.owner_name ?? null,
-      rawTags: a.tags,
-      s: scores.get(a.id) ?? NO_SCORE,
+      id: str(a[0]),
+      name: str(a[1]),
+      segment: str(a[2]),
+      industry: strOrNull(a[3]),
+      owner: strOrNull(a[4]),
+      ownerName: strOrNull(a[5]),
+      rawTags: str(a[6]),
+      s: scores.get(str(a[0])) ?? NO_SCORE,
       contracts: own,
       hasContract: own !== undefined,
     };
