@@ -8,6 +8,7 @@ import { openStore, type Store } from '../../database.ts';
 import { cloneMigratedSchema, openTestStore, TEST_PG_URL, TEST_STORE_KINDS } from '../../test-stores.ts';
 import { readDataVersion } from './data-version.ts';
 import { type ListAccountSummariesOptions, listAccountSummaries } from './list-account-summaries.ts';
+import { getPortfolioSummary } from './portfolio-summary.ts';
 
 /**
  * The portfolio list keeps its book per data version (docs/adr/0037). Every write the list
@@ -238,6 +239,47 @@ describe.each(TEST_STORE_KINDS)('portfolio list kept per data version (%s)', (ki
       }
     expect(kept).toEqual(fresh);
     expect(kept.some((r) => r.total > 0 && r.total < 4)).toBe(true);
+  });
+});
+
+describe.each(TEST_STORE_KINDS)('portfolio summary reads the same kept book (%s)', (kind) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore(kind);
+    await seed(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('moves with a rescore and a contract written after the list kept its book', async () => {
+    await list(store);
+    const before = await getPortfolioSummary(store, admin, ASOF);
+    expect([before.accounts, before.arr, before.bands.critical, before.bands.healthy]).toEqual([
+      3,
+      22_000,
+      { accounts: 1, arr: 10_000 },
+      { accounts: 1, arr: 7_000 },
+    ]);
+    await store.db
+      .updateTable('current_scores')
+      .set({ score: 85, band: 'healthy' })
+      .where('account_id', '=', 'a1')
+      .execute();
+    await store.db
+      .insertInto('contracts')
+      .values(contract('c3b', 'a3', '2026-01-01', '2026-12-31', 1_000))
+      .execute();
+    const after = await getPortfolioSummary(store, admin, ASOF);
+    expect([after.accounts, after.arr, after.bands.critical, after.bands.healthy]).toEqual([
+      3,
+      23_000,
+      { accounts: 0, arr: 0 },
+      { accounts: 2, arr: 18_000 },
+    ]);
+    // a CSM's summary counts only their accounts
+    const csm = await getPortfolioSummary(store, { role: 'csm', userId: 'u2' }, ASOF);
+    expect([csm.accounts, csm.arr]).toEqual([1, 8_000]);
   });
 });
 

@@ -142,6 +142,8 @@ type BookCache = {
   source: Promise<BookSource[]>;
   dated: Map<string, DatedBook>;
   visible: Map<string, Promise<Set<string>>>;
+  /** the source rows in account id order (the portfolio summary's order), sorted on first use */
+  byId?: BookSource[];
 };
 const MAX_DATES = 4;
 const MAX_VISIBLE_KEYS = 64;
@@ -294,7 +296,7 @@ function datedBook(source: readonly BookSource[], asOf: string): DatedBook {
 async function visibleIds(
   store: Store,
   viewer: Viewer,
-  o: ListAccountSummariesOptions,
+  o: Pick<ListAccountSummariesOptions, 'owner' | 'segment' | 'q'>,
 ): Promise<Set<string>> {
   let q = store.db
     .selectFrom('accounts as a')
@@ -328,6 +330,56 @@ async function currentCache(store: Store): Promise<BookCache> {
   return fresh;
 }
 
+/** The visible account ids for a viewer and account-level filters, kept per data version. */
+function keptVisibleIds(
+  store: Store,
+  cache: BookCache,
+  viewer: Viewer,
+  o: Pick<ListAccountSummariesOptions, 'owner' | 'segment' | 'q'>,
+): Promise<Set<string>> {
+  const key = JSON.stringify([viewer.role, viewer.userId, o.owner ?? null, o.segment ?? null, o.q ?? null]);
+  let visible = cache.visible.get(key);
+  if (!visible) {
+    if (cache.visible.size >= MAX_VISIBLE_KEYS) cache.visible.clear();
+    visible = visibleIds(store, viewer, o);
+    cache.visible.set(key, visible);
+    visible.catch(() => cache.visible.delete(key));
+  }
+  return visible;
+}
+
+/** One account of the book as the portfolio summary reads it (core/metrics/portfolio-summary.ts). */
+export type BookAccount = {
+  id: string;
+  band: string | null;
+  score: number | null;
+  trend30: number | null;
+  contracts: readonly ContractTerm[];
+};
+
+/**
+ * The accounts a viewer may see that have not churned, with their score's band, score, 30-day
+ * trend and contracts, in account id order: the portfolio summary's input, from the same kept
+ * book as the list (so it is read once per data version for both).
+ */
+export async function listVisibleBookAccounts(store: Store, viewer: Viewer): Promise<BookAccount[]> {
+  const cache = await currentCache(store);
+  const [source, ids] = await Promise.all([cache.source, keptVisibleIds(store, cache, viewer, {})]);
+  cache.byId ??= [...source].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const out: BookAccount[] = [];
+  for (const a of cache.byId) {
+    if (!ids.has(a.id) || a.s.lifecycle_stage === 'churned') continue;
+    out.push({
+      id: a.id,
+      band: a.s.band,
+      score: num(a.s.score),
+      trend30: num(a.s.trend_30),
+      contracts: a.contracts ?? [],
+    });
+  }
+  return out;
+}
+
 /**
  * The portfolio list: accounts the viewer may see with their current score; ARR, seats and
  * renewal from the one contract rule; filtered, sorted and paginated.
@@ -344,21 +396,7 @@ export async function listAccountSummaries(
   o: ListAccountSummariesOptions,
 ): Promise<{ items: AccountSummary[]; total: number }> {
   const cache = await currentCache(store);
-  const visibleKey = JSON.stringify([
-    viewer.role,
-    viewer.userId,
-    o.owner ?? null,
-    o.segment ?? null,
-    o.q ?? null,
-  ]);
-  let visible = cache.visible.get(visibleKey);
-  if (!visible) {
-    if (cache.visible.size >= MAX_VISIBLE_KEYS) cache.visible.clear();
-    visible = visibleIds(store, viewer, o);
-    cache.visible.set(visibleKey, visible);
-    visible.catch(() => cache.visible.delete(visibleKey));
-  }
-  const [source, ids] = await Promise.all([cache.source, visible]);
+  const [source, ids] = await Promise.all([cache.source, keptVisibleIds(store, cache, viewer, o)]);
   let book = cache.dated.get(o.asOf);
   if (!book) {
     if (cache.dated.size >= MAX_DATES) cache.dated.delete(cache.dated.keys().next().value as string);
