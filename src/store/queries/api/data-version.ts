@@ -15,12 +15,29 @@ import type { Store } from '../../database.ts';
  *   them; any transaction that got an id since changes it. Cluster-wide, one round trip.
  */
 export async function readDataVersion(store: Store): Promise<string> {
-  if (store.sqlite) {
-    const other = store.sqlite.pragma('data_version', { simple: true }) as number;
-    const own = store.sqlite.prepare('select total_changes()').pluck().get() as number;
-    return `${other}:${own}`;
-  }
+  const sqlite = store.sqlite;
+  if (sqlite)
+    return onSqliteConnection(store, () => {
+      // a transaction left open by an awaiting caller: its writes may still roll back, which
+      // total_changes() would not show: a token that never matches, so nothing read now is kept
+      if (sqlite.inTransaction) return `open-transaction:${++unmatched}`;
+      const other = sqlite.pragma('data_version', { simple: true }) as number;
+      const own = sqlite.prepare('select total_changes()').pluck().get() as number;
+      return `${other}:${own}`;
+    });
   if (!store.pool) throw new Error('readDataVersion: store has neither a SQLite handle nor a pool');
   const r = await store.pool.query<{ v: string }>('select txid_current_snapshot()::text as v');
   return `pg:${r.rows[0]?.v ?? ''}`;
+}
+
+let unmatched = 0;
+
+/**
+ * Runs raw better-sqlite3 calls while holding Kysely's connection (SQLite has one, and a Kysely
+ * transaction holds it from BEGIN to COMMIT): raw reads then never see another flow's uncommitted
+ * writes. On PostgreSQL `fn` runs as is (its raw reads take their own pooled connection).
+ */
+export function onSqliteConnection<T>(store: Store, fn: () => T | Promise<T>): Promise<T> {
+  if (!store.sqlite) return Promise.resolve(fn());
+  return store.db.connection().execute(async () => await fn());
 }

@@ -210,6 +210,38 @@ describe.each(TEST_STORE_KINDS)('portfolio list kept per data version (%s)', (ki
     expect((await list(store)).items[0]).toMatchObject({ id: 'a2', arr: 7500, tags: ['t'] });
   });
 
+  it('never shows nor keeps what an open transaction wrote and then rolled back', async () => {
+    const before = line(await list(store));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let written!: () => void;
+    const wrote = new Promise<void>((r) => {
+      written = r;
+    });
+    const tx = store.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .updateTable('current_scores')
+          .set({ score: 1, band: 'critical' })
+          .where('account_id', '=', 'a2')
+          .execute();
+        written();
+        await gate;
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    await wrote;
+    // asked while the transaction is open (SQLite: the one connection is the transaction's)
+    const during = list(store);
+    release();
+    await tx;
+    expect(line(await during)).toEqual(before);
+    expect(line(await list(store))).toEqual(before);
+  });
+
   it('filters, sorts and pages the kept book like a first read does', async () => {
     const cases: Partial<ListAccountSummariesOptions>[] = [
       { sort: 'name' },

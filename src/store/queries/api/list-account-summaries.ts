@@ -3,7 +3,7 @@ import { accountTermsOn, type ContractTerm } from '../../../core/contracts/contr
 import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
-import { readDataVersion } from './data-version.ts';
+import { onSqliteConnection, readDataVersion } from './data-version.ts';
 
 export const ACCOUNT_SORTS = [
   'score',
@@ -155,11 +155,17 @@ const caches = new WeakMap<object, BookCache>();
  */
 async function arrayRows(store: Store, query: Compilable): Promise<unknown[][]> {
   const { sql: text, parameters } = query.compile();
-  if (store.sqlite)
-    return store.sqlite
-      .prepare(text)
-      .raw(true)
-      .all(...parameters) as unknown[][];
+  const sqlite = store.sqlite;
+  // on Kysely's connection: never inside another flow's open transaction
+  if (sqlite)
+    return onSqliteConnection(
+      store,
+      () =>
+        sqlite
+          .prepare(text)
+          .raw(true)
+          .all(...parameters) as unknown[][],
+    );
   if (!store.pool) throw new Error('arrayRows: store has neither a SQLite handle nor a pool');
   return (await store.pool.query({ text, values: [...parameters], rowMode: 'array' })).rows as unknown[][];
 }
