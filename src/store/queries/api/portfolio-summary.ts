@@ -1,4 +1,3 @@
-import { byAccount } from '../../../core/contracts/contract-terms.ts';
 import { DAY_MS as DAY } from '../../../core/dates/day-number.ts';
 import {
   type BandTotals,
@@ -7,6 +6,7 @@ import {
 } from '../../../core/metrics/portfolio-summary.ts';
 import type { Store } from '../../database.ts';
 import { type Viewer, visibleAccountFilter } from '../visible-accounts.ts';
+import { listVisibleBookAccounts } from './list-account-summaries.ts';
 
 export type { BandTotals };
 export type PortfolioSummary = {
@@ -34,51 +34,9 @@ export async function getPortfolioSummary(
 ): Promise<PortfolioSummary> {
   const { db } = store;
   const visible = visibleAccountFilter(viewer, { owner: 'a.owner' });
-  const [rows, contracts] = await Promise.all([
-    db
-      .selectFrom('accounts as a')
-      .leftJoin('current_scores as s', 's.account_id', 'a.id')
-      .select(['a.id', 's.band', 's.score', 's.trend_30'])
-      .where(visible)
-      // churned accounts (core/lifecycle) are not in the book, even while a last term runs out
-      .where((eb) => eb.or([eb('s.lifecycle_stage', 'is', null), eb('s.lifecycle_stage', '<>', 'churned')]))
-      .execute(),
-    db
-      .selectFrom('contracts as c')
-      .innerJoin('accounts as a', 'a.id', 'c.account_id')
-      .select([
-        'c.account_id',
-        'c.start_date',
-        'c.end_date',
-        'c.billing_period',
-        'c.arr',
-        'c.status',
-        'c.churned_at',
-      ])
-      .where(visible)
-      .execute(),
-  ]);
-  // ARR of the current customers by the one contract rule (src/core/metrics/portfolio-summary.ts)
-  const terms = byAccount(
-    contracts.map((c) => ({
-      accountId: c.account_id,
-      start: c.start_date,
-      end: c.end_date,
-      billingPeriod: c.billing_period as 'month' | 'year' | null,
-      arr: Number(c.arr),
-      status: c.status,
-      churnedAt: c.churned_at,
-    })),
-  );
-  const book = summarizePortfolioBook(
-    rows.map((r) => ({
-      band: r.band,
-      score: r.score === null ? null : Number(r.score),
-      trend30: r.trend_30 === null ? null : Number(r.trend_30),
-      contracts: terms.get(r.id) ?? [],
-    })),
-    asOf,
-  );
+  // the current book (not churned, as the viewer sees it) from the list's kept book: ARR of the
+  // current customers by the one contract rule (src/core/metrics/portfolio-summary.ts)
+  const book = summarizePortfolioBook(await listVisibleBookAccounts(store, viewer), asOf);
   // band moves over 7 days: the band a week ago (latest history row on or before) vs now
   const weekAgo = new Date(Date.parse(asOf) - 7 * DAY).toISOString().slice(0, 10);
   const moves = await db
