@@ -6,6 +6,19 @@ const ALL = ['src/**/*.test.ts', 'bench/**/*.test.ts', 'web/e2e/**/*.e2e.test.ts
 // files in shared workers: loading modules once per worker instead of once per file took its 46
 // files from 156 s to 90 s of wall time on the shared 2-core machine (load ~20)
 const PURE = ['src/core/**/*.test.ts'];
+// Files that keep a process of their own (project `isolated`): the browser tests, a test that sets
+// process.env at its top level and never restores it (slow-receiver), and one that reads the nice
+// value of every thread of its process (worker-pool). Every other file shares its worker's module
+// graph with the files that ran before it in that worker (project `io`, `isolate: false`):
+// importing the app's module graph again for each of ~110 files cost 3–6 s per file on the loaded
+// machine, ~500 s of worker time per run, as much as the tests themselves (ADR 0035). Such a file
+// must leave no state behind: it closes its stores, servers, workers and pools in afterAll and
+// restores any process.env it changes.
+const ISOLATED = [
+  'web/e2e/**/*.e2e.test.ts',
+  'src/engine/worker/slow-receiver.test.ts',
+  'src/engine/jobs/worker-pool.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -22,7 +35,11 @@ export default defineConfig({
     sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       { extends: true, test: { name: 'core', include: PURE, isolate: false } },
-      { extends: true, test: { name: 'io', include: ALL, exclude: ['**/node_modules/**', ...PURE] } },
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+      {
+        extends: true,
+        test: { name: 'io', include: ALL, exclude: ['**/node_modules/**', ...PURE, ...ISOLATED], isolate: false },
+      },
     ],
   },
 });

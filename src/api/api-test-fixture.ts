@@ -1,3 +1,4 @@
+import { randomBytes, scrypt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,30 +61,34 @@ function fixtureDemo(accounts: number): Promise<string> {
 }
 
 /**
- * The fixture's users, through addUser (validation, audit), all with FIXTURE_PASSWORD. A password
- * hash costs ~0.3 s of CPU (scrypt N=2^15, p=3): the first user of the process gets a real hash
- * through addUser, and every user after that the same hash (a valid scrypt hash of the same
- * password, so logins verify it at full cost) instead of 7 new ones per fixture.
+ * The fixture's users, through addUser (validation, audit), all with FIXTURE_PASSWORD. The stored
+ * hash is a valid scrypt hash of that password with lighter parameters (N=2^10, r=8, p=1: ~1 ms)
+ * than production's (N=2^15, r=8, p=3: ~0.3 s of CPU, and ~1 s on the loaded test machine). The
+ * parameters travel with each hash (`scrypt$N$r$p$salt$hash`) and verifyPassword reads them, so
+ * logins still run the real check, asynchronously, just cheaper: the suite logs in and guesses
+ * passwords hundreds of times (rate-limit bursts, every role of every API fixture) and none of those
+ * tests is about the hash's cost. Production's parameters are tested in src/api/auth.test.ts
+ * (hashPassword) and by every addUser with a password outside this fixture.
  */
-let fixtureHash: string | null = null;
+let fixtureHash: Promise<string> | null = null;
+const FIXTURE_SCRYPT = { N: 1024, r: 8, p: 1 };
+function lightFixtureHash(): Promise<string> {
+  fixtureHash ??= new Promise<string>((resolve, reject) => {
+    const salt = randomBytes(16);
+    const { N, r, p } = FIXTURE_SCRYPT;
+    scrypt(FIXTURE_PASSWORD.normalize('NFKC'), salt, 32, { N, r, p }, (e, key) =>
+      e
+        ? reject(e)
+        : resolve(`scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`),
+    );
+  });
+  return fixtureHash;
+}
 async function addFixtureUsers(ctx: EngineContext): Promise<void> {
+  const hash = await lightFixtureHash();
   for (const u of FIXTURE_USERS) {
-    if (fixtureHash === null) {
-      await addUser(ctx, { ...u, password: FIXTURE_PASSWORD, actor: 'test' });
-      const row = await ctx.store.db
-        .selectFrom('users')
-        .select('password_hash')
-        .where('id', '=', u.id)
-        .executeTakeFirstOrThrow();
-      fixtureHash = row.password_hash;
-      continue;
-    }
     await addUser(ctx, { ...u, actor: 'test' });
-    await ctx.store.db
-      .updateTable('users')
-      .set({ password_hash: fixtureHash })
-      .where('id', '=', u.id)
-      .execute();
+    await ctx.store.db.updateTable('users').set({ password_hash: hash }).where('id', '=', u.id).execute();
   }
 }
 

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './database.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 import { storeLocation } from './store-location.ts';
-import { openTestStore, TEMPLATE_SCHEMA, TEST_PG_URL } from './test-stores.ts';
+import { createTestDatabase, openTestStore, TEMPLATE_SCHEMA, TEST_PG_URL } from './test-stores.ts';
 
 /**
  * PostgreSQL test stores are copies of a migrated template schema (faster than migrating each):
@@ -87,6 +88,36 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('PostgreSQL test stor
       await client.end();
       await migrated.close();
       await copy.close();
+    }
+  });
+
+  it('a test database is the same schema as a freshly migrated one, migrated as of its creation', async () => {
+    const fresh = `vigil_fresh_${randomBytes(6).toString('hex')}`;
+    const migrated = await openStore({ url: TEST_PG_URL!, pgSchema: fresh, poolSize: 1 });
+    const created = new Date().toISOString();
+    const db = await createTestDatabase('vigil_tdb');
+    const client = new pg.Client({ connectionString: TEST_PG_URL! });
+    const copy = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await copy.connect();
+    try {
+      const a = await describeSchema(client, fresh);
+      const b = await describeSchema(copy, 'public');
+      expect(a.columns.length).toBeGreaterThan(50);
+      expect(b.columns).toEqual(a.columns);
+      expect(b.indexes).toEqual(a.indexes);
+      expect(b.constraints).toEqual(a.constraints);
+      expect(b.sequences).toEqual(a.sequences);
+      expect(b.rows).toEqual(a.rows);
+      const applied = (await copy.query('select applied_at from vigil_migrations')).rows;
+      expect(applied.length).toBe(MIGRATIONS.length);
+      for (const r of applied) expect(r.applied_at >= created).toBe(true);
+    } finally {
+      await copy.end();
+      await db.drop();
+      await client.query(`drop schema if exists "${fresh}" cascade`);
+      await client.end();
+      await migrated.close();
     }
   });
 });

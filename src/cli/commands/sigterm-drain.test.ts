@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../store/database.ts';
-import { TEST_PG_URL, TEST_STORE_KINDS, type TestStoreKind } from '../../store/test-stores.ts';
+import { createTestDatabase, TEST_STORE_KINDS, type TestStoreKind } from '../../store/test-stores.ts';
 
 // Issue 20 item 9: `vigil worker` and `vigil serve` stop within the drain bound on SIGTERM while a
 // receiver hangs on a delivery backlog, and leave what was not delivered for the next start.
@@ -38,18 +36,10 @@ async function dbWithBacklog(kind: TestStoreKind): Promise<{ url: string; drop()
   let file = join(mkdtempSync(join(tmpdir(), 'vigil-drain-')), 'vigil.db');
   let drop = async () => {};
   if (kind === 'postgres') {
-    const name = `vigil_drain_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_PG_URL ?? '' });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    file = (TEST_PG_URL ?? '').replace(/\/[^/]*$/, `/${name}`);
-    drop = async () => {
-      const a = new pg.Client({ connectionString: TEST_PG_URL ?? '' });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
-      await a.end();
-    };
+    // a copy of a migrated template database (src/store/test-stores.ts)
+    const created = await createTestDatabase('vigil_drain');
+    file = created.url;
+    drop = () => created.drop().catch(() => {});
   }
   const store = await openStore({ url: file });
   const at = new Date().toISOString();

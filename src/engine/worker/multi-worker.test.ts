@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store/database.ts';
 import { markDirty } from '../../store/queries/mark-dirty.ts';
-import { TEST_PG_URL } from '../../store/test-stores.ts';
+import { createTestDatabase, TEST_PG_URL } from '../../store/test-stores.ts';
 import { contextForStore } from '../context.ts';
 import { importFiles } from '../import/import-files.ts';
 
@@ -19,9 +17,9 @@ const ACCOUNTS = 150;
 // database; one is killed with SIGKILL mid-run. Every change must be
 // processed, none twice except what the dead worker had claimed.
 describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on PostgreSQL', () => {
-  const dbName = `vigil_mw_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL ?? '' });
-  const url = (TEST_PG_URL ?? '').replace(/\/[^/]*$/, `/${dbName}`);
+  // a copy of a migrated template database (src/store/test-stores.ts)
+  let url = '';
+  let drop = async () => {};
   let store: Store;
   const workers: { proc: ChildProcess; claims: string[]; name: string }[] = [];
   // a webhook receiver: every notification the workers deliver lands here with its delivery id
@@ -37,8 +35,7 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     webhookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
+    ({ url, drop } = await createTestDatabase('vigil_mw'));
     store = await openStore({ url, poolSize: 4 });
     const dir = mkdtempSync(join(tmpdir(), 'vigil-mw-'));
     const ids = Array.from({ length: ACCOUNTS }, (_, i) => `m${i}`);
@@ -65,8 +62,7 @@ describe.skipIf(!TEST_PG_URL && process.env.CI !== 'true')('several workers on P
     await new Promise((r) => setTimeout(r, 500));
     await store?.close();
     receiver?.close();
-    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
-    await admin.end();
+    await drop().catch(() => {});
   });
 
   it('shares the work, survives a SIGKILL, processes every change, and creates no duplicate tasks', async () => {
