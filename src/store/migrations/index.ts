@@ -13,6 +13,7 @@ import * as m016 from './016-reliability-usage-ledger.ts';
 import * as m017 from './017-perf-jobs.ts';
 import * as m019 from './019-scoring-source-extents.ts';
 import * as m022 from './022-saved-views.ts';
+import * as m028 from './028-ingest-pending-usage.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
 export type Migration = { name: string; up: (db: Kysely<unknown>, dialect: DialectName) => Promise<void> };
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '017-perf-jobs', up: m017.up },
   { name: '019-scoring-source-extents', up: m019.up },
   { name: '022-saved-views', up: m022.up },
+  { name: '028-ingest-pending-usage', up: m028.up },
 ];

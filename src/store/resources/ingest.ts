@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { VigilEvent } from '../../core/data-model/events.ts';
 import type { UsageRow } from '../../core/import/map-row.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
@@ -8,8 +9,20 @@ import { claimUsage } from '../queries/usage-ledger.ts';
 
 /** One validated ingestion batch: timeline events, usage rows and the rows refused. */
 export type IngestBatch = { events: VigilEvent[]; usage: UsageRow[]; rejects: RejectRow[] };
-/** What one batch of a group wrote: events stored, duplicates ignored, accounts touched. */
-export type IngestBatchResult = { accepted: number; duplicates: number; accountIds: string[] };
+/**
+ * What one batch of a group wrote: events stored, duplicates ignored, accounts touched, and of
+ * those the accounts already marked dirty (the others' usage waits in the pending table).
+ */
+export type IngestBatchResult = {
+  accepted: number;
+  duplicates: number;
+  accountIds: string[];
+  marked: string[];
+  /** Usage events staged (not rolled up yet). */
+  staged: number;
+};
+/** What a fold added to the rollups: usage events and the accounts marked dirty. */
+export type FoldResult = { groups: number; events: number; accountIds: string[] };
 
 export type IngestResource = {
   /** Which of these account ids exist. */
@@ -20,7 +33,21 @@ export type IngestResource = {
    * usage rolled up, rejects kept, touched accounts marked dirty (people's events at the higher
    * priority). Throws the database's error unchanged (callers retry lock conflicts whole).
    */
-  writeGroup(batches: IngestBatch[], now: string): Promise<IngestBatchResult[]>;
+  writeGroup(
+    batches: IngestBatch[],
+    now: string,
+    options?: { stageUsage?: boolean },
+  ): Promise<IngestBatchResult[]>;
+  /**
+   * Adds staged usage (groups written with `stageUsage`) to the rollups, oldest first, up to about
+   * `maxEvents`, in one transaction: rolled up, accounts marked dirty, staged rows deleted. Each
+   * staged row is folded exactly once even with concurrent folders (delete … returning).
+   */
+  foldPending(now: string, maxEvents?: number): Promise<FoldResult>;
+  /** Usage events staged and not yet folded into the rollups. */
+  pendingEvents(): Promise<number>;
+  /** Folds whatever is staged (a process that stopped before its fold); at store open. */
+  recoverPending(now: string): Promise<void>;
 };
 
 export function ingestResource(store: Store): IngestResource {
@@ -36,12 +63,66 @@ export function ingestResource(store: Store): IngestResource {
           known.add(r.id);
       return known;
     },
-    writeGroup: (batches, now) => writeIngestGroup(store, batches, now),
+    writeGroup: (batches, now, options) =>
+      writeIngestGroup(store, batches, now, options?.stageUsage === true),
+    foldPending: (now, maxEvents) => foldPending(store, now, maxEvents ?? FOLD_MAX_EVENTS),
+    pendingEvents: () => pendingEvents(store),
+    async recoverPending(now) {
+      if ((await pendingEvents(store)) === 0) return;
+      while ((await foldPending(store, now, FOLD_MAX_EVENTS)).groups > 0);
+    },
   };
 }
 
-async function writeIngestGroup(store: Store, batches: IngestBatch[], now: string) {
-  const results: IngestBatchResult[] = batches.map(() => ({ accepted: 0, duplicates: 0, accountIds: [] }));
+const FOLD_MAX_EVENTS = 100_000;
+
+async function pendingEvents(store: Store): Promise<number> {
+  const r = await sql<{
+    n: number | string | null;
+  }>`select sum(events) as n from ingest_pending_usage`.execute(store.db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** A staged usage row: [accountId, contactId, type, time, key, count] (compact JSON). */
+type StagedRow = [string, string | null, UsageRow['type'], string, string | null, number];
+
+async function foldPending(store: Store, now: string, maxEvents: number): Promise<FoldResult> {
+  return store.db.transaction().execute(async (trx) => {
+    // oldest first, whole staged groups, about maxEvents in all (at least one group)
+    const sizes = await sql<{ seq: number | string; events: number }>`
+      select seq, events from ingest_pending_usage order by seq limit 1000`.execute(trx);
+    let upTo: number | null = null;
+    let total = 0;
+    for (const r of sizes.rows) {
+      if (upTo !== null && total + Number(r.events) > maxEvents) break;
+      upTo = Number(r.seq);
+      total += Number(r.events);
+    }
+    if (upTo === null) return { groups: 0, events: 0, accountIds: [] };
+    const taken = await sql<{ rows: string }>`
+      delete from ingest_pending_usage where seq <= ${upTo} returning rows`.execute(trx);
+    const rollup = new UsageRollup();
+    let events = 0;
+    for (const t of taken.rows)
+      for (const [accountId, contactId, type, time, key, count] of JSON.parse(t.rows) as StagedRow[]) {
+        rollup.addEvent(accountId, contactId, type, time, key, count);
+        events++;
+      }
+    const deltas = rollup.drain();
+    await addUsageDeltas({ ...store, db: trx }, trx, deltas);
+    await markDirty({ ...store, db: trx }, deltas.accounts, now, DIRTY_PRIORITY.usage);
+    return { groups: taken.rows.length, events, accountIds: deltas.accounts };
+  });
+}
+
+async function writeIngestGroup(store: Store, batches: IngestBatch[], now: string, stageUsage: boolean) {
+  const results: IngestBatchResult[] = batches.map(() => ({
+    accepted: 0,
+    duplicates: 0,
+    accountIds: [],
+    marked: [],
+    staged: 0,
+  }));
   const touchedBy = batches.map(() => new Set<string>());
   // accounts with a new timeline event (a note, a ticket, a meeting...) are rescored first
   const byPeople = new Set<string>();
@@ -66,23 +147,33 @@ async function writeIngestGroup(store: Store, batches: IngestBatch[], now: strin
         usage.map((u) => ({ id: u.id, accountId: u.accountId, units: u.count })),
         store.sqlite,
       );
-      const rollup = new UsageRollup();
+      const rollup = stageUsage ? null : new UsageRollup();
+      const staged: StagedRow[] = [];
       let k = 0;
       batches.forEach((b, i) => {
         for (const u of b.usage) {
           // a second row with the same id in the group is a duplicate too
           if (fresh[k++]) {
-            rollup.add(u);
+            if (rollup) rollup.add(u);
+            else {
+              staged.push([u.accountId, u.contactId, u.type, u.time, u.key, u.count]);
+              results[i]!.staged++;
+            }
             results[i]!.accepted++;
             touchedBy[i]!.add(u.accountId);
           } else results[i]!.duplicates++;
         }
       });
-      await addUsageDeltas({ ...store, db: trx }, trx, rollup.drain());
+      if (rollup) await addUsageDeltas({ ...store, db: trx }, trx, rollup.drain());
+      // staged: one sequential row now; the rollup pages are written once per fold, not per group
+      else if (staged.length > 0)
+        await sql`insert into ingest_pending_usage (events, rows, staged_at)
+          values (${staged.length}, ${JSON.stringify(staged)}, ${now})`.execute(trx);
     }
     const rejects = batches.flatMap((b) => b.rejects);
     if (rejects.length > 0) await insertRejects(trx, null, rejects, now);
-    const touched = new Set(touchedBy.flatMap((t) => [...t]));
+    // staged usage marks its accounts when it is folded; people's events mark theirs now
+    const touched = stageUsage ? byPeople : new Set(touchedBy.flatMap((t) => [...t]));
     // one statement in account-id order (not one per priority): concurrent writers lock alike
     await markDirty({ ...store, db: trx }, touched, now, (id) =>
       byPeople.has(id) ? DIRTY_PRIORITY.person : DIRTY_PRIORITY.usage,
@@ -90,6 +181,9 @@ async function writeIngestGroup(store: Store, batches: IngestBatch[], now: strin
   });
   batches.forEach((_, i) => {
     results[i]!.accountIds = [...touchedBy[i]!];
+    results[i]!.marked = stageUsage
+      ? results[i]!.accountIds.filter((a) => byPeople.has(a))
+      : results[i]!.accountIds;
   });
   return results;
 }
