@@ -124,11 +124,11 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
 type Waiting = { ctx: EngineContext; batch: Prepared; done: (error?: unknown) => void };
 
 /** Staged usage is folded into the rollups once this many events wait... */
-export const FOLD_EVENTS = 60_000;
+export const FOLD_EVENTS = 100_000;
 /** ...or once the oldest has waited this long while batches keep coming... */
-const FOLD_LAG_MS = 1000;
+const FOLD_LAG_MS = 2000;
 /** ...or this long after the last group, when ingestion pauses. */
-const FOLD_IDLE_MS = 20;
+const FOLD_IDLE_MS = 50;
 
 /**
  * One writer per store in this process: batches queue while a write is in flight and are
