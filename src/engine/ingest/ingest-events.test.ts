@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/database.ts';
+import { openStore } from '../../store/database.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
 import { groupCommitStats, ingestEvents, settleIngest } from './ingest-events.ts';
@@ -172,5 +176,61 @@ describe.each(TEST_STORE_KINDS)('ingestEvents with concurrent batches on %s', (k
     await store.ingest.recoverPending(now);
     expect(await sum()).toBe(before + 40);
     expect(await store.ingest.pendingEvents()).toBe(0);
+  });
+});
+
+describe('staged usage left by a process that stopped before folding it', () => {
+  it('is folded by the next process that opens the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-staged-'));
+    try {
+      const file = join(dir, 'v.db');
+      const first = await openStore({ url: file });
+      await first.db
+        .insertInto('accounts')
+        .values({
+          id: 'a',
+          name: 'a',
+          segment: 'smb',
+          industry: null,
+          owner: null,
+          parent_id: null,
+          lifecycle_stage: null,
+          created_at: '2025-01-01',
+          traits: '{}',
+          tags: '[]',
+          updated_at: '2026-01-01T00:00:00Z',
+        })
+        .execute();
+      const usage = Array.from({ length: 25 }, (_, i) => ({
+        id: `left-${i}`,
+        accountId: 'a',
+        contactId: null,
+        type: 'login' as const,
+        time: '2026-11-12T09:00:00Z',
+        key: null,
+        count: 1,
+      }));
+      await first.ingest.writeGroup([{ events: [], usage, rejects: [] }], '2026-11-20T12:00:00Z', {
+        stageUsage: true,
+      });
+      await first.close(); // stopped without folding
+      const second = await openStore({ url: file });
+      try {
+        expect(await second.ingest.pendingEvents()).toBe(0);
+        const day = await second.db
+          .selectFrom('usage_daily')
+          .select(['logins'])
+          .where('account_id', '=', 'a')
+          .where('day', '=', '2026-11-12')
+          .executeTakeFirstOrThrow();
+        expect(day.logins).toBe(25);
+        const dirty = await second.db.selectFrom('dirty_accounts').select('account_id').execute();
+        expect(dirty.map((d) => d.account_id)).toEqual(['a']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -180,7 +180,8 @@ class GroupCommitter {
     try {
       // staged usage a previous process left behind (it died between a group and its fold)
       if (this.pending === null) {
-        this.pending = await this.store.ingest.pendingEvents();
+        // (unknown if the store cannot say: the next fold finds whatever is there)
+        this.pending = await this.store.ingest.pendingEvents().catch(() => 0);
         this.oldestPending = performance.now();
       }
       while (this.queue.length > 0) {
