@@ -140,6 +140,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     );
   }
   if (options.migrate !== false) await migrate(store);
+  // usage a previous process staged and did not fold before it stopped (ADR 0036)
+  if (options.migrate !== false) await store.ingest.recoverPending(new Date().toISOString());
   return store;
 }
 

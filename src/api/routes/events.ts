@@ -48,7 +48,8 @@ export function eventRoutes(ctx: EngineContext) {
             index: i,
           });
       if (ctx.config.natsUrl) {
-        const q = await enqueueEvents(ctx, events, c.req.header('idempotency-key'));
+        // the body as received (cached by the JSON validator) is what goes into the stream
+        const q = await enqueueEvents(ctx, events, c.req.header('idempotency-key'), await c.req.text());
         return c.json(q, 202);
       }
       const r = await ingestEvents(ctx, events, { source: 'api' });

@@ -163,22 +163,32 @@ describe.skipIf(!reachable)('ingest through NATS JetStream', () => {
     };
     try {
       const before = await stored('kill');
-      const BATCHES = 60;
+      const BATCHES = 120;
       const SIZE = 250;
       for (let b = 0; b < BATCHES; b++) await enqueueEvents(ctx, logins('kill', b * SIZE, SIZE));
       const total = BATCHES * SIZE;
-      const first = worker();
-      // kill it once it has committed at least one group and is working on the next
-      await new Promise<void>((resolve, reject) => {
-        first.stdout?.on('data', (d: Buffer) => {
-          if (d.toString().includes('"events"')) resolve();
+      // three workers in turn, each SIGKILLed once it has committed some groups while others
+      // are in flight (a worker submits every fetched group at once): at different points of
+      // the stream, mid-group, possibly between a commit and its acknowledgement
+      let afterKill = before;
+      const kills: string[] = [];
+      for (const groupsBeforeKill of [1, 3, 2]) {
+        const w = worker();
+        await new Promise<void>((resolve, reject) => {
+          let seen = 0;
+          w.stdout?.on('data', (d: Buffer) => {
+            seen += d.toString().split('"events"').length - 1;
+            if (seen >= groupsBeforeKill) resolve();
+          });
+          w.once('exit', (code) => reject(new Error(`the worker exited early (${code})`)));
         });
-        first.once('exit', (code) => reject(new Error(`the worker exited early (${code})`)));
-      });
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
-      const afterKill = await stored('kill');
-      expect(afterKill.seen).toBeGreaterThan(0);
+        w.kill('SIGKILL');
+        await new Promise((r) => w.once('exit', r));
+        afterKill = await stored('kill');
+        kills.push(`${afterKill.seen} ids stored, ${await store.ingest.pendingEvents()} staged`);
+      }
+      console.log(`after each SIGKILL: ${kills.join('; ')}`);
+      expect(afterKill.seen).toBeGreaterThan(before.seen);
       expect(afterKill.seen).toBeLessThan(total);
       // two workers share what is left, including the killed worker's unacknowledged group
       const a = worker();

@@ -12,7 +12,7 @@ import {
 } from 'nats';
 import { AppError } from '../../core/errors.ts';
 import type { EngineContext } from '../context.ts';
-import { ingestEvents, MAX_BATCH } from '../ingest/ingest-events.ts';
+import { ingestEvents, MAX_BATCH, settleIngest } from '../ingest/ingest-events.ts';
 
 /**
  * Ingest that scales out through NATS JetStream. With VIGIL_NATS_URL set, `POST /v1/events`
@@ -91,15 +91,20 @@ function publisherFor(ctx: EngineContext, options: QueueOptions = {}): Promise<P
 
 export type EnqueueResult = { queued: number; sequence: number; duplicate: boolean; messageId: string };
 
-/** Stores one batch in the stream; resolves once JetStream has it (its ack is the durability point). */
+/**
+ * Stores one batch in the stream; resolves once JetStream has it (its ack is the durability point).
+ * `rawBody`, when given, is the request body as received (`{"events": [...]}`, already parsed into
+ * `events` by the caller): it is published as is rather than serialised again.
+ */
 export async function enqueueEvents(
   ctx: EngineContext,
   events: unknown[],
   idempotencyKey?: string,
+  rawBody?: string,
 ): Promise<EnqueueResult> {
   if (events.length > MAX_BATCH)
     throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} events per request; got ${events.length}`);
-  const body = JSON.stringify(events);
+  const body = rawBody ?? JSON.stringify(events);
   const messageId = idempotencyKey?.trim() || createHash('sha256').update(body).digest('hex');
   const pub = await publisherFor(ctx);
   await pub.ready;
@@ -170,66 +175,89 @@ export async function runIngestWorker(
     const limit = Math.min(options.groupEvents ?? MAX_BATCH, MAX_BATCH);
     while (!stopping) {
       const fetched: { msg: JsMsg; events: unknown[] }[] = [];
-      const iter = await consumer.fetch({ max_messages: options.fetchMessages ?? 16, expires: 1000 });
+      const iter = await consumer.fetch({ max_messages: options.fetchMessages ?? 32, expires: 1000 });
       for await (const msg of iter) {
-        let events: unknown;
-        try {
-          events = msg.json<unknown>();
-        } catch {
-          events = null;
-        }
-        if (!Array.isArray(events)) {
-          ctx.logger.error('ingest-worker: a message is not a JSON array of events; dropped', {
-            seq: msg.seq,
-          });
+        const events = eventsOf(msg);
+        if (!events) {
+          ctx.logger.error('ingest-worker: a message is not a batch of events; dropped', { seq: msg.seq });
           msg.term();
           continue;
         }
         fetched.push({ msg, events });
       }
       // groups of whole messages, each at most `limit` events
-      let i = 0;
-      while (i < fetched.length) {
-        const first = i;
-        const group = [fetched[i]!];
-        let size = fetched[i]!.events.length;
-        i++;
-        while (i < fetched.length && size + fetched[i]!.events.length <= limit) {
-          size += fetched[i]!.events.length;
-          group.push(fetched[i]!);
-          i++;
-        }
-        // the fetched messages still waiting must not be redelivered meanwhile (ack wait restarts)
-        for (let k = first; k < fetched.length; k++) fetched[k]!.msg.working();
-        const events = group.flatMap((g) => g.events);
-        try {
-          const r = await ingestEvents(ctx, events, { source: 'nats' });
-          for (const g of group) g.msg.ack();
-          await nc.flush();
-          stats.groups++;
-          stats.messages += group.length;
-          stats.events += events.length;
-          stats.accepted += r.accepted;
-          stats.duplicates += r.duplicates;
-          options.onGroup?.({
-            messages: group.length,
-            events: events.length,
-            accepted: r.accepted,
-            duplicates: r.duplicates,
-            rejected: r.rejected.length,
-          });
-        } catch (e) {
-          ctx.logger.warn('ingest-worker: a group failed; its messages will be delivered again', {
-            error: (e as Error).message,
-          });
-          for (const g of group) g.msg.nak(1000);
-        }
+      const groups: { msg: JsMsg; events: unknown[] }[][] = [];
+      for (const f of fetched) {
+        const last = groups.at(-1);
+        const size = last?.reduce((n, g) => n + g.events.length, 0) ?? 0;
+        if (last && size + f.events.length <= limit) last.push(f);
+        else groups.push([f]);
       }
+      // every group is submitted at once: the store's group commit writes those that wait
+      // together (one transaction, usage staged and folded later), and each group's messages are
+      // acknowledged once the transaction that carried them committed
+      // the fetched messages still waiting must not be delivered again meanwhile (ack wait restarts)
+      const pending = new Set(fetched.map((f) => f.msg));
+      const keepAlive = setInterval(
+        () => {
+          for (const m of pending) m.working();
+        },
+        Math.max(200, (options.ackWaitMs ?? 30_000) / 3),
+      );
+      await Promise.all(
+        groups.map(async (group) => {
+          const events = group.flatMap((g) => g.events);
+          try {
+            const r = await ingestEvents(ctx, events, { source: 'nats' });
+            for (const g of group) {
+              g.msg.ack();
+              pending.delete(g.msg);
+            }
+            stats.groups++;
+            stats.messages += group.length;
+            stats.events += events.length;
+            stats.accepted += r.accepted;
+            stats.duplicates += r.duplicates;
+            options.onGroup?.({
+              messages: group.length,
+              events: events.length,
+              accepted: r.accepted,
+              duplicates: r.duplicates,
+              rejected: r.rejected.length,
+            });
+          } catch (e) {
+            ctx.logger.warn('ingest-worker: a group failed; its messages will be delivered again', {
+              error: (e as Error).message,
+            });
+            for (const g of group) {
+              g.msg.nak(1000);
+              pending.delete(g.msg);
+            }
+          }
+        }),
+      ).finally(() => clearInterval(keepAlive));
+      await nc.flush();
     }
+    // staged usage goes into the rollups before a graceful stop (a killed worker's is folded by
+    // the next process that opens the store)
+    await settleIngest(ctx);
   } finally {
     await nc.drain().catch(() => {});
   }
   return stats;
+}
+
+/** A message's events: a JSON array, or a request body `{"events": [...]}` published as received. */
+function eventsOf(msg: JsMsg): unknown[] | null {
+  let body: unknown;
+  try {
+    body = msg.json<unknown>();
+  } catch {
+    return null;
+  }
+  if (Array.isArray(body)) return body;
+  const events = (body as { events?: unknown } | null)?.events;
+  return Array.isArray(events) ? events : null;
 }
 
 /** Messages waiting in the stream for the ingest workers (and delivered but not yet acknowledged). */

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/database.ts';
+import { openStore } from '../../store/database.ts';
 import { openTestStore, TEST_STORE_KINDS } from '../../store/test-stores.ts';
 import { contextForStore, type EngineContext, fixedClock } from '../context.ts';
-import { groupCommitStats, ingestEvents } from './ingest-events.ts';
+import { groupCommitStats, ingestEvents, settleIngest } from './ingest-events.ts';
 
 const login = (id: string, accountId: string, day = 10) => ({
   id,
@@ -57,6 +61,9 @@ describe.each(TEST_STORE_KINDS)('ingestEvents with concurrent batches on %s', (k
       login(`bad-${b}`, 'nobody'),
     ]);
     const reports = await Promise.all(batches.map((events) => ingestEvents(ctx, events)));
+    // batches written together stage their usage; settling folds it into the rollups
+    await settleIngest(ctx);
+    expect(await store.ingest.pendingEvents()).toBe(0);
     const stats = groupCommitStats(store);
     expect(stats.batches).toBe(8);
     expect(stats.groups).toBeLessThan(8); // batches that waited were written together
@@ -106,6 +113,7 @@ describe.each(TEST_STORE_KINDS)('ingestEvents with concurrent batches on %s', (k
         ),
       ),
     );
+    await settleIngest(ctx);
     expect(again.map((r) => [r.accepted, r.duplicates])).toEqual([
       [0, 50],
       [0, 50],
@@ -116,5 +124,113 @@ describe.each(TEST_STORE_KINDS)('ingestEvents with concurrent batches on %s', (k
       .select((eb) => eb.fn.sum<number>('logins').as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('staged usage is in no rollup until folded, and is folded exactly once', async () => {
+    const sum = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('usage_daily')
+            .select((eb) => eb.fn.sum<number>('logins').as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    await store.db.deleteFrom('dirty_accounts').execute();
+    const before = await sum();
+    const usage = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${prefix}-${i}`,
+        accountId: ['a', 'b'][i % 2]!,
+        contactId: 'u-x',
+        type: 'login' as const,
+        time: '2026-11-12T09:00:00Z',
+        key: null,
+        count: 1,
+      }));
+    const now = '2026-11-20T12:00:00Z';
+    const [r1, r2] = await store.ingest.writeGroup(
+      [
+        { events: [], usage: usage('st', 30), rejects: [] },
+        { events: [], usage: usage('st', 40), rejects: [] },
+      ],
+      now,
+      { stageUsage: true },
+    );
+    // ids claimed at once (the second batch repeats the first's 30 ids), rollups untouched
+    expect([r1!.accepted, r1!.duplicates, r1!.staged, r2!.accepted, r2!.duplicates, r2!.staged]).toEqual([
+      30, 0, 30, 10, 30, 10,
+    ]);
+    expect(r1!.marked).toEqual([]);
+    expect(await sum()).toBe(before);
+    expect(await store.ingest.pendingEvents()).toBe(40);
+    expect(await store.db.selectFrom('dirty_accounts').select('account_id').execute()).toEqual([]);
+    const folded = await store.ingest.foldPending(now);
+    expect(folded.events).toBe(40);
+    expect(folded.accountIds.sort()).toEqual(['a', 'b']);
+    expect(await sum()).toBe(before + 40);
+    const dirty = await store.db.selectFrom('dirty_accounts').select('account_id').execute();
+    expect(dirty.map((d) => d.account_id).sort()).toEqual(['a', 'b']);
+    // nothing is folded twice
+    expect((await store.ingest.foldPending(now)).events).toBe(0);
+    await store.ingest.recoverPending(now);
+    expect(await sum()).toBe(before + 40);
+    expect(await store.ingest.pendingEvents()).toBe(0);
+  });
+});
+
+describe('staged usage left by a process that stopped before folding it', () => {
+  it('is folded by the next process that opens the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-staged-'));
+    try {
+      const file = join(dir, 'v.db');
+      const first = await openStore({ url: file });
+      await first.db
+        .insertInto('accounts')
+        .values({
+          id: 'a',
+          name: 'a',
+          segment: 'smb',
+          industry: null,
+          owner: null,
+          parent_id: null,
+          lifecycle_stage: null,
+          created_at: '2025-01-01',
+          traits: '{}',
+          tags: '[]',
+          updated_at: '2026-01-01T00:00:00Z',
+        })
+        .execute();
+      const usage = Array.from({ length: 25 }, (_, i) => ({
+        id: `left-${i}`,
+        accountId: 'a',
+        contactId: null,
+        type: 'login' as const,
+        time: '2026-11-12T09:00:00Z',
+        key: null,
+        count: 1,
+      }));
+      await first.ingest.writeGroup([{ events: [], usage, rejects: [] }], '2026-11-20T12:00:00Z', {
+        stageUsage: true,
+      });
+      await first.close(); // stopped without folding
+      const second = await openStore({ url: file });
+      try {
+        expect(await second.ingest.pendingEvents()).toBe(0);
+        const day = await second.db
+          .selectFrom('usage_daily')
+          .select(['logins'])
+          .where('account_id', '=', 'a')
+          .where('day', '=', '2026-11-12')
+          .executeTakeFirstOrThrow();
+        expect(day.logins).toBe(25);
+        const dirty = await second.db.selectFrom('dirty_accounts').select('account_id').execute();
+        expect(dirty.map((d) => d.account_id)).toEqual(['a']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

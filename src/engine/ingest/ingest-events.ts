@@ -27,6 +27,10 @@ type Prepared = {
   usage: UsageRow[];
   rejects: RejectRow[];
   report: IngestReport;
+  /** Accounts marked dirty by the write (staged usage marks its accounts when folded). */
+  marked: string[];
+  /** Usage events staged for a later fold. */
+  staged: number;
 };
 
 /**
@@ -50,8 +54,7 @@ export async function ingestEvents(
     throw new AppError('PAYLOAD_TOO_LARGE', `at most ${MAX_BATCH} events per request; got ${input.length}`);
   const prepared = await validateBatch(ctx, input, options.source ?? 'api');
   await committerFor(ctx.store).submit(ctx, prepared);
-  if (prepared.report.accountIds.length > 0)
-    ctx.bus.emit('accounts-dirty', { accountIds: prepared.report.accountIds });
+  if (prepared.marked.length > 0) ctx.bus.emit('accounts-dirty', { accountIds: prepared.marked });
   return prepared.report;
 }
 
@@ -115,29 +118,72 @@ async function validateBatch(ctx: EngineContext, input: unknown[], source: strin
     if (mapped.kind === 'event') events.push(mapped.value);
     else usage.push(mapped.value);
   }
-  return { events, usage, rejects, report };
+  return { events, usage, rejects, report, marked: [], staged: 0 };
 }
 
 type Waiting = { ctx: EngineContext; batch: Prepared; done: (error?: unknown) => void };
 
-/** One writer per store in this process: batches queue while a write is in flight. */
+/** Staged usage is folded into the rollups once this many events wait... */
+export const FOLD_EVENTS = 100_000;
+/** ...or once the oldest has waited this long while batches keep coming... */
+const FOLD_LAG_MS = 2000;
+/** ...or this long after the last group, when ingestion pauses. */
+const FOLD_IDLE_MS = 50;
+
+/**
+ * One writer per store in this process: batches queue while a write is in flight and are
+ * committed together (group commit).
+ *
+ * Under load (more batches waiting, or staged usage not folded yet) a group's usage rows are
+ * staged: its ids are claimed and its rows appended to one pending row, in the group's durable
+ * transaction, and the rollup pages (one per account-day and per contact-month) are written by a
+ * later fold for many groups at once — under sustained load most of a commit's cost was writing
+ * those pages, once per group. A lone batch (no concurrency) is rolled up directly, as before.
+ */
 class GroupCommitter {
   private queue: Waiting[] = [];
   private writing = false;
-  /** Transactions written and batches they carried (for benchmarks and tests). */
-  readonly stats = { groups: 0, batches: 0 };
+  /** Transactions written and batches they carried, folds made (for benchmarks and tests). */
+  readonly stats = { groups: 0, batches: 0, staged: 0, folds: 0, folded: 0 };
   private lastWriteEnd = Number.NEGATIVE_INFINITY;
+  /** Staged usage events not folded yet (this process's count; null until read from the store). */
+  private pending: number | null = null;
+  private oldestPending = 0;
+  private foldTimer: ReturnType<typeof setTimeout> | null = null;
+  private ctx: EngineContext | null = null;
+  private settled: (() => void)[] = [];
+  private foldFailedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly store: Store) {}
 
   submit(ctx: EngineContext, batch: Prepared): Promise<void> {
+    this.ctx = ctx;
     return new Promise((resolve, reject) => {
       this.queue.push({ ctx, batch, done: (e) => (e === undefined ? resolve() : reject(e)) });
       if (!this.writing) void this.drain();
     });
   }
 
-  private async drain() {
+  /** Resolves once every submitted batch is written and all staged usage is in the rollups. */
+  settle(ctx: EngineContext): Promise<void> {
+    this.ctx ??= ctx;
+    return new Promise((resolve) => {
+      this.settled.push(resolve);
+      if (!this.writing) void this.drain(true);
+    });
+  }
+
+  private async drain(foldNow = false) {
     this.writing = true;
+    if (this.foldTimer) clearTimeout(this.foldTimer);
+    this.foldTimer = null;
     try {
+      // staged usage a previous process left behind (it died between a group and its fold)
+      if (this.pending === null) {
+        // (unknown if the store cannot say: the next fold finds whatever is there)
+        this.pending = await this.store.ingest.pendingEvents().catch(() => 0);
+        this.oldestPending = performance.now();
+      }
       while (this.queue.length > 0) {
         // busy (a write ended moments ago): let requests that arrived meanwhile — the event loop
         // was blocked by SQLite — be parsed and queued, so they join this group, not the next
@@ -155,35 +201,94 @@ class GroupCommitter {
           group.push(this.queue.shift()!);
           size += n;
         }
+        const stage = group.length > 1 || this.queue.length > 0 || this.pending > 0;
         try {
           await writeRetrying(
             group[0]!.ctx,
             group.map((w) => w.batch),
+            stage,
           );
           this.lastWriteEnd = performance.now();
           this.stats.groups++;
           this.stats.batches += group.length;
+          if (stage) this.noteStaged(group.map((w) => w.batch));
           for (const w of group) w.done();
         } catch (error) {
           if (group.length === 1) group[0]!.done(error);
           else
             for (const w of group) {
               // retry alone: a failing batch must not take the others down with it
-              resetReport(w.batch.report);
+              resetBatch(w.batch);
               try {
-                await writeRetrying(w.ctx, [w.batch]);
+                await writeRetrying(w.ctx, [w.batch], stage);
+                if (stage) this.noteStaged([w.batch]);
                 w.done();
               } catch (e) {
                 w.done(e);
               }
             }
         }
+        if (
+          this.pending >= FOLD_EVENTS ||
+          (this.pending > 0 && performance.now() - this.oldestPending >= FOLD_LAG_MS)
+        )
+          await this.fold();
       }
+      if (this.pending > 0 && (foldNow || this.settled.length > 0)) await this.fold();
     } finally {
       this.writing = false;
+      if (this.queue.length > 0) void this.drain();
+      else if (this.pending !== null && this.pending > 0) {
+        const wait = Math.max(FOLD_IDLE_MS, this.foldFailedAt + 5000 - performance.now());
+        this.foldTimer = setTimeout(() => {
+          this.foldTimer = null;
+          if (!this.writing) void this.drain(true);
+        }, wait);
+        this.foldTimer.unref?.();
+      }
+      if (this.queue.length === 0 && !(this.pending && this.pending > 0))
+        for (const s of this.settled.splice(0)) s();
+    }
+  }
+
+  private noteStaged(batches: Prepared[]) {
+    const n = batches.reduce((s, b) => s + b.staged, 0);
+    if (n === 0) return;
+    if (this.pending === 0) this.oldestPending = performance.now();
+    this.pending = (this.pending ?? 0) + n;
+    this.stats.staged += n;
+  }
+
+  /** Folds staged usage into the rollups (all of it, in transactions of at most FOLD_MAX). */
+  private async fold() {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    try {
+      for (;;) {
+        const now = ctx.clock.now().toISOString();
+        const r = await writeTransaction(this.store, () => this.store.ingest.foldPending(now, FOLD_MAX), {
+          budgetMs: WRITE_BUDGET_MS,
+          busyStepMs: BUSY_STEP_MS,
+        });
+        this.stats.folds++;
+        this.stats.folded += r.events;
+        if (r.accountIds.length > 0) ctx.bus.emit('accounts-dirty', { accountIds: r.accountIds });
+        if (r.groups === 0) break;
+      }
+      this.pending = 0;
+    } catch (error) {
+      // staged rows stay staged (durable); the next fold tries again
+      this.foldFailedAt = performance.now();
+      this.pending = await this.store.ingest.pendingEvents().catch(() => this.pending);
+      ctx.logger.error('ingest: folding staged usage into the rollups failed; will retry', {
+        error: (error as Error).message,
+      });
     }
   }
 }
+
+/** Events per fold transaction. */
+const FOLD_MAX = 100_000;
 
 const queuedEvents = (queue: Waiting[]) =>
   queue.reduce((n, w) => n + w.batch.events.length + w.batch.usage.length, 0);
@@ -192,10 +297,16 @@ const COMMITTERS = new WeakMap<Store, GroupCommitter>();
 /** How many write transactions this process made for a store's ingestion, and how many batches they carried. */
 export const groupCommitStats = (store: Store) => ({ ...committerFor(store).stats });
 
+/**
+ * Waits until this process's ingestion into `ctx.store` is idle and every staged usage event is in
+ * the rollups (tests, benchmarks, shutdown, and readers that need the rollups current).
+ */
+export const settleIngest = (ctx: EngineContext) => committerFor(ctx.store).settle(ctx);
+
 function committerFor(store: Store): GroupCommitter {
   let c = COMMITTERS.get(store);
   if (!c) {
-    c = new GroupCommitter();
+    c = new GroupCommitter(store);
     COMMITTERS.set(store, c);
   }
   return c;
@@ -214,8 +325,8 @@ const BUSY_STEP_MS = 25;
  * failures are retried whole. After the budget, the batch is refused with
  * UNAVAILABLE (HTTP 503 with Retry-After) and nothing of it was stored.
  */
-async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<void> {
-  for (const b of batches) resetReport(b.report);
+async function writeRetrying(ctx: EngineContext, batches: Prepared[], stageUsage: boolean): Promise<void> {
+  for (const b of batches) resetBatch(b);
   const now = ctx.clock.now().toISOString();
   const results = await writeTransaction(
     ctx.store,
@@ -223,6 +334,7 @@ async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<v
       ctx.store.ingest.writeGroup(
         batches.map((b) => ({ events: b.events, usage: b.usage, rejects: b.rejects })),
         now,
+        { stageUsage },
       ),
     { budgetMs: WRITE_BUDGET_MS, busyStepMs: BUSY_STEP_MS },
   );
@@ -231,7 +343,15 @@ async function writeRetrying(ctx: EngineContext, batches: Prepared[]): Promise<v
     b.report.accepted = r.accepted;
     b.report.duplicates = r.duplicates;
     b.report.accountIds = r.accountIds;
+    b.marked = r.marked;
+    b.staged = r.staged;
   });
+}
+
+function resetBatch(b: Prepared) {
+  resetReport(b.report);
+  b.marked = [];
+  b.staged = 0;
 }
 
 function resetReport(r: IngestReport) {

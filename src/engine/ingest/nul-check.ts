@@ -5,11 +5,30 @@
  * reaches a statement that would fail the whole batch.
  */
 export function findNul(value: unknown, path = '', depth = 0): string | null {
+  // the common case (no NUL anywhere) is answered without building a path string per key
+  return hasNul(value, depth) ? nulPath(value, path, depth) : null;
+}
+
+function hasNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNul(value[i], depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (k.includes('\u0000') || hasNul((value as Record<string, unknown>)[k], depth + 1)) return true;
+  }
+  return false;
+}
+
+function nulPath(value: unknown, path: string, depth: number): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path || '(value)' : null;
   if (value === null || typeof value !== 'object' || depth > 64) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const p = findNul(value[i], `${path}[${i}]`, depth + 1);
+      const p = nulPath(value[i], `${path}[${i}]`, depth + 1);
       if (p) return p;
     }
     return null;
@@ -17,7 +36,7 @@ export function findNul(value: unknown, path = '', depth = 0): string | null {
   for (const [k, v] of Object.entries(value)) {
     const here = path ? `${path}.${k}` : k;
     if (k.includes('\u0000')) return here;
-    const p = findNul(v, here, depth + 1);
+    const p = nulPath(v, here, depth + 1);
     if (p) return p;
   }
   return null;

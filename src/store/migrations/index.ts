@@ -14,6 +14,7 @@ import * as m017 from './017-perf-jobs.ts';
 import * as m019 from './019-scoring-source-extents.ts';
 import * as m022 from './022-saved-views.ts';
 import * as m027 from './027-portfolio-list-index.ts';
+import * as m028 from './028-ingest-pending-usage.ts';
 import * as m029 from './029-crm-scheduled-reads.ts';
 import type { DialectName } from './dialect-helpers.ts';
 
@@ -39,5 +40,6 @@ export const MIGRATIONS: Migration[] = [
   { name: '019-scoring-source-extents', up: m019.up },
   { name: '022-saved-views', up: m022.up },
   { name: '027-portfolio-list-index', up: m027.up },
+  { name: '028-ingest-pending-usage', up: m028.up },
   { name: '029-crm-scheduled-reads', up: m029.up },
 ];
