@@ -1,0 +1,136 @@
+import type { AccountData } from '../../core/data-model/account-data.ts';
+import type { ScoreResult } from '../../core/scoring/score-result.ts';
+import { type AccountIndex, buildAccountIndex } from '../../core/signals/signal-helpers.ts';
+
+/** One account's scoring inputs as loaded for the cache's window, and their columnar index. */
+export type CachedAccount = { data: AccountData; index: AccountIndex };
+
+/**
+ * What a rescore needs of the account's stored current score when that score was written by this
+ * process: the stamp that proves the stored row is still ours, and the points of every signal
+ * ("what moved" compares against them), in typed arrays instead of the parsed ~11 KB detail.
+ */
+type KeptScore = {
+  asOf: string;
+  computedAt: string;
+  score: number;
+  band: string;
+  signalIds: readonly string[];
+  points: Float64Array;
+};
+
+/** What identifies a stored current score (the columns `store.scores.currentStamps` reads). */
+export type ScoreStamp = { as_of: string; computed_at: string; score: number; band: string };
+
+/**
+ * The columnar per-account scoring cache a server process keeps (ADR 0033). For one window (as-of
+ * date and look-back) it holds every scored account's loaded data with its index (day numbers of
+ * every event and rollup row, event positions per type, typed arrays), so a rescore of an account
+ * whose data did not change reads nothing but the catalog, the workspace extents and its score
+ * history; and the signal points of the scores this process stored, so "what moved" does not parse
+ * the stored explanation again.
+ *
+ * Validity: entries belong to one window (a new as-of date or look-back drops them all); an
+ * account marked in the dirty ledger, or rescored by name, is dropped and reloaded (the caller
+ * invalidates); kept points are used only while the stored row still carries the stamp this
+ * process wrote. Only for stores one process owns (`capabilities.singleProcess`): another
+ * process's writes would not invalidate it. Bounded: past `maxAccounts` the oldest entries go.
+ */
+export class AccountCache {
+  private window = '';
+  private readonly entries = new Map<string, CachedAccount>();
+  private readonly kept = new Map<string, KeptScore>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxAccounts = 200_000) {}
+
+  /** Selects the window; entries of another window are dropped. */
+  use(asOf: string, lookbackDays: number, usageLookbackDays: number): void {
+    const key = `${asOf}|${lookbackDays}|${usageLookbackDays}`;
+    if (key === this.window) return;
+    this.entries.clear();
+    this.window = key;
+  }
+
+  get(accountId: string): CachedAccount | undefined {
+    const e = this.entries.get(accountId);
+    if (e) this.hits++;
+    else this.misses++;
+    return e;
+  }
+
+  /** The entry without counting a hit or a miss. */
+  peek(accountId: string): CachedAccount | undefined {
+    return this.entries.get(accountId);
+  }
+
+  /** Keeps freshly loaded data (not to be changed afterwards: the index is built from it once). */
+  put(accountId: string, data: AccountData): CachedAccount {
+    const entry = { data, index: buildAccountIndex(data) };
+    this.entries.delete(accountId);
+    this.entries.set(accountId, entry);
+    if (this.entries.size > this.maxAccounts) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return entry;
+  }
+
+  /** Drops these accounts' data (their data changed: the dirty ledger says so). */
+  invalidate(accountIds: Iterable<string>): void {
+    for (const id of accountIds) this.entries.delete(id);
+  }
+
+  /** Remembers the signal points of a score this process stored with this stamp. */
+  keep(accountId: string, stamp: ScoreStamp, result: Pick<ScoreResult, 'signals'>): void {
+    const points = new Float64Array(result.signals.length);
+    const ids: string[] = new Array(result.signals.length);
+    for (let i = 0; i < result.signals.length; i++) {
+      ids[i] = result.signals[i]!.signalId;
+      points[i] = result.signals[i]!.points;
+    }
+    this.kept.set(accountId, {
+      asOf: stamp.as_of,
+      computedAt: stamp.computed_at,
+      score: Number(stamp.score),
+      band: stamp.band,
+      signalIds: ids,
+      points,
+    });
+    if (this.kept.size > this.maxAccounts) {
+      const oldest = this.kept.keys().next().value;
+      if (oldest !== undefined) this.kept.delete(oldest);
+    }
+  }
+
+  /** The kept signal points of an account's stored score, if the stored row is still the one kept. */
+  previous(
+    accountId: string,
+    stored: ScoreStamp,
+  ): { signals: { signalId: string; points: number }[] } | null {
+    const k = this.kept.get(accountId);
+    if (
+      !k ||
+      k.asOf !== stored.as_of ||
+      k.computedAt !== stored.computed_at ||
+      k.score !== Number(stored.score) ||
+      k.band !== stored.band
+    )
+      return null;
+    const signals = new Array<{ signalId: string; points: number }>(k.points.length);
+    for (let i = 0; i < k.points.length; i++)
+      signals[i] = { signalId: k.signalIds[i]!, points: k.points[i]! };
+    return { signals };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.kept.clear();
+    this.window = '';
+  }
+}
