@@ -1,9 +1,22 @@
 import type { AccountData } from '../../core/data-model/account-data.ts';
 import type { ScoreResult } from '../../core/scoring/score-result.ts';
 import { type AccountIndex, buildAccountIndex } from '../../core/signals/signal-helpers.ts';
+import { type SourceId, sourceOfEventType, type WorkspaceSources } from '../../core/sources/data-sources.ts';
 
-/** One account's scoring inputs as loaded for the cache's window, and their columnar index. */
-export type CachedAccount = { data: AccountData; index: AccountIndex };
+/**
+ * One account's scoring inputs as loaded for the cache's window, their columnar index, and the
+ * few rows of it that can widen the workspace's source extents (`extendSources` gives the same
+ * result on them as on the whole data: per source only each distinct day in time order, the
+ * latest login and feature-usage rows, one contact, the contracts).
+ */
+export type CachedAccount = {
+  data: AccountData;
+  index: AccountIndex;
+  extents: Pick<AccountData, 'events' | 'usageDaily' | 'contacts' | 'contracts'>;
+  /** First and last day per source in `extents`: when the workspace's extents already span them, extending is a no-op. */
+  bounds: SourceBounds;
+};
+type SourceBounds = { source: SourceId; first: string; last: string }[];
 
 /**
  * What a rescore needs of the account's stored current score when that score was written by this
@@ -67,7 +80,8 @@ export class AccountCache {
 
   /** Keeps freshly loaded data (not to be changed afterwards: the index is built from it once). */
   put(accountId: string, data: AccountData): CachedAccount {
-    const entry = { data, index: buildAccountIndex(data) };
+    const extents = extentRows(data);
+    const entry = { data, index: buildAccountIndex(data), extents, bounds: boundsOf(extents) };
     this.entries.delete(accountId);
     this.entries.set(accountId, entry);
     if (this.entries.size > this.maxAccounts) {
@@ -133,4 +147,67 @@ export class AccountCache {
     this.kept.clear();
     this.window = '';
   }
+}
+
+/** The rows of an account's data that `extendSources` reads to an effect (see `CachedAccount`). */
+function extentRows(data: AccountData): CachedAccount['extents'] {
+  const lastDay = new Map<string, string>();
+  const events: AccountData['events'] = [];
+  for (const e of data.events) {
+    const s = sourceOfEventType(e.type);
+    if (!s) continue;
+    // events are in time order: a repeat of a source's day changes no extent
+    const day = e.time.slice(0, 10);
+    if (lastDay.get(s) === day) continue;
+    lastDay.set(s, day);
+    events.push(e);
+  }
+  let login: AccountData['usageDaily'][number] | null = null;
+  let feature: AccountData['usageDaily'][number] | null = null;
+  for (const u of data.usageDaily) {
+    if (u.logins > 0 && (!login || u.day > login.day)) login = u;
+    if (u.events > u.logins && (!feature || u.day > feature.day)) feature = u;
+  }
+  const usageDaily = [login, feature].filter((u) => u !== null);
+  return { events, usageDaily, contacts: data.contacts.slice(0, 1), contracts: data.contracts };
+}
+
+function boundsOf(x: CachedAccount['extents']): SourceBounds {
+  const out = new Map<SourceId, { source: SourceId; first: string; last: string }>();
+  const seen = (source: SourceId, day: string) => {
+    const b = out.get(source);
+    if (!b) out.set(source, { source, first: day, last: day });
+    else {
+      if (day < b.first) b.first = day;
+      if (day > b.last) b.last = day;
+    }
+  };
+  for (const e of x.events) seen(sourceOfEventType(e.type)!, e.time.slice(0, 10));
+  let login: string | null = null;
+  let feature: string | null = null;
+  for (const u of x.usageDaily) {
+    if (u.logins > 0 && (!login || u.day > login)) login = u.day;
+    if (u.events > u.logins && (!feature || u.day > feature)) feature = u.day;
+  }
+  if (login) seen('logins', login);
+  if (feature) seen('feature-usage', feature);
+  for (const c of x.contracts) seen('contracts', c.start.slice(0, 10));
+  const list = [...out.values()];
+  // contacts only ever create the extent when the workspace has none
+  if (x.contacts.length > 0) list.push({ source: 'contacts', first: '', last: '' });
+  return list;
+}
+
+/**
+ * Whether the workspace's extents already span every day this account's data would show them
+ * (then `extendSources` would change nothing and is skipped).
+ */
+export function withinExtents(entry: CachedAccount, workspace: WorkspaceSources): boolean {
+  for (const b of entry.bounds) {
+    const e = workspace[b.source];
+    if (!e) return false;
+    if (b.source === 'contacts') continue;
+    if (b.first < e.first || b.last > e.last) return false;
+  }
+  return true;
 }

@@ -11,7 +11,7 @@ import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
 import type { CurrentScoreWrite, HistoryRow } from '../../store/resources/scores.ts';
 import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import { type EngineContext, today } from '../context.ts';
-import type { AccountCache } from './account-cache.ts';
+import { type AccountCache, type CachedAccount, withinExtents } from './account-cache.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
 import { getWorkspaceSources } from './workspace-sources.ts';
@@ -73,6 +73,7 @@ export async function computeScores(
   const lookback = active.model.lookbackDays;
   const data = new Map<string, AccountData>();
   const indexes = new Map<string, AccountIndex>();
+  const entries = new Map<string, CachedAccount>();
   if (cache) {
     cache.use(asOf, lookback, USAGE_LOOKBACK_DAYS);
     const missing: string[] = [];
@@ -87,6 +88,7 @@ export async function computeScores(
       e.data.catalog = catalog;
       data.set(id, e.data);
       indexes.set(id, e.index);
+      entries.set(id, e);
     }
   } else {
     for (const [id, d] of await loadAccountsData(store, ids, asOf, lookback)) data.set(id, d);
@@ -123,7 +125,10 @@ export async function computeScores(
   // new data of the rescored accounts widens the cached workspace extents (a source seen for the first time)
   for (const id of ids) {
     const d = data.get(id);
-    if (d) extendSources(workspace, d);
+    if (!d) continue;
+    const cached = entries.get(id);
+    if (!cached) extendSources(workspace, d);
+    else if (!withinExtents(cached, workspace)) extendSources(workspace, cached.extents);
   }
   const out: ComputedScore[] = [];
   for (const id of ids) {
