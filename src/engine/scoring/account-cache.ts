@@ -56,7 +56,8 @@ export class AccountCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxAccounts = 200_000) {}
+  /** ~90 KB per account on the demo portfolio: the default bound keeps it under ~2 GB. */
+  constructor(readonly maxAccounts = 20_000) {}
 
   /** Selects the window; entries of another window are dropped. */
   use(asOf: string, lookbackDays: number, usageLookbackDays: number): void {
