@@ -15,6 +15,8 @@ export type CachedAccount = {
   extents: Pick<AccountData, 'events' | 'usageDaily' | 'contacts' | 'contracts'>;
   /** First and last day per source in `extents`: when the workspace's extents already span them, extending is a no-op. */
   bounds: SourceBounds;
+  /** When it was loaded (ms, monotonic): entries older than `maxAgeMs` are loaded again. */
+  loadedAt: number;
 };
 type SourceBounds = { source: SourceId; first: string; last: string }[];
 
@@ -56,8 +58,16 @@ export class AccountCache {
   hits = 0;
   misses = 0;
 
-  /** ~90 KB per account on the demo portfolio: the default bound keeps it under ~2 GB. */
-  constructor(readonly maxAccounts = 20_000) {}
+  /**
+   * `maxAccounts`: ~90 KB per account on the demo portfolio, so the default bound keeps it under
+   * ~2 GB. `maxAgeMs`: a backstop for writes that do not mark the dirty ledger (Segment traits and
+   * contacts, CRM traits today): no entry is used longer than this after it was loaded.
+   */
+  constructor(
+    readonly maxAccounts = 20_000,
+    readonly maxAgeMs = 10 * 60_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Selects the window; entries of another window are dropped. */
   use(asOf: string, lookbackDays: number, usageLookbackDays: number): void {
@@ -68,7 +78,11 @@ export class AccountCache {
   }
 
   get(accountId: string): CachedAccount | undefined {
-    const e = this.entries.get(accountId);
+    let e = this.entries.get(accountId);
+    if (e && this.now() - e.loadedAt > this.maxAgeMs) {
+      this.entries.delete(accountId);
+      e = undefined;
+    }
     if (e) this.hits++;
     else this.misses++;
     return e;
@@ -82,7 +96,13 @@ export class AccountCache {
   /** Keeps freshly loaded data (not to be changed afterwards: the index is built from it once). */
   put(accountId: string, data: AccountData): CachedAccount {
     const extents = extentRows(data);
-    const entry = { data, index: buildAccountIndex(data), extents, bounds: boundsOf(extents) };
+    const entry = {
+      data,
+      index: buildAccountIndex(data),
+      extents,
+      bounds: boundsOf(extents),
+      loadedAt: this.now(),
+    };
     this.entries.delete(accountId);
     this.entries.set(accountId, entry);
     if (this.entries.size > this.maxAccounts) {
