@@ -102,6 +102,25 @@ describe('columnar scoring cache', () => {
     expect(await historyRows(cached)).toEqual(await historyRows(plain));
   });
 
+  it('is bypassed (and emptied) by a full rescore of more accounts than it holds', async () => {
+    const small = new AccountCache(5);
+    small.use(DEMO_REFERENCE_END_DATE, 400, 126);
+    small.put('x', {
+      account: { id: 'x' },
+      contracts: [],
+      contacts: [],
+      events: [],
+      usageDaily: [],
+      featureDaily: [],
+      userDaily: [],
+      catalog: [],
+    } as never);
+    await recomputeScores(plainCtx, { all: true });
+    await recomputeScores({ ...cachedCtx, scoringCache: small }, { all: true });
+    expect(small.size).toBe(0);
+    expect(await currentRows(cached)).toEqual(await currentRows(plain));
+  });
+
   it('loads an entry again once it is older than the maximum age', () => {
     let now = 0;
     const c = new AccountCache(10, 1000, () => now);

@@ -202,7 +202,7 @@ export async function recomputeScores(
   // what the workspace sends, read once per run (a source never sent is not available)
   const workspace = await getWorkspaceSources(store, { fresh: !!options.all });
   // the process's columnar cache, where this process owns the store (another's writes would not reach it)
-  const cache = store.capabilities.singleProcess ? (ctx.scoringCache ?? null) : null;
+  let cache = store.capabilities.singleProcess ? (ctx.scoringCache ?? null) : null;
 
   const scoreBatch = async (ids: string[]) => {
     if (ids.length === 0) return;
@@ -291,6 +291,12 @@ export async function recomputeScores(
 
   if (options.accountIds || options.all) {
     const ids = options.accountIds ?? (await store.accounts.listIds());
+    // more accounts than the cache holds: filling it would only evict what the same pass needs next
+    // (what it kept describes scores this pass replaces, so it is emptied)
+    if (cache && ids.length > cache.maxAccounts) {
+      cache.clear();
+      cache = null;
+    }
     // accounts named by the caller (the worker's claims) and those the dirty ledger marks are reloaded
     if (cache) cache.invalidate(options.accountIds ?? (await dirtyAccountIds(store)));
     for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
