@@ -5,6 +5,7 @@ import { inspectDatabaseFile } from '../store/inspect-database-file.ts';
 import { type Bus, createBus } from './bus.ts';
 import { loadConfig, type VigilConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { AccountCache } from './scoring/account-cache.ts';
 
 /** The clock is injected so jobs and tests can run "as of" any moment. */
 export type Clock = { now(): Date };
@@ -18,6 +19,8 @@ export type EngineContext = {
   logger: Logger;
   /** In-process event bus (score and task changes) for live updates. */
   bus: Bus;
+  /** The process's columnar scoring cache (ADR 0033); absent = every rescore loads its accounts. */
+  scoringCache?: AccountCache;
 };
 
 export async function createContext(
@@ -28,7 +31,14 @@ export async function createContext(
   const config = loadConfig(overrides);
   if (options.checkDatabasePath) checkDatabasePath(config.databaseUrl, options.checkDatabasePath);
   const store = await openStore({ url: config.databaseUrl, sqliteCacheMb: config.sqliteCacheMb });
-  return { store, config, clock, logger: createLogger(config.logLevel), bus: createBus() };
+  return {
+    store,
+    config,
+    clock,
+    logger: createLogger(config.logLevel),
+    bus: createBus(),
+    scoringCache: new AccountCache(),
+  };
 }
 
 export type CreateContextOptions = {

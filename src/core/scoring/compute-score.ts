@@ -2,7 +2,7 @@ import type { AccountData } from '../data-model/account-data.ts';
 import { accountLifecycle, churnLabel } from '../lifecycle/account-lifecycle.ts';
 import { SIGNAL_CATEGORIES, type SignalCategory } from '../signals/signal-category.ts';
 import type { SignalContext, SignalValue, Thresholds } from '../signals/signal-definition.ts';
-import { toDay, withAccountIndex } from '../signals/signal-helpers.ts';
+import { type AccountIndex, toDay, withAccountIndex } from '../signals/signal-helpers.ts';
 import { SIGNAL_LIBRARY } from '../signals/signal-library.ts';
 import {
   SIGNAL_SOURCES,
@@ -19,10 +19,12 @@ import { textSentiment } from './sentiment.ts';
 
 export type ComputeScoreOptions = {
   modelVersion?: number;
-  /** The account's previous score, for "what moved". */
-  previous?: ScoreResult | null;
+  /** The account's previous score, for "what moved" (only its signals' points are read). */
+  previous?: { signals: readonly { signalId: string; points: number }[] } | null;
   /** Earlier scores (any order), for the 7/30/90-day trend. */
   history?: { asOf: string; score: number }[];
+  /** The account's index built once from this unchanged data (`buildAccountIndex`); built here when absent. */
+  index?: AccountIndex;
 };
 
 /** Piecewise-linear interpolation through (value, subScore) points, flat beyond the ends. */
@@ -193,67 +195,71 @@ export function computeScore(
         : `no ${SOURCES[sources[0]!].noun} data connected`,
     };
   };
-  const evaluated: Evaluated[] = withAccountIndex(data, () => {
-    const list: Evaluated[] = [];
-    for (const id in model.signals) {
-      const setting = model.signals[id]!;
-      const def = SIGNAL_LIBRARY[id];
-      if (!def) continue;
-      const how = plan(SIGNAL_SOURCES[id]);
-      if (how.kind === 'absent') {
+  const evaluated: Evaluated[] = withAccountIndex(
+    data,
+    () => {
+      const list: Evaluated[] = [];
+      for (const id in model.signals) {
+        const setting = model.signals[id]!;
+        const def = SIGNAL_LIBRARY[id];
+        if (!def) continue;
+        const how = plan(SIGNAL_SOURCES[id]);
+        if (how.kind === 'absent') {
+          list.push({
+            id,
+            category: def.category,
+            label: def.label,
+            unit: def.unit,
+            weight: w.signals[id] ?? 0,
+            result: null,
+            subScore: null,
+            unavailable: how.detail,
+          });
+          continue;
+        }
+        let result = def.compute(data, how.kind === 'held' ? ctxAt(how.last) : ctx);
+        if (result && how.kind === 'held')
+          result = {
+            ...result,
+            detail: `${result.detail} (held at ${how.last}: feed silent ${how.days} days)`,
+          };
+        const numeric = result
+          ? (result.numeric ?? (typeof result.value === 'number' ? result.value : null))
+          : null;
+        const subScore = numeric === null ? null : normalise(numeric, setting.thresholds ?? def.thresholds);
         list.push({
           id,
           category: def.category,
           label: def.label,
           unit: def.unit,
           weight: w.signals[id] ?? 0,
-          result: null,
-          subScore: null,
-          unavailable: how.detail,
+          result: numeric === null ? null : result,
+          subScore,
         });
-        continue;
       }
-      let result = def.compute(data, how.kind === 'held' ? ctxAt(how.last) : ctx);
-      if (result && how.kind === 'held')
-        result = {
-          ...result,
-          detail: `${result.detail} (held at ${how.last}: feed silent ${how.days} days)`,
-        };
-      const numeric = result
-        ? (result.numeric ?? (typeof result.value === 'number' ? result.value : null))
-        : null;
-      const subScore = numeric === null ? null : normalise(numeric, setting.thresholds ?? def.thresholds);
-      list.push({
-        id,
-        category: def.category,
-        label: def.label,
-        unit: def.unit,
-        weight: w.signals[id] ?? 0,
-        result: numeric === null ? null : result,
-        subScore,
-      });
-    }
-    for (const c of model.custom) {
-      const src = 'eventCount' in c.source ? sourceOfEventType(c.source.eventCount.type) : null;
-      const how = plan(src ? [src] : undefined);
-      if (how.kind === 'absent')
-        list.push({
-          id: c.id,
-          category: c.category,
-          label: c.label,
-          unit: 'custom',
-          weight: w.signals[c.id] ?? 0,
-          result: null,
-          subScore: null,
-          unavailable: how.detail,
-        });
-      else
-        list.push(
-          evaluateCustom(c, data, how.kind === 'held' ? toDay(how.last) : asOfDay, w.signals[c.id] ?? 0),
-        );
-    }
-    return list;
-  });
+      for (const c of model.custom) {
+        const src = 'eventCount' in c.source ? sourceOfEventType(c.source.eventCount.type) : null;
+        const how = plan(src ? [src] : undefined);
+        if (how.kind === 'absent')
+          list.push({
+            id: c.id,
+            category: c.category,
+            label: c.label,
+            unit: 'custom',
+            weight: w.signals[c.id] ?? 0,
+            result: null,
+            subScore: null,
+            unavailable: how.detail,
+          });
+        else
+          list.push(
+            evaluateCustom(c, data, how.kind === 'held' ? toDay(how.last) : asOfDay, w.signals[c.id] ?? 0),
+          );
+      }
+      return list;
+    },
+    options.index,
+  );
 
   // weights: within category over available signals (× freshness), then across categories with data
   const byCategory = new Map<SignalCategory, Evaluated[]>();

@@ -16,7 +16,7 @@ export const daysAgo = (iso: string, asOfDay: number) => asOfDay - toDay(iso);
  * `withAccountIndex` call, so a caller that changes the data between scores
  * can never see a stale index; outside it the helpers scan directly.
  */
-type AccountIndex = {
+export type AccountIndex = {
   /** Positions in `data.events` per event type, in timeline order. */
   byType: Map<string, number[]>;
   /** Day number of each event, by position in `data.events`. */
@@ -27,7 +27,12 @@ type AccountIndex = {
 };
 const INDEX = new WeakMap<AccountData, AccountIndex>();
 
-export function withAccountIndex<T>(data: AccountData, fn: () => T): T {
+/**
+ * The columnar lookup tables of one account's data (event positions per type, day numbers of
+ * every event and rollup row). Depends only on the data, not on the as-of date: a caller that
+ * keeps the data unchanged (the scoring cache) may build it once and pass it to every score.
+ */
+export function buildAccountIndex(data: AccountData): AccountIndex {
   const byType = new Map<string, number[]>();
   const { events } = data;
   const eventDays = new Int32Array(events.length);
@@ -38,13 +43,21 @@ export function withAccountIndex<T>(data: AccountData, fn: () => T): T {
     if (list) list.push(i);
     else byType.set(e.type, [i]);
   }
-  INDEX.set(data, {
+  return {
     byType,
     eventDays,
     usageDays: daysOf(data.usageDaily),
     userDays: daysOf(data.userDaily),
     featureDays: daysOf(data.featureDaily),
-  });
+  };
+}
+
+/**
+ * Runs `fn` with the account's index in force. `prebuilt` must have been built from this very
+ * data, unchanged since (the scoring cache's contract); without it the index is built here.
+ */
+export function withAccountIndex<T>(data: AccountData, fn: () => T, prebuilt?: AccountIndex): T {
+  INDEX.set(data, prebuilt ?? buildAccountIndex(data));
   try {
     return fn();
   } finally {

@@ -1,13 +1,17 @@
-import { computeScore, topDriverText } from '../../core/scoring/compute-score.ts';
+import type { AccountData } from '../../core/data-model/account-data.ts';
+import { type ComputeScoreOptions, computeScore, topDriverText } from '../../core/scoring/compute-score.ts';
 import type { Band, ScoreResult } from '../../core/scoring/score-result.ts';
+import type { AccountIndex } from '../../core/signals/signal-helpers.ts';
 import { extendSources, type WorkspaceSources } from '../../core/sources/data-sources.ts';
 import type { Store } from '../../store/database.ts';
 import { closeChurnedAccountTasks } from '../../store/queries/close-churned-tasks.ts';
-import { loadAccountsData } from '../../store/queries/load-account-data.ts';
+import { dirtyAccountIds } from '../../store/queries/dirty-account-ids.ts';
+import { loadAccountsData, loadCatalog, USAGE_LOOKBACK_DAYS } from '../../store/queries/load-account-data.ts';
 import type { ChangeClaim } from '../../store/queries/worker/claim-changes.ts';
 import type { CurrentScoreWrite, HistoryRow } from '../../store/resources/scores.ts';
 import { historyDetailJson, historySignalIds } from '../../store/score-history-detail.ts';
 import { type EngineContext, today } from '../context.ts';
+import { type AccountCache, type CachedAccount, withinExtents } from './account-cache.ts';
 import { getActiveModel, type VersionedModel } from './get-active-model.ts';
 import { activeOverrides } from './overrides.ts';
 import { getWorkspaceSources } from './workspace-sources.ts';
@@ -63,11 +67,52 @@ export async function computeScores(
   asOf: string,
   active: Pick<VersionedModel, 'model' | 'version'>,
   sources?: WorkspaceSources,
+  /** The process's scoring cache (ADR 0033): data of accounts it holds is not reloaded. */
+  cache?: AccountCache | null,
 ): Promise<ComputedScore[]> {
-  const data = await loadAccountsData(store, ids, asOf, active.model.lookbackDays);
+  const lookback = active.model.lookbackDays;
+  const data = new Map<string, AccountData>();
+  const indexes = new Map<string, AccountIndex>();
+  const entries = new Map<string, CachedAccount>();
+  if (cache) {
+    cache.use(asOf, lookback, USAGE_LOOKBACK_DAYS);
+    const missing: string[] = [];
+    for (const id of ids) if (!cache.get(id)) missing.push(id);
+    const loaded = await loadAccountsData(store, missing, asOf, lookback);
+    for (const [id, d] of loaded) cache.put(id, d);
+    // the catalog is shared by every account and not in the dirty ledger: read it each time
+    const catalog = await loadCatalog(store);
+    for (const id of ids) {
+      const e = cache.peek(id);
+      if (!e) continue;
+      e.data.catalog = catalog;
+      data.set(id, e.data);
+      indexes.set(id, e.index);
+      entries.set(id, e);
+    }
+  } else {
+    for (const [id, d] of await loadAccountsData(store, ids, asOf, lookback)) data.set(id, d);
+  }
   const workspace = sources ?? (await getWorkspaceSources(store));
-  const current = await store.scores.currentForRescore(ids);
-  const previousById = new Map(current.map((c) => [c.account_id, c]));
+  const previousById = new Map<string, StoredScore>();
+  const previousResult = new Map<string, ComputeScoreOptions['previous']>();
+  if (cache) {
+    // the stored rows' stamps; the explanation is parsed only where this process did not keep the points
+    const need: string[] = [];
+    for (const c of await store.scores.currentStamps(ids)) {
+      previousById.set(c.account_id, c);
+      const kept = c.lifecycle_stage === 'churned' ? null : cache.previous(c.account_id, c);
+      if (kept) previousResult.set(c.account_id, kept);
+      else need.push(c.account_id);
+    }
+    for (const c of await store.scores.currentDetails(need))
+      previousResult.set(c.account_id, JSON.parse(c.detail) as ScoreResult);
+  } else {
+    for (const c of await store.scores.currentForRescore(ids)) {
+      previousById.set(c.account_id, c);
+      previousResult.set(c.account_id, JSON.parse(c.detail) as ScoreResult);
+    }
+  }
   const historyFrom = new Date(Date.parse(asOf) - 100 * 86_400_000).toISOString().slice(0, 10);
   const hist = await store.scores.recentHistory(ids, historyFrom, asOf);
   const histById = new Map<string, { asOf: string; score: number }[]>();
@@ -78,27 +123,38 @@ export async function computeScores(
     else histById.set(h.account_id, [item]);
   }
   // new data of the rescored accounts widens the cached workspace extents (a source seen for the first time)
-  for (const d of data.values()) extendSources(workspace, d);
+  for (const id of ids) {
+    const d = data.get(id);
+    if (!d) continue;
+    const cached = entries.get(id);
+    if (!cached) extendSources(workspace, d);
+    else if (!withinExtents(cached, workspace)) extendSources(workspace, cached.extents);
+  }
   const out: ComputedScore[] = [];
   for (const id of ids) {
     const d = data.get(id);
     if (!d) continue;
     d.sources = workspace;
     const prev = previousById.get(id);
-    const previous = prev ? (JSON.parse(prev.detail) as ScoreResult) : null;
+    const previous = previousResult.get(id) ?? null;
+    const index = indexes.get(id);
     let result = computeScore(d, active.model, asOf, {
       modelVersion: active.version,
       previous,
       history: histById.get(id) ?? [],
+      ...(index ? { index } : {}),
     });
     const life = result.lifecycle;
     if (life?.stage === 'churned' && life.churnedOn) {
       // a churned account is not rescored: its last score before the churn is kept, labelled
+      // (a kept-points previous is never churned: its stored row's stage was not)
+      const full = previous && 'accountId' in previous ? (previous as ScoreResult) : null;
       const kept =
-        previous?.lifecycle?.stage === 'churned' && previous.lifecycle.churnedOn === life.churnedOn
-          ? previous
+        full?.lifecycle?.stage === 'churned' && full.lifecycle.churnedOn === life.churnedOn
+          ? full
           : computeScore(d, active.model, lastScoredDay(life.churnedOn, asOf), {
               modelVersion: active.version,
+              ...(index ? { index } : {}),
             });
       result = { ...kept, lifecycle: life, drivers: { ...kept.drivers, moved: [] } };
     }
@@ -145,10 +201,12 @@ export async function recomputeScores(
   let tasksClosed = 0;
   // what the workspace sends, read once per run (a source never sent is not available)
   const workspace = await getWorkspaceSources(store, { fresh: !!options.all });
+  // the process's columnar cache, where this process owns the store (another's writes would not reach it)
+  let cache = store.capabilities.singleProcess ? (ctx.scoringCache ?? null) : null;
 
   const scoreBatch = async (ids: string[]) => {
     if (ids.length === 0) return;
-    const results = await computeScores(store, ids, asOf, active, workspace);
+    const results = await computeScores(store, ids, asOf, active, workspace, cache);
     const prevById = new Map(results.map((r) => [r.result.accountId, r.stored]));
     const now = ctx.clock.now().toISOString();
     // overrides in force now; an expired or revoked one is dropped here, so it never lingers
@@ -214,6 +272,15 @@ export async function recomputeScores(
       });
     }
     await store.scores.saveRescore(historyRows, currentRows);
+    if (cache)
+      for (let i = 0; i < rows.length; i++) {
+        const c = currentRows[i]!;
+        cache.keep(
+          c.account_id,
+          { as_of: c.as_of, computed_at: c.computed_at, score: c.score, band: c.band },
+          rows[i]!,
+        );
+      }
     // open tasks on churned accounts are closed with the reason
     const churned = rows
       .filter((r) => r.lifecycle?.stage === 'churned')
@@ -224,6 +291,14 @@ export async function recomputeScores(
 
   if (options.accountIds || options.all) {
     const ids = options.accountIds ?? (await store.accounts.listIds());
+    // more accounts than the cache holds: filling it would only evict what the same pass needs next
+    // (what it kept describes scores this pass replaces, so it is emptied)
+    if (cache && ids.length > cache.maxAccounts) {
+      cache.clear();
+      cache = null;
+    }
+    // accounts named by the caller (the worker's claims) and those the dirty ledger marks are reloaded
+    if (cache) cache.invalidate(options.accountIds ?? (await dirtyAccountIds(store)));
     for (let i = 0; i < ids.length; i += batchSize) await scoreBatch(ids.slice(i, i + batchSize));
   } else {
     for (;;) {
@@ -237,6 +312,7 @@ export async function recomputeScores(
       });
       if (claims.length === 0) break;
       options.onClaim?.(claims);
+      cache?.invalidate(claims.map((c) => c.accountId));
       await scoreBatch(claims.map((c) => c.accountId));
       await store.claims.release(claims, { workerId, now: ctx.clock.now().toISOString() });
     }

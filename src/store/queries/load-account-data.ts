@@ -52,6 +52,18 @@ export const toContact = (r: ContactsTable): Contact => ({
   leftAt: r.left_at,
 });
 
+/** The feature catalog (every account's data shares it), by key. */
+export async function loadCatalog(store: Store): Promise<CatalogFeature[]> {
+  const rows = await store.db.selectFrom('catalog_features').selectAll().orderBy('key').execute();
+  return rows.map((c) => ({
+    key: c.key,
+    name: c.name,
+    core: Number(c.core) === 1,
+    addOn: Number(c.add_on) === 1,
+    listPrice: c.list_price === null ? null : Number(c.list_price),
+  }));
+}
+
 /**
  * Everything scoring needs for some accounts as of a date, bounded by a
  * look-back window: the account, all its contracts and contacts, its timeline
@@ -70,14 +82,7 @@ export async function loadAccountsData(
   if (accountIds.length === 0) return out;
   const from = minusDays(asOf, lookbackDays);
   const endOfDay = `${asOf}T23:59:59.999Z`;
-  const catalogRows = await store.db.selectFrom('catalog_features').selectAll().orderBy('key').execute();
-  const catalog: CatalogFeature[] = catalogRows.map((c) => ({
-    key: c.key,
-    name: c.name,
-    core: Number(c.core) === 1,
-    addOn: Number(c.add_on) === 1,
-    listPrice: c.list_price === null ? null : Number(c.list_price),
-  }));
+  const catalog = await loadCatalog(store);
   for (let i = 0; i < accountIds.length; i += 500) {
     const ids = accountIds.slice(i, i + 500);
     const [accounts, contracts, contacts, events, usage] = await Promise.all([

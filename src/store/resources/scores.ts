@@ -14,6 +14,9 @@ export type StoredCurrentScore = Pick<
   CurrentScoreRow,
   'account_id' | 'detail' | 'as_of' | 'score' | 'band' | 'previous_score' | 'previous_band'
 >;
+/** A stored current score without its detail: enough to tell whether a kept copy of the detail is still the stored one. */
+export type CurrentScoreStamp = Omit<StoredCurrentScore, 'detail'> &
+  Pick<CurrentScoreRow, 'computed_at' | 'lifecycle_stage'>;
 export type HistoryRow = Insertable<ScoresTable>;
 export type CurrentScoreWrite = Insertable<CurrentScoresTable>;
 
@@ -36,6 +39,8 @@ export type ScoresResource = {
   currentBands(): Promise<{ band: string; score: number }[]>;
   /** The stored current scores of these accounts (what a rescore carries into `previous_*`). */
   currentForRescore(accountIds: string[]): Promise<StoredCurrentScore[]>;
+  /** The stored current scores of these accounts without their detail (the scoring cache checks its copy against them). */
+  currentStamps(accountIds: string[]): Promise<CurrentScoreStamp[]>;
   /** History points of these accounts dated in [from, before) (trend inputs of a rescore). */
   recentHistory(
     accountIds: string[],
@@ -102,6 +107,23 @@ export function scoresResource(db: Kysely<Database>): ScoresResource {
       return db
         .selectFrom('current_scores')
         .select(['account_id', 'detail', 'as_of', 'score', 'band', 'previous_score', 'previous_band'])
+        .where('account_id', 'in', accountIds)
+        .execute();
+    },
+    async currentStamps(accountIds) {
+      if (accountIds.length === 0) return [];
+      return db
+        .selectFrom('current_scores')
+        .select([
+          'account_id',
+          'as_of',
+          'score',
+          'band',
+          'previous_score',
+          'previous_band',
+          'computed_at',
+          'lifecycle_stage',
+        ])
         .where('account_id', 'in', accountIds)
         .execute();
     },
