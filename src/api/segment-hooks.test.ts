@@ -116,6 +116,27 @@ describe('Segment-compatible endpoint, fed by @segment/analytics-node', () => {
     );
   });
 
+  it('identify and group alone (no usage) mark the account for a rescore: contacts and traits feed signals', async () => {
+    await store.dirty.clearAll();
+    const analytics = new Analytics({
+      writeKey: WRITE_KEY,
+      host: base,
+      path: '/hooks/segment/v1/batch',
+      flushInterval: 50,
+      maxRetries: 0,
+    });
+    analytics.identify({
+      userId: 'g-7',
+      traits: { email: 'gia@globex.io', name: 'Gia', title: 'VP Ops', accountId: 'globex' },
+      context: { groupId: 'globex' },
+    });
+    analytics.group({ userId: 'g-7', groupId: 'globex', traits: { plan: 'enterprise' } });
+    await analytics.closeAndFlush({ timeout: 5000 });
+    const dirty = await store.db.selectFrom('dirty_accounts').select(['account_id', 'priority']).execute();
+    // before: nothing was marked, so a new champion or plan waited for an unrelated rescore
+    expect(dirty).toEqual([{ account_id: 'globex', priority: 1 }]);
+  });
+
   it('a retried batch (same messageIds) is counted once; a wrong write key changes nothing', async () => {
     const batch = {
       batch: [

@@ -8,6 +8,7 @@ import {
   mergeAccountTraits,
   upsertLiveContact,
 } from '../../store/queries/integrations/live-source-writes.ts';
+import { DIRTY_PRIORITY } from '../../store/queries/mark-dirty.ts';
 import type { EngineContext } from '../context.ts';
 import { ingestEvents } from '../ingest/ingest-events.ts';
 import { type Connection, connectionsGeneration, loadConnectionsOfKind } from './connections.ts';
@@ -151,6 +152,7 @@ export async function ingestSegment(
         w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '',
       ),
     );
+    const touched = new Set<string>();
     for (const w of entityWork) {
       const accountId =
         w.m.kind === 'contact' ? w.m.contact.accountId : w.m.kind === 'account-traits' ? w.m.accountId : '';
@@ -161,8 +163,11 @@ export async function ingestSegment(
       if (w.m.kind === 'contact') await upsertLiveContact(ctx.store, w.m.contact);
       else if (w.m.kind === 'account-traits')
         await mergeAccountTraits(ctx.store, accountId, w.m.traits, startedAt);
+      touched.add(accountId);
       report.accepted++;
     }
+    // contacts (champion, executive sponsor) and traits feed signals: rescore those accounts soon
+    if (touched.size > 0) await ctx.store.dirty.mark([...touched], startedAt, DIRTY_PRIORITY.person);
   }
   if (rejects.length > 0) await insertRejects(ctx.store.db, null, rejects, startedAt);
   report.rejected.sort((a, b) => a.index - b.index);

@@ -99,12 +99,15 @@ export async function applyCrmReadPage(store: Store, p: CrmReadPage): Promise<Cr
       if (!row) continue;
       const before = JSON.parse(row.traits || '{}') as Record<string, unknown>;
       const after = { ...before, ...t.traits };
-      if (JSON.stringify(after) !== JSON.stringify(before))
+      if (JSON.stringify(after) !== JSON.stringify(before)) {
         await trx
           .updateTable('accounts')
           .set({ traits: JSON.stringify(after), updated_at: p.at })
           .where('id', '=', t.accountId)
           .execute();
+        // custom trait signals read traits: the account is rescored (and its scoring cache dropped)
+        changed.add(t.accountId);
+      }
     }
     let contacts = 0;
     if (p.contacts.length > 0) {
