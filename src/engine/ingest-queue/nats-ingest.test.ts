@@ -11,7 +11,7 @@ import { addUser } from '../auth/users.ts';
 import { contextForStore, type EngineContext } from '../context.ts';
 import { generateDemo } from '../demo/generate-demo.ts';
 import { importFiles } from '../import/import-files.ts';
-import { deleteEventStream, enqueueEvents, queueDepth, runIngestWorker } from './nats-queue.ts';
+import { deleteEventStream, enqueueEvents, queueDepth, runIngestWorker, splitToFit } from './nats-queue.ts';
 
 /**
  * Against the NATS JetStream server at 127.0.0.1:4222 (.ci/run starts it). The oracle is
@@ -133,6 +133,45 @@ describe.skipIf(!reachable)('ingest through NATS JetStream', () => {
       await closeEventQueue(ctx);
     }
   }, 90_000);
+
+  it("a batch larger than the server's max_payload (10,000 events, ~2.6 MB) is stored as several messages, once", async () => {
+    const ctx = streamCtx(`VIGIL_TEST_BIG_${process.pid}_${Date.now()}`);
+    try {
+      const before = await stored('big');
+      const pad = 'x'.repeat(160);
+      const batch = logins('big', 0, 10_000).map((e) => ({ ...e, properties: { count: 1, pad } }));
+      expect(Buffer.byteLength(JSON.stringify(batch))).toBeGreaterThan(2_000_000);
+      const first = await enqueueEvents(ctx, batch);
+      // before: NATS refused the 2.6 MB message ("MAX_PAYLOAD_EXCEEDED") and the request failed
+      expect(first).toMatchObject({ queued: 10_000, duplicate: false });
+      expect((await queueDepth(ctx)).pending).toBeGreaterThanOrEqual(3);
+      const again = await enqueueEvents(ctx, batch);
+      expect(again).toMatchObject({ queued: 10_000, duplicate: true });
+      let stop!: () => void;
+      const stopped = new Promise<void>((r) => {
+        stop = r;
+      });
+      const run = runIngestWorker(ctx, { stop: stopped });
+      await until('the big batch to drain', async () => (await stored('big')).seen === 10_000, 60_000);
+      stop();
+      await run;
+      expect(await stored('big')).toEqual({ seen: 10_000, logins: before.logins + 10_000 });
+    } finally {
+      await deleteEventStream(ctx);
+      const { closeEventQueue } = await import('./nats-queue.ts');
+      await closeEventQueue(ctx);
+    }
+  }, 120_000);
+
+  it('splitToFit keeps order, stays under the limit and refuses a single event that cannot fit', () => {
+    const events = Array.from({ length: 50 }, (_, i) => ({ id: `e-${i}`, v: 'y'.repeat(i * 10) }));
+    const parts = splitToFit(events, 2_000);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(2_000);
+    expect(parts.flatMap((p) => JSON.parse(p))).toEqual(events);
+    expect(splitToFit(events, 2_000)).toEqual(parts); // the same batch splits the same way
+    expect(() => splitToFit([{ id: 'huge', v: 'z'.repeat(5_000) }], 2_000)).toThrow(/event 0 is \d+ bytes/);
+  });
 
   it('loses nothing and counts nothing twice when an ingest worker is SIGKILLed mid-group', async () => {
     const stream = `VIGIL_TEST_KILL_${process.pid}_${Date.now()}`;

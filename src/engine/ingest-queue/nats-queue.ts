@@ -108,14 +108,55 @@ export async function enqueueEvents(
   const messageId = idempotencyKey?.trim() || createHash('sha256').update(body).digest('hex');
   const pub = await publisherFor(ctx);
   await pub.ready;
+  // the server's max_payload (1 MB by default) can be smaller than an allowed batch (10,000 events):
+  // a batch that does not fit is stored as several messages, each deduplicated on its own id
+  const limit = Math.max(64 * 1024, (pub.nc.info?.max_payload ?? 1_048_576) - PAYLOAD_HEADROOM);
+  const parts = Buffer.byteLength(body) <= limit ? [body] : splitToFit(events, limit);
   try {
-    const ack = await pub.nc
-      .jetstream()
-      .publish(subjectOf(ctx.config.natsStream), body, { msgID: messageId });
-    return { queued: events.length, sequence: ack.seq, duplicate: ack.duplicate, messageId };
+    const js = pub.nc.jetstream();
+    let sequence = 0;
+    let duplicate = true;
+    for (let i = 0; i < parts.length; i++) {
+      const msgID = parts.length === 1 ? messageId : `${messageId}:${i + 1}/${parts.length}`;
+      const ack = await js.publish(subjectOf(ctx.config.natsStream), parts[i] as string, { msgID });
+      sequence = ack.seq;
+      duplicate &&= ack.duplicate;
+    }
+    return { queued: events.length, sequence, duplicate, messageId };
   } catch (e) {
     throw new AppError('UNAVAILABLE', `NATS did not store the batch: ${(e as Error).message}`);
   }
+}
+
+/** Room left in a message for its headers (Nats-Msg-Id) and the protocol line. */
+const PAYLOAD_HEADROOM = 8 * 1024;
+
+/**
+ * Splits a batch into JSON arrays of at most `limit` bytes, in order; the same batch always gives
+ * the same parts (so a retried request's parts carry the same ids and are deduplicated).
+ */
+export function splitToFit(events: unknown[], limit: number): string[] {
+  const parts: string[] = [];
+  let current: string[] = [];
+  let size = 2; // [ ]
+  events.forEach((e, i) => {
+    const json = JSON.stringify(e);
+    const bytes = Buffer.byteLength(json);
+    if (bytes + 2 > limit)
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `event ${i} is ${bytes} bytes: larger than the queue's message limit (${limit} bytes)`,
+      );
+    if (current.length > 0 && size + 1 + bytes > limit) {
+      parts.push(`[${current.join(',')}]`);
+      current = [];
+      size = 2;
+    }
+    size += bytes + (current.length > 0 ? 1 : 0);
+    current.push(json);
+  });
+  if (current.length > 0) parts.push(`[${current.join(',')}]`);
+  return parts;
 }
 
 /** Closes this context's publishing connection (server shutdown, tests). */
