@@ -13,20 +13,6 @@ import { escapeNul, findNul, NUL_REASON, PADDED_ID_REASON, paddedIdField } from 
 /** Events before this are surely a unit or format mistake (and would not fit the rollups' day numbers). */
 export const EARLIEST_TIME = '1970-01-01T00:00:00.000Z';
 
-/** A usage row, validated, with its account's slot in the file's rollup. */
-export type PendingUsage = {
-  id: string;
-  accountId: string;
-  /** the account's slot in the file's rollup */
-  acc: number;
-  contactId: string | null;
-  type: UsageRow['type'];
-  time: string;
-  key: string | null;
-  /** the event's count */
-  units: number;
-};
-
 /** What the header check needs to know of a file. */
 export type HeaderFile = { path: string; kind: ImportKind; mapping: FileMapping | null };
 
@@ -205,7 +191,7 @@ export function compileUsageFastPath(
     return null;
   let idx: Record<string, number> | null = null;
   let lastHeader: string[] | null = null;
-  return (cells: string[], header: string[], rollup: UsageRollup): RowResult<{ row: PendingUsage }> => {
+  return (cells: string[], header: string[], rollup: UsageRollup, accept: UsageSink): RowResult<object> => {
     if (header !== lastHeader) {
       lastHeader = header;
       idx = {};
@@ -249,18 +235,29 @@ export function compileUsageFastPath(
     }
     const contact = ix.contact_id! >= 0 ? (cells[ix.contact_id!] ?? '') : '';
     if (padded(contact)) return rowReject('contact_id', PADDED_ID_REASON(contact));
-    return {
-      ok: true,
-      row: {
-        id,
-        accountId,
-        acc,
-        contactId: contact === '' ? null : contact,
-        type,
-        time,
-        key: rawKey === '' ? null : rawKey,
-        units: count,
-      },
-    };
+    accept(
+      acc,
+      id,
+      accountId,
+      contact === '' ? null : contact,
+      type,
+      time,
+      rawKey === '' ? null : rawKey,
+      count,
+    );
+    return ACCEPTED;
   };
 }
+const ACCEPTED = { ok: true } as const;
+
+/** Takes a valid usage row (the fast path calls it instead of building a row object). */
+export type UsageSink = (
+  acc: number,
+  id: string,
+  accountId: string,
+  contactId: string | null,
+  type: UsageRow['type'],
+  time: string,
+  key: string | null,
+  units: number,
+) => void;

@@ -25,7 +25,7 @@ import {
   ndjsonRecord,
 } from './decode-row.ts';
 import { Lookups } from './lookups.ts';
-import { type ParseJob, sha256File, type UsageRowTuple } from './parse-file.ts';
+import { type ParseJob, sha256File, type UsageClaimTuple, type UsageRestTuple } from './parse-file.ts';
 import { importThreads, openParseStream, type ParseStream, parseError } from './parse-pool.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
 
@@ -450,22 +450,24 @@ async function importStreamedFile(
           }
           if (m.usage) {
             const u = m.usage;
-            const fresh = await w.claimUsageJson(u.rows, u.n);
+            const fresh = await w.claimUsageJson(u.claims, u.n);
             if (fresh === true) {
               await w.addUsageDeltasJson(u);
               usageEvents += u.n;
               report.accepted += u.n;
               for (const id of u.accounts) dirty.add(id);
             } else {
-              const rows = JSON.parse(u.rows) as UsageRowTuple[];
+              const claims = JSON.parse(u.claims) as UsageClaimTuple[];
+              const rests = JSON.parse(u.rest) as UsageRestTuple[];
               const rollup = new UsageRollup();
-              for (let i = 0; i < rows.length; i++) {
+              for (let i = 0; i < claims.length; i++) {
                 if (!fresh[i]) {
                   report.duplicates++;
                   continue;
                 }
-                const [, accountId, units, contactId, type, time, key] = rows[i]!;
-                rollup.addEvent(accountId, contactId, type as UsageRow['type'], time, key, units);
+                const [, accountId, units] = claims[i]!;
+                const [contactId, type, time, key] = rests[i]!;
+                rollup.addEvent(accountId, contactId, type, time, key, units);
                 usageEvents++;
                 report.accepted++;
               }

@@ -4,7 +4,7 @@
 // The main thread then only claims, writes and commits (import-files.ts), chunk by chunk.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type MapEnv, mapRow, passesWhere } from '../../core/import/map-row.ts';
+import { type MapEnv, mapRow, passesWhere, type UsageRow } from '../../core/import/map-row.ts';
 import type { FileMapping } from '../../core/import/mapping.ts';
 import { UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { DecimalSeparator } from '../../core/import/values.ts';
@@ -19,6 +19,7 @@ import {
   EARLIEST_TIME,
   type LineReject,
   ndjsonRecord,
+  type UsageSink,
 } from './decode-row.ts';
 import { answerLookup, type LookupTables } from './lookups.ts';
 import { type RecordBatch, readRecordBatches } from './read-records.ts';
@@ -41,14 +42,16 @@ export type ParseJob = {
 };
 
 /**
- * A chunk's usage rows: `rows` is a JSON array of `[id, accountId, units, contactId, type, time,
- * key]`, in file order; `usage`/`feature`/`user` are the chunk's rollup deltas as JSON arrays of
+ * A chunk's usage rows, in file order: `claims` is a JSON array of `[id, accountId, units]` (what
+ * the ledger keeps), `rest` of `[contactId, type, time, key]` (read only when some ids were seen
+ * before); `usage`/`feature`/`user` are the chunk's rollup deltas as JSON arrays of
  * rows (`[account, day, logins, events, integrationEvents]`, `[account, feature, month, days,
  * count]`, `[account, contact, month, days, events]`), valid when every row's id is new.
  */
 export type UsageChunk = {
   n: number;
-  rows: string;
+  claims: string;
+  rest: string;
   usage: string;
   feature: string;
   user: string;
@@ -73,7 +76,9 @@ export type ParseMessage =
   | { t: 'end'; bytesDone: number }
   | { t: 'error'; code: string; message: string; details?: unknown; stack?: string };
 
-export type UsageRowTuple = [string, string, number, string | null, string, string, string | null];
+/** A usage row's claim (`UsageChunk.claims`) and the rest of it (`UsageChunk.rest`). */
+export type UsageClaimTuple = [string, string, number];
+export type UsageRestTuple = [string | null, UsageRow['type'], string, string | null];
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -115,33 +120,27 @@ export async function parseFile(job: ParseJob, emit: (m: ParseMessage) => Promis
   let lines = 0;
   let ignored = 0;
   let rejects: RejectRow[] = [];
-  let usageRows: string[] = [];
-  let eventRows: string[] = [];
+  let claims: UsageClaimTuple[] = [];
+  let rests: UsageRestTuple[] = [];
+  let eventRows: unknown[][] = [];
   let eventAccounts = new Set<string>();
   const reject = (line: number, field: string | null, reason: string, raw: string) => {
     rejects.push({ source: job.path, line, field, reason, raw });
   };
-  const addUsage = (
-    acc: number,
-    id: string,
-    accountId: string,
-    contactId: string | null,
-    type: UsageRowTuple[4],
-    time: string,
-    key: string | null,
-    units: number,
-  ) => {
-    usageRows.push(JSON.stringify([id, accountId, units, contactId, type, time, key]));
-    rollup.addAt(acc, contactId, type as never, time, key, units);
+  const addUsage: UsageSink = (acc, id, accountId, contactId, type, time, key, units) => {
+    claims.push([id, accountId, units]);
+    rests.push([contactId, type, time, key]);
+    rollup.addAt(acc, contactId, type, time, key, units);
   };
   const flush = async () => {
     if (lines === 0 && rejects.length === 0) return;
     let usage: UsageChunk | null = null;
-    if (usageRows.length > 0) {
+    if (claims.length > 0) {
       const d = rollup.drain();
       usage = {
-        n: usageRows.length,
-        rows: `[${usageRows.join(',')}]`,
+        n: claims.length,
+        claims: JSON.stringify(claims),
+        rest: JSON.stringify(rests),
         usage: JSON.stringify(
           d.usage.map((x) => [x.accountId, x.day, x.logins, x.events, x.integrationEvents]),
         ),
@@ -152,13 +151,14 @@ export async function parseFile(job: ParseJob, emit: (m: ParseMessage) => Promis
     }
     const events: EventsChunk | null =
       eventRows.length > 0
-        ? { n: eventRows.length, rows: `[${eventRows.join(',')}]`, accounts: [...eventAccounts] }
+        ? { n: eventRows.length, rows: JSON.stringify(eventRows), accounts: [...eventAccounts] }
         : null;
     const m: ParseChunk = { t: 'chunk', rows: lines, ignored, rejects, usage, events, bytesDone };
     lines = 0;
     ignored = 0;
     rejects = [];
-    usageRows = [];
+    claims = [];
+    rests = [];
     eventRows = [];
     eventAccounts = new Set();
     await emit(m);
@@ -187,10 +187,9 @@ export async function parseFile(job: ParseJob, emit: (m: ParseMessage) => Promis
           continue;
         }
         if (fast) {
-          const res = fast(cells, h, rollup);
+          const res = fast(cells, h, rollup, addUsage);
           if (res.ok) {
-            const u = res.row;
-            addUsage(u.acc, u.id, u.accountId, u.contactId, u.type, u.time, u.key, u.units);
+            // taken by addUsage
           } else if (res.ignored) ignored++;
           else reject(line, res.field, res.reason, cellsJson(cells, h));
           continue;
@@ -225,9 +224,14 @@ export async function parseFile(job: ParseJob, emit: (m: ParseMessage) => Promis
       }
       if (mapped.kind === 'event') {
         const e = mapped.value;
-        eventRows.push(
-          JSON.stringify([e.id, e.accountId, e.contactId, e.type, e.time, JSON.stringify(e.properties)]),
-        );
+        eventRows.push([
+          e.id,
+          e.accountId,
+          e.contactId ?? null,
+          e.type,
+          e.time,
+          JSON.stringify(e.properties),
+        ]);
         eventAccounts.add(e.accountId);
       } else {
         const u = mapped.value;
