@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Account, CatalogFeature, Contact, Contract, User } from '../../core/data-model/entities.ts';
 import { AppError } from '../../core/errors.ts';
-import { type MapEnv, mapRow, passesWhere, type UsageRow } from '../../core/import/map-row.ts';
+import { type MapEnv, mapRow, passesWhere } from '../../core/import/map-row.ts';
 import {
   detectKind,
   type FileMapping,

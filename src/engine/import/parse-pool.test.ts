@@ -140,7 +140,10 @@ describe('parse threads', () => {
     }
     const [inline, one, two] = results;
     // the data is what the files say (checked once; the thread counts are compared below)
-    const usageTotal = inline!.db.usage.reduce((s, r) => s + Number((r as { events: number }).events), 0);
+    const usageTotal = inline!.db.usage.reduce<number>(
+      (s, r) => s + Number((r as { events: number }).events),
+      0,
+    );
     expect(usageTotal).toBe(exp.events);
     expect(inline!.db.rejects.length).toBeGreaterThan(300);
     expect(inline!.files.some((f) => f.duplicates > 0 && f.kind === 'usage')).toBe(true);
