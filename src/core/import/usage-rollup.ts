@@ -66,6 +66,14 @@ const monthString = (m: number) => `${Math.floor(m / 12)}-${String((m % 12) + 1)
 /** Day numbers are defined once, in core/dates (re-exported for the import's callers). */
 export { dayNumber };
 
+/**
+ * A copy of a string that does not keep the text it was cut from alive. A cell read from a file
+ * is a slice of the whole chunk of text it came from; kept as a key for the rest of the file, it
+ * would keep every such chunk in memory (a file's worth, for a file that keeps naming new
+ * contacts). Concatenating and cutting again makes V8 copy just the characters.
+ */
+const detached = (s: string): string => ` ${s}`.slice(1);
+
 /** Per account (or per contact) index → Map of small-integer key → slot in a counts array. */
 type SlotIndex = (Map<number, number> | undefined)[];
 
@@ -130,8 +138,9 @@ export class UsageRollup {
     let acc = this.accountIndex.get(accountId);
     if (acc === undefined) {
       acc = this.accountIds.length;
-      this.accountIds.push(accountId);
-      this.accountIndex.set(accountId, acc);
+      const id = detached(accountId);
+      this.accountIds.push(id);
+      this.accountIndex.set(id, acc);
     }
     return acc;
   }
@@ -208,8 +217,9 @@ export class UsageRollup {
       let c = perAccount.get(contactId);
       if (c === undefined) {
         c = this.contacts.length;
-        this.contacts.push([acc, contactId]);
-        perAccount.set(contactId, c);
+        const id = detached(contactId);
+        this.contacts.push([acc, id]);
+        perAccount.set(id, c);
       }
       let user = this.user[c];
       if (user === undefined) {
@@ -248,10 +258,10 @@ export class UsageRollup {
           'BAD_INPUT',
           `more than ${FEATURE_BITS} distinct feature keys; map rare ones to fewer keys`,
         );
-      this.features.push(name);
+      this.features.push(detached(name));
       this.featureIndex.set(name, f);
     }
-    names.set(key, f);
+    names.set(detached(key), f);
     return f;
   }
 
@@ -300,6 +310,10 @@ export class UsageRollup {
     this.usage = [];
     this.feature = [];
     this.user = [];
+    // contacts are interned afresh after each drain: what is kept between drains stays bounded
+    // by the accounts, not by every contact a long file names
+    this.contactIndex.clear();
+    this.contacts.length = 0;
     for (const arr of [
       this.logins,
       this.events,

@@ -20,6 +20,20 @@ function fieldOf(value: Record<string, unknown>, field: string): unknown {
   return value[camel(field)] ?? value[field];
 }
 
+/** Built lookup tables, by lookup, key field and value field. */
+export type LookupTables = Map<string, Map<string, unknown>>;
+
+/** A lookup's answer from built tables: the looked-up row's field, or `NOT_FOUND`. */
+export function answerLookup(
+  tables: LookupTables,
+  spec: { lookup: string; on: string; field: string },
+  key: string,
+): unknown {
+  const table = tables.get(`${spec.lookup}\u0001${spec.on}\u0001${spec.field}`);
+  if (!table) return NOT_FOUND;
+  return table.has(key) ? table.get(key) : NOT_FOUND;
+}
+
 /**
  * Lookups for one import, each built once (on first use) and then answered
  * from memory: another mapping entry's rows, read from the files that entry
@@ -44,11 +58,13 @@ export class Lookups {
   }
 
   /** Answers a lookup that `prepare` built (synchronous, per row). */
-  readonly get = (spec: { lookup: string; on: string; field: string }, key: string): unknown => {
-    const table = this.built.get(`${spec.lookup}\u0001${spec.on}\u0001${spec.field}`);
-    if (!table) return NOT_FOUND;
-    return table.has(key) ? table.get(key) : NOT_FOUND;
-  };
+  readonly get = (spec: { lookup: string; on: string; field: string }, key: string): unknown =>
+    answerLookup(this.built, spec, key);
+
+  /** The tables `prepare` built (plain maps: they cross to a parse thread). */
+  tables(): LookupTables {
+    return this.built;
+  }
 
   private async build(name: string, on: string, field: string) {
     const id = `${name}\u0001${on}\u0001${field}`;

@@ -103,9 +103,15 @@ export async function readRecordBatches(
           errors = next.errors;
         }
         if (!header) return;
+        // PapaParse's pause stops its parser, not the file stream (which would go on filling
+        // PapaParse's queue with the rest of the file): pause both, so memory stays at a chunk
         parser.pause();
+        stream.pause();
         onBatch({ format: 'csv', header, rows, lines, broken }).then(
-          () => parser.resume(),
+          () => {
+            stream.resume();
+            parser.resume();
+          },
           (e) => {
             failure = e;
             parser.abort();

@@ -5,6 +5,12 @@ import type { UsageRow } from '../../core/import/map-row.ts';
 import type { UsageDeltas, UsageRollup } from '../../core/import/usage-rollup.ts';
 import type { Store } from '../database.ts';
 import {
+  addUsageDeltasJson,
+  claimUsageJson,
+  insertEventsJson,
+  type UsageDeltasJson,
+} from '../queries/import-chunks.ts';
+import {
   addUsageDeltas,
   type EntityWriteResult,
   insertEvents,
@@ -66,7 +72,7 @@ export type ImportsResource = {
   ): Promise<ImportFileOutcome>;
 };
 
-export type { RejectRow };
+export type { RejectRow, UsageDeltasJson };
 
 /** The run an import of one file records before reading it. */
 export type ImportFileStart = { path: string; sha256: string; kind: string; startedAt: string };
@@ -98,6 +104,18 @@ export type ImportFileWriter = {
   claimUsage(rows: LedgerRow[]): Promise<boolean[]>;
   /** Adds rolled-up usage onto the stored rollups. */
   addUsageDeltas(deltas: UsageDeltas): Promise<void>;
+  /**
+   * Claims a chunk's usage ids (`rows`: a JSON array of `[id, accountId, units, …]`): true when
+   * every one was new, else per row whether it was (see `claimUsage`).
+   */
+  claimUsageJson(rows: string, n: number): Promise<true | boolean[]>;
+  /** Adds a chunk's rollup deltas (JSON arrays of rows) onto the stored rollups. */
+  addUsageDeltasJson(deltas: UsageDeltasJson): Promise<void>;
+  /**
+   * Inserts a chunk of timeline events (`rows`: a JSON array of `[id, accountId, contactId, type,
+   * time, propertiesJson]`); `accountIds` is 'all' when every event was new.
+   */
+  insertEventsJson(rows: string, n: number, at: string): ReturnType<typeof insertEventsJson>;
   /** Rolls up the usage rows whose ids were never seen (event streams). */
   rollUpNewUsage(rows: UsageRow[], rollup: UsageRollup): ReturnType<typeof rollUpNewUsage>;
   insertEvents(events: VigilEvent[], at: string): ReturnType<typeof insertEvents>;
@@ -127,6 +145,9 @@ function fileWriter(store: Store, trx: Transaction<Database>, importId: number):
     // the raw SQLite handle is the same connection as the transaction: the hot path
     claimUsage: (rows) => claimUsage(trx, rows, store.sqlite),
     addUsageDeltas: (deltas) => addUsageDeltas(store, trx, deltas),
+    claimUsageJson: (rows, n) => claimUsageJson(trx, store.sqlite, rows, n),
+    addUsageDeltasJson: (deltas) => addUsageDeltasJson(trx, store.sqlite, deltas),
+    insertEventsJson: (rows, n, at) => insertEventsJson(trx, store.sqlite, rows, n, at),
     rollUpNewUsage: (rows, rollup) => rollUpNewUsage(trx, rows, rollup),
     insertEvents: (events, at) => insertEvents(trx, events, at),
     insertRejects: (rejects, at) => insertRejects(trx, importId, rejects, at),
