@@ -10,8 +10,16 @@ import { type ImportReport, importFiles } from './import-files.ts';
 
 // The real public export (see its PROVENANCE.md), read in place and never copied into the repo.
 const ROOT = resolve(import.meta.dirname, '../../..');
-// ../shared/data/ravenstack next to the checkout; VIGIL_RAVENSTACK_DIR points elsewhere (e.g. from a worktree)
-const DATA = resolve(process.env.VIGIL_RAVENSTACK_DIR ?? resolve(ROOT, '../shared/data/ravenstack'));
+// shared/data/ravenstack beside the checkout or beside one of its parent folders (a git worktree
+// under the checkout's parent finds it too); VIGIL_RAVENSTACK_DIR points elsewhere
+function findShared(from: string): string {
+  for (let dir = resolve(from, '..'); ; dir = resolve(dir, '..')) {
+    const candidate = join(dir, 'shared/data/ravenstack');
+    if (existsSync(join(candidate, 'ravenstack_accounts.csv'))) return candidate;
+    if (resolve(dir, '..') === dir) return resolve(from, '../shared/data/ravenstack');
+  }
+}
+const DATA = resolve(process.env.VIGIL_RAVENSTACK_DIR ?? findShared(ROOT));
 const MAPPING = join(ROOT, 'examples/ravenstack/mapping.yaml');
 const present = existsSync(join(DATA, 'ravenstack_accounts.csv'));
 if (!present) console.warn(`skipping the RavenStack import test: ${DATA} is absent`);
