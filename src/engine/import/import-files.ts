@@ -353,6 +353,39 @@ function emptyReport(f: PlannedFile, status: FileImportReport['status'], note?: 
   };
 }
 
+/** The bookkeeping a finished file import records (its `imports` row), from its report. */
+function finishedImport(report: FileImportReport, f: PlannedFile, finishedAt: string) {
+  return {
+    finishedAt,
+    lines: report.rows,
+    accepted: report.accepted,
+    updated: report.updated,
+    duplicates: report.duplicates,
+    rejected: report.rejected,
+    ignored: report.ignored,
+    bytes: f.bytes,
+  };
+}
+
+/** A file whose content was fully imported before: every line is a duplicate, nothing written. */
+function unchangedFile(
+  f: PlannedFile,
+  outcome: { previousId: number; lines: number },
+  t0: number,
+  progress: (bytesDone: number, rows: number) => void,
+): { file: FileImportReport; usageEvents: number } {
+  const r = emptyReport(
+    f,
+    'unchanged',
+    `identical content was imported before (import #${outcome.previousId})`,
+  );
+  r.rows = outcome.lines;
+  r.duplicates = outcome.lines;
+  r.ms = performance.now() - t0;
+  progress(f.bytes, 0);
+  return { file: r, usageEvents: 0 };
+}
+
 /** Where a file's lines come from: read here (entity files) or by a parse stream (usage, timeline). */
 type FileSource = { stream: null; env: MapEnv } | { stream: () => Promise<ParseStream>; env: MapEnv };
 
@@ -482,30 +515,10 @@ async function importStreamedFile(
           progress(m.bytesDone, report.rows);
         }
         await w.markDirty(dirty, now());
-        return {
-          finishedAt: now(),
-          lines: report.rows,
-          accepted: report.accepted,
-          updated: report.updated,
-          duplicates: report.duplicates,
-          rejected: report.rejected,
-          ignored: report.ignored,
-          bytes: f.bytes,
-        };
+        return finishedImport(report, f, now());
       },
     );
-    if (outcome.status === 'unchanged') {
-      const r = emptyReport(
-        f,
-        'unchanged',
-        `identical content was imported before (import #${outcome.previousId})`,
-      );
-      r.rows = outcome.lines;
-      r.duplicates = outcome.lines;
-      r.ms = performance.now() - t0;
-      progress(f.bytes, 0);
-      return { file: r, usageEvents: 0 };
-    }
+    if (outcome.status === 'unchanged') return unchangedFile(f, outcome, t0, progress);
   } finally {
     if (!ended) stream.cancel();
   }
@@ -624,30 +637,10 @@ async function importFileOnce(
       await writeEntities();
       await flushRejects();
       await w.markDirty(dirty, now());
-      return {
-        finishedAt: now(),
-        lines: report.rows,
-        accepted: report.accepted,
-        updated: report.updated,
-        duplicates: report.duplicates,
-        rejected: report.rejected,
-        ignored: report.ignored,
-        bytes: f.bytes,
-      };
+      return finishedImport(report, f, now());
     },
   );
-  if (outcome.status === 'unchanged') {
-    const r = emptyReport(
-      f,
-      'unchanged',
-      `identical content was imported before (import #${outcome.previousId})`,
-    );
-    r.rows = outcome.lines;
-    r.duplicates = outcome.lines;
-    r.ms = performance.now() - t0;
-    progress(f.bytes, 0);
-    return { file: r, usageEvents: 0 };
-  }
+  if (outcome.status === 'unchanged') return unchangedFile(f, outcome, t0, progress);
   report.ms = performance.now() - t0;
   progress(f.bytes, report.rows);
   return { file: report, usageEvents: 0 };

@@ -86,18 +86,24 @@ export async function spendConnectionBudget(
  * Claims a connection's push for this moment when its delay has passed since
  * the last one: one conditional update, so of several workers only one pushes.
  */
-export async function claimDuePush(
+export function claimDuePush(store: Store, id: string, now: string, dueBefore: string): Promise<boolean> {
+  return claimDue(store, id, 'last_push_at', now, dueBefore);
+}
+
+/** Sets `column` to `now` on an enabled connection whose `column` is empty or at or before `dueBefore`. */
+async function claimDue(
   store: Store,
   id: string,
+  column: 'last_push_at' | 'last_read_at',
   now: string,
   dueBefore: string,
 ): Promise<boolean> {
   const r = await store.db
     .updateTable('connections')
-    .set({ last_push_at: now })
+    .set({ [column]: now })
     .where('id', '=', id)
     .where('enabled', '=', 1)
-    .where((eb) => eb.or([eb('last_push_at', 'is', null), eb('last_push_at', '<=', dueBefore)]))
+    .where((eb) => eb.or([eb(column, 'is', null), eb(column, '<=', dueBefore)]))
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -106,18 +112,6 @@ export async function claimDuePush(
  * Claims a connection's scheduled CRM read (one conditional update, so two workers never read the
  * same connection at once): true when its last read was claimed at or before `dueBefore`, or never.
  */
-export async function claimDueRead(
-  store: Store,
-  id: string,
-  now: string,
-  dueBefore: string,
-): Promise<boolean> {
-  const r = await store.db
-    .updateTable('connections')
-    .set({ last_read_at: now })
-    .where('id', '=', id)
-    .where('enabled', '=', 1)
-    .where((eb) => eb.or([eb('last_read_at', 'is', null), eb('last_read_at', '<=', dueBefore)]))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+export function claimDueRead(store: Store, id: string, now: string, dueBefore: string): Promise<boolean> {
+  return claimDue(store, id, 'last_read_at', now, dueBefore);
 }
