@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { recomputeScores } from '../src/engine/scoring/recompute-scores.ts';
 import { startWorker } from '../src/engine/worker/run-worker.ts';
 import { openStore, type Store } from '../src/store/database.ts';
 import { listAccountSummaries } from '../src/store/queries/api/list-account-summaries.ts';
+import { load } from './api-load-process.ts';
 import type { BenchOptions, BenchRow } from './bench-row.ts';
 
 /**
@@ -25,21 +25,8 @@ import type { BenchOptions, BenchRow } from './bench-row.ts';
  * - event-to-score latency (ingest call returned → new score on the bus) under sustained load, on
  *   SQLite and, when VIGIL_TEST_DATABASE_URL is set, PostgreSQL.
  */
-const root = join(import.meta.dirname, '..');
+const _root = join(import.meta.dirname, '..');
 const NO_LIMITS = { rateLimitPerSecond: 1e9, rateLimitBurst: 1e9 };
-
-type Load = { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
-// async: the server under test runs in this process and must keep serving while the load runs
-function load(spec: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [join(root, 'bin/run-ts.js'), join(root, 'bench/workers/api-load.ts'), JSON.stringify(spec)],
-      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (e, out) => (e ? reject(e) : resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Load)),
-    ),
-  );
-}
 
 const listen = (server: Server) =>
   new Promise<string>((r) =>

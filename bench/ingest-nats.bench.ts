@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { importFiles } from '../src/engine/import/import-files.ts';
 import { settleIngest } from '../src/engine/ingest/ingest-events.ts';
 import { closeEventQueue, deleteEventStream, queueDepth } from '../src/engine/ingest-queue/nats-queue.ts';
 import { openStore, type Store } from '../src/store/database.ts';
+import { load } from './api-load-process.ts';
 import type { BenchOptions, BenchRow } from './bench-row.ts';
 
 /**
@@ -21,18 +22,6 @@ import type { BenchOptions, BenchRow } from './bench-row.ts';
  */
 const root = join(import.meta.dirname, '..');
 const NATS = process.env.VIGIL_NATS_URL ?? 'nats://127.0.0.1:4222';
-
-type Load = { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
-function load(spec: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [join(root, 'bin/run-ts.js'), join(root, 'bench/workers/api-load.ts'), JSON.stringify(spec)],
-      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (e, out) => (e ? reject(e) : resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Load)),
-    ),
-  );
-}
 
 export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
   const duration = quick ? 5 : 15;

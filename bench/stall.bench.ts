@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { createApiKey } from '../src/engine/auth/api-keys.ts';
 import { addUser } from '../src/engine/auth/users.ts';
 import { contextForStore } from '../src/engine/context.ts';
 import { openStore } from '../src/store/database.ts';
+import { load } from './api-load-process.ts';
 import type { BenchOptions, BenchRow } from './bench-row.ts';
 import { preparedStallDb } from './stall-db.ts';
 
@@ -21,22 +21,10 @@ import { preparedStallDb } from './stall-db.ts';
  * database is cached for the day (bench/stall-db.ts). The first list after the start, which builds
  * the list's kept book, is measured on its own before the windows.
  */
-const root = join(import.meta.dirname, '..');
+const _root = join(import.meta.dirname, '..');
 const NO_LIMITS = { rateLimitPerSecond: 1e9, rateLimitBurst: 1e9 };
 const TARGET_P99_MS = 500;
 const HEAVY = ['/v1/models/1/backtest?horizonDays=90', '/v1/expansion', '/v1/metrics', '/v1/metrics/series'];
-
-type Load = { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number };
-function load(spec: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [join(root, 'bin/run-ts.js'), join(root, 'bench/workers/api-load.ts'), JSON.stringify(spec)],
-      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-      (e, out) => (e ? reject(e) : resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Load)),
-    ),
-  );
-}
 
 export default async function run({ quick }: BenchOptions): Promise<BenchRow[]> {
   const accounts = quick ? 2000 : 10_000;
